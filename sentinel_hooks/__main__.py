@@ -1,0 +1,3 @@
+from sentinel_hooks.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,189 @@
+"""Run rules over a text unit: path/language selection, keyword prefilter, regex or detector,
+secret filters, changed-line filtering, inline suppression, and the making of findings."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Iterable, Optional
+
+import pathspec
+
+from sentinel_hooks.engine import detectors, validators
+from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
+from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.languages import language_aliases, language_of
+from sentinel_hooks.engine.rules import Rule
+from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.findings import Confidence, Finding, redact_text
+from sentinel_hooks.policy import inline_suppression
+
+SNIPPET_WIDTH = 160
+
+
+def _spec(patterns: list[str]) -> Optional[pathspec.PathSpec]:
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns) if patterns else None
+
+
+class _Scope:
+    """Where a group of rules applies: languages and path globs (shared by many rules)."""
+
+    def __init__(self, languages: tuple[str, ...], paths: tuple[str, ...], excludes: tuple[str, ...]):
+        self.languages = set(languages)
+        self.include = _spec(list(paths))
+        self.exclude = _spec(list(excludes))
+
+    def applies(self, path: str, langs: set[str]) -> bool:
+        if self.exclude is not None and self.exclude.match_file(path):
+            return False
+        if not self.languages and self.include is None:
+            return True
+        if self.languages and self.languages & langs:
+            return True
+        return self.include is not None and self.include.match_file(path)
+
+
+class Engine:
+    """A compiled rule set. ``scan(unit)`` returns the findings of every rule on that unit."""
+
+    def __init__(self, rules: list[Rule], *, redact: bool = True, inline_suppressions: bool = True):
+        self.rules = rules
+        self.by_id = {r.id: r for r in rules}
+        self.redact = redact
+        self.inline_suppressions = inline_suppressions
+        groups: dict[tuple, list[Rule]] = defaultdict(list)
+        for r in rules:
+            groups[(tuple(sorted(r.languages)), tuple(r.paths), tuple(r.exclude_paths))].append(r)
+        self._scopes = [(_Scope(*key), members) for key, members in groups.items()]
+        self._path_cache: dict[str, list[Rule]] = {}
+
+    # -- selection -------------------------------------------------------------------------
+    def rules_for(self, path: str) -> list[Rule]:
+        cached = self._path_cache.get(path)
+        if cached is None:
+            lang = language_of(path)
+            langs = language_aliases(lang) if lang else set()
+            cached = [r for scope, members in self._scopes if scope.applies(path, langs) for r in members]
+            if len(self._path_cache) < 100_000:
+                self._path_cache[path] = cached
+        return cached
+
+    # -- scanning --------------------------------------------------------------------------
+    def scan(self, unit: TextUnit) -> list[Finding]:
+        rules = self.rules_for(unit.path)
+        if not rules or not unit.text:
+            return []
+        lowered = unit.text.lower()
+        present: dict[str, bool] = {}
+        findings: list[Finding] = []
+        for rule in rules:
+            if rule.keywords:
+                hit_kw = False
+                for kw in rule.keywords:
+                    seen = present.get(kw)
+                    if seen is None:
+                        seen = present[kw] = kw in lowered
+                    if seen:
+                        hit_kw = True
+                        break
+                if not hit_kw:
+                    continue
+            hits = self._regex_hits(unit, rule) if rule.compiled is not None else \
+                detectors.REGISTRY[rule.detector](unit, rule)
+            for hit in hits:
+                if not unit.touches_change(hit.line, hit.end_line):
+                    continue
+                findings.append(self._finding(unit, rule, hit))
+        return _drop_shadowed(findings, self.by_id)
+
+    def _regex_hits(self, unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+        text = unit.text
+        for m in rule.compiled.finditer(text):  # type: ignore[union-attr]
+            if m.end() == m.start():
+                continue
+            secret = None
+            if rule.secret:
+                group = rule.secret_group if rule.secret_group is not None else 0
+                secret = m.group(group)
+                if not secret:
+                    continue
+            span_group = rule.report_group if rule.report_group is not None else (
+                rule.secret_group if rule.secret_group is not None else 0)
+            start, end = m.span(span_group)
+            if start < 0:
+                start, end = m.span(0)
+            candidate = secret if secret is not None else m.group(0)
+            if any(a.search(candidate) for a in rule.compiled_allow):
+                continue
+            line, col = unit.position(start)
+            end_line, end_col = unit.position(end)
+            if rule.compiled_allow_line:
+                line_text = unit.line_text(line)
+                if any(a.search(line_text) for a in rule.compiled_allow_line):
+                    continue
+            confidence: Optional[Confidence] = None
+            if secret is not None:
+                if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
+                    continue
+                if rule.placeholder_filter and is_placeholder(secret):
+                    continue
+                if rule.validator is not None and not validators.REGISTRY[rule.validator](secret):
+                    confidence = Confidence.LOW
+                elif "generic" in rule.tags and is_test_path(unit.path):
+                    confidence = Confidence.LOW
+            yield Hit(line, col, end_line, end_col, m.group(0), secret=secret, confidence=confidence)
+
+    def _finding(self, unit: TextUnit, rule: Rule, hit: Hit) -> Finding:
+        snippet = make_snippet(unit.line_text(hit.line), hit.column, hit.end_column if hit.end_line == hit.line
+                               else None, multiline=hit.end_line > hit.line)
+        if hit.secret and self.redact:
+            snippet = redact_text(snippet, hit.secret)
+            if hit.secret not in unit.line_text(hit.line):
+                snippet = redact_text(snippet, hit.secret.splitlines()[0] if hit.secret.strip() else hit.secret)
+        f = Finding(
+            rule_id=rule.id, title=rule.title, severity=rule.severity,
+            confidence=hit.confidence if hit.confidence is not None else rule.confidence,
+            cwe=rule.cwe, path=unit.path, line=hit.line, column=hit.column, end_line=hit.end_line,
+            end_column=hit.end_column, snippet=snippet, remediation=rule.remediation,
+            description=rule.description, category=rule.category,
+            message=hit.message or rule.title,
+            secret=None if self.redact else hit.secret, extra=dict(hit.extra),
+        )
+        f.extra["_content"] = hit.content
+        if self.inline_suppressions and inline_suppression(
+                rule.id, unit.line_text(hit.line), unit.line_text(hit.line - 1)):
+            f.suppressed_by = "inline"
+        return f
+
+
+def make_snippet(line: str, column: int, end_column: Optional[int], multiline: bool = False) -> str:
+    """The matched line, trimmed to a window around the match when the line is long."""
+    text = line.rstrip()
+    if len(text) > SNIPPET_WIDTH:
+        start = max(column - 1 - SNIPPET_WIDTH // 4, 0)
+        stop = start + SNIPPET_WIDTH
+        text = ("…" if start else "") + text[start:stop].strip() + ("…" if stop < len(text) else "")
+    else:
+        text = text.strip()
+    if multiline:
+        text += " …"
+    return text
+
+
+def _drop_shadowed(findings: list[Finding], rules: dict[str, Rule]) -> list[Finding]:
+    """A generic rule yields to a specific rule that reports the same place."""
+    if len(findings) < 2:
+        return findings
+    specific = {(f.line, f.path) for f in findings if "generic" not in rules[f.rule_id].tags
+                and rules[f.rule_id].category == "secrets"}
+    seen: set[tuple] = set()
+    out = []
+    for f in findings:
+        r = rules[f.rule_id]
+        if "generic" in r.tags and (f.line, f.path) in specific:
+            continue
+        key = (f.rule_id, f.line, f.column, f.end_line, f.end_column)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out

@@ -1,0 +1,232 @@
+"""The rule model (pydantic) and the loading of YAML rule packs.
+
+A rule is data: id, title, severity, confidence, CWE, texts, where it applies, keywords for the
+prefilter, and either a ``regex`` or the name of a structure-aware ``detector``.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, Optional, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sentinel_hooks.errors import ConfigError
+from sentinel_hooks.findings import Confidence, Severity
+
+RULE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+_FLAG_NAMES = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL,
+               "verbose": re.VERBOSE}
+
+
+class RuleExamples(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: Optional[str] = None  # file name the examples are scanned as (for path-gated rules)
+    match: list[str] = Field(default_factory=list)
+    no_match: list[str] = Field(default_factory=list)
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+    id: str = Field(pattern=RULE_ID)
+    title: str = Field(min_length=1)
+    severity: Severity
+    confidence: Confidence
+    cwe: str = Field(pattern=r"^CWE-\d+$")
+    category: str = "general"
+    description: str = Field(min_length=1)
+    remediation: str = Field(min_length=1)
+    languages: list[str] = Field(default_factory=list)
+    paths: list[str] = Field(default_factory=list)
+    exclude_paths: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    regex: Optional[str] = None
+    flags: list[Literal["ignorecase", "multiline", "dotall", "verbose"]] = Field(default_factory=list)
+    report_group: Optional[Union[int, str]] = None
+    secret: bool = False
+    secret_group: Optional[Union[int, str]] = None
+    entropy: Optional[float] = Field(default=None, ge=0, le=8)
+    allow: list[str] = Field(default_factory=list)
+    allow_line: list[str] = Field(default_factory=list)
+    placeholder_filter: Optional[bool] = None
+    validator: Optional[str] = None
+    detector: Optional[str] = None
+    options: dict[str, Any] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=list)
+    examples: RuleExamples = Field(default_factory=RuleExamples)
+    source: str = Field(default="<builtin>", exclude=True)
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, v: Any) -> Severity:
+        return Severity.parse(v)
+
+    @field_validator("confidence", mode="before")
+    @classmethod
+    def _confidence(cls, v: Any) -> Confidence:
+        return Confidence.parse(v)
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords(cls, v: list[str]) -> list[str]:
+        if any(not k for k in v):
+            raise ValueError("keywords must not be empty strings")
+        return [k.lower() for k in v]
+
+    @model_validator(mode="after")
+    def _check(self) -> "Rule":
+        if (self.regex is None) == (self.detector is None):
+            raise ValueError("a rule needs exactly one of 'regex' or 'detector'")
+        if self.regex is not None:
+            compiled = _compile(self.regex, self.flags, "regex")
+            for group in (self.secret_group, self.report_group):
+                if isinstance(group, int) and group > compiled.groups:
+                    raise ValueError(f"group {group} does not exist in regex")
+                if isinstance(group, str) and group not in compiled.groupindex:
+                    raise ValueError(f"group {group!r} does not exist in regex")
+        for pat in self.allow + self.allow_line:
+            _compile(pat, [], "allow pattern")
+        if self.secret_group is not None:
+            self.secret = True
+        if self.placeholder_filter is None:
+            self.placeholder_filter = self.secret
+        return self
+
+    @functools.cached_property
+    def compiled(self) -> Optional[re.Pattern[str]]:
+        if self.regex is None:
+            return None
+        return _compile(self.regex, self.flags, "regex")
+
+    @functools.cached_property
+    def compiled_allow(self) -> list[re.Pattern[str]]:
+        return [re.compile(p) for p in self.allow]
+
+    @functools.cached_property
+    def compiled_allow_line(self) -> list[re.Pattern[str]]:
+        return [re.compile(p) for p in self.allow_line]
+
+    @property
+    def cwe_number(self) -> int:
+        return int(self.cwe.split("-", 1)[1])
+
+
+def _compile(pattern: str, flags: list[str], what: str) -> re.Pattern[str]:
+    value = 0
+    for name in flags:
+        value |= _FLAG_NAMES[name]
+    try:
+        return re.compile(pattern, value)
+    except re.error as exc:
+        raise ValueError(f"invalid {what} {pattern!r}: {exc}") from None
+
+
+class RulePack(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pack: str = Field(pattern=RULE_ID)
+    description: str = ""
+    rules: list[Rule]
+
+
+def _describe_validation_error(exc: ValidationError, data: Any) -> str:
+    err = exc.errors()[0]
+    loc = list(err.get("loc", ()))
+    where = ""
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        try:
+            rid = data["rules"][loc[1]].get("id", f"#{loc[1] + 1}")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            rid = f"#{loc[1] + 1}"
+        field = ".".join(str(p) for p in loc[2:]) or "rule"
+        where = f"rule {rid!s}: {field}: "
+    elif loc:
+        where = ".".join(str(p) for p in loc) + ": "
+    msg = err.get("msg", "invalid").removeprefix("Value error, ")
+    return where + msg
+
+
+def parse_pack(text: str, source: str) -> RulePack:
+    """Validate a YAML rule pack; any problem is a ConfigError naming the file and the rule."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise ConfigError(f"rule pack {source}: not valid YAML{where}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"rule pack {source}: expected a mapping with 'pack' and 'rules'")
+    try:
+        pack = RulePack.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"rule pack {source}: {_describe_validation_error(exc, data)}") from None
+    for rule in pack.rules:
+        rule.source = source
+    return pack
+
+
+def builtin_pack_names() -> list[str]:
+    folder = resources.files("sentinel_hooks") / "rules"
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".yaml", ".yml")))
+
+
+def load_builtin_packs() -> list[RulePack]:
+    folder = resources.files("sentinel_hooks") / "rules"
+    packs = []
+    for name in builtin_pack_names():
+        packs.append(parse_pack((folder / name).read_text(encoding="utf-8"), f"sentinel_hooks/rules/{name}"))
+    return packs
+
+
+def load_user_pack(path: Path) -> list[RulePack]:
+    """A user pack file, or every *.yaml / *.yml in a folder."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            raise ConfigError(f"rule folder {path}: no *.yaml rule packs in it")
+    elif path.exists():
+        files = [path]
+    else:
+        raise ConfigError(f"rule pack {path}: no such file or folder")
+    packs = []
+    for f in files:
+        try:
+            text = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"rule pack {f}: cannot be read ({exc.__class__.__name__})") from None
+        packs.append(parse_pack(text, str(f)))
+    return packs
+
+
+def build_ruleset(user_packs: list[Path], disabled: list[str], builtin: bool = True) -> list[Rule]:
+    """Built-in rules, then user packs; ids must be unique; disabled ids are dropped.
+
+    A user pack may not silently redefine a built-in id: that is a configuration error, so nobody
+    weakens a rule by accident.
+    """
+    from sentinel_hooks.engine import detectors, validators
+
+    rules: dict[str, Rule] = {}
+    packs = load_builtin_packs() if builtin else []
+    for p in user_packs:
+        packs.extend(load_user_pack(p))
+    for pack in packs:
+        for rule in pack.rules:
+            if rule.id in rules:
+                raise ConfigError(
+                    f"rule pack {rule.source}: rule {rule.id}: id already defined in {rules[rule.id].source}"
+                )
+            if rule.detector is not None and rule.detector not in detectors.REGISTRY:
+                raise ConfigError(f"rule pack {rule.source}: rule {rule.id}: unknown detector {rule.detector!r}")
+            if rule.validator is not None and rule.validator not in validators.REGISTRY:
+                raise ConfigError(f"rule pack {rule.source}: rule {rule.id}: unknown validator {rule.validator!r}")
+            rules[rule.id] = rule
+    unknown = [d for d in disabled if d not in rules]
+    if unknown:
+        raise ConfigError(f"cannot disable unknown rule id {unknown[0]!r}")
+    return [r for r in rules.values() if r.id not in set(disabled)]

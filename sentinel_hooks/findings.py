@@ -1,0 +1,131 @@
+"""Findings: what a rule reports, how it is identified (fingerprint) and how secrets are masked."""
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            names = ", ".join(s.name.lower() for s in sorted(cls, reverse=True))
+            raise ValueError(f"unknown severity {value!r} (expected one of: {names})") from None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Confidence(enum.IntEnum):
+    LOW = 0
+    MEDIUM = 1
+    HIGH = 2
+
+    @classmethod
+    def parse(cls, value: str | Confidence) -> Confidence:
+        if isinstance(value, Confidence):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown confidence {value!r} (expected high, medium or low)") from None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class Finding:
+    """One reported problem. Line and column numbers are 1-based; end_column is exclusive."""
+
+    rule_id: str
+    title: str
+    severity: Severity
+    confidence: Confidence
+    cwe: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    snippet: str
+    remediation: str
+    description: str = ""
+    category: str = ""
+    message: str = ""
+    secret: str | None = None  # the raw secret, kept in memory only; never written out
+    fingerprint: str = ""
+    suppressed_by: str | None = None  # "inline" or "ignore-file" when suppressed
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppressed_by is not None
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, -int(self.severity), self.rule_id)
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_content(text: str) -> str:
+    """Whitespace-insensitive form of matched content, so re-indentation keeps a fingerprint."""
+    return _WS.sub(" ", text).strip()
+
+
+def content_hash(rule_id: str, path: str, content: str) -> str:
+    digest = hashlib.sha256()
+    for part in (rule_id, path, normalise_content(content)):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+def assign_fingerprints(findings: list[Finding], contents: list[str]) -> None:
+    """Give every finding ``<hash>:<occurrence>``; the occurrence counts equal hashes in file order.
+
+    The hash covers rule id, path and the normalised matched content, never the line number, so a
+    finding keeps its fingerprint when unrelated lines move.
+    """
+    seen: dict[str, int] = {}
+    order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key())
+    for i in order:
+        base = content_hash(findings[i].rule_id, findings[i].path, contents[i])
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        findings[i].fingerprint = f"{base}:{n}"
+
+
+def redact_secret(secret: str, keep: int = 4) -> str:
+    """Mask a secret, keeping a short prefix: ``ghp_****************``."""
+    if not secret:
+        return secret
+    keep = min(keep, max(len(secret) // 4, 0))
+    return secret[:keep] + "*" * min(max(len(secret) - keep, 4), 16)
+
+
+def redact_text(text: str, secret: str, keep: int = 4) -> str:
+    """Replace every occurrence of ``secret`` (and each of its lines) in ``text`` with its masked form."""
+    if not secret:
+        return text
+    masked = redact_secret(secret, keep)
+    out = text.replace(secret, masked)
+    if "\n" in secret:
+        for part in secret.splitlines():
+            if len(part) >= 8:
+                out = out.replace(part, redact_secret(part, keep))
+    return out

@@ -1,0 +1,39 @@
+"""Writing reports: to stdout, or atomically to a file (temporary file in the same folder, renamed)."""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, TextIO
+
+from sentinel_hooks.errors import FileSystemError
+
+
+def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
+    """Render into a temporary file beside ``path`` and rename it over ``path``; never half-written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileSystemError(f"{path}: cannot write report, folder {folder} does not exist")
+    buffer = io.StringIO()
+    render(buffer)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise FileSystemError(f"{path}: cannot write report ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(buffer.getvalue())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise FileSystemError(f"{path}: cannot write report ({exc.strerror or exc})") from None
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,124 @@
+"""The default terminal report: findings grouped by file, severity colours, a summary line.
+
+Colour (rich) is used only when the stream is a terminal and NO_COLOR is unset; otherwise the
+report is plain text, and rich is not even imported.
+"""
+from __future__ import annotations
+
+import os
+from itertools import groupby
+from typing import Any, TextIO
+
+from sentinel_hooks.findings import Finding, Severity
+
+STYLES = {
+    Severity.CRITICAL: "bold white on red", Severity.HIGH: "bold red", Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan", Severity.INFO: "dim",
+}
+
+
+def human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+def describe_scope(result: Any) -> str:
+    meta = result.meta
+    mode = meta.get("mode", "full")
+    if mode == "full":
+        return "Full scan of " + ", ".join(meta.get("paths", ["."]))
+    rng = meta.get("range", "")
+    label = {"staged": "Staged changes", "baseline": "Changes"}.get(mode, mode)
+    return f"{label}: {rng}" if rng else label
+
+
+def summary_lines(result: Any) -> list[str]:
+    counts = result.counts()
+    total = sum(counts.values())
+    dur = max((result.finished or result.started) - result.started, 0.0)
+    scanned = (f"Scanned {result.files_scanned} file{'s' if result.files_scanned != 1 else ''} "
+               f"({human_bytes(result.bytes_scanned)}) in {dur:.2f}s")
+    if result.suppressed_count:
+        scanned += f"; {result.suppressed_count} suppressed"
+    skipped = result.skipped.as_dict()
+    if skipped:
+        scanned += "; skipped: " + ", ".join(f"{n} {reason}" for reason, n in skipped.items())
+    if total:
+        parts = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+        verdict = f"{total} finding{'s' if total != 1 else ''} ({parts}) at or above {result.threshold.name}"
+    else:
+        verdict = f"No findings at or above {result.threshold.name}"
+    return [describe_scope(result), scanned, verdict]
+
+
+def _visible(result: Any) -> list[Finding]:
+    return result.active
+
+
+def write_plain(result: Any, stream: TextIO) -> None:
+    out = []
+    for path, group in groupby(_visible(result), key=lambda f: f.path):
+        out.append(path)
+        for f in group:
+            out.append(f"  {f.severity.name:<8} {f.line}:{f.column}  {f.rule_id}  {f.message}"
+                       f"  [{f.cwe}, confidence {f.confidence.name.lower()}]")
+            if f.snippet:
+                out.append(f"      {f.snippet}")
+            for key in ("decoded", "detail"):
+                if f.extra.get(key):
+                    out.append(f"      {key}: {f.extra[key]}")
+            out.append(f"      fix: {f.remediation.strip().splitlines()[0] if f.remediation.strip() else ''}")
+        out.append("")
+    out.extend(summary_lines(result))
+    stream.write("\n".join(out) + "\n")
+
+
+def write_rich(result: Any, stream: TextIO) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    for path, group in groupby(_visible(result), key=lambda f: f.path):
+        console.print(Text(path, style="bold underline"))
+        for f in group:
+            line = Text("  ")
+            line.append(f" {f.severity.name} ", style=STYLES[f.severity])
+            line.append(f" {f.line}:{f.column}  ", style="dim")
+            line.append(f.rule_id, style="bold")
+            line.append(f"  {f.message}  ")
+            line.append(f"[{f.cwe}, confidence {f.confidence.name.lower()}]", style="dim")
+            console.print(line)
+            if f.snippet:
+                console.print(Text("      " + f.snippet, style="dim"))
+            for key in ("decoded", "detail"):
+                if f.extra.get(key):
+                    console.print(Text(f"      {key}: {f.extra[key]}", style="magenta"))
+            first = f.remediation.strip().splitlines()[0] if f.remediation.strip() else ""
+            console.print(f"      [green]fix:[/green] {escape(first)}")
+        console.print()
+    lines = summary_lines(result)
+    console.print(Text(lines[0], style="bold"))
+    console.print(Text(lines[1]))
+    worst = max((f.severity for f in _visible(result)), default=None)
+    console.print(Text(lines[2], style=STYLES[worst] if worst is not None else "bold green"))
+
+
+def use_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def write(result: Any, stream: TextIO) -> None:
+    if use_colour(stream):
+        write_rich(result, stream)
+    else:
+        write_plain(result, stream)

@@ -1,0 +1,105 @@
+"""Orchestration: sources -> units -> engine -> findings -> policy, producing a ScanResult.
+
+Exit codes are not decided here (only ``cli`` does that).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from sentinel_hooks.engine.matcher import Engine
+from sentinel_hooks.engine.rules import Rule
+from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.errors import ScanTimeout
+from sentinel_hooks.findings import Finding, Severity, assign_fingerprints
+from sentinel_hooks.sources import files
+from sentinel_hooks.sources.skips import SkipLog
+
+
+@dataclass
+class ScanResult:
+    rules: list[Rule]
+    findings: list[Finding] = field(default_factory=list)  # every finding, suppressed ones included
+    files_scanned: int = 0
+    bytes_scanned: int = 0
+    skipped: SkipLog = field(default_factory=SkipLog)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) file-system errors
+    meta: dict[str, Any] = field(default_factory=dict)
+    started: float = field(default_factory=time.time)
+    finished: float = 0.0
+    threshold: Severity = Severity.LOW
+
+    @property
+    def active(self) -> list[Finding]:
+        """Findings that count: not suppressed, at or above the threshold."""
+        return [f for f in self.findings if not f.suppressed and f.severity >= self.threshold]
+
+    @property
+    def reported(self) -> list[Finding]:
+        """What reports show: findings at or above the threshold, suppressed ones flagged."""
+        return [f for f in self.findings if f.severity >= self.threshold]
+
+    def counts(self) -> dict[str, int]:
+        out = {s.name.lower(): 0 for s in sorted(Severity, reverse=True)}
+        for f in self.active:
+            out[f.severity.name.lower()] += 1
+        return out
+
+    @property
+    def suppressed_count(self) -> int:
+        return sum(1 for f in self.findings if f.suppressed and f.severity >= self.threshold)
+
+
+class Deadline:
+    def __init__(self, seconds: Optional[float]):
+        self.seconds = seconds
+        self.at = None if seconds is None else time.monotonic() + seconds
+
+    def expired(self) -> bool:
+        return self.at is not None and time.monotonic() >= self.at
+
+
+def scan_units(engine: Engine, units: Iterable[TextUnit], result: ScanResult, deadline: Deadline,
+               total_hint: Optional[int] = None) -> None:
+    """Run the engine over units, appending findings; raises ScanTimeout at the deadline."""
+    seen_paths: set[str] = set()
+    for unit in units:
+        if deadline.expired():
+            done = len(seen_paths)
+            of = f" of {total_hint}" if total_hint else ""
+            raise ScanTimeout(f"scan timed out after {deadline.seconds:g}s: {done}{of} files scanned")
+        if unit.path not in seen_paths:
+            seen_paths.add(unit.path)
+            result.files_scanned += 1
+        result.bytes_scanned += len(unit.text)
+        result.findings.extend(engine.scan(unit))
+
+
+def file_units(walker: files.FileWalker) -> Iterable[TextUnit]:
+    for entry in walker:
+        text = files.read_text(entry, walker.skipped, walker.errors)
+        if text is None:
+            continue
+        yield TextUnit(path=entry.display_path, text=text)
+
+
+def finish(result: ScanResult) -> ScanResult:
+    contents = [f.extra.pop("_content", f.snippet) for f in result.findings]
+    assign_fingerprints(result.findings, contents)
+    result.findings.sort(key=Finding.sort_key)
+    result.finished = time.time()
+    return result
+
+
+def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *,
+                  max_file_size: Optional[int], deadline: Deadline, result: ScanResult,
+                  root: Optional[Path] = None) -> ScanResult:
+    walker = files.FileWalker(paths, excludes, max_file_size=max_file_size, root=root)
+    try:
+        scan_units(engine, file_units(walker), result, deadline)
+    finally:
+        result.skipped.merge(walker.skipped)
+        result.errors.extend(walker.errors)
+    return finish(result)

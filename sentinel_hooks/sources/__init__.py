@@ -1,0 +1,1 @@
+"""Sources of text: files on disk (full scans) and git diffs (incremental scans)."""

@@ -1,0 +1,248 @@
+"""Full scans: walk the given files and folders, honour .gitignore inside a git work tree,
+apply exclude patterns, skip binary and special files, and read text into units."""
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+import pathspec
+
+from sentinel_hooks.errors import FileSystemError
+from sentinel_hooks.sources import skips
+from sentinel_hooks.sources.skips import SkipLog
+
+BINARY_SNIFF = 8192
+DEFAULT_EXCLUDE_DIRS = (
+    ".git", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox", ".mypy_cache",
+    ".pytest_cache", ".ruff_cache", ".hypothesis", ".mcp-sentinel-cache",
+)
+IGNORE_FILE = ".mcp-sentinelignore"
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    abs_path: str
+    display_path: str
+    size: int
+
+
+class Excludes:
+    """Exclude-dir names, exclude patterns and .mcp-sentinelignore, in gitwildmatch semantics."""
+
+    def __init__(self, dirs: list[str], patterns: list[str], ignore_file_lines: list[str] = ()):
+        lines = [d.strip().rstrip("/") + "/" for d in dirs if d.strip()]
+        lines += [p.strip() for p in patterns if p.strip()]
+        lines += list(ignore_file_lines)
+        self.spec = pathspec.PathSpec.from_lines("gitwildmatch", lines) if lines else None
+
+    def match(self, rel_path: str, is_dir: bool = False) -> bool:
+        if self.spec is None:
+            return False
+        return self.spec.match_file(rel_path + "/" if is_dir else rel_path)
+
+    def match_under(self, rel_path: str, memo: dict[str, bool]) -> bool:
+        """True when the file, or any folder above it, is excluded (folder answers memoised)."""
+        if self.spec is None:
+            return False
+        parts = rel_path.split("/")
+        for i in range(1, len(parts)):
+            prefix = "/".join(parts[:i])
+            hit = memo.get(prefix)
+            if hit is None:
+                hit = memo[prefix] = self.match(prefix, is_dir=True)
+            if hit:
+                return True
+        return self.match(rel_path)
+
+
+def read_ignore_file(root: Path) -> list[str]:
+    path = root / IGNORE_FILE
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise FileSystemError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def git_toplevel(path: Path) -> Optional[Path]:
+    """The work-tree root containing ``path``, found without starting git."""
+    p = path if path.is_dir() else path.parent
+    p = p.resolve()
+    for candidate in (p, *p.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _git_listed(root: Path, rel: str) -> Optional[set[str]]:
+    """Tracked and untracked-but-not-ignored files under ``rel`` (repo-relative), or None if git fails."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+             "--", rel or "."],
+            capture_output=True, check=True, timeout=120,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {os.fsdecode(p) for p in out.split(b"\0") if p}
+
+
+def is_binary(head: bytes) -> bool:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
+        return False
+    return b"\0" in head
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 with replacement; UTF-16/UTF-8 with a BOM decoded as such."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
+class FileWalker:
+    """Enumerates files to scan for the given paths; records skips and unreadable paths."""
+
+    def __init__(self, paths: list[Path], excludes: Excludes, max_file_size: Optional[int] = None,
+                 root: Optional[Path] = None):
+        self.paths = paths
+        self.excludes = excludes
+        self.max_file_size = max_file_size
+        self.skipped = SkipLog()
+        self.errors: list[tuple[str, str]] = []
+        self.root = root
+
+    def display(self, abs_path: Path, base: Path) -> str:
+        try:
+            return abs_path.relative_to(base).as_posix()
+        except ValueError:
+            return abs_path.as_posix()
+
+    def __iter__(self) -> Iterator[FileEntry]:
+        for given in self.paths:
+            yield from self._walk_given(given)
+
+    def _walk_given(self, given: Path) -> Iterator[FileEntry]:
+        try:
+            st = os.lstat(given)
+        except FileNotFoundError:
+            raise FileSystemError(f"{given}: no such file or directory") from None
+        except OSError as exc:
+            raise FileSystemError(f"{given}: cannot be accessed ({exc.strerror or exc})") from None
+        absolute = Path(os.path.abspath(given))
+        top = self.root or git_toplevel(absolute)
+        base = top if top is not None else (absolute if stat.S_ISDIR(st.st_mode) else absolute.parent)
+        if not stat.S_ISDIR(st.st_mode):
+            # an explicitly named file is scanned even if ignored, but excludes still apply
+            rel = self.display(absolute, base)
+            if self.excludes.match(rel):
+                self.skipped.add(skips.EXCLUDED, rel)
+                return
+            entry = self._entry(absolute, rel, st)
+            if entry:
+                yield entry
+            return
+        listed = None
+        if top is not None and (top / ".git").exists():
+            listed = _git_listed(top, self.display(absolute, top) if absolute != top else "")
+        if listed is not None:
+            memo: dict[str, bool] = {}
+            for rel in sorted(listed):
+                if self.excludes.match_under(rel, memo):
+                    self.skipped.add(skips.EXCLUDED, rel)
+                    continue
+                path = top / rel
+                try:
+                    fst = os.lstat(path)
+                except FileNotFoundError:
+                    continue  # tracked but deleted in the work tree
+                except OSError as exc:
+                    self._error(rel, exc)
+                    continue
+                entry = self._entry(path, rel, fst)
+                if entry:
+                    yield entry
+            return
+        yield from self._walk_dir(absolute, base)
+
+    def _walk_dir(self, folder: Path, base: Path) -> Iterator[FileEntry]:
+        stack = [folder]
+        while stack:
+            current = stack.pop()
+            try:
+                with os.scandir(current) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except OSError as exc:
+                self._error(self.display(current, base), exc)
+                continue
+            subdirs = []
+            for e in entries:
+                path = Path(e.path)
+                rel = self.display(path, base)
+                try:
+                    est = e.stat(follow_symlinks=False)
+                except OSError as exc:
+                    self._error(rel, exc)
+                    continue
+                if stat.S_ISDIR(est.st_mode):
+                    if self.excludes.match(rel, is_dir=True):
+                        self.skipped.add(skips.EXCLUDED, rel + "/")
+                    else:
+                        subdirs.append(path)
+                    continue
+                if self.excludes.match(rel):
+                    self.skipped.add(skips.EXCLUDED, rel)
+                    continue
+                entry = self._entry(path, rel, est)
+                if entry:
+                    yield entry
+            stack.extend(reversed(subdirs))
+
+    def _entry(self, path: Path, rel: str, st: os.stat_result) -> Optional[FileEntry]:
+        if stat.S_ISLNK(st.st_mode):
+            self.skipped.add(skips.SYMLINK, rel)
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            self.skipped.add(skips.NOT_REGULAR, rel)
+            return None
+        if self.max_file_size is not None and st.st_size > self.max_file_size:
+            self.skipped.add(skips.TOO_LARGE, rel)
+            return None
+        return FileEntry(str(path), rel, st.st_size)
+
+    def _error(self, rel: str, exc: OSError) -> None:
+        self.errors.append((rel, exc.strerror or str(exc)))
+        self.skipped.add(skips.UNREADABLE, rel)
+
+
+def read_text(entry: FileEntry, skipped: SkipLog, errors: list[tuple[str, str]]) -> Optional[str]:
+    """The file's text, or None when it is binary or unreadable (recorded)."""
+    try:
+        fd = os.open(entry.abs_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        errors.append((entry.display_path, exc.strerror or str(exc)))
+        skipped.add(skips.UNREADABLE, entry.display_path)
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                skipped.add(skips.NOT_REGULAR, entry.display_path)
+                return None
+            head = fh.read(BINARY_SNIFF)
+            if is_binary(head):
+                skipped.add(skips.BINARY, entry.display_path)
+                return None
+            data = head + fh.read()
+    except OSError as exc:
+        errors.append((entry.display_path, exc.strerror or str(exc)))
+        skipped.add(skips.UNREADABLE, entry.display_path)
+        return None
+    return decode(data)
