@@ -86,6 +86,11 @@ def file_units(walker: files.FileWalker) -> Iterable[TextUnit]:
 
 
 def finish(result: ScanResult) -> ScanResult:
+    """Drop duplicates reported by overlapping windows, then fingerprint and sort."""
+    unique: dict[tuple, Finding] = {}
+    for f in result.findings:
+        unique.setdefault((f.rule_id, f.path, f.line, f.column, f.end_line, f.end_column), f)
+    result.findings = list(unique.values())
     contents = [f.extra.pop("_content", f.snippet) for f in result.findings]
     assign_fingerprints(result.findings, contents)
     result.findings.sort(key=Finding.sort_key)

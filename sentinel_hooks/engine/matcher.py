@@ -90,7 +90,8 @@ class Engine:
             hits = self._regex_hits(unit, rule) if rule.compiled is not None else \
                 detectors.REGISTRY[rule.detector](unit, rule)
             for hit in hits:
-                if not unit.touches_change(hit.line, hit.end_line):
+                # detectors may parse the whole file; a window reports only what overlaps it
+                if not unit.covers(hit.line, hit.end_line) or not unit.touches_change(hit.line, hit.end_line):
                     continue
                 findings.append(self._finding(unit, rule, hit))
         return _drop_shadowed(findings, self.by_id)

@@ -71,6 +71,14 @@ class TextUnit:
         end = starts[idx + 1] - 1 if idx + 1 < len(starts) else len(self.text)
         return self.text[starts[idx]:end].rstrip("\r")
 
+    @property
+    def last_line(self) -> int:
+        return self.first_line + len(self.line_starts()) - 1
+
+    def covers(self, line: int, end_line: int) -> bool:
+        """True when [line, end_line] overlaps the lines of this unit's text."""
+        return line <= self.last_line and end_line >= self.first_line
+
     def touches_change(self, line: int, end_line: int) -> bool:
         if self.changed_lines is None:
             return True

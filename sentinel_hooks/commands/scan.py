@@ -1,0 +1,133 @@
+"""`mcp-sentinel scan`: full scans of files and folders (and, with the git layer, diff scans)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+from sentinel_hooks import errors
+from sentinel_hooks.commands import common
+from sentinel_hooks.errors import ConfigError
+from sentinel_hooks.findings import Severity
+
+
+def add_parser(sub) -> None:
+    from sentinel_hooks.report import format_names
+
+    scan = sub.add_parser("scan", help="scan files, folders, staged changes or a diff against a baseline")
+    scan.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to scan (default: .)")
+    common.add_rule_options(scan)
+    scan.add_argument("--severity-threshold", type=common.severity, metavar="LEVEL",
+                      help="lowest severity that is reported and fails the scan: "
+                           "critical, high, medium, low, info (default: low)")
+    scan.add_argument("--exclude-dir", action="append", type=common.csv, default=[], metavar="DIR[,DIR]",
+                      help="folder names or paths to skip (gitwildmatch; comma-separated or repeated)")
+    scan.add_argument("--exclude-pattern", action="append", type=common.csv, default=[], metavar="GLOB[,GLOB]",
+                      help="file patterns to skip, e.g. '*.min.js' (gitwildmatch; comma-separated or repeated)")
+    scan.add_argument("--output", "-o", action="append", default=[], metavar="FORMAT",
+                      help=f"report format: {', '.join(format_names())} (repeatable; default terminal)")
+    scan.add_argument("--output-file", action="append", type=Path, default=[], metavar="FILE",
+                      help="where the matching --output goes (default stdout; pairs up in order)")
+    scan.add_argument("--timeout", type=common.positive_float, metavar="SECONDS",
+                      help="stop the scan after this many seconds (exit 7)")
+    scan.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip files larger than this")
+    for sev in ("critical", "high", "medium", "low"):
+        scan.add_argument(f"--exit-code-on-{sev}", type=common.exit_code, metavar="N",
+                          help=f"exit code when the worst finding is {sev.upper()} "
+                               f"(default {getattr(errors, 'EXIT_' + sev.upper())})")
+    scan.add_argument("--no-redact", action="store_true", help="show secrets in full in every report")
+    scan.add_argument("--no-inline-suppressions", action="store_true",
+                      help="ignore '# mcp-sentinel: ignore' comments (a strict gate)")
+    scan.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+
+
+def pair_outputs(args: argparse.Namespace) -> list[tuple[str, Optional[Path]]]:
+    from sentinel_hooks.report import format_names
+
+    formats = [f.lower() for f in args.output] or ["terminal"]
+    for f in formats:
+        if f not in format_names():
+            raise ConfigError(f"unknown output format {f!r} (available: {', '.join(format_names())})")
+    if len(args.output_file) > len(formats):
+        raise ConfigError("more --output-file than --output options: each --output-file pairs with one --output")
+    files: list[Optional[Path]] = list(args.output_file) + [None] * (len(formats) - len(args.output_file))
+    if sum(1 for f in files if f is None) > 1:
+        raise ConfigError("only one report can go to stdout: give --output-file for the others")
+    return list(zip(formats, files))
+
+
+def exit_code_for(result, codes: dict[str, int]) -> int:
+    """File-system errors first (timeouts are raised earlier), then the worst finding that counts."""
+    if result.errors:
+        return errors.EXIT_FILESYSTEM
+    worst = max((f.severity for f in result.active), default=None)
+    if worst is None:
+        return errors.EXIT_OK
+    if worst == Severity.INFO:
+        return codes["low"]
+    return codes[worst.name.lower()]
+
+
+def _inside(paths: list[Path], root: Path) -> bool:
+    from sentinel_hooks.sources.files import git_toplevel
+
+    return (root / ".git").exists() and all(git_toplevel(Path(os.path.abspath(p))) == root for p in paths)
+
+
+def write_reports(result, outputs: list[tuple[str, Optional[Path]]]) -> None:
+    from sentinel_hooks.outputs import write_atomic
+    from sentinel_hooks.report import get_reporter
+
+    for fmt, target in outputs:
+        writer = get_reporter(fmt)
+        if target is None:
+            try:
+                writer(result, sys.stdout)
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _silence_stdout()
+        else:
+            write_atomic(target, lambda stream, w=writer: w(result, stream))
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def run(args: argparse.Namespace) -> int:
+    from sentinel_hooks import scan as scan_mod
+    from sentinel_hooks.engine.matcher import Engine
+    from sentinel_hooks.sources import files
+
+    outputs = pair_outputs(args)
+    root, cfg, rule_paths, disabled = common.settings(args)
+    threshold = Severity.parse(args.severity_threshold or cfg.severity_threshold)
+    codes = cfg.exit_codes.model_dump()
+    for sev in ("critical", "high", "medium", "low"):
+        flag = getattr(args, f"exit_code_on_{sev}")
+        if flag is not None:
+            codes[sev] = flag
+    rules = common.load_rules(args, cfg, rule_paths, disabled)
+    engine = Engine(rules, redact=cfg.redact and not args.no_redact,
+                    inline_suppressions=cfg.inline_suppressions and not args.no_inline_suppressions)
+    paths = [Path(p) for p in args.paths] or [Path(".")]
+    excludes = files.Excludes(
+        list(files.DEFAULT_EXCLUDE_DIRS) + cfg.exclude_dirs + common.flatten(args.exclude_dir),
+        cfg.exclude_patterns + common.flatten(args.exclude_pattern),
+        files.read_ignore_file(root),
+    )
+    result = scan_mod.ScanResult(rules=rules, threshold=threshold)
+    result.meta = {"mode": "full", "paths": [p.as_posix() for p in paths]}
+    deadline = scan_mod.Deadline(args.timeout if args.timeout is not None else cfg.timeout)
+    scan_mod.run_full_scan(engine, paths, excludes, max_file_size=args.max_file_size or cfg.max_file_size,
+                           deadline=deadline, result=result, root=root if _inside(paths, root) else None)
+    write_reports(result, outputs)
+    for path, reason in result.errors:
+        print(f"mcp-sentinel: error: {path}: {reason}", file=sys.stderr)
+    return exit_code_for(result, codes)

@@ -1,0 +1,78 @@
+"""The labelled corpus: realistic files whose expected findings are declared next to the code.
+
+Markers, in any comment on a line:
+  expect: RULE_ID[, RULE_ID]   this line must produce a finding of each rule named (a true positive)
+  ok: RULE_ID[, RULE_ID]       this line must not produce them (a true negative, counted per rule)
+For files that cannot hold comments (JSON), a sidecar `<file>.expect` holds lines
+`LINE expect|ok RULE_ID[,RULE_ID]`. The test fails on any missed or unexpected finding, and every
+rule needs at least two true positives and two true negatives across the corpus.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sentinel_hooks.engine.matcher import Engine
+from sentinel_hooks.engine.rules import build_ruleset
+from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.sources.files import decode
+
+CORPUS = Path(__file__).parent / "corpus"
+MARKER = re.compile(r"\b(expect|ok):\s*([A-Za-z0-9_.,\s-]+?)\s*(?:-->|\*/|$)")
+RULES = build_ruleset([], [])
+ENGINE = Engine(RULES)
+
+
+def corpus_files() -> list[Path]:
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".expect"
+                  and p.name != "README.md")
+
+
+def expectations(path: Path, text: str) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+    expect: set[tuple[int, str]] = set()
+    ok: set[tuple[int, str]] = set()
+    sidecar = path.with_name(path.name + ".expect")
+    if sidecar.exists():
+        for raw in sidecar.read_text(encoding="utf-8").splitlines():
+            if not raw.strip() or raw.lstrip().startswith("#"):
+                continue
+            line_no, kind, ids = raw.split(None, 2)
+            target = expect if kind == "expect" else ok
+            target.update((int(line_no), i.strip()) for i in ids.split(",") if i.strip())
+    else:
+        for n, line in enumerate(text.splitlines(), 1):
+            for m in MARKER.finditer(line):
+                target = expect if m.group(1) == "expect" else ok
+                target.update((n, i.strip()) for i in m.group(2).split(",") if i.strip())
+    return expect, ok
+
+
+def scan(path: Path) -> set[tuple[int, str]]:
+    rel = path.relative_to(CORPUS).as_posix().split("/", 1)[1]
+    text = decode(path.read_bytes())
+    return {(f.line, f.rule_id) for f in ENGINE.scan(TextUnit(path=rel, text=text)) if not f.suppressed}
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.relative_to(CORPUS).as_posix())
+def test_corpus_file(path: Path):
+    text = decode(path.read_bytes())
+    expect, ok = expectations(path, text)
+    found = scan(path)
+    missed = sorted(expect - found)
+    unexpected = sorted(found - expect)
+    assert not missed and not unexpected, f"missed: {missed}; unexpected: {unexpected}"
+    assert not (found & ok)
+
+
+def test_every_rule_has_two_true_positives_and_two_true_negatives():
+    tp: Counter = Counter()
+    tn: Counter = Counter()
+    for path in corpus_files():
+        expect, ok = expectations(path, decode(path.read_bytes()))
+        tp.update(r for _, r in expect)
+        tn.update(r for _, r in ok)
+    lacking = [r.id for r in RULES if tp[r.id] < 2 or tn[r.id] < 2]
+    assert not lacking, f"rules with fewer than 2 true positives or 2 true negatives in the corpus: {lacking}"
