@@ -4,6 +4,8 @@ Exit codes are not decided here (only ``cli`` does that).
 """
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,28 +55,54 @@ class ScanResult:
 
 
 class Deadline:
+    """The scan's time limit. Checked between units, and enforced inside a long match by SIGALRM
+    (the regex engine checks for signals, so a backtracking rule cannot hang past the limit)."""
+
     def __init__(self, seconds: Optional[float]):
         self.seconds = seconds
         self.at = None if seconds is None else time.monotonic() + seconds
+        self.progress = ""
 
     def expired(self) -> bool:
         return self.at is not None and time.monotonic() >= self.at
+
+    def timeout_error(self) -> ScanTimeout:
+        how_far = f": {self.progress}" if self.progress else ""
+        return ScanTimeout(f"scan timed out after {self.seconds:g}s{how_far}")
+
+    def __enter__(self) -> "Deadline":
+        self._armed = False
+        if self.at is not None and hasattr(signal, "setitimer") \
+                and threading.current_thread() is threading.main_thread():
+            def on_alarm(signum, frame):  # noqa: ARG001
+                raise self.timeout_error()
+
+            self._previous = signal.signal(signal.SIGALRM, on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, max(self.at - time.monotonic(), 0.001))
+            self._armed = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)
 
 
 def scan_units(engine: Engine, units: Iterable[TextUnit], result: ScanResult, deadline: Deadline,
                total_hint: Optional[int] = None) -> None:
     """Run the engine over units, appending findings; raises ScanTimeout at the deadline."""
     seen_paths: set[str] = set()
-    for unit in units:
-        if deadline.expired():
-            done = len(seen_paths)
-            of = f" of {total_hint}" if total_hint else ""
-            raise ScanTimeout(f"scan timed out after {deadline.seconds:g}s: {done}{of} files scanned")
-        if unit.path not in seen_paths:
-            seen_paths.add(unit.path)
-            result.files_scanned += 1
-        result.bytes_scanned += len(unit.text)
-        result.findings.extend(engine.scan(unit))
+    of = f" of {total_hint}" if total_hint else ""
+    with deadline:
+        for unit in units:
+            deadline.progress = f"{len(seen_paths)}{of} files scanned, stopped in {unit.path}"
+            if deadline.expired():
+                raise deadline.timeout_error()
+            if unit.path not in seen_paths:
+                seen_paths.add(unit.path)
+                result.files_scanned += 1
+            result.bytes_scanned += len(unit.text)
+            result.findings.extend(engine.scan(unit))
 
 
 def file_units(walker: files.FileWalker) -> Iterable[TextUnit]:

@@ -14,6 +14,7 @@ from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_aliases, language_of
 from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.findings import Confidence, Finding, redact_text
 from sentinel_hooks.policy import inline_suppression
 
@@ -21,7 +22,7 @@ SNIPPET_WIDTH = 160
 
 
 def _spec(patterns: list[str]) -> Optional[pathspec.PathSpec]:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns) if patterns else None
+    return compile_globs(patterns)
 
 
 class _Scope:

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
-import pathspec
-
 from sentinel_hooks.errors import FileSystemError
+from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.sources import skips
 from sentinel_hooks.sources.skips import SkipLog
 
@@ -38,7 +37,7 @@ class Excludes:
         lines = [d.strip().rstrip("/") + "/" for d in dirs if d.strip()]
         lines += [p.strip() for p in patterns if p.strip()]
         lines += list(ignore_file_lines)
-        self.spec = pathspec.PathSpec.from_lines("gitwildmatch", lines) if lines else None
+        self.spec = compile_globs(lines)
 
     def match(self, rel_path: str, is_dir: bool = False) -> bool:
         if self.spec is None:

@@ -1,0 +1,67 @@
+from pathlib import Path
+
+import pytest
+
+from sentinel_hooks.config import discover, load_yaml_config, parse_config
+from sentinel_hooks.errors import ConfigError
+
+
+def test_yaml_config_kebab_and_snake_keys(tmp_path: Path):
+    f = tmp_path / ".mcp-sentinel.yaml"
+    f.write_text("severity-threshold: HIGH\nexclude_dirs: [build]\nexit-codes: {high: 0}\n")
+    cfg = load_yaml_config(f)
+    assert cfg.severity_threshold == "high"
+    assert cfg.exclude_dirs == ["build"]
+    assert cfg.exit_codes.high == 0 and cfg.exit_codes.critical == 3
+
+
+def test_unknown_key_is_named(tmp_path: Path):
+    with pytest.raises(ConfigError, match="unknown key 'severity-treshold'"):
+        parse_config({"severity-treshold": "low"}, "cfg")
+
+
+def test_nested_unknown_key_is_named():
+    with pytest.raises(ConfigError, match="exit-codes.fatal"):
+        parse_config({"exit-codes": {"fatal": 1}}, "cfg")
+
+
+@pytest.mark.parametrize("data, message", [
+    (["a", "b"], "expected a mapping"),
+    ({"exclude-dirs": "build"}, "exclude-dirs"),
+    ({"severity-threshold": "severe"}, "unknown severity"),
+    ({"timeout": -1}, "timeout"),
+])
+def test_invalid_values(data, message):
+    with pytest.raises(ConfigError, match=message):
+        parse_config(data, "cfg")
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path: Path):
+    f = tmp_path / "bomb.yaml"
+    f.write_text('a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n')
+    with pytest.raises(ConfigError, match="aliases are not allowed"):
+        load_yaml_config(f)
+
+
+def test_pyproject_section_is_found(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.mcp-sentinel]\nseverity-threshold = "medium"\n')
+    cfg, source = discover(tmp_path, None)
+    assert cfg.severity_threshold == "medium" and source == tmp_path / "pyproject.toml"
+
+
+def test_yaml_file_wins_over_pyproject(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text('[tool.mcp-sentinel]\nseverity-threshold = "medium"\n')
+    (tmp_path / ".mcp-sentinel.yaml").write_text("severity-threshold: critical\n")
+    cfg, _ = discover(tmp_path, None)
+    assert cfg.severity_threshold == "critical"
+
+
+def test_explicit_missing_config_is_an_error(tmp_path: Path):
+    with pytest.raises(ConfigError, match="not found"):
+        discover(tmp_path, tmp_path / "nope.yaml")
+
+
+def test_invalid_toml_is_a_config_error(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text("[tool.mcp-sentinel\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        discover(tmp_path, None)

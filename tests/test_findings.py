@@ -1,0 +1,48 @@
+from sentinel_hooks.findings import (Confidence, Finding, Severity, assign_fingerprints, redact_secret,
+                                     redact_text)
+import pytest
+
+
+def make(path="a.py", line=1, rule="r1") -> Finding:
+    return Finding(rule_id=rule, title="t", severity=Severity.HIGH, confidence=Confidence.HIGH, cwe="CWE-1",
+                   path=path, line=line, column=1, end_line=line, end_column=5, snippet="s", remediation="r")
+
+
+def test_severity_parse_is_case_insensitive_and_rejects_unknown():
+    assert Severity.parse("High") is Severity.HIGH
+    assert Severity.parse(" critical ") is Severity.CRITICAL
+    with pytest.raises(ValueError, match="unknown severity 'severe'"):
+        Severity.parse("severe")
+
+
+def test_fingerprint_ignores_line_numbers_but_not_content_or_path():
+    a, b = make(line=3), make(line=300)
+    assign_fingerprints([a], ["token = 'abc'"])
+    assign_fingerprints([b], ["token  =  'abc'"])  # re-indented / spaced: same normalised content
+    assert a.fingerprint == b.fingerprint
+    c = make(path="b.py")
+    assign_fingerprints([c], ["token = 'abc'"])
+    assert c.fingerprint != a.fingerprint
+    d = make()
+    assign_fingerprints([d], ["token = 'abd'"])
+    assert d.fingerprint != a.fingerprint
+
+
+def test_identical_findings_get_distinct_occurrence_indexes_in_file_order():
+    first, second = make(line=10), make(line=2)
+    assign_fingerprints([first, second], ["x", "x"])
+    assert second.fingerprint.endswith(":0") and first.fingerprint.endswith(":1")
+    assert first.fingerprint.split(":")[0] == second.fingerprint.split(":")[0]
+
+
+def test_redaction_keeps_only_a_short_prefix():
+    secret = "ghp_R7n2Vq9XkLm4Tz8Wc1Ya6Bd3Fe5Gh0Jk2Pq7"
+    masked = redact_secret(secret)
+    assert masked.startswith("ghp_") and "R7n2" not in masked and "*" in masked
+    line = f'token = "{secret}"  # two: {secret}'
+    out = redact_text(line, secret)
+    assert secret not in out and out.count("ghp_*") == 2
+
+
+def test_short_secrets_reveal_at_most_a_quarter():
+    assert redact_secret("abcdefgh").startswith("ab**")
