@@ -1,0 +1,57 @@
+"""A regex that counts only when the whole file lacks a mitigating pattern.
+
+Options of a rule using ``detector: regex_unless_present``:
+  pattern   the regex that finds the risky construct (searched in the whole file)
+  unless    a regex; when it occurs anywhere in the file, nothing is reported
+  group     the group whose span is reported (default: the whole match)
+  ignorecase, multiline, dotall, verbose   booleans for ``pattern``
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterable, Optional, Union
+
+from sentinel_hooks.engine.detectors import detector
+from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.rules import Rule
+from sentinel_hooks.engine.units import TextUnit
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(pattern: str, ignorecase: bool, multiline: bool, dotall: bool, verbose: bool = False) -> re.Pattern[str]:
+    flags = (re.I if ignorecase else 0) | (re.M if multiline else 0) | (re.S if dotall else 0) | (re.X if verbose else 0)
+    return re.compile(pattern, flags)
+
+
+def _position(starts: list[int], offset: int) -> tuple[int, int]:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo + 1, offset - starts[lo] + 1
+
+
+@detector("regex_unless_present")
+def regex_unless_present(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    opts = rule.options
+    pattern = _compile(opts["pattern"], bool(opts.get("ignorecase")), bool(opts.get("multiline")),
+                       bool(opts.get("dotall")), bool(opts.get("verbose")))
+    text = unit.full_text()
+    unless: Optional[str] = opts.get("unless")
+    if unless and _compile(unless, False, True, False).search(text):
+        return
+    group: Union[int, str] = opts.get("group", 0)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    for m in pattern.finditer(text):
+        start, end = m.span(group)
+        if start < 0:
+            start, end = m.span(0)
+        if end == start:
+            continue
+        line, col = _position(starts, start)
+        end_line, end_col = _position(starts, end)
+        yield Hit(line, col, end_line, end_col, text[start:end])
