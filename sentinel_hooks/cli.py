@@ -11,7 +11,7 @@ from sentinel_hooks.commands.common import Parser
 from sentinel_hooks.errors import SentinelError
 
 # sub-command name -> module in sentinel_hooks.commands (each has add_parser and run)
-COMMAND_MODULES = {"scan": "scan", "rules": "rules"}
+COMMAND_MODULES = {"scan": "scan", "rules": "rules", "ignore": "ignore", "merge-results": "merge_results"}
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,6 +40,10 @@ def add_parser(sub) -> None:
     scan.add_argument("--no-redact", action="store_true", help="show secrets in full in every report")
     scan.add_argument("--no-inline-suppressions", action="store_true",
                       help="ignore '# mcp-sentinel: ignore' comments (a strict gate)")
+    scan.add_argument("--sarif-category", metavar="CATEGORY",
+                      help="SARIF automationDetails.id, one per kind of scan uploaded (default: mcp-sentinel/)")
+    scan.add_argument("--report-unused-ignores", action="store_true",
+                      help="list .mcp-sentinel-ignore entries that matched no finding (meaningful on full scans)")
     scan.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
 
 
@@ -74,6 +78,19 @@ def _inside(paths: list[Path], root: Path) -> bool:
     from sentinel_hooks.sources.files import git_toplevel
 
     return (root / ".git").exists() and all(git_toplevel(Path(os.path.abspath(p))) == root for p in paths)
+
+
+def apply_ignore_file(result, root: Path, args: argparse.Namespace) -> None:
+    """Flag findings listed in .mcp-sentinel-ignore; pass report options on through ``result.meta``."""
+    from sentinel_hooks import ignore_file
+
+    if getattr(args, "sarif_category", None):
+        result.meta["sarif_category"] = args.sarif_category
+    unused = ignore_file.apply(result.findings, ignore_file.load(root))
+    if getattr(args, "report_unused_ignores", False):
+        for entry in unused:
+            print(f"mcp-sentinel: unused ignore entry ({ignore_file.IGNORE_FILE}:{entry.line_number}): "
+                  f"{entry.render()}", file=sys.stderr)
 
 
 def write_reports(result, outputs: list[tuple[str, Optional[Path]]]) -> None:
@@ -127,6 +144,7 @@ def run(args: argparse.Namespace) -> int:
     deadline = scan_mod.Deadline(args.timeout if args.timeout is not None else cfg.timeout)
     scan_mod.run_full_scan(engine, paths, excludes, max_file_size=args.max_file_size or cfg.max_file_size,
                            deadline=deadline, result=result, root=root if _inside(paths, root) else None)
+    apply_ignore_file(result, root, args)
     write_reports(result, outputs)
     for path, reason in result.errors:
         print(f"mcp-sentinel: error: {path}: {reason}", file=sys.stderr)

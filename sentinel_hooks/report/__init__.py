@@ -8,6 +8,9 @@ from typing import Callable, TextIO
 REPORTERS: dict[str, str] = {
     "terminal": "sentinel_hooks.report.terminal:write",
     "json": "sentinel_hooks.report.json:write",
+    "sarif": "sentinel_hooks.report.sarif:write",
+    "gitlab-sast": "sentinel_hooks.report.gitlab:write",
+    "html": "sentinel_hooks.report.html:write",
 }
 
 

@@ -1,0 +1,152 @@
+"""The ignore file: ``.mcp-sentinel-ignore`` at the repository root lists accepted findings.
+
+One entry a line::
+
+    # comments and blank lines are kept as they are
+    <fingerprint>  [<rule-id>  [<path>]]  [# reason]
+
+``<fingerprint>`` is a finding's ``<hash>:<occurrence>`` (as the JSON and SARIF reports give it); a
+bare ``<hash>`` accepts every occurrence of that content. Rule id and path are there for the reader
+(``ignore add --from`` writes them); matching uses the fingerprint only. The reason starts at the
+first `` #`` after the fingerprint. Ignored findings are flagged ``suppressed_by = "ignore-file"``:
+reports show and count them, the exit code does not.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from sentinel_hooks.errors import ConfigError, FileSystemError
+from sentinel_hooks.findings import Finding
+
+IGNORE_FILE = ".mcp-sentinel-ignore"
+SUPPRESSED_BY = "ignore-file"
+FINGERPRINT = re.compile(r"^[0-9a-f]{32}(?::\d+)?$")
+_COMMENT = re.compile(r"\s#")
+
+HEADER = (
+    "# mcp-sentinel ignore file: one accepted finding a line.\n"
+    "# <fingerprint>  [<rule-id>  [<path>]]  [# reason]   (see `mcp-sentinel ignore --help`)\n"
+)
+
+
+@dataclass
+class Entry:
+    fingerprint: str
+    rule_id: str = ""
+    path: str = ""
+    reason: str = ""
+    line_number: int = 0
+
+    def render(self) -> str:
+        parts = [self.fingerprint] + [p for p in (self.rule_id, self.path) if p]
+        line = "  ".join(parts)
+        if self.reason:
+            line += "  # " + " ".join(self.reason.split())
+        return line
+
+
+@dataclass
+class IgnoreFile:
+    """The file's lines, in order: an Entry for each entry, the raw text for comments and blanks."""
+
+    lines: list["Entry | str"]
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [line for line in self.lines if isinstance(line, Entry)]
+
+    def fingerprints(self) -> set[str]:
+        return {e.fingerprint for e in self.entries}
+
+    def add(self, entry: Entry) -> bool:
+        """Append ``entry`` unless its fingerprint is listed already; True when added."""
+        if entry.fingerprint in self.fingerprints():
+            return False
+        self.lines.append(entry)
+        return True
+
+    def remove(self, doomed: Iterable[Entry]) -> None:
+        ids = {id(e) for e in doomed}
+        self.lines = [line for line in self.lines if id(line) not in ids]
+
+    def render(self) -> str:
+        body = "\n".join(line.render() if isinstance(line, Entry) else line for line in self.lines)
+        return body + "\n" if body else ""
+
+
+def normalise_fingerprint(value: str) -> str:
+    fp = value.strip().lower()
+    if not FINGERPRINT.match(fp):
+        raise ConfigError(f"not a finding fingerprint: {value!r} (expected <32 hex digits>:<occurrence>)")
+    return fp
+
+
+def parse_line(text: str, line_number: int = 0) -> "Entry | str":
+    stripped = text.strip()
+    if not stripped or stripped.startswith("#"):
+        return text.rstrip("\n")
+    m = _COMMENT.search(stripped)
+    body, reason = (stripped[:m.start()], stripped[m.end():].strip()) if m else (stripped, "")
+    fields = body.split(None, 2)
+    fp = fields[0].lower()
+    if not FINGERPRINT.match(fp):
+        where = f"line {line_number}: " if line_number else ""
+        raise ConfigError(f"{IGNORE_FILE}: {where}not a finding fingerprint: {fields[0]!r}")
+    return Entry(fp, fields[1] if len(fields) > 1 else "", fields[2].strip() if len(fields) > 2 else "",
+                 reason, line_number)
+
+
+def parse(text: str) -> IgnoreFile:
+    return IgnoreFile([parse_line(line, n) for n, line in enumerate(text.splitlines(), start=1)])
+
+
+def path_for(root: Path) -> Path:
+    return root / IGNORE_FILE
+
+
+def load(root: Path) -> IgnoreFile:
+    """The ignore file at ``root``; an empty one when there is none."""
+    path = path_for(root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return IgnoreFile([])
+    except (OSError, UnicodeDecodeError) as exc:
+        detail = getattr(exc, "strerror", None) or str(exc)
+        raise FileSystemError(f"{path}: cannot be read ({detail})") from None
+    return parse(text)
+
+
+def save(root: Path, ignore: IgnoreFile) -> Path:
+    """Write the ignore file atomically; starts a new file with a short header."""
+    from sentinel_hooks.outputs import write_atomic
+
+    path = path_for(root)
+    if not path.exists() and not any(isinstance(line, str) and line.startswith("#") for line in ignore.lines):
+        ignore.lines[:0] = HEADER.rstrip("\n").split("\n")
+    write_atomic(path, lambda stream: stream.write(ignore.render()))
+    return path
+
+
+def apply(findings: list[Finding], ignore: IgnoreFile) -> list[Entry]:
+    """Flag findings the ignore file lists; returns the entries that matched no finding at all."""
+    by_fingerprint: dict[str, list[Entry]] = {}
+    for e in ignore.entries:
+        by_fingerprint.setdefault(e.fingerprint, []).append(e)
+    if not by_fingerprint:
+        return []
+    used: set[int] = set()
+    for f in findings:
+        matched = by_fingerprint.get(f.fingerprint, []) + by_fingerprint.get(f.fingerprint.split(":", 1)[0], [])
+        if not matched:
+            continue
+        used.update(id(e) for e in matched)
+        if f.suppressed_by is None:
+            f.suppressed_by = SUPPRESSED_BY
+            reason = next((e.reason for e in matched if e.reason), "")
+            if reason:
+                f.extra["ignore_reason"] = reason
+    return [e for e in ignore.entries if id(e) not in used]
