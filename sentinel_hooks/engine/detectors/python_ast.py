@@ -1,0 +1,794 @@
+"""Python checks that need the syntax tree: code and command execution, SQL, deserialisation,
+path traversal, SSRF and unescaped markup.
+
+Each check is a detector (``python-eval``, ``python-shell``, ``python-sql``,
+``python-deserialization``, ``python-torch-load``, ``python-path-traversal``, ``python-ssrf``,
+``python-markup``). The whole file is parsed once per unit (``unit.memo``) and every hit carries
+the span of the offending call in whole-file coordinates, so a window of a file reports only the
+calls it overlaps.
+
+What the tree tells us:
+
+* whether an argument is a constant string, a string *built* at run time (f-string with
+  placeholders, ``+`` with a non-literal, ``%`` formatting, ``.format``, ``str.join``), or an opaque
+  value; a local name is followed to the values assigned to it in the same function (or module);
+* keywords such as ``shell=True``, ``Loader=...`` and ``weights_only=True``;
+* whether a value derives from input of the outside world: a parameter of a function decorated as
+  an MCP tool, resource or prompt (``@mcp.tool()``, ``@server.tool``, ``@tool``, ``@server.call_tool()``
+  ...) or as an HTTP route (``@app.get("/...")``), ``request.args``/``request.json``/... and
+  ``arguments[...]``. Taint flows through assignments, f-strings, concatenation, path joins and
+  methods of a tainted value; it stops at calls of other functions (often a validating helper) and
+  at sanitisers (``shlex.quote``, ``int``, ``os.path.basename``, ``secure_filename`` ...);
+* whether the same function contains a containment check (``resolve()`` + ``is_relative_to``,
+  ``commonpath``, ``startswith``, a ``..`` test, a helper named like a validator) or a URL
+  allow-list (``urlparse``, ``.hostname``/``.netloc``, names with ``allow``/``trusted``).
+
+A rule may pass ``options: {input: tool}`` to keep only hits whose value comes from such input, or
+``{input: other}`` for the rest, so one check feeds a critical and a high rule without duplicates.
+
+Files that do not parse (Python 2, syntax errors, templates with a ``.py`` name) produce no hits
+from these detectors: a regex fallback would bring back the false positives (comments, strings,
+``re.compile``) the tree exists to avoid, and such files are rarely the code that runs.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Optional
+
+from sentinel_hooks.engine.detectors import detector
+from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.rules import Rule
+from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.findings import Confidence
+
+MEMO_KEY = "python_ast.analysis"
+CONTENT_LIMIT = 200
+
+LITERAL, BUILT, OPAQUE = "literal", "built", "opaque"
+
+TOOL_DECORATORS = {"tool", "call_tool", "resource", "prompt"}
+ROUTE_DECORATORS = {"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"}
+UNTAINTED_PARAMS = {"self", "cls", "ctx", "context"}
+SAFE_ANNOTATIONS = {"int", "float", "bool", "Context"}
+REQUEST_FIELDS = {"args", "form", "values", "json", "get_json", "query_params", "path_params", "GET",
+                  "POST", "data", "files", "cookies", "body", "query", "match_info", "headers"}
+
+SANITIZERS = {"shlex.quote", "pipes.quote", "quote", "int", "float", "bool", "len",
+              "os.path.basename", "secure_filename", "werkzeug.utils.secure_filename", "re.escape",
+              "html.escape", "escape", "markupsafe.escape", "bleach.clean", "hashlib.sha256",
+              "uuid.UUID", "abs"}
+PROPAGATORS = {"os.path.join", "os.path.abspath", "os.path.normpath", "os.path.expanduser",
+               "os.path.expandvars", "os.path.realpath", "pathlib.Path", "Path", "pathlib.PurePath",
+               "PurePath", "str", "bytes", "os.fspath", "urllib.parse.urljoin", "urljoin",
+               "posixpath.join", "f"}
+SANITIZER_METHODS = {"isdigit", "isalnum", "isidentifier", "hexdigest"}
+
+EVAL_FUNCS = {"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"}
+SUBPROCESS_SHELL_OPTIONAL = {"subprocess.run", "subprocess.call", "subprocess.check_call",
+                             "subprocess.check_output", "subprocess.Popen"}
+ALWAYS_SHELL = {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
+                "commands.getoutput", "commands.getstatusoutput", "asyncio.create_subprocess_shell",
+                "popen2.popen2", "popen2.popen3"}
+SQL_METHODS = {"execute", "executemany", "executescript", "exec_driver_sql", "raw", "mogrify",
+               "fetch", "fetchrow", "fetchval", "read_sql", "read_sql_query"}
+SQL_FUNCS = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "text",
+             "pandas.read_sql", "pandas.read_sql_query"}
+SQL_WORDS = re.compile(r"(?i)\b(?:select\b[\s\S]*\bfrom|insert\s+(?:or\s+\w+\s+)?into|update\b[\s\S]*\bset|"
+                       r"delete\s+from|replace\s+into|create\s+(?:table|index|view|database)|drop\s+"
+                       r"(?:table|index|view|database)|alter\s+table|truncate\s+table|pragma\s|attach\s)")
+SQL_VALUE_CONTEXT = re.compile(r"""(?:['"%]|\b(?:like|in\s*\(|values\s*\()|[=<>]\s*)$""", re.I)
+PICKLE_LIKE = {"pickle.load", "pickle.loads", "pickle.Unpickler", "cPickle.load", "cPickle.loads",
+               "cPickle.Unpickler", "_pickle.load", "_pickle.loads", "_pickle.Unpickler", "dill.load",
+               "dill.loads", "cloudpickle.load", "cloudpickle.loads", "joblib.load",
+               "pandas.read_pickle", "jsonpickle.decode", "jsonpickle.unpickler.decode"}
+WEAKER_DESERIALIZERS = {"marshal.load", "marshal.loads", "shelve.open"}
+YAML_LOADS = {"yaml.load", "yaml.load_all"}
+YAML_UNSAFE = {"yaml.unsafe_load", "yaml.unsafe_load_all"}
+YAML_SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader", "FullLoader", "CFullLoader"}
+NETWORK_ATTRS = {"recv", "read", "content", "body", "data", "get_data", "payload"}
+PATH_FUNCS = {"open", "io.open", "codecs.open", "aiofiles.open", "os.open", "os.remove", "os.unlink",
+              "os.rmdir", "os.removedirs", "os.listdir", "os.scandir", "os.makedirs", "os.mkdir",
+              "os.rename", "os.replace", "os.chmod", "os.walk", "shutil.copy", "shutil.copyfile",
+              "shutil.copy2", "shutil.copytree", "shutil.rmtree", "shutil.move", "send_file",
+              "flask.send_file", "FileResponse", "starlette.responses.FileResponse",
+              "fastapi.responses.FileResponse", "tarfile.open", "zipfile.ZipFile"}
+PATH_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", "unlink", "rmdir",
+                "mkdir", "iterdir", "glob", "rglob", "rename", "touch"}
+PATH_GUARD_ATTRS = {"is_relative_to", "relative_to", "commonpath", "commonprefix", "startswith",
+                    "safe_join", "secure_filename"}
+GUARD_NAME = re.compile(r"(?i)safe|valid|allow|within|contain|sanitiz|ensure|verify|check|inside|jail")
+HTTP_FUNCS = {f"{lib}.{verb}" for lib in ("requests", "httpx")
+              for verb in ("get", "post", "put", "delete", "patch", "head", "options", "request", "stream")}
+HTTP_FUNCS |= {"urllib.request.urlopen", "urllib.request.Request", "urllib2.urlopen", "aiohttp.request",
+               "urlopen"}
+HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options", "request", "stream", "ws_connect"}
+CLIENT_NAME = re.compile(r"(?i)session|client|http")
+URL_GUARD_NAME = re.compile(r"(?i)allow|whitelist|trusted|permitted|approved")
+URL_GUARD_CALLS = {"urlparse", "urlsplit", "urllib.parse.urlparse", "urllib.parse.urlsplit", "httpx.URL",
+                   "yarl.URL", "URL", "ipaddress.ip_address"}
+FIXED_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]+[/?#]")
+MARKUP_FUNCS = {"Markup", "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "mark_safe",
+                "django.utils.safestring.mark_safe", "SafeString", "django.utils.safestring.SafeString"}
+
+
+# --------------------------------------------------------------------------------------------
+# parsing and per-function facts
+
+
+@dataclass
+class Scope:
+    """A function (or the module body): its own calls, local assignments and what is tainted."""
+
+    node: ast.AST
+    parent: Optional["Scope"]
+    is_entry: bool = False
+    calls: list[ast.Call] = field(default_factory=list)
+    assigned: dict[str, list[ast.expr]] = field(default_factory=dict)
+    tainted: set[str] = field(default_factory=set)
+    path_guarded: bool = False
+    url_guarded: bool = False
+
+
+@dataclass
+class Analysis:
+    lines: list[str]
+    aliases: dict[str, str]
+    shadowed: set[str]
+    scopes: list[Scope]
+    module: Scope
+
+
+def analysis_of(unit: TextUnit) -> Optional[Analysis]:
+    if MEMO_KEY not in unit.memo:
+        unit.memo[MEMO_KEY] = analyse(unit.full_text())
+    return unit.memo[MEMO_KEY]
+
+
+def analyse(source: str) -> Optional[Analysis]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    aliases, shadowed = import_aliases(tree)
+    module = Scope(tree, None)
+    scopes = [module]
+    collect(module, aliases, scopes)
+    for scope in scopes:
+        compute_taint(scope, aliases)
+    return Analysis(source.splitlines(), aliases, shadowed, scopes, module)
+
+
+def import_aliases(tree: ast.Module) -> tuple[dict[str, str], set[str]]:
+    """Local name -> qualified name for imports; and builtins the module redefines."""
+    aliases: dict[str, str] = {}
+    shadowed: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    aliases[a.asname] = a.name
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for a in node.names:
+                aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            shadowed.add(node.name)
+    for local, qualified in aliases.items():
+        if local in EVAL_FUNCS or local == "open":
+            shadowed.add(local)
+    return aliases, shadowed
+
+
+def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """Nodes of a scope, not descending into nested functions (they are scopes of their own)."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        stack.extend(ast.iter_child_nodes(n))
+
+
+def collect(scope: Scope, aliases: dict[str, str], scopes: list[Scope]) -> None:
+    for n in own_nodes(scope.node):
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            child = Scope(n, scope, is_entry=is_entry_point(n, aliases))
+            scopes.append(child)
+            collect(child, aliases, scopes)
+        elif isinstance(n, ast.Call):
+            scope.calls.append(n)
+            note_guards(scope, n, aliases)
+        elif isinstance(n, ast.Assign):
+            for target in n.targets:
+                bind(scope, target, n.value)
+        elif isinstance(n, (ast.AnnAssign, ast.NamedExpr)) and n.value is not None:
+            bind(scope, n.target, n.value)
+        elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+            bind(scope, n.target, ast.BinOp(left=ast.Name(n.target.id, ast.Load()), op=n.op, right=n.value))
+        elif isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
+            bind(scope, n.target, n.iter)
+        elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+            bind(scope, n.optional_vars, n.context_expr)
+        elif isinstance(n, ast.Compare) and any(
+                isinstance(c, ast.Constant) and isinstance(c.value, str) and ".." in c.value
+                for c in [n.left, *n.comparators]):
+            scope.path_guarded = True
+        elif isinstance(n, (ast.Name, ast.Attribute)):
+            name = n.id if isinstance(n, ast.Name) else n.attr
+            if URL_GUARD_NAME.search(name) or name in ("hostname", "netloc"):
+                scope.url_guarded = True
+
+
+def bind(scope: Scope, target: ast.expr, value: ast.expr) -> None:
+    if isinstance(target, ast.Name):
+        scope.assigned.setdefault(target.id, []).append(value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            bind(scope, elt, value)
+    elif isinstance(target, ast.Starred):
+        bind(scope, target.value, value)
+
+
+def note_guards(scope: Scope, call: ast.Call, aliases: dict[str, str]) -> None:
+    name = qualified_name(call.func, aliases)
+    last = name.rsplit(".", 1)[-1] if name else (call.func.attr if isinstance(call.func, ast.Attribute) else "")
+    if last in PATH_GUARD_ATTRS or (last and GUARD_NAME.search(last)):
+        scope.path_guarded = True
+    if name in URL_GUARD_CALLS or last in ("urlparse", "urlsplit"):
+        scope.url_guarded = True
+
+
+def is_entry_point(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: dict[str, str]) -> bool:
+    """Decorated as an MCP tool/resource/prompt or an HTTP route: its parameters come from outside."""
+    for dec in fn.decorator_list:
+        call = dec if isinstance(dec, ast.Call) else None
+        target = dec.func if call is not None else dec
+        last = target.attr if isinstance(target, ast.Attribute) else (
+            target.id if isinstance(target, ast.Name) else "")
+        if last in TOOL_DECORATORS:
+            return True
+        if last in ROUTE_DECORATORS and call is not None and call.args and is_route_path(call.args[0]):
+            return True
+    return False
+
+
+def is_route_path(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("/")
+
+
+def entry_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    args = fn.args
+    names = set()
+    for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
+        if a is None or a.arg in UNTAINTED_PARAMS:
+            continue
+        if isinstance(a.annotation, ast.Name) and a.annotation.id in SAFE_ANNOTATIONS:
+            continue
+        names.add(a.arg)
+    return names
+
+
+def compute_taint(scope: Scope, aliases: dict[str, str]) -> None:
+    inherited = set(scope.parent.tainted) if scope.parent is not None else set()
+    if scope.is_entry:
+        inherited |= entry_parameters(scope.node)  # type: ignore[arg-type]
+    sanitised = {name for name, values in scope.assigned.items()
+                 if any(is_sanitiser_call(v, aliases) for v in values)}
+    tainted = inherited - sanitised
+    changed = True
+    while changed:
+        changed = False
+        for name, values in scope.assigned.items():
+            if name in tainted or name in sanitised:
+                continue
+            if any(is_tainted(v, tainted, aliases) for v in values):
+                tainted.add(name)
+                changed = True
+    scope.tainted = tainted
+
+
+# --------------------------------------------------------------------------------------------
+# expressions
+
+
+def qualified_name(func: ast.expr, aliases: dict[str, str]) -> str:
+    """``sp.run`` -> ``subprocess.run`` when ``import subprocess as sp``; '' for computed callees."""
+    parts: list[str] = []
+    node = func
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(aliases.get(node.id, node.id))
+    return ".".join(reversed(parts))
+
+
+def is_sanitiser_call(node: ast.expr, aliases: dict[str, str]) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    name = qualified_name(node.func, aliases)
+    if name in SANITIZERS:
+        return True
+    return isinstance(node.func, ast.Attribute) and node.func.attr in SANITIZER_METHODS
+
+
+def is_request_source(node: ast.expr) -> bool:
+    """``request.args[...]``, ``request.json.get(...)``, ``arguments["x"]``, ``arguments.get("x")``."""
+    chain: list[str] = []
+    cur = node
+    while True:
+        if isinstance(cur, ast.Attribute):
+            chain.append(cur.attr)
+            cur = cur.value
+        elif isinstance(cur, ast.Subscript):
+            cur = cur.value
+        elif isinstance(cur, ast.Call):
+            cur = cur.func
+        else:
+            break
+    if not isinstance(cur, ast.Name):
+        return False
+    if cur.id in ("request", "req"):
+        return any(part in REQUEST_FIELDS for part in chain)
+    if cur.id == "arguments":
+        return isinstance(node, ast.Subscript) or (isinstance(node, ast.Call) and chain[-1:] == ["get"])
+    return False
+
+
+def is_tainted(node: ast.expr, tainted: set[str], aliases: dict[str, str]) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in tainted
+    if isinstance(node, ast.Constant):
+        return False
+    if is_request_source(node):
+        return True
+    if isinstance(node, ast.Call):
+        if is_sanitiser_call(node, aliases):
+            return False
+        func = node.func
+        if isinstance(func, ast.Attribute) and is_tainted(func.value, tainted, aliases):
+            return True  # a method of a tainted value (``path.strip()``, ``params.get("url")``)
+        if qualified_name(func, aliases) in PROPAGATORS or (isinstance(func, ast.Attribute) and func.attr in
+                                                            ("join", "format", "format_map")):
+            return any(is_tainted(a, tainted, aliases) for a in [*node.args, *(k.value for k in node.keywords)])
+        return False  # another function: often a validating helper
+    if isinstance(node, (ast.Lambda, ast.FunctionDef)):
+        return False
+    return any(is_tainted(child, tainted, aliases) for child in ast.iter_child_nodes(node)
+               if isinstance(child, ast.expr))
+
+
+def string_kind(node: ast.expr, scope: Scope, depth: int = 0) -> str:
+    """LITERAL (constant text), BUILT (text assembled at run time) or OPAQUE (anything else)."""
+    if isinstance(node, ast.Constant):
+        return LITERAL if isinstance(node.value, (str, bytes)) or node.value is None else OPAQUE
+    if isinstance(node, ast.JoinedStr):
+        return BUILT if any(isinstance(v, ast.FormattedValue) for v in node.values) else LITERAL
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        kinds = {string_kind(node.left, scope, depth + 1), string_kind(node.right, scope, depth + 1)}
+        if kinds == {LITERAL}:
+            return LITERAL
+        return BUILT if LITERAL in kinds or BUILT in kinds else OPAQUE
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        if string_kind(node.left, scope, depth + 1) == LITERAL:
+            return LITERAL if string_kind(node.right, scope, depth + 1) == LITERAL else BUILT
+        return OPAQUE
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr in ("format", "format_map") and string_kind(node.func.value, scope, depth + 1) == LITERAL:
+            return BUILT if node.args or node.keywords else LITERAL
+        if node.func.attr == "join" and string_kind(node.func.value, scope, depth + 1) == LITERAL:
+            return BUILT
+    if isinstance(node, ast.Name) and depth < 8:
+        values = lookup(node.id, scope)
+        if values:
+            kinds = {string_kind(v, scope, depth + 1) for v in values}
+            if kinds == {LITERAL}:
+                return LITERAL
+            if BUILT in kinds:
+                return BUILT
+    return OPAQUE
+
+
+def lookup(name: str, scope: Optional[Scope]) -> list[ast.expr]:
+    """Values assigned to ``name`` in the innermost scope that assigns it."""
+    while scope is not None:
+        if name in scope.assigned:
+            return scope.assigned[name]
+        scope = scope.parent
+    return []
+
+
+def resolved(node: ast.expr, scope: Scope) -> list[ast.expr]:
+    """The expression itself, or the values a local name was given."""
+    if isinstance(node, ast.Name):
+        values = lookup(node.id, scope)
+        return values or [node]
+    return [node]
+
+
+def literal_text(node: ast.expr) -> str:
+    """The constant parts of a string expression, placeholders as ``{}``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return literal_text(node.left) + "{}" + literal_text(node.right) if not (
+            isinstance(node.op, ast.Mod)) else literal_text(node.left)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return literal_text(node.func.value)
+    return ""
+
+
+def first_argument(call: ast.Call, *keywords: str, position: int = 0) -> Optional[ast.expr]:
+    if len(call.args) > position and not isinstance(call.args[position], ast.Starred):
+        return call.args[position]
+    for kw in call.keywords:
+        if kw.arg in keywords:
+            return kw.value
+    return None
+
+
+def keyword(call: ast.Call, name: str) -> Optional[ast.expr]:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def is_true(node: Optional[ast.expr]) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+# --------------------------------------------------------------------------------------------
+# hits
+
+
+def make_hit(analysis: Analysis, node: ast.AST, message: str, confidence: Optional[Confidence],
+             tainted: bool) -> Hit:
+    line, end_line = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+    col = char_column(analysis.lines, line, node.col_offset)  # type: ignore[attr-defined]
+    end_col = char_column(analysis.lines, end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+    if line == end_line:
+        content = analysis.lines[line - 1][col:end_col]
+    else:
+        content = "\n".join([analysis.lines[line - 1][col:], *analysis.lines[line:end_line - 1],
+                             analysis.lines[end_line - 1][:end_col]])
+    return Hit(line, col + 1, end_line, end_col + 1, content[:CONTENT_LIMIT], message=message,
+               confidence=confidence, extra={"tool_input": tainted})
+
+
+def char_column(lines: list[str], line: int, byte_offset: int) -> int:
+    """ast columns count UTF-8 bytes; hits count characters."""
+    if line - 1 >= len(lines):
+        return byte_offset
+    text = lines[line - 1]
+    if text.isascii():
+        return byte_offset
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+
+def wanted(rule: Rule, tainted: bool) -> bool:
+    mode = rule.options.get("input", "any")
+    return mode == "any" or (mode == "tool") == tainted
+
+
+def scoped_calls(analysis: Analysis) -> Iterator[tuple[Scope, ast.Call, str]]:
+    for scope in analysis.scopes:
+        for call in scope.calls:
+            yield scope, call, qualified_name(call.func, analysis.aliases)
+
+
+def callee_is_builtin(name: str, analysis: Analysis) -> bool:
+    return "." not in name and name not in analysis.shadowed
+
+
+# --------------------------------------------------------------------------------------------
+# detectors
+
+
+@detector("python-eval")
+def eval_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """eval/exec/compile of something other than a constant string."""
+    analysis = analysis_of(unit)
+    if analysis is None:
+        return
+    for scope, call, name in scoped_calls(analysis):
+        if name not in EVAL_FUNCS or ("." not in name and not callee_is_builtin(name, analysis)):
+            continue
+        func = name.rsplit(".", 1)[-1]
+        if func == "compile" and len(call.args) + len(call.keywords) < 3:
+            continue  # the builtin needs source, filename and mode
+        source = first_argument(call, "source", "object")
+        if source is None:
+            continue
+        kind = string_kind(source, scope)
+        if kind == LITERAL or isinstance(source, (ast.Constant, ast.List, ast.Dict, ast.Tuple)):
+            continue
+        tainted = is_tainted(source, scope.tainted, analysis.aliases)
+        if not wanted(rule, tainted):
+            continue
+        confidence = Confidence.HIGH if tainted else (Confidence.MEDIUM if kind == BUILT else Confidence.LOW)
+        what = "input of the tool or request" if tainted else ("a string built at run time" if kind == BUILT
+                                                               else "a non-literal value")
+        yield make_hit(analysis, call, f"{func}() runs {what}", confidence, tainted)
+
+
+@detector("python-shell")
+def shell_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """A shell command line assembled from values: os.system/os.popen, subprocess with shell=True."""
+    analysis = analysis_of(unit)
+    if analysis is None:
+        return
+    for scope, call, name in scoped_calls(analysis):
+        if name in SUBPROCESS_SHELL_OPTIONAL:
+            if not is_true(keyword(call, "shell")):
+                continue
+        elif name not in ALWAYS_SHELL:
+            continue
+        command = first_argument(call, "args", "cmd", "command")
+        if command is None or isinstance(command, (ast.List, ast.Tuple)):
+            continue
+        kind = string_kind(command, scope)
+        if kind == LITERAL:
+            continue
+        tainted = is_tainted(command, scope.tainted, analysis.aliases)
+        if not wanted(rule, tainted):
+            continue
+        confidence = Confidence.HIGH if tainted else (Confidence.MEDIUM if kind == BUILT else Confidence.LOW)
+        what = "input of the tool or request" if tainted else ("a string built at run time" if kind == BUILT
+                                                               else "a non-literal command")
+        yield make_hit(analysis, call, f"{name}() passes {what} to a shell", confidence, tainted)
+
+
+@detector("python-sql")
+def sql_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """SQL text built with f-strings, concatenation, % or .format handed to a query API."""
+    analysis = analysis_of(unit)
+    if analysis is None:
+        return
+    for scope, call, name in scoped_calls(analysis):
+        is_method = isinstance(call.func, ast.Attribute) and call.func.attr in SQL_METHODS
+        if not is_method and name not in SQL_FUNCS:
+            continue
+        if name == "text" and "text" in analysis.shadowed:
+            continue
+        query = first_argument(call, "sql", "query", "statement", "operation")
+        if query is None or string_kind(query, scope) != BUILT:
+            continue
+        built = [v for v in resolved(query, scope) if string_kind(v, scope) == BUILT]
+        if not built or not any(SQL_WORDS.search(literal_text(v)) for v in built):
+            continue
+        if all(only_placeholders(v, scope) for v in built):
+            continue
+        tainted = any(is_tainted(v, scope.tainted, analysis.aliases) for v in [query, *built])
+        if not wanted(rule, tainted):
+            continue
+        confidence = Confidence.HIGH if tainted or any(value_interpolated(v) for v in built) else Confidence.MEDIUM
+        yield make_hit(analysis, call, "SQL text is built from values instead of bound parameters",
+                       confidence, tainted)
+
+
+def only_placeholders(node: ast.expr, scope: Scope) -> bool:
+    """``f"... IN ({marks})"`` where every interpolated value is a run of ``?``/``%s`` markers."""
+    if not isinstance(node, ast.JoinedStr):
+        return False
+    values = [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+    return bool(values) and all(is_marker_run(v, scope) for v in values)
+
+
+def is_marker_run(node: ast.expr, scope: Scope) -> bool:
+    if isinstance(node, ast.Name):
+        if re.search(r"(?i)placeholder|marks|qmarks|params_sql|bind", node.id):
+            return True
+        values = lookup(node.id, scope)
+        return bool(values) and all(is_marker_run(v, scope) for v in values if v is not node)
+    constants = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return bool(constants) and all(re.fullmatch(r"[\s,()]*(?:\?|%s|:\w+|\$\d+)?[\s,()]*", c) for c in constants)
+
+
+def value_interpolated(node: ast.expr) -> bool:
+    """A placeholder that sits where a value belongs (after ``=``, inside quotes, in ``LIKE``)."""
+    if isinstance(node, ast.JoinedStr):
+        before = ""
+        for v in node.values:
+            if isinstance(v, ast.Constant):
+                before += str(v.value)
+            elif SQL_VALUE_CONTEXT.search(before.rstrip(" ") if not before.endswith(("'", '"')) else before):
+                return True
+            else:
+                before += "{}"
+        return False
+    text = literal_text(node)
+    return bool(re.search(r"""(?:['"]\{\}|['"]%s|=\s*\{\}|=\s*%s|=\s*['"]?\s*$)""", text, re.I))
+
+
+@detector("python-deserialization")
+def deserialization_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """pickle and friends, marshal, shelve, yaml.load without a safe loader, jsonpickle."""
+    analysis = analysis_of(unit)
+    if analysis is None:
+        return
+    for scope, call, name in scoped_calls(analysis):
+        data = first_argument(call, "file", "data", "stream", "string", "filename", "s")
+        if name in YAML_LOADS:
+            loader = call.args[1] if len(call.args) > 1 else keyword(call, "Loader")
+            loader_name = qualified_name(loader, analysis.aliases).rsplit(".", 1)[-1] if loader is not None else ""
+            if loader_name in YAML_SAFE_LOADERS:
+                continue
+            if loader is not None and not loader_name.endswith(("Loader",)):
+                continue  # a loader chosen at run time: cannot tell
+            message = f"{name}() without a safe Loader can build arbitrary Python objects"
+            confidence = Confidence.HIGH
+        elif name in YAML_UNSAFE:
+            message = f"{name}() can build arbitrary Python objects"
+            confidence = Confidence.HIGH
+        elif name in PICKLE_LIKE or name in WEAKER_DESERIALIZERS:
+            if data is not None and string_kind(data, scope) == LITERAL:
+                continue
+            message = f"{name}() on data that may come from outside can run arbitrary code"
+            if name in WEAKER_DESERIALIZERS:
+                confidence = Confidence.LOW
+            elif name.startswith("jsonpickle") or looks_external(data, scope, analysis):
+                confidence = Confidence.HIGH
+            else:
+                confidence = Confidence.MEDIUM
+        else:
+            continue
+        tainted = data is not None and is_tainted(data, scope.tainted, analysis.aliases)
+        if not wanted(rule, tainted):
+            continue
+        yield make_hit(analysis, call, message, Confidence.HIGH if tainted else confidence, tainted)
+
+
+def looks_external(data: Optional[ast.expr], scope: Scope, analysis: Analysis) -> bool:
+    """Bytes that visibly come from a socket, an HTTP body or a request."""
+    if data is None:
+        return False
+    for value in resolved(data, scope):
+        if is_tainted(value, scope.tainted, analysis.aliases):
+            return True
+        for n in ast.walk(value):
+            if isinstance(n, ast.Attribute) and n.attr in NETWORK_ATTRS and not (
+                    isinstance(n.value, ast.Name) and n.value.id in ("f", "fh", "fp", "file", "handle")):
+                return True
+    return False
+
+
+@detector("python-torch-load")
+def torch_load_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """torch.load() unpickles unless weights_only=True."""
+    analysis = analysis_of(unit)
+    if analysis is None:
+        return
+    for scope, call, name in scoped_calls(analysis):
+        if name != "torch.load":
+            continue
+        weights_only = keyword(call, "weights_only")
+        if is_true(weights_only):
+            continue
+        explicit_off = isinstance(weights_only, ast.Constant) and weights_only.value is False
+        data = first_argument(call, "f")
+        tainted = data is not None and is_tainted(data, scope.tainted, analysis.aliases)
+        if not wanted(rule, tainted):
+            continue
+        confidence = Confidence.HIGH if explicit_off or tainted else Confidence.MEDIUM
+        yield make_hit(analysis, call, "torch.load() without weights_only=True unpickles the file",
+                       confidence, tainted)
+
+
+@detector("python-path-traversal")
+def path_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """A file is opened or changed at a path that comes from tool or request input, unchecked."""
+    analysis = analysis_of(unit)
+    if analysis is None:
+        return
+    for scope, call, name in scoped_calls(analysis):
+        if not scope.tainted or guarded(scope, "path_guarded"):
+            continue
+        if name in PATH_FUNCS and (name != "open" or "open" not in analysis.shadowed):
+            target = first_argument(call, "file", "path", "src", "filename", "name")
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in PATH_METHODS and not name.startswith(
+                ("os.", "shutil.", "io.", "codecs.", "tarfile.", "zipfile.")):
+            target = call.func.value
+        else:
+            continue
+        if target is None or not is_tainted(target, scope.tainted, analysis.aliases):
+            continue
+        if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr == "get" \
+                and not is_request_source(target):
+            continue  # ``mapping.get(key).open()``: the path is looked up, not given
+        yield make_hit(analysis, call, "file path comes from tool or request input without a containment check",
+                       Confidence.HIGH if direct_input(target, scope) else Confidence.MEDIUM, True)
+
+
+def guarded(scope: Scope, flag: str) -> bool:
+    return bool(getattr(scope, flag))
+
+
+def direct_input(node: ast.expr, scope: Scope) -> bool:
+    """The input is visible here: the function is the tool or route itself, or reads the request."""
+    return scope.is_entry or any(isinstance(n, ast.expr) and is_request_source(n) for n in ast.walk(node))
+
+
+@detector("python-ssrf")
+def ssrf_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """An HTTP request to a URL whose host is chosen by tool or request input, with no allow-list."""
+    analysis = analysis_of(unit)
+    if analysis is None:
+        return
+    for scope, call, name in scoped_calls(analysis):
+        if not scope.tainted or scope.url_guarded:
+            continue
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        if name in HTTP_FUNCS:
+            verb = name.rsplit(".", 1)[-1]
+        elif method in HTTP_METHODS and is_client(call.func.value):  # type: ignore[attr-defined]
+            verb = method
+        else:
+            continue
+        url = first_argument(call, "url", position=1) if verb == "request" else first_argument(call, "url", "uri")
+        if url is None:
+            continue
+        if not any(host_controlled(v, scope, analysis) for v in resolved(url, scope)):
+            continue
+        yield make_hit(analysis, call, "the URL requested is chosen by tool or request input",
+                       Confidence.HIGH if direct_input(url, scope) else Confidence.MEDIUM, True)
+
+
+def is_client(node: ast.expr) -> bool:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return bool(CLIENT_NAME.search(node.attr)) or (isinstance(node.value, ast.Name) and node.value.id in (
+            "httpx", "requests", "aiohttp"))
+    return isinstance(node, ast.Name) and bool(CLIENT_NAME.search(node.id))
+
+
+def host_controlled(node: ast.expr, scope: Scope, analysis: Analysis) -> bool:
+    """True when tainted input decides the scheme and host, not only the path or query."""
+    if not is_tainted(node, scope.tainted, analysis.aliases):
+        return False
+    if isinstance(node, ast.JoinedStr):
+        prefix = ""
+        for v in node.values:
+            if isinstance(v, ast.Constant):
+                prefix += str(v.value)
+                continue
+            if prefix and (FIXED_HOST.search(prefix) or "://" not in prefix):
+                return False
+            return is_tainted(v.value, scope.tainted, analysis.aliases)  # type: ignore[attr-defined]
+        return False
+    if isinstance(node, ast.BinOp):
+        return host_controlled(node.left, scope, analysis) if not isinstance(node.left, ast.Constant) else bool(
+            "://" in str(node.left.value) and not FIXED_HOST.search(str(node.left.value)))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        template = literal_text(node.func.value)
+        prefix = template.split("{", 1)[0]
+        return not (FIXED_HOST.search(prefix) or (prefix and "://" not in prefix))
+    return True
+
+
+@detector("python-markup")
+def markup_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """Markup()/mark_safe() of a string built from values: the values skip HTML escaping."""
+    analysis = analysis_of(unit)
+    if analysis is None:
+        return
+    for scope, call, name in scoped_calls(analysis):
+        if name not in MARKUP_FUNCS or not call.args:
+            continue
+        value = call.args[0]
+        if string_kind(value, scope) != BUILT:
+            continue
+        tainted = is_tainted(value, scope.tainted, analysis.aliases)
+        if not wanted(rule, tainted):
+            continue
+        yield make_hit(analysis, call, f"{name}() marks a string built from values as safe HTML",
+                       Confidence.HIGH if tainted else Confidence.MEDIUM, tainted)
