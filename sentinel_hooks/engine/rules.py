@@ -28,6 +28,7 @@ class RuleExamples(BaseModel):
     path: Optional[str] = None  # file name the examples are scanned as (for path-gated rules)
     match: list[str] = Field(default_factory=list)
     no_match: list[str] = Field(default_factory=list)
+    base: Optional[str] = None  # the file as it was at the baseline, for rules that compare (drift)
 
 
 class Rule(BaseModel):

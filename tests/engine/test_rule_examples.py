@@ -27,7 +27,9 @@ def example_path(rule) -> str:
 
 
 def fired(rule, text: str) -> list:
-    unit = TextUnit(path=example_path(rule), text=text)
+    base = rule.examples.base
+    unit = TextUnit(path=example_path(rule), text=text,
+                    base_text_loader=(lambda: base) if base is not None else None)
     return [f for f in ENGINE.scan(unit) if f.rule_id == rule.id]
 
 
