@@ -1,0 +1,65 @@
+"""Tool metadata drift: a tool that existed at the baseline now has a different description or input
+schema. Clients approve tools once, so such a change deserves a fresh review."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from sentinel_hooks.engine.detectors import detector
+from sentinel_hooks.engine.detectors.tool_metadata import ToolDecl, extract_tools, join_spans, unit_tools
+from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.rules import Rule
+from sentinel_hooks.engine.units import TextUnit
+
+
+def _normalise(text: Optional[str]) -> str:
+    return " ".join((text or "").split())
+
+
+def _by_name(tools: list[ToolDecl]) -> dict[str, ToolDecl]:
+    out: dict[str, ToolDecl] = {}
+    for tool in tools:
+        out.setdefault(tool.name, tool)
+    return out
+
+
+def changed_parts(old: ToolDecl, new: ToolDecl) -> list[str]:
+    """Which of 'description' and 'input schema' differ (whitespace-insensitive)."""
+    parts = []
+    if _normalise(old.description) != _normalise(new.description):
+        parts.append("description")
+    if _normalise(old.schema) != _normalise(new.schema):
+        parts.append("input schema")
+    return parts
+
+
+def _baseline_tools(unit: TextUnit) -> Optional[list[ToolDecl]]:
+    if "tool_metadata_base" not in unit.memo:
+        base = unit.base_text()
+        unit.memo["tool_metadata_base"] = None if base is None else extract_tools(unit.path, base)
+    return unit.memo["tool_metadata_base"]
+
+
+@detector("tool_metadata_drift")
+def detect_metadata_drift(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    before = _baseline_tools(unit)
+    if not before:
+        return
+    old_tools = _by_name(before)
+    for name, new in _by_name(unit_tools(unit)).items():
+        old = old_tools.get(name)
+        if old is None:
+            continue
+        parts = changed_parts(old, new)
+        if not parts:
+            continue
+        spans = []
+        if "description" in parts:
+            spans.append(new.description_span or new.declaration_span)
+        if "input schema" in parts:
+            spans.append(new.schema_span or new.declaration_span)
+        span = join_spans(spans) or new.declaration_span
+        what = " and ".join(parts)
+        yield Hit(span.line, span.column, span.end_line, span.end_column,
+                  content=f"{name}:{what}:{_normalise(new.description)}|{_normalise(new.schema)}",
+                  message=f"Tool '{name}' changed its {what} since the baseline; review and re-approve it",
+                  extra={"tool": name, "changed": parts})
