@@ -2,15 +2,15 @@
 pydantic, then overridden by command-line flags."""
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
+from sentinel_hooks import __version__
 from sentinel_hooks.errors import ConfigError, FileSystemError
-from sentinel_hooks.findings import Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,62 +21,37 @@ CONFIG_FILE = ".mcp-sentinel.yaml"
 MAX_CONFIG_BYTES = 1_000_000
 
 
-def _kebab(name: str) -> str:
-    return name.replace("_", "-")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
-
-
-class ExitCodes(_Model):
-    critical: int = Field(default=3, ge=0, le=255)
-    high: int = Field(default=4, ge=0, le=255)
-    medium: int = Field(default=5, ge=0, le=255)
-    low: int = Field(default=6, ge=0, le=255)
-
-
-class FileConfig(_Model):
-    """Everything the config file may hold. Keys are kebab-case (snake_case is accepted too)."""
+@dataclass
+class Settings:
+    """The validated settings as plain data (what the commands use)."""
 
     severity_threshold: str = "low"
-    exclude_dirs: list[str] = Field(default_factory=list)
-    exclude_patterns: list[str] = Field(default_factory=list)
-    rules: list[str] = Field(default_factory=list)
-    disabled_rules: list[str] = Field(default_factory=list)
-    exit_codes: ExitCodes = Field(default_factory=ExitCodes)
-    timeout: Optional[float] = Field(default=None, gt=0)
-    max_file_size: Optional[int] = Field(default=None, gt=0)
-    context_lines: int = Field(default=3, ge=0, le=50)
+    exclude_dirs: list[str] = field(default_factory=list)
+    exclude_patterns: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    disabled_rules: list[str] = field(default_factory=list)
+    exit_codes: dict[str, int] = field(default_factory=lambda: {"critical": 3, "high": 4, "medium": 5, "low": 6})
+    timeout: Optional[float] = None
+    max_file_size: Optional[int] = None
+    context_lines: int = 3
     redact: bool = True
     inline_suppressions: bool = True
     builtin_rules: bool = True
+    cache: bool = True
+    cache_dir: Optional[str] = None
+    max_concurrent_files: Optional[int] = None
+    memory_limit: Optional[str] = None
 
-    @field_validator("severity_threshold")
     @classmethod
-    def _threshold(cls, v: str) -> str:
-        Severity.parse(v)
-        return v.lower()
+    def from_model(cls, model: "FileConfig") -> "Settings":
+        return cls(**model.model_dump())
 
 
-def _describe(exc: ValidationError, source: str) -> str:
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err.get("loc", ()))
-    if err.get("type") == "extra_forbidden":
-        return f"{source}: unknown key {loc!r}"
-    msg = err.get("msg", "invalid").removeprefix("Value error, ")
-    return f"{source}: {loc}: {msg}" if loc else f"{source}: {msg}"
+def parse_config(data: Any, source: str) -> Settings:
+    """Validate a parsed config document (pydantic) into Settings."""
+    from sentinel_hooks.config_model import validate
 
-
-def parse_config(data: Any, source: str) -> FileConfig:
-    if data is None:
-        return FileConfig()
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: expected a mapping of settings, got {type(data).__name__}")
-    try:
-        return FileConfig.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(exc, source)) from None
+    return Settings.from_model(validate(data, source))
 
 
 def _read(path: Path) -> str:
@@ -95,56 +70,99 @@ def _read(path: Path) -> str:
         raise FileSystemError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe loader that refuses YAML aliases (defeats 'billion laughs' alias bombs)."""
+def _no_alias_loader():
+    """A safe YAML loader that refuses aliases (defeats 'billion laughs' alias bombs)."""
+    import yaml
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.constructor.ConstructorError(
-                None, None, "YAML aliases are not allowed in configuration", event.start_mark)
-        return super().compose_node(parent, index)
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.constructor.ConstructorError(
+                    None, None, "YAML aliases are not allowed in configuration", event.start_mark)
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
 
 
-def load_yaml_config(path: Path) -> FileConfig:
-    text = _read(path)
+def _yaml_document(text: str, path: Path) -> Any:
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_no_alias_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError(f"{path}: {problem}{where}") from None
-    return parse_config(data, str(path))
 
 
-def load_pyproject_config(path: Path) -> Optional[FileConfig]:
-    text = _read(path)
+def _pyproject_section(text: str, path: Path) -> Any:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from None
-    section = data.get("tool", {}).get("mcp-sentinel")
+    tool = data.get("tool")
+    return tool.get("mcp-sentinel") if isinstance(tool, dict) else None
+
+
+def load_yaml_config(path: Path) -> Settings:
+    return parse_config(_yaml_document(_read(path), path), str(path))
+
+
+def load_pyproject_config(path: Path) -> Optional[Settings]:
+    section = _pyproject_section(_read(path), path)
     if section is None:
         return None
     return parse_config(section, f"{path} [tool.mcp-sentinel]")
 
 
-def discover(root: Path, explicit: Optional[Path]) -> tuple[FileConfig, Optional[Path]]:
-    """The explicit --config file, else .mcp-sentinel.yaml, else pyproject.toml's section, at ``root``."""
+def _cached(path: Path, text: str, cache_dir: Optional[Path], load) -> Optional[Settings]:
+    """Validated settings for this exact file content, from the cache when possible."""
+    if cache_dir is None:
+        return load()
+    key = hashlib.sha256(f"{__version__}\0{path.resolve()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    entry = cache_dir / "config" / f"{key}.json"
+    try:
+        doc = json.loads(entry.read_text(encoding="utf-8"))
+        if doc.get("key") == key:
+            if doc.get("settings") is None:
+                return None
+            return Settings(**{f.name: doc["settings"][f.name] for f in fields(Settings)})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    settings = load()
+    from dataclasses import asdict
+
+    from sentinel_hooks.cache import write_json_atomic
+
+    write_json_atomic(entry, {"key": key, "settings": asdict(settings) if settings else None}, cache_dir)
+    return settings
+
+
+def discover(root: Path, explicit: Optional[Path],
+             cache_dir: Optional[Path] = None) -> tuple[Settings, Optional[Path]]:
+    """The explicit --config file, else .mcp-sentinel.yaml, else pyproject.toml's section, at ``root``.
+
+    With ``cache_dir``, a file validated before (same content) is not parsed or validated again.
+    """
     if explicit is not None:
+        text = _read(explicit)
         if explicit.suffix == ".toml":
-            cfg = load_pyproject_config(explicit)
+            cfg = _cached(explicit, text, cache_dir, lambda: load_pyproject_config(explicit))
             if cfg is None:
                 raise ConfigError(f"{explicit}: no [tool.mcp-sentinel] section")
             return cfg, explicit
-        return load_yaml_config(explicit), explicit
+        return _cached(explicit, text, cache_dir, lambda: load_yaml_config(explicit)), explicit
     candidate = root / CONFIG_FILE
     if candidate.is_file():
-        return load_yaml_config(candidate), candidate
+        text = _read(candidate)
+        return _cached(candidate, text, cache_dir, lambda: load_yaml_config(candidate)), candidate
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
-        cfg = load_pyproject_config(pyproject)
-        if cfg is not None:
-            return cfg, pyproject
-    return FileConfig(), None
+        text = _read(pyproject)
+        if "mcp-sentinel" in text:
+            cfg = _cached(pyproject, text, cache_dir, lambda: load_pyproject_config(pyproject))
+            if cfg is not None:
+                return cfg, pyproject
+    return Settings(), None

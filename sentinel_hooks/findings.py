@@ -95,19 +95,38 @@ def content_hash(rule_id: str, path: str, content: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def assign_fingerprints(findings: list[Finding], contents: list[str]) -> None:
+def assign_fingerprints(findings: list[Finding]) -> None:
     """Give every finding ``<hash>:<occurrence>``; the occurrence counts equal hashes in file order.
 
-    The hash covers rule id, path and the normalised matched content, never the line number, so a
-    finding keeps its fingerprint when unrelated lines move.
+    The hash (``extra["_content_hash"]``, set when the finding is made) covers rule id, path and the
+    normalised matched content, never the line number, so a finding keeps its fingerprint when
+    unrelated lines move.
     """
     seen: dict[str, int] = {}
-    order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key())
-    for i in order:
-        base = content_hash(findings[i].rule_id, findings[i].path, contents[i])
+    for f in sorted(findings, key=Finding.sort_key):
+        base = f.extra.pop("_content_hash", None) or content_hash(f.rule_id, f.path, f.snippet)
         n = seen.get(base, 0)
         seen[base] = n + 1
-        findings[i].fingerprint = f"{base}:{n}"
+        f.fingerprint = f"{base}:{n}"
+
+
+def to_dict(f: Finding) -> dict[str, Any]:
+    """A JSON-safe form (for the result cache); the raw secret is never included."""
+    return {
+        "rule_id": f.rule_id, "title": f.title, "severity": f.severity.name, "confidence": f.confidence.name,
+        "cwe": f.cwe, "path": f.path, "line": f.line, "column": f.column, "end_line": f.end_line,
+        "end_column": f.end_column, "snippet": f.snippet, "remediation": f.remediation,
+        "description": f.description, "category": f.category, "message": f.message,
+        "suppressed_by": f.suppressed_by, "extra": f.extra,
+    }
+
+
+def from_dict(d: dict[str, Any]) -> Finding:
+    d = dict(d)
+    d["severity"] = Severity[d["severity"]]
+    d["confidence"] = Confidence[d["confidence"]]
+    d["extra"] = dict(d.get("extra") or {})
+    return Finding(**d)
 
 
 def redact_secret(secret: str, keep: int = 4) -> str:

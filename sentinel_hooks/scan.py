@@ -9,15 +9,18 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from sentinel_hooks.engine.matcher import Engine
-from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.errors import ScanTimeout
 from sentinel_hooks.findings import Finding, Severity, assign_fingerprints
 from sentinel_hooks.sources import files
 from sentinel_hooks.sources.skips import SkipLog
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.sources.git_diff import DiffScan
 
 
 @dataclass
@@ -119,8 +122,7 @@ def finish(result: ScanResult) -> ScanResult:
     for f in result.findings:
         unique.setdefault((f.rule_id, f.path, f.line, f.column, f.end_line, f.end_column), f)
     result.findings = list(unique.values())
-    contents = [f.extra.pop("_content", f.snippet) for f in result.findings]
-    assign_fingerprints(result.findings, contents)
+    assign_fingerprints(result.findings)
     result.findings.sort(key=Finding.sort_key)
     result.finished = time.time()
     return result
@@ -135,4 +137,16 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
     finally:
         result.skipped.merge(walker.skipped)
         result.errors.extend(walker.errors)
+    return finish(result)
+
+
+def run_diff_scan(engine: Engine, source: DiffScan, *, deadline: Deadline, result: ScanResult) -> ScanResult:
+    """Scan only what a git comparison adds: hunk windows of changed files, added files whole."""
+    result.meta.update(source.meta)
+    try:
+        scan_units(engine, source.units(), result, deadline)
+    finally:
+        source.close()
+        result.skipped.merge(source.skipped)
+        result.errors.extend(source.errors)
     return finish(result)

@@ -12,7 +12,7 @@ def test_yaml_config_kebab_and_snake_keys(tmp_path: Path):
     cfg = load_yaml_config(f)
     assert cfg.severity_threshold == "high"
     assert cfg.exclude_dirs == ["build"]
-    assert cfg.exit_codes.high == 0 and cfg.exit_codes.critical == 3
+    assert cfg.exit_codes["high"] == 0 and cfg.exit_codes["critical"] == 3
 
 
 def test_unknown_key_is_named(tmp_path: Path):
@@ -65,3 +65,29 @@ def test_invalid_toml_is_a_config_error(tmp_path: Path):
     (tmp_path / "pyproject.toml").write_text("[tool.mcp-sentinel\n")
     with pytest.raises(ConfigError, match="invalid TOML"):
         discover(tmp_path, None)
+
+
+def test_validated_config_is_cached_by_content(tmp_path: Path, monkeypatch):
+    from sentinel_hooks import config_model
+
+    (tmp_path / ".mcp-sentinel.yaml").write_text("severity-threshold: high\n")
+    cache = tmp_path / "cache"
+    first, _ = discover(tmp_path, None, cache)
+    calls = []
+    monkeypatch.setattr(config_model, "validate", lambda *a: calls.append(a))
+    second, _ = discover(tmp_path, None, cache)
+    assert first == second and calls == []  # served from the cache
+    (tmp_path / ".mcp-sentinel.yaml").write_text("severity-threshold: low\n")
+    monkeypatch.undo()
+    third, _ = discover(tmp_path, None, cache)
+    assert third.severity_threshold == "low"
+
+
+def test_corrupt_config_cache_entry_is_ignored(tmp_path: Path):
+    (tmp_path / ".mcp-sentinel.yaml").write_text("severity-threshold: high\n")
+    cache = tmp_path / "cache"
+    discover(tmp_path, None, cache)
+    for entry in (cache / "config").glob("*.json"):
+        entry.write_text("{not json")
+    cfg, _ = discover(tmp_path, None, cache)
+    assert cfg.severity_threshold == "high"

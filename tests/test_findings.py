@@ -1,11 +1,13 @@
-from sentinel_hooks.findings import (Confidence, Finding, Severity, assign_fingerprints, redact_secret,
-                                     redact_text)
+from sentinel_hooks.findings import (Confidence, Finding, Severity, assign_fingerprints, content_hash,
+                                     from_dict, redact_secret, redact_text, to_dict)
 import pytest
 
 
-def make(path="a.py", line=1, rule="r1") -> Finding:
-    return Finding(rule_id=rule, title="t", severity=Severity.HIGH, confidence=Confidence.HIGH, cwe="CWE-1",
-                   path=path, line=line, column=1, end_line=line, end_column=5, snippet="s", remediation="r")
+def make(path="a.py", line=1, rule="r1", content="x") -> Finding:
+    f = Finding(rule_id=rule, title="t", severity=Severity.HIGH, confidence=Confidence.HIGH, cwe="CWE-1",
+                path=path, line=line, column=1, end_line=line, end_column=5, snippet="s", remediation="r")
+    f.extra["_content_hash"] = content_hash(rule, path, content)
+    return f
 
 
 def test_severity_parse_is_case_insensitive_and_rejects_unknown():
@@ -16,21 +18,21 @@ def test_severity_parse_is_case_insensitive_and_rejects_unknown():
 
 
 def test_fingerprint_ignores_line_numbers_but_not_content_or_path():
-    a, b = make(line=3), make(line=300)
-    assign_fingerprints([a], ["token = 'abc'"])
-    assign_fingerprints([b], ["token  =  'abc'"])  # re-indented / spaced: same normalised content
+    a, b = make(line=3, content="token = 'abc'"), make(line=300, content="token  =  'abc'")
+    assign_fingerprints([a])
+    assign_fingerprints([b])  # re-indented / spaced: same normalised content
     assert a.fingerprint == b.fingerprint
-    c = make(path="b.py")
-    assign_fingerprints([c], ["token = 'abc'"])
+    c = make(path="b.py", content="token = 'abc'")
+    assign_fingerprints([c])
     assert c.fingerprint != a.fingerprint
-    d = make()
-    assign_fingerprints([d], ["token = 'abd'"])
+    d = make(content="token = 'abd'")
+    assign_fingerprints([d])
     assert d.fingerprint != a.fingerprint
 
 
 def test_identical_findings_get_distinct_occurrence_indexes_in_file_order():
     first, second = make(line=10), make(line=2)
-    assign_fingerprints([first, second], ["x", "x"])
+    assign_fingerprints([first, second])
     assert second.fingerprint.endswith(":0") and first.fingerprint.endswith(":1")
     assert first.fingerprint.split(":")[0] == second.fingerprint.split(":")[0]
 
@@ -46,3 +48,12 @@ def test_redaction_keeps_only_a_short_prefix():
 
 def test_short_secrets_reveal_at_most_a_quarter():
     assert redact_secret("abcdefgh").startswith("ab**")
+
+
+def test_dict_round_trip_has_no_secret():
+    f = make()
+    f.secret = "hunter2-hunter2"
+    d = to_dict(f)
+    assert "hunter2-hunter2" not in repr(d)
+    g = from_dict(d)
+    assert (g.rule_id, g.severity, g.line, g.extra) == (f.rule_id, f.severity, f.line, f.extra)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Optional
 
 from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.findings import Severity
@@ -43,6 +44,44 @@ def positive_float(value: str) -> float:
     return n
 
 
+def positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2, "mib": 1024**2,
+               "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
+
+
+def byte_size(value: str) -> int:
+    """`512MB`, `1GiB`, `800000` -> bytes."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", value)
+    if not m or m.group(2).lower() not in _SIZE_UNITS:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (examples: 512MB, 1GiB)")
+    n = int(float(m.group(1)) * _SIZE_UNITS[m.group(2).lower()])
+    if n < 16 * 1024**2:
+        raise argparse.ArgumentTypeError(f"too small: {value!r} (at least 16MB)")
+    return n
+
+
+def shard(value: str) -> tuple[int, int]:
+    """`K/N` with 1 <= K <= N."""
+    try:
+        k, n = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a shard: {value!r} (expected K/N, e.g. 2/4)") from None
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(f"shard {value!r}: K must be between 1 and N")
+    return k, n
+
+
 def severity(value: str) -> str:
     try:
         return Severity.parse(value).name.lower()
@@ -71,14 +110,32 @@ def settings(args: argparse.Namespace):
     from sentinel_hooks import config as config_mod
 
     root = find_root(Path.cwd())
-    cfg, cfg_path = config_mod.discover(root, args.config)
+    from sentinel_hooks.cache import DEFAULT_DIR
+
+    cfg_cache = None if getattr(args, "no_cache", False) else (getattr(args, "cache_dir", None) or root / DEFAULT_DIR)
+    cfg, cfg_path = config_mod.discover(root, args.config, cfg_cache)
     base = cfg_path.parent if cfg_path is not None else root
     rule_paths = [p if p.is_absolute() else base / p for p in map(Path, cfg.rules)] + list(args.rules)
     disabled = cfg.disabled_rules + flatten(args.disable_rule)
     return root, cfg, rule_paths, disabled
 
 
-def load_rules(args: argparse.Namespace, cfg, rule_paths, disabled):
-    from sentinel_hooks.engine.rules import build_ruleset
+def cache_dir(args: argparse.Namespace, cfg, root: Path) -> Optional[Path]:
+    """The cache folder, or None with --no-cache (or `cache: false` in the config file)."""
+    if getattr(args, "no_cache", False) or not cfg.cache:
+        return None
+    chosen = getattr(args, "cache_dir", None) or cfg.cache_dir
+    if chosen is None:
+        from sentinel_hooks.cache import DEFAULT_DIR
 
-    return build_ruleset(rule_paths, disabled, builtin=cfg.builtin_rules and not args.no_builtin_rules)
+        return root / DEFAULT_DIR
+    chosen = Path(chosen)
+    return chosen if chosen.is_absolute() else Path.cwd() / chosen
+
+
+def load_rules(args: argparse.Namespace, cfg, rule_paths, disabled, root: Optional[Path] = None):
+    """The rule set, from the cache when the packs are unchanged (no YAML parsing, no pydantic)."""
+    from sentinel_hooks.engine.compiled import load_rules as load
+
+    folder = cache_dir(args, cfg, root) if root is not None else None
+    return load(rule_paths, disabled, builtin=cfg.builtin_rules and not args.no_builtin_rules, cache_dir=folder)

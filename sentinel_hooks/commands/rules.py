@@ -13,8 +13,8 @@ def add_parser(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    _, cfg, rule_paths, disabled = common.settings(args)
-    rules = common.load_rules(args, cfg, rule_paths, disabled)
+    root, cfg, rule_paths, disabled = common.settings(args)
+    rules = common.load_rules(args, cfg, rule_paths, disabled, root)
     for r in sorted(rules, key=lambda r: (r.category, r.id)):
         print(f"{r.id:<40} {r.severity.name:<8} {r.confidence.name:<6} {r.cwe:<8} {r.category:<14} {r.title}")
     print(f"{len(rules)} rules")

@@ -40,11 +40,52 @@ def add_parser(sub) -> None:
     scan.add_argument("--no-redact", action="store_true", help="show secrets in full in every report")
     scan.add_argument("--no-inline-suppressions", action="store_true",
                       help="ignore '# mcp-sentinel: ignore' comments (a strict gate)")
+    diff_mode = scan.add_mutually_exclusive_group()
+    diff_mode.add_argument("--staged", action="store_true",
+                           help="scan what the next commit adds: the index against HEAD (for pre-commit hooks)")
+    diff_mode.add_argument("--baseline", metavar="REF",
+                           help="scan what the work tree adds since merge-base(REF, HEAD); 'auto' takes the "
+                                "base from CI or pre-commit variables")
+    scan.add_argument("--context-lines", type=_context_lines, metavar="N",
+                      help="lines of context around each change in diff scans (default 3)")
+    scan.add_argument("--cache-dir", type=Path, metavar="DIR",
+                      help="cache folder for the rule set and per-file results (default: .mcp-sentinel-cache at the repository root)")
+    scan.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    scan.add_argument("--max-concurrent-files", type=common.positive_int, metavar="N",
+                      help="files in flight at once in full scans, over that many processes (default: CPU count)")
+    scan.add_argument("--memory-limit", type=common.byte_size, metavar="SIZE",
+                      help="keep peak memory under SIZE (e.g. 512MB, 1GiB): large files are read in chunks")
+    scan.add_argument("--shard", type=common.shard, metavar="K/N",
+                      help="scan only the K-th of N disjoint parts of the file set (parallel CI jobs)")
     scan.add_argument("--sarif-category", metavar="CATEGORY",
                       help="SARIF automationDetails.id, one per kind of scan uploaded (default: mcp-sentinel/)")
     scan.add_argument("--report-unused-ignores", action="store_true",
                       help="list .mcp-sentinel-ignore entries that matched no finding (meaningful on full scans)")
     scan.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+
+
+def _context_lines(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if not 0 <= n <= 50:
+        raise argparse.ArgumentTypeError(f"must be 0-50, got {n}")
+    return n
+
+
+def _diff_source(args: argparse.Namespace, cfg, excludes, max_file_size: Optional[int]):
+    """The git comparison --staged or --baseline asks for; None for a full scan."""
+    if not args.staged and args.baseline is None:
+        return None
+    from sentinel_hooks.sources import ci_env, git_range
+
+    context = args.context_lines if args.context_lines is not None else cfg.context_lines
+    source = git_range.open_scan(staged_mode=args.staged, baseline_ref=args.baseline, paths=list(args.paths),
+                                 context=context, excludes=excludes, max_file_size=max_file_size)
+    if source is None:
+        print(f"mcp-sentinel: {ci_env.FALLBACK_NOTICE}", file=sys.stderr)
+    return source
 
 
 def pair_outputs(args: argparse.Namespace) -> list[tuple[str, Optional[Path]]]:
@@ -125,12 +166,12 @@ def run(args: argparse.Namespace) -> int:
     outputs = pair_outputs(args)
     root, cfg, rule_paths, disabled = common.settings(args)
     threshold = Severity.parse(args.severity_threshold or cfg.severity_threshold)
-    codes = cfg.exit_codes.model_dump()
+    codes = dict(cfg.exit_codes)
     for sev in ("critical", "high", "medium", "low"):
         flag = getattr(args, f"exit_code_on_{sev}")
         if flag is not None:
             codes[sev] = flag
-    rules = common.load_rules(args, cfg, rule_paths, disabled)
+    rules = common.load_rules(args, cfg, rule_paths, disabled, root)
     engine = Engine(rules, redact=cfg.redact and not args.no_redact,
                     inline_suppressions=cfg.inline_suppressions and not args.no_inline_suppressions)
     paths = [Path(p) for p in args.paths] or [Path(".")]
@@ -142,8 +183,13 @@ def run(args: argparse.Namespace) -> int:
     result = scan_mod.ScanResult(rules=rules, threshold=threshold)
     result.meta = {"mode": "full", "paths": [p.as_posix() for p in paths]}
     deadline = scan_mod.Deadline(args.timeout if args.timeout is not None else cfg.timeout)
-    scan_mod.run_full_scan(engine, paths, excludes, max_file_size=args.max_file_size or cfg.max_file_size,
-                           deadline=deadline, result=result, root=root if _inside(paths, root) else None)
+    max_file_size = args.max_file_size or cfg.max_file_size
+    diff_source = _diff_source(args, cfg, excludes, max_file_size)
+    if diff_source is not None:
+        scan_mod.run_diff_scan(engine, diff_source, deadline=deadline, result=result)
+    else:
+        scan_mod.run_full_scan(engine, paths, excludes, max_file_size=max_file_size,
+                               deadline=deadline, result=result, root=root if _inside(paths, root) else None)
     apply_ignore_file(result, root, args)
     write_reports(result, outputs)
     for path, reason in result.errors:

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterable, Optional
-
-import pathspec
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine import detectors, validators
 from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_aliases, language_of
-from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.globs import compile_globs
-from sentinel_hooks.findings import Confidence, Finding, redact_text
+from sentinel_hooks.findings import Confidence, Finding, content_hash, redact_text
 from sentinel_hooks.policy import inline_suppression
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rules import Rule
 
 SNIPPET_WIDTH = 160
 
 
-def _spec(patterns: list[str]) -> Optional[pathspec.PathSpec]:
+def _spec(patterns: list[str]):
     return compile_globs(patterns)
 
 
@@ -43,6 +43,29 @@ class _Scope:
         return self.include is not None and self.include.match_file(path)
 
 
+class KeywordIndex:
+    """Finds which of many keywords occur in a text in one pass (Aho-Corasick when available)."""
+
+    def __init__(self, keywords: list[str]):
+        self.keywords = keywords
+        self._automaton = None
+        try:
+            import ahocorasick
+        except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
+            return
+        if keywords:
+            automaton = ahocorasick.Automaton()
+            for kw in keywords:
+                automaton.add_word(kw, kw)
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def present(self, lowered: str) -> set[str]:
+        if self._automaton is None:
+            return {kw for kw in self.keywords if kw in lowered}
+        return {kw for _, kw in self._automaton.iter(lowered)}
+
+
 class Engine:
     """A compiled rule set. ``scan(unit)`` returns the findings of every rule on that unit."""
 
@@ -56,6 +79,7 @@ class Engine:
             groups[(tuple(sorted(r.languages)), tuple(r.paths), tuple(r.exclude_paths))].append(r)
         self._scopes = [(_Scope(*key), members) for key, members in groups.items()]
         self._path_cache: dict[str, list[Rule]] = {}
+        self._keywords = KeywordIndex(sorted({k for r in rules for k in r.keywords}))
 
     # -- selection -------------------------------------------------------------------------
     def rules_for(self, path: str) -> list[Rule]:
@@ -73,21 +97,11 @@ class Engine:
         rules = self.rules_for(unit.path)
         if not rules or not unit.text:
             return []
-        lowered = unit.text.lower()
-        present: dict[str, bool] = {}
+        present = self._keywords.present(unit.text.lower())
         findings: list[Finding] = []
         for rule in rules:
-            if rule.keywords:
-                hit_kw = False
-                for kw in rule.keywords:
-                    seen = present.get(kw)
-                    if seen is None:
-                        seen = present[kw] = kw in lowered
-                    if seen:
-                        hit_kw = True
-                        break
-                if not hit_kw:
-                    continue
+            if rule.keywords and present.isdisjoint(rule.keywords):
+                continue
             hits = self._regex_hits(unit, rule) if rule.compiled is not None else \
                 detectors.REGISTRY[rule.detector](unit, rule)
             for hit in hits:
@@ -150,7 +164,7 @@ class Engine:
             message=hit.message or rule.title,
             secret=None if self.redact else hit.secret, extra=dict(hit.extra),
         )
-        f.extra["_content"] = hit.content
+        f.extra["_content_hash"] = content_hash(rule.id, unit.path, hit.content)
         if self.inline_suppressions and inline_suppression(
                 rule.id, unit.line_text(hit.line), unit.line_text(hit.line - 1)):
             f.suppressed_by = "inline"

@@ -7,7 +7,7 @@ from sentinel_hooks.errors import FileSystemError
 from sentinel_hooks.sources import skips
 from sentinel_hooks.sources.files import DEFAULT_EXCLUDE_DIRS, Excludes, FileWalker, decode, read_text
 
-from conftest import git
+from gitutil import git
 
 
 def walk(paths, excludes=None, **kw):
