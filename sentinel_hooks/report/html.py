@@ -63,6 +63,7 @@ tr.suppressed td { opacity: .6; }
 SCRIPT = """
 (function () {
   "use strict";
+  document.documentElement.setAttribute("data-ready", "true");
   var table = document.getElementById("findings");
   if (!table) { return; }
   var body = table.tBodies[0];
@@ -109,7 +110,11 @@ SCRIPT = """
   });
   [sevFilter, fileFilter, showSuppressed].forEach(function (el) { el.addEventListener("change", apply); });
   textFilter.addEventListener("input", apply);
-  document.documentElement.setAttribute("data-ready", "true");
+  // a link may preset the filters: report.html#severity=high&file=src/app.py&q=token
+  var preset = new URLSearchParams(location.hash.replace(/^#/, ""));
+  if (preset.has("severity")) { sevFilter.value = preset.get("severity"); }
+  if (preset.has("file")) { fileFilter.value = preset.get("file"); }
+  if (preset.has("q")) { textFilter.value = preset.get("q"); }
   apply();
 })();
 """
