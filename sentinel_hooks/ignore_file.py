@@ -131,22 +131,34 @@ def save(root: Path, ignore: IgnoreFile) -> Path:
     return path
 
 
-def apply(findings: list[Finding], ignore: IgnoreFile) -> list[Entry]:
-    """Flag findings the ignore file lists; returns the entries that matched no finding at all."""
+def _matching(by_fingerprint: dict[str, list[Entry]], fingerprint: str) -> list[Entry]:
+    return by_fingerprint.get(fingerprint, []) + by_fingerprint.get(fingerprint.split(":", 1)[0], [])
+
+
+def _index(ignore: IgnoreFile) -> dict[str, list[Entry]]:
     by_fingerprint: dict[str, list[Entry]] = {}
     for e in ignore.entries:
         by_fingerprint.setdefault(e.fingerprint, []).append(e)
-    if not by_fingerprint:
+    return by_fingerprint
+
+
+def unused_entries(ignore: IgnoreFile, fingerprints: Iterable[str]) -> list[Entry]:
+    """The entries that match none of the fingerprints."""
+    index = _index(ignore)
+    used = {id(e) for fp in fingerprints for e in _matching(index, fp)}
+    return [e for e in ignore.entries if id(e) not in used]
+
+
+def apply(findings: list[Finding], ignore: IgnoreFile) -> list[Entry]:
+    """Flag findings the ignore file lists; returns the entries that matched no finding at all."""
+    index = _index(ignore)
+    if not index:
         return []
-    used: set[int] = set()
     for f in findings:
-        matched = by_fingerprint.get(f.fingerprint, []) + by_fingerprint.get(f.fingerprint.split(":", 1)[0], [])
-        if not matched:
-            continue
-        used.update(id(e) for e in matched)
-        if f.suppressed_by is None:
+        matched = _matching(index, f.fingerprint)
+        if matched and f.suppressed_by is None:
             f.suppressed_by = SUPPRESSED_BY
             reason = next((e.reason for e in matched if e.reason), "")
             if reason:
                 f.extra["ignore_reason"] = reason
-    return [e for e in ignore.entries if id(e) not in used]
+    return unused_entries(ignore, (f.fingerprint for f in findings))

@@ -77,11 +77,11 @@ def run_prune(args: argparse.Namespace, root: Path) -> int:
     if not ignore.entries:
         print(f"nothing to prune: {ignore_file.IGNORE_FILE} has no entries")
         return 0
-    result = scan_repository(args, root)
-    if result.errors:
-        raise FileSystemError(f"ignore prune: {len(result.errors)} file(s) could not be read "
-                              f"(first: {result.errors[0][0]}); nothing removed")
-    unused = ignore_file.apply(result.findings, ignore)
+    fingerprints, errors = scan_repository(args, root)
+    if errors:
+        raise FileSystemError(f"ignore prune: {len(errors)} file(s) could not be read "
+                              f"(first: {errors[0]['path']}); nothing removed")
+    unused = ignore_file.unused_entries(ignore, fingerprints)
     for e in unused:
         print(f"{'would remove' if args.dry_run else 'removed'}: {e.render()}")
     if unused and not args.dry_run:
@@ -93,25 +93,23 @@ def run_prune(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
-def scan_repository(args: argparse.Namespace, root: Path):
-    """A full scan of the repository with the configured rules and excludes, every severity kept."""
-    from sentinel_hooks import scan as scan_mod
-    from sentinel_hooks.engine.matcher import Engine
-    from sentinel_hooks.findings import Severity
-    from sentinel_hooks.sources import files
+def scan_repository(args: argparse.Namespace, root: Path) -> tuple[list[str], list[dict]]:
+    """Run the scan command over the whole repository, every severity kept, into a JSON report;
+    returns the fingerprints found and the files that could not be read."""
+    import tempfile
 
-    _, cfg, rule_paths, disabled = common.settings(args)
-    rules = common.load_rules(args, cfg, rule_paths, disabled)
-    excludes = files.Excludes(
-        list(files.DEFAULT_EXCLUDE_DIRS) + cfg.exclude_dirs + common.flatten(args.exclude_dir),
-        cfg.exclude_patterns + common.flatten(args.exclude_pattern),
-        files.read_ignore_file(root),
-    )
-    result = scan_mod.ScanResult(rules=rules, threshold=Severity.INFO)
-    result.meta = {"mode": "full", "paths": ["."]}
-    scan_mod.run_full_scan(Engine(rules), [root], excludes, max_file_size=cfg.max_file_size,
-                           deadline=scan_mod.Deadline(cfg.timeout), result=result, root=root)
-    return result
+    from sentinel_hooks.cli import build_parser
+    from sentinel_hooks.commands import scan as scan_command
+
+    with tempfile.TemporaryDirectory(prefix="mcp-sentinel-prune-") as tmp:
+        report = Path(tmp) / "scan.json"
+        scan_args = build_parser().parse_args(["scan", str(root), "--severity-threshold", "info",
+                                               "-o", "json", "--output-file", str(report)])
+        for option in ("config", "rules", "disable_rule", "no_builtin_rules", "exclude_dir", "exclude_pattern"):
+            setattr(scan_args, option, getattr(args, option))
+        scan_command.run(scan_args)
+        data = json.loads(report.read_text(encoding="utf-8"))
+    return [f["fingerprint"] for f in data["findings"]], data["summary"]["errors"]
 
 
 def report_findings(path: Path) -> list[tuple[str, str, str]]:
