@@ -53,7 +53,8 @@ col.c-sev { width: 110px; } col.c-loc { width: 26%; } col.c-rule { width: 20%; }
 pre.snippet { margin: 6px 0; padding: 6px 8px; background: #0f172a; color: #e2e8f0; border-radius: 4px;
               white-space: pre-wrap; word-break: break-all; font: 12px/1.4 ui-monospace, Menlo, Consolas, monospace; }
 .path { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
-.fix { margin: 4px 0 0; }
+.fix, .detail { margin: 4px 0 0; }
+.detail { word-break: break-all; }
 .fp { font: 11px ui-monospace, Menlo, Consolas, monospace; color: var(--muted); word-break: break-all; }
 tr.suppressed td { opacity: .6; }
 .tag { display: inline-block; padding: 0 6px; border: 1px solid var(--line); border-radius: 8px; font-size: 12px; }
@@ -182,6 +183,8 @@ def finding_row(f: Finding, order: int) -> str:
     cwe_html = f'<a href="{_e(url)}" rel="noreferrer">{cwe}</a>' if url else cwe
     snippet = f'<pre class="snippet"><code>{_e(f.snippet)}</code></pre>' if f.snippet else ""
     remediation = " ".join(f.remediation.split())
+    details = "".join(f'<p class="detail"><strong>{key}:</strong> {_e(f.extra[key])}</p>'
+                      for key in ("decoded", "detail") if f.extra.get(key))
     return (
         f'<tr class="finding{" suppressed" if f.suppressed else ""}" data-order="{order}" '
         f'data-severity="{sev}" data-rank="{int(f.severity)}" data-file="{_e(f.path)}" '
@@ -192,7 +195,7 @@ def finding_row(f: Finding, order: int) -> str:
         f'</span></td>'
         f'<td>{_e(f.rule_id)}<br><span class="muted">{cwe_html} &middot; confidence '
         f'{_e(f.confidence.name.lower())}</span></td>'
-        f'<td><strong>{_e(f.message or f.title)}</strong>{suppressed}{snippet}'
+        f'<td><strong>{_e(f.message or f.title)}</strong>{suppressed}{snippet}{details}'
         f'<p class="fix"><strong>Fix:</strong> {_e(remediation)}</p>'
         f'<div class="fp">fingerprint {_e(f.fingerprint)}</div></td>'
         "</tr>"

@@ -139,3 +139,20 @@ def test_link_presets_the_severity_filter_in_chromium(scan, tmp_path):
     assert len(rows) == 6 and len(visible) == 2  # two critical tokens, one of them suppressed inline
     assert all('data-severity="critical"' in r for r in visible)
     assert '<span id="shown-count">2</span>' in dom
+
+
+def test_details_and_diff_metadata_are_shown_escaped():
+    from sentinel_hooks.findings import Confidence, Finding, Severity
+    from sentinel_hooks.scan import ScanResult
+
+    finding = Finding(rule_id="hidden-text", title="Hidden text in a tool description", severity=Severity.HIGH,
+                      confidence=Confidence.HIGH, cwe="CWE-116", path="server.py", line=3, column=5, end_line=3,
+                      end_column=9, snippet="description='…'", remediation="Remove it.", fingerprint="f" * 32 + ":0",
+                      extra={"decoded": "<img src=x onerror=alert(1)>"})
+    result = ScanResult(rules=[], findings=[finding],
+                        meta={"mode": "baseline", "base": "1a2b3c", "target": "HEAD", "range": "1a2b3c..HEAD"})
+    result.finished = result.started
+    text = html_report.render(result)
+    assert "<strong>decoded:</strong> &lt;img src=x onerror=alert(1)&gt;" in text
+    assert "<dt>Range</dt><dd>1a2b3c..HEAD</dd>" in text and "<dt>Mode</dt><dd>baseline</dd>" in text
+    assert not any(t == "img" for t, _ in parse(text).tags)

@@ -184,3 +184,12 @@ def test_sarif_multitool_finds_no_errors_or_warnings(scan, tmp_path):
     problems = [f"{r['ruleId']} {r.get('level')}: {r['message']}" for r in findings
                 if r.get("level", "warning") in ("error", "warning")]
     assert problems == []
+
+
+def test_diff_scan_metadata_goes_into_run_properties():
+    result = ScanResult(rules=[], meta={"mode": "staged", "range": "HEAD..index", "sarif_category": "pre-commit/x"})
+    result.finished = result.started
+    run = sarif.document(result)["runs"][0]
+    assert run["properties"]["mode"] == "staged" and run["properties"]["range"] == "HEAD..index"
+    assert run["automationDetails"]["id"] == "pre-commit/x/"
+    assert run["invocations"][0]["executionSuccessful"] is True
