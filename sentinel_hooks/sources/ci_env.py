@@ -1,0 +1,40 @@
+"""`--baseline auto`: the diff base a CI job or a pre-commit hook announces in its environment."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping, Optional
+
+from sentinel_hooks.sources.git import NULL_SHA
+
+FALLBACK_NOTICE = ("--baseline auto: no diff base in the environment (GitLab merge request, GitHub pull "
+                   "request or pre-commit refs); scanning everything")
+
+
+@dataclass(frozen=True)
+class CiBase:
+    """Compare ``ref`` (through its merge-base) with ``target``: a commit, or None for the work tree."""
+
+    ref: str
+    target: Optional[str]
+    source: str
+
+
+def _get(environ: Mapping[str, str], name: str) -> str:
+    return (environ.get(name) or "").strip()
+
+
+def detect(environ: Optional[Mapping[str, str]] = None) -> Optional[CiBase]:
+    """The first diff base found: pre-commit's refs, a GitLab merge request, a GitHub pull request."""
+    env = os.environ if environ is None else environ
+    from_ref, to_ref = _get(env, "PRE_COMMIT_FROM_REF"), _get(env, "PRE_COMMIT_TO_REF")
+    if from_ref and to_ref and from_ref != NULL_SHA:
+        return CiBase(ref=from_ref, target=to_ref, source="pre-commit refs")
+    gitlab = _get(env, "CI_MERGE_REQUEST_DIFF_BASE_SHA")
+    if gitlab:
+        return CiBase(ref=gitlab, target=None, source="GitLab merge request")
+    github = _get(env, "GITHUB_BASE_REF")
+    if github:
+        ref = github.removeprefix("refs/heads/")
+        return CiBase(ref=f"origin/{ref}", target=None, source="GitHub pull request")
+    return None

@@ -1,0 +1,180 @@
+"""One way to run git: plain plumbing commands through a single subprocess wrapper.
+
+Every command runs in the caller's working directory, so a relative ``GIT_DIR`` or
+``GIT_INDEX_FILE`` (as git sets for hooks) keeps its meaning, and with ``core.quotepath=off``
+and ``GIT_OPTIONAL_LOCKS=0`` so that nothing here rewrites the index. Paths handed to git are
+repository-relative and passed as ``:(top,literal)`` pathspecs.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional, Sequence
+
+from sentinel_hooks.errors import ConfigError, GitError
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+NULL_SHA = "0" * 40
+SHALLOW_HINT = ("fetch the full history: `fetch-depth: 0` for actions/checkout, `GIT_DEPTH: 0` in "
+                "GitLab CI, or `git fetch --unshallow`")
+GIT_TIMEOUT = 600
+
+
+def _environment(base: Optional[Mapping[str, str]] = None) -> dict[str, str]:
+    env = dict(os.environ if base is None else base)
+    env["GIT_OPTIONAL_LOCKS"] = "0"
+    return env
+
+
+class Git:
+    """Runs ``git`` with fixed safe options; counts the processes it starts."""
+
+    def __init__(self, cwd: Optional[Path] = None, env: Optional[Mapping[str, str]] = None):
+        self.cwd = None if cwd is None else str(cwd)
+        self.env = _environment(env)
+        self.processes = 0
+
+    def command(self, args: Sequence[str]) -> list[str]:
+        return ["git", "-c", "core.quotepath=off", "--no-pager", *args]
+
+    def run(self, args: Sequence[str], *, ok: tuple[int, ...] = (0,), stdin: Optional[bytes] = None
+            ) -> tuple[int, bytes]:
+        """Run one git command; returns (exit code, stdout). Any code not in ``ok`` raises GitError."""
+        self.processes += 1
+        try:
+            proc = subprocess.run(self.command(args), cwd=self.cwd, env=self.env, input=stdin,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=GIT_TIMEOUT)
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        except subprocess.TimeoutExpired:
+            raise GitError(f"git {args[0]} did not finish within {GIT_TIMEOUT}s") from None
+        except OSError as exc:
+            raise GitError(f"git could not be started: {exc.strerror or exc}") from None
+        if proc.returncode not in ok:
+            raise GitError(f"git {args[0]} failed: {_first_line(proc.stderr)}")
+        return proc.returncode, proc.stdout
+
+    def output(self, args: Sequence[str]) -> bytes:
+        return self.run(args)[1]
+
+    def popen(self, args: Sequence[str]) -> subprocess.Popen:
+        self.processes += 1
+        try:
+            return subprocess.Popen(self.command(args), cwd=self.cwd, env=self.env, stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except FileNotFoundError:
+            raise GitError("git is not installed or not on PATH") from None
+        except OSError as exc:
+            raise GitError(f"git could not be started: {exc.strerror or exc}") from None
+
+    # -- revisions -------------------------------------------------------------------------
+    def commit_of(self, ref: str) -> Optional[str]:
+        """The full SHA of the commit ``ref`` names, or None when it names none."""
+        code, out = self.run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+                             ok=(0, 1, 128))
+        sha = out.decode("ascii", "replace").strip()
+        return sha if code == 0 and sha else None
+
+    def merge_base(self, a: str, b: str) -> Optional[str]:
+        code, out = self.run(["merge-base", a, b], ok=(0, 1))
+        sha = out.decode("ascii", "replace").strip()
+        return sha if code == 0 and sha else None
+
+
+def _first_line(stderr: bytes) -> str:
+    for line in stderr.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if line:
+            return line.removeprefix("fatal: ").removeprefix("error: ")
+    return "no detail"
+
+
+@dataclass(frozen=True)
+class Repo:
+    """Where the caller stands in a work tree: its root, the cwd's prefix, HEAD (None before the
+    first commit) and whether the clone is shallow."""
+
+    root: Path
+    prefix: str
+    head: Optional[str]
+    shallow: bool
+
+    def relative(self, path: str) -> str:
+        """A path given on the command line (relative to the cwd) as a repository-relative path."""
+        if os.path.isabs(path):
+            parent, name = os.path.split(os.path.normpath(path))
+            rel = os.path.relpath(os.path.join(os.path.realpath(parent or "/"), name), self.root)
+            rel = rel.replace(os.sep, "/")
+        else:
+            rel = posixpath.normpath(self.prefix + path.replace(os.sep, "/"))
+        if rel == ".":
+            return ""
+        if rel == ".." or rel.startswith("../"):
+            raise ConfigError(f"{path}: outside the repository at {self.root}")
+        return rel
+
+
+def locate(git: Git, purpose: str) -> Repo:
+    """The repository around the working directory, found with one ``git rev-parse``."""
+    code, out = git.run(["rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository",
+                         "--verify", "--quiet", "HEAD^{commit}"], ok=(0, 1, 128))
+    lines = out.decode("utf-8", "surrogateescape").split("\n")
+    if code == 128 or len(lines) < 3:
+        where = git.cwd or os.getcwd()
+        raise ConfigError(f"{purpose} needs a git work tree, and {where} is not inside one")
+    head = lines[3].strip() if code == 0 and len(lines) > 3 and lines[3].strip() else None
+    return Repo(root=Path(lines[0]), prefix=lines[1], head=head, shallow=lines[2].strip() == "true")
+
+
+def pathspecs(paths: Sequence[str]) -> list[str]:
+    """Repository-relative paths as literal pathspecs anchored at the top ('' is the whole tree)."""
+    return [f":(top,literal){p}" if p else ":(top)." for p in paths]
+
+
+class BlobReader:
+    """Reads objects through one long-lived ``git cat-file --batch``, started on first use."""
+
+    def __init__(self, git: Git):
+        self.git = git
+        self._proc: Optional[subprocess.Popen] = None
+
+    def read(self, sha: str) -> Optional[bytes]:
+        if self._proc is None:
+            self._proc = self.git.popen(["cat-file", "--batch"])
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(sha.encode("ascii") + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline()
+        except (BrokenPipeError, OSError):
+            raise GitError("git cat-file stopped unexpectedly") from None
+        fields = header.split()
+        if len(fields) != 3:
+            if not header:
+                raise GitError("git cat-file stopped unexpectedly")
+            return None  # "<sha> missing"
+        size = int(fields[2])
+        data = proc.stdout.read(size)
+        proc.stdout.read(1)
+        if len(data) != size:
+            raise GitError("git cat-file stopped unexpectedly")
+        return data
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        try:
+            if proc.stdin:
+                proc.stdin.close()
+            proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
+        finally:
+            if proc.stdout:
+                proc.stdout.close()

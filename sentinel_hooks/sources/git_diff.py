@@ -1,0 +1,436 @@
+"""Diff scans: a comparison of two git states becomes the changed files, the lines each change
+adds, and text windows around those lines for the engine.
+
+One ``git diff-index``/``diff-tree`` gives the file list (``--raw``), binary flags (``--numstat``)
+and the added lines (``-U0`` hunks); new content comes from one ``git cat-file --batch`` (or the
+work tree). Nothing here reads an unchanged file or walks the tree.
+"""
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Optional, Sequence
+
+from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.sources import skips
+from sentinel_hooks.sources.files import DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, is_binary
+from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
+from sentinel_hooks.sources.skips import SkipLog
+
+INDEX = "index"
+WORKTREE = "working tree"
+SUBMODULE_MODE = "160000"
+SYMLINK_MODE = "120000"
+REGULAR_MODES = ("100644", "100755", "100664")
+LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/"
+LFS_POINTER_MAX = 1024
+HUNK_HEADER = re.compile(rb"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+C_ESCAPES = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12,
+             ord("r"): 13, ord('"'): 34, ord("\\"): 92}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """From ``base`` (a commit or tree SHA) to ``target``: INDEX, WORKTREE or a commit SHA."""
+
+    base: str
+    target: str
+
+    def diff_command(self) -> list[str]:
+        options = ["-M", "-z", "--raw", "--numstat", "-p", "-U0", "--no-abbrev", "--no-color",
+                   "--no-ext-diff", "--no-textconv", "--inter-hunk-context=0", "--src-prefix=a/",
+                   "--dst-prefix=b/", "--no-relative"]
+        if self.target == INDEX:
+            return ["diff-index", "--cached", *options, self.base]
+        if self.target == WORKTREE:
+            return ["diff-index", *options, self.base]
+        return ["diff-tree", "-r", *options, self.base, self.target]
+
+
+@dataclass
+class FileChange:
+    """One entry of the diff: ``path`` is the new path, ``old_path`` differs for renames."""
+
+    path: str
+    old_path: str
+    status: str
+    old_mode: str
+    new_mode: str
+    old_blob: str
+    new_blob: str
+    binary: bool = False
+    added: list[int] = field(default_factory=list)
+
+    @property
+    def is_new(self) -> bool:
+        return self.status == "A" or self.old_mode == "000000"
+
+
+# -- parsing ------------------------------------------------------------------------------------
+class _Tokens:
+    def __init__(self, data: bytes):
+        self.data = data
+        self.pos = 0
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.data)
+
+    def peek(self) -> bytes:
+        return self.data[self.pos:self.pos + 1]
+
+    def next(self) -> bytes:
+        end = self.data.find(b"\0", self.pos)
+        if end < 0:
+            end = len(self.data)
+        token = self.data[self.pos:end]
+        self.pos = end + 1
+        return token
+
+
+def parse_diff(data: bytes) -> list[FileChange]:
+    """Parse ``-z --raw --numstat -p -U0`` output into changes carrying their added lines."""
+    tokens = _Tokens(data)
+    changes: list[FileChange] = []
+    while not tokens.at_end() and tokens.peek() == b":":
+        fields = tokens.next()[1:].decode("ascii").split(" ")
+        old_mode, new_mode, old_blob, new_blob, status = fields[:5]
+        first = os.fsdecode(tokens.next())
+        second = os.fsdecode(tokens.next()) if status[:1] in ("R", "C") else first
+        changes.append(FileChange(path=second, old_path=first, status=status[:1], old_mode=old_mode,
+                                  new_mode=new_mode, old_blob=old_blob, new_blob=new_blob))
+    binary: set[str] = set()
+    while not tokens.at_end() and tokens.peek() != b"\0":
+        added, _deleted, path = tokens.next().split(b"\t", 2)
+        if not path:
+            tokens.next()
+            path = tokens.next()
+        if added == b"-":
+            binary.add(os.fsdecode(path))
+    if not tokens.at_end():
+        tokens.pos += 1  # the separator before the patch
+    lines = added_lines(data[tokens.pos:])
+    for change in changes:
+        change.binary = change.path in binary
+        change.added = lines.get(change.path, [])
+    return changes
+
+
+def unquote_c(name: bytes) -> bytes:
+    """Undo git's C-style quoting of a path (``"a\\tb"``); unquoted names pass through."""
+    if len(name) < 2 or not (name.startswith(b'"') and name.endswith(b'"')):
+        return name
+    body, out, i = name[1:-1], bytearray(), 0
+    while i < len(body):
+        c = body[i]
+        if c == 0x5C and i + 1 < len(body):
+            nxt = body[i + 1]
+            if 0x30 <= nxt <= 0x37:
+                out.append(int(body[i + 1:i + 4], 8) & 0xFF)
+                i += 4
+                continue
+            out.append(C_ESCAPES.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
+def _new_path(header_rest: bytes) -> Optional[str]:
+    """The path of a ``+++ b/PATH`` line (None for /dev/null)."""
+    if header_rest.endswith(b"\t"):
+        header_rest = header_rest[:-1]  # git appends a tab to unquoted names holding a space
+    if header_rest == b"/dev/null":
+        return None
+    name = unquote_c(header_rest)
+    return os.fsdecode(name[2:] if name.startswith(b"b/") else name)
+
+
+def added_lines(patch: bytes) -> dict[str, list[int]]:
+    """New-file line numbers of the ``+`` lines of each file in a unified diff.
+
+    Hunk bodies are consumed by their header's counts, so an added line that itself starts
+    with ``++ `` or ``@@`` is never taken for a header.
+    """
+    out: dict[str, list[int]] = {}
+    lines = patch.split(b"\n")
+    current: Optional[list[int]] = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if line.startswith(b"diff "):
+            current = None
+        elif line.startswith(b"+++ "):
+            path = _new_path(line[4:])
+            current = None if path is None else out.setdefault(path, [])
+        elif line.startswith(b"@@ "):
+            m = HUNK_HEADER.match(line)
+            if m is None:
+                continue
+            old_left = 1 if m.group(1) is None else int(m.group(1))
+            number = int(m.group(2))
+            new_left = 1 if m.group(3) is None else int(m.group(3))
+            while (old_left > 0 or new_left > 0) and i < len(lines):
+                body = lines[i]
+                i += 1
+                kind = body[:1]
+                if kind == b"+":
+                    if current is not None:
+                        current.append(number)
+                    number += 1
+                    new_left -= 1
+                elif kind == b"-":
+                    old_left -= 1
+                elif kind == b" ":
+                    number += 1
+                    new_left -= 1
+                    old_left -= 1
+                elif kind != b"\\":
+                    i -= 1
+                    break
+    return out
+
+
+# -- windows ------------------------------------------------------------------------------------
+def line_windows(added: Iterable[int], context: int, line_count: int) -> list[tuple[int, int]]:
+    """Inclusive line ranges around the added lines, ``context`` lines each side, merged when
+    they overlap or touch."""
+    windows: list[tuple[int, int]] = []
+    for n in sorted(set(added)):
+        if n < 1 or n > line_count:
+            continue
+        start, end = max(1, n - context), min(line_count, n + context)
+        if windows and start <= windows[-1][1] + 1:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def line_offsets(text: str) -> list[int]:
+    """Offset of the start of each line (lines end at '\\n', as git counts them)."""
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1 and pos + 1 < len(text):
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
+
+
+def window_units(path: str, text: str, added: Sequence[int], context: int,
+                 base_loader: Optional[Callable[[], Optional[str]]]) -> list[TextUnit]:
+    """The windows of ``text`` around ``added`` lines, each a unit whose changed lines are the
+    added lines it holds; every unit can load the whole file and its base version."""
+    starts = line_offsets(text) if text else []
+    units = []
+    for first, last in line_windows(added, context, len(starts)):
+        stop = starts[last] if last < len(starts) else len(text)
+        units.append(TextUnit(
+            path=path, text=text[starts[first - 1]:stop], first_line=first,
+            changed_lines=frozenset(n for n in added if first <= n <= last),
+            full_text_loader=lambda: text, base_text_loader=base_loader,
+        ))
+    return units
+
+
+def whole_unit(path: str, text: str) -> TextUnit:
+    return TextUnit(path=path, text=text)
+
+
+# -- the scan source ----------------------------------------------------------------------------
+def is_lfs_pointer(data: bytes) -> bool:
+    return len(data) <= LFS_POINTER_MAX and data.startswith(LFS_POINTER_PREFIX)
+
+
+class DiffScan:
+    """The units of one comparison, restricted to ``paths`` (repository-relative; empty for all).
+
+    ``whole_files`` are scanned whole when the diff holds no change for them (the files
+    pre-commit passes that have nothing staged); ``untracked`` adds untracked, non-ignored files
+    as wholly added (for work-tree comparisons).
+    """
+
+    def __init__(self, git: Git, repo: Repo, comparison: Comparison, *, paths: Sequence[str] = (),
+                 context: int = 3, excludes: Optional[Excludes] = None, max_file_size: Optional[int] = None,
+                 whole_files: Sequence[str] = (), untracked: bool = False, meta: Optional[dict] = None):
+        self.git = git
+        self.repo = repo
+        self.comparison = comparison
+        self.paths = [p for p in paths]
+        self.context = context
+        self.excludes = excludes
+        self.max_file_size = max_file_size
+        self.whole_files = list(whole_files)
+        self.untracked = untracked
+        self.meta = dict(meta or {})
+        self.skipped = SkipLog()
+        self.errors: list[tuple[str, str]] = []
+        self.blobs = BlobReader(git)
+        self._exclude_memo: dict[str, bool] = {}
+
+    def __enter__(self) -> "DiffScan":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.blobs.close()
+
+    def _pathspec_args(self, paths: Sequence[str]) -> list[str]:
+        return ["--", *pathspecs(paths)] if paths else []
+
+    def changes(self) -> list[FileChange]:
+        if self.paths and all(p == "" for p in self.paths):
+            self.paths = []
+        out = self.git.output(self.comparison.diff_command() + self._pathspec_args(self.paths))
+        return sorted(parse_diff(out), key=lambda c: c.path)
+
+    def units(self) -> Iterator[TextUnit]:
+        changes = self.changes()
+        for change in changes:
+            yield from self._change_units(change)
+        touched = {c.path for c in changes} | {c.old_path for c in changes}
+        pending = [p for p in self.whole_files if p and p not in touched]
+        if pending:
+            yield from self._whole_file_units(pending)
+        if self.untracked:
+            yield from self._untracked_units()
+
+    # -- one change -----------------------------------------------------------------------
+    def _skip_for_mode(self, mode: str, path: str) -> bool:
+        if mode == SUBMODULE_MODE:
+            self.skipped.add(skips.SUBMODULE, path)
+        elif mode == SYMLINK_MODE:
+            self.skipped.add(skips.SYMLINK, path)
+        elif mode not in REGULAR_MODES:
+            self.skipped.add(skips.NOT_REGULAR, path)
+        else:
+            return False
+        return True
+
+    def _excluded(self, path: str) -> bool:
+        if self.excludes is not None and self.excludes.match_under(path, self._exclude_memo):
+            self.skipped.add(skips.EXCLUDED, path)
+            return True
+        return False
+
+    def _change_units(self, change: FileChange) -> list[TextUnit]:
+        path = change.path
+        if change.status == "D":
+            self.skipped.add(skips.DELETED, path)
+            return []
+        if change.status == "U" or self._skip_for_mode(change.new_mode, path) or self._excluded(path):
+            return []
+        if change.binary:
+            self.skipped.add(skips.BINARY, path)
+            return []
+        if not change.is_new and not change.added:
+            return []  # only deletions, a pure rename or a mode change: nothing added
+        if self.comparison.target == WORKTREE and change.new_blob == NULL_SHA:
+            text = self._work_tree_text(path)
+        else:
+            text = self._blob_text(change.new_blob, path)
+        if text is None:
+            return []
+        if change.is_new:
+            return [whole_unit(path, text)]
+        base = self._loader(change.old_blob)
+        return window_units(path, text, change.added, self.context, base)
+
+    def _loader(self, blob: str) -> Callable[[], Optional[str]]:
+        def load() -> Optional[str]:
+            data = self.blobs.read(blob)
+            return None if data is None else decode(data)
+        return load
+
+    def _accept(self, data: bytes, path: str) -> Optional[str]:
+        if self.max_file_size is not None and len(data) > self.max_file_size:
+            self.skipped.add(skips.TOO_LARGE, path)
+            return None
+        if is_lfs_pointer(data):
+            self.skipped.add(skips.LFS_POINTER, path)
+            return None
+        if is_binary(data[:BINARY_SNIFF]):
+            self.skipped.add(skips.BINARY, path)
+            return None
+        return decode(data)
+
+    def _blob_text(self, blob: str, path: str) -> Optional[str]:
+        data = self.blobs.read(blob)
+        if data is None:
+            self.errors.append((path, f"git object {blob} is missing"))
+            self.skipped.add(skips.UNREADABLE, path)
+            return None
+        return self._accept(data, path)
+
+    def _work_tree_text(self, path: str) -> Optional[str]:
+        full = os.path.join(self.repo.root, path)
+        try:
+            st = os.lstat(full)
+        except FileNotFoundError:
+            return None  # deleted in the work tree since the diff ran
+        except OSError as exc:
+            return self._unreadable(path, exc)
+        if stat.S_ISLNK(st.st_mode):
+            self.skipped.add(skips.SYMLINK, path)
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            self.skipped.add(skips.NOT_REGULAR, path)
+            return None
+        if self.max_file_size is not None and st.st_size > self.max_file_size:
+            self.skipped.add(skips.TOO_LARGE, path)
+            return None
+        try:
+            fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            return self._unreadable(path, exc)
+        return self._accept(data, path)
+
+    def _unreadable(self, path: str, exc: OSError) -> None:
+        self.errors.append((path, exc.strerror or str(exc)))
+        self.skipped.add(skips.UNREADABLE, path)
+        return None
+
+    # -- whole files --------------------------------------------------------------------------
+    def _whole_file_units(self, paths: list[str]) -> Iterator[TextUnit]:
+        """Files passed by name with no change in the comparison: their index content when
+        tracked, else the work-tree file."""
+        out = self.git.output(["ls-files", "-s", "-z", "--full-name", *self._pathspec_args(paths)])
+        indexed: dict[str, tuple[str, str]] = {}
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, name = record.partition(b"\t")
+            mode, blob, stage = meta.decode("ascii").split(" ")
+            if stage == "0":
+                indexed[os.fsdecode(name)] = (mode, blob)
+        for path in sorted(set(paths)):
+            if self._excluded(path):
+                continue
+            if path in indexed:
+                mode, blob = indexed[path]
+                if self._skip_for_mode(mode, path):
+                    continue
+                text = self._blob_text(blob, path)
+            else:
+                text = self._work_tree_text(path)
+            if text is not None:
+                yield whole_unit(path, text)
+
+    def _untracked_units(self) -> Iterator[TextUnit]:
+        args = ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"]
+        for name in DEFAULT_EXCLUDE_DIRS:
+            args += ["-x", f"{name}/"]
+        out = self.git.output(args + self._pathspec_args(self.paths))
+        for path in sorted(os.fsdecode(p) for p in out.split(b"\0") if p):
+            if self._excluded(path):
+                continue
+            text = self._work_tree_text(path)
+            if text is not None:
+                yield whole_unit(path, text)

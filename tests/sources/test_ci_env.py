@@ -1,0 +1,31 @@
+"""`--baseline auto`: finding the diff base in CI and pre-commit environments."""
+from __future__ import annotations
+
+from sentinel_hooks.sources.ci_env import CiBase, detect
+
+
+def test_nothing_in_the_environment():
+    assert detect({}) is None
+    assert detect({"GITHUB_BASE_REF": "", "CI_MERGE_REQUEST_DIFF_BASE_SHA": "  "}) is None
+
+
+def test_gitlab_merge_request():
+    assert detect({"CI_MERGE_REQUEST_DIFF_BASE_SHA": "abc123"}) == \
+        CiBase(ref="abc123", target=None, source="GitLab merge request")
+
+
+def test_github_pull_request_uses_the_remote_branch():
+    assert detect({"GITHUB_BASE_REF": "main"}) == CiBase(ref="origin/main", target=None,
+                                                         source="GitHub pull request")
+    assert detect({"GITHUB_BASE_REF": "refs/heads/release/2.x"}).ref == "origin/release/2.x"
+
+
+def test_pre_commit_refs_compare_commits_and_win_over_ci():
+    env = {"PRE_COMMIT_FROM_REF": "aaa", "PRE_COMMIT_TO_REF": "bbb", "GITHUB_BASE_REF": "main"}
+    assert detect(env) == CiBase(ref="aaa", target="bbb", source="pre-commit refs")
+
+
+def test_pre_commit_needs_both_refs_and_a_real_from_ref():
+    assert detect({"PRE_COMMIT_FROM_REF": "aaa"}) is None
+    assert detect({"PRE_COMMIT_FROM_REF": "0" * 40, "PRE_COMMIT_TO_REF": "bbb",
+                   "CI_MERGE_REQUEST_DIFF_BASE_SHA": "ccc"}).ref == "ccc"

@@ -1,0 +1,118 @@
+"""The git wrapper: locating the repository, resolving refs, reading blobs, clear errors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gitutil import git
+from sentinel_hooks.errors import ConfigError, GitError
+from sentinel_hooks.sources.git import EMPTY_TREE, BlobReader, Git, locate, pathspecs
+from sentinel_hooks.sources.git_range import baseline, resolve_ref, staged
+
+
+@pytest.fixture
+def repo(make_repo) -> Path:
+    repo = make_repo()
+    (repo / "sub").mkdir()
+    (repo / "sub" / "f.txt").write_text("hello\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one")
+    return repo
+
+
+def test_locate_finds_root_prefix_and_head(repo):
+    found = locate(Git(cwd=repo / "sub"), "--staged")
+    assert found.root == repo.resolve()
+    assert found.prefix == "sub/"
+    assert found.head == git(repo, "rev-parse", "HEAD").strip()
+    assert found.shallow is False
+
+
+def test_locate_before_the_first_commit(make_repo):
+    repo = make_repo()
+    found = locate(Git(cwd=repo), "--staged")
+    assert found.head is None
+    assert staged(found).comparison.base == EMPTY_TREE
+
+
+def test_locate_outside_a_repository(tmp_path, monkeypatch):
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    with pytest.raises(ConfigError, match="--baseline needs a git work tree"):
+        locate(Git(cwd=plain), "--baseline")
+
+
+def test_relative_paths_from_a_subfolder(repo):
+    found = locate(Git(cwd=repo / "sub"), "x")
+    assert found.relative("f.txt") == "sub/f.txt"
+    assert found.relative("../top.txt") == "top.txt"
+    assert found.relative(".") == "sub"
+    assert found.relative(str(repo / "sub" / "f.txt")) == "sub/f.txt"
+    with pytest.raises(ConfigError, match="outside the repository"):
+        found.relative("../../elsewhere.txt")
+
+
+def test_pathspecs_are_literal_and_anchored():
+    assert pathspecs(["a*b.txt", ""]) == [":(top,literal)a*b.txt", ":(top)."]
+
+
+def test_commit_of_and_merge_base(repo):
+    runner = Git(cwd=repo)
+    head = git(repo, "rev-parse", "HEAD").strip()
+    assert runner.commit_of("main") == head
+    assert runner.commit_of("nope") is None
+    assert runner.commit_of("--help") is None
+    assert runner.merge_base(head, "HEAD") == head
+
+
+def test_resolve_ref_falls_back_to_origin(repo, tmp_path):
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    git(clone, "checkout", "-q", "-b", "work")
+    git(clone, "branch", "-q", "-D", "main")
+    runner = Git(cwd=clone)
+    found = locate(runner, "x")
+    assert resolve_ref(runner, found, "main")[0] == "origin/main"
+    with pytest.raises(ConfigError, match="'missing'"):
+        resolve_ref(runner, found, "missing")
+
+
+def test_unrelated_histories_have_no_merge_base(repo):
+    git(repo, "checkout", "-q", "--orphan", "island")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "island")
+    runner = Git(cwd=repo)
+    with pytest.raises(ConfigError, match="share no history"):
+        baseline(runner, locate(runner, "x"), "main")
+
+
+def test_blob_reader_reads_many_through_one_process(repo):
+    runner = Git(cwd=repo)
+    blob = git(repo, "rev-parse", "HEAD:sub/f.txt").strip()
+    reader = BlobReader(runner)
+    try:
+        assert [reader.read(blob) for _ in range(5)] == [b"hello\n"] * 5
+        assert reader.read("0" * 40) is None
+        assert reader.read(blob) == b"hello\n"
+    finally:
+        reader.close()
+    assert runner.processes == 1
+
+
+def test_git_failures_are_one_line_git_errors(repo):
+    with pytest.raises(GitError, match=r"^git cat-file failed: "):
+        Git(cwd=repo).output(["cat-file", "-p", "nonexistent"])
+
+
+def test_missing_git_binary(repo, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(GitError, match="git is not installed or not on PATH"):
+        Git(cwd=repo).output(["status"])
+
+
+def test_optional_locks_are_off_and_the_environment_is_otherwise_kept(monkeypatch):
+    monkeypatch.setenv("GIT_INDEX_FILE", "/tmp/some-index")
+    runner = Git()
+    assert runner.env["GIT_OPTIONAL_LOCKS"] == "0"
+    assert runner.env["GIT_INDEX_FILE"] == "/tmp/some-index"

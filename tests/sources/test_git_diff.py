@@ -1,0 +1,183 @@
+"""Parsing git's diff output into changes and added lines, and turning them into windows."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from gitutil import git
+from sentinel_hooks.sources.git import Git, locate
+from sentinel_hooks.sources.git_diff import (
+    INDEX, WORKTREE, Comparison, DiffScan, added_lines, line_windows, parse_diff, unquote_c, window_units,
+)
+
+
+def raw_diff(repo: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "-C", str(repo), "-c", "core.quotepath=off", *args], check=True,
+                          capture_output=True).stdout
+
+
+# -- hunks ---------------------------------------------------------------------------------------
+def test_added_lines_follow_hunk_headers_and_bodies():
+    patch = (b"diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n"
+             b"@@ -2 +2 @@ a\n-b\n+B\n"
+             b"@@ -5,0 +6,2 @@\n+x\n+y\n"
+             b"@@ -9,3 +10,0 @@\n-p\n-q\n-r\n")
+    assert added_lines(patch) == {"f.txt": [2, 6, 7]}
+
+
+def test_added_lines_that_look_like_headers_are_content():
+    patch = (b"diff --git a/f b/f\n--- a/f\n+++ b/f\n"
+             b"@@ -1,0 +1,3 @@\n+++ b/evil\n+@@ -1 +1 @@\n+diff --git a/x b/x\n")
+    assert added_lines(patch) == {"f": [1, 2, 3]}
+
+
+def test_added_lines_with_context_lines_inside_a_hunk():
+    patch = b"+++ b/f\n@@ -1,3 +1,4 @@\n a\n+b\n c\n+d\n-e\n\\ No newline at end of file\n"
+    assert added_lines(patch) == {"f": [2, 4]}
+
+
+def test_quoted_and_tab_suffixed_paths():
+    patch = (b'+++ "b/new\\nline \\"q\\".txt"\n@@ -0,0 +1 @@\n+q\n'
+             b"+++ b/with space.txt\t\n@@ -0,0 +1 @@\n+s\n"
+             b'+++ "b/oct\\303\\251.txt"\n@@ -0,0 +1 @@\n+o\n'
+             b"+++ /dev/null\n@@ -1 +0,0 @@\n-gone\n")
+    assert added_lines(patch) == {'new\nline "q".txt': [1], "with space.txt": [1], "octé.txt": [1]}
+
+
+def test_unquote_c():
+    assert unquote_c(b'"a\\tb\\\\c\\"d\\001"') == b'a\tb\\c"d\x01'
+    assert unquote_c(b"plain name") == b"plain name"
+
+
+# -- windows -------------------------------------------------------------------------------------
+def test_windows_merge_when_they_overlap_or_touch():
+    assert line_windows([5], 3, 100) == [(2, 8)]
+    assert line_windows([5, 11], 3, 100) == [(2, 14)]  # overlapping
+    assert line_windows([5, 12], 3, 100) == [(2, 15)]  # touching
+    assert line_windows([5, 13], 3, 100) == [(2, 8), (10, 16)]
+    assert line_windows([1, 2, 100], 0, 100) == [(1, 2), (100, 100)]
+    assert line_windows([99], 3, 100) == [(96, 100)]
+    assert line_windows([101], 3, 100) == []
+
+
+def test_window_units_carry_file_coordinates_and_loaders():
+    text = "".join(f"l{i}\n" for i in range(1, 21))
+    units = window_units("f.py", text, [3, 4, 15], 1, lambda: "base")
+    assert [(u.first_line, u.last_line if not u.text.endswith("\n") else u.last_line - 1) for u in units] \
+        == [(2, 5), (14, 16)]
+    first, second = units
+    assert first.text == "l2\nl3\nl4\nl5\n"
+    assert first.changed_lines == frozenset({3, 4}) and second.changed_lines == frozenset({15})
+    assert first.full_text() == text and first.base_text() == "base"
+    assert first.position(first.text.index("l4")) == (4, 1)
+
+
+def test_window_units_without_trailing_newline():
+    units = window_units("f", "a\nb\nc", [3], 0, None)
+    assert [(u.first_line, u.text) for u in units] == [(3, "c")]
+
+
+# -- parse_diff on real git output ---------------------------------------------------------------
+@pytest.fixture
+def repo(make_repo) -> Path:
+    repo = make_repo()
+    (repo / "keep.txt").write_text("".join(f"k{i}\n" for i in range(30)))
+    (repo / "old name.txt").write_text("".join(f"r{i}\n" for i in range(30)))
+    (repo / "gone.txt").write_text("bye\n")
+    (repo / "bin.dat").write_bytes(b"\0\1\2")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one")
+    return repo
+
+
+def test_parse_diff_statuses_binary_and_renames(repo):
+    (repo / "keep.txt").write_text("".join(f"k{i}\n" for i in range(30)).replace("k5\n", "K5\nextra\n"))
+    git(repo, "mv", "old name.txt", "new é name.txt")
+    with open(repo / "new é name.txt", "a") as fh:
+        fh.write("added at end\n")
+    git(repo, "rm", "-q", "gone.txt")
+    (repo / "bin.dat").write_bytes(b"\0\1\3")
+    (repo / "fresh.txt").write_text("1\n2\n")
+    git(repo, "add", "-A")
+    out = raw_diff(repo, *Comparison(git(repo, "rev-parse", "HEAD").strip(), INDEX).diff_command())
+    changes = {c.path: c for c in parse_diff(out)}
+    assert set(changes) == {"keep.txt", "new é name.txt", "gone.txt", "bin.dat", "fresh.txt"}
+    assert changes["keep.txt"].status == "M" and changes["keep.txt"].added == [6, 7]
+    renamed = changes["new é name.txt"]
+    assert renamed.status == "R" and renamed.old_path == "old name.txt" and renamed.added == [31]
+    assert changes["gone.txt"].status == "D"
+    assert changes["bin.dat"].binary and changes["bin.dat"].added == []
+    assert changes["fresh.txt"].is_new and changes["fresh.txt"].added == [1, 2]
+    assert all(len(c.new_blob) == 40 for c in changes.values())
+
+
+def test_parse_diff_of_nothing():
+    assert parse_diff(b"") == []
+
+
+# -- DiffScan ------------------------------------------------------------------------------------
+def scan_units(repo: Path, comparison: Comparison, **kwargs):
+    git_runner = Git(cwd=repo)
+    source = DiffScan(git_runner, locate(git_runner, "test"), comparison, **kwargs)
+    with source:
+        units = list(source.units())
+        base_texts = [u.base_text() for u in units]
+    return units, base_texts, source, git_runner
+
+
+def test_diff_scan_windows_and_base_text_for_renames(repo):
+    head = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "mv", "old name.txt", "renamed.txt")
+    lines = [f"r{i}\n" for i in range(30)]
+    lines[10] = "changed\n"
+    (repo / "renamed.txt").write_text("".join(lines))
+    git(repo, "add", "-A")
+    units, bases, source, runner = scan_units(repo, Comparison(head, INDEX), context=2)
+    assert [(u.path, u.first_line, sorted(u.changed_lines)) for u in units] == [("renamed.txt", 9, [11])]
+    assert units[0].text == "r8\nr9\nchanged\nr11\nr12\n"
+    assert bases == ["".join(f"r{i}\n" for i in range(30))]
+    assert runner.processes == 3  # rev-parse, diff-index, cat-file
+
+
+def test_diff_scan_added_files_are_whole_units_without_base(repo):
+    head = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "fresh.py").write_text("a\nb\n")
+    git(repo, "add", "fresh.py")
+    units, bases, _source, _runner = scan_units(repo, Comparison(head, INDEX))
+    assert [(u.path, u.text, u.changed_lines, u.is_window) for u in units] == [("fresh.py", "a\nb\n", None, False)]
+    assert bases == [None]
+
+
+def test_diff_scan_work_tree_reads_the_file_on_disk(repo):
+    head = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "keep.txt").write_text("".join(f"k{i}\n" for i in range(30)).replace("k0\n", "disk\n"))
+    (repo / "untracked.txt").write_text("u\n")
+    units, _bases, source, _runner = scan_units(repo, Comparison(head, WORKTREE), untracked=True, context=0)
+    assert [(u.path, u.text) for u in units] == [("keep.txt", "disk\n"), ("untracked.txt", "u\n")]
+
+
+def test_diff_scan_respects_excludes_and_size_limit(repo):
+    from sentinel_hooks.sources.files import Excludes
+
+    head = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "vendor").mkdir()
+    (repo / "vendor" / "lib.py").write_text("v\n")
+    (repo / "big.py").write_text("x" * 500 + "\n")
+    (repo / "small.py").write_text("s\n")
+    git(repo, "add", "-A")
+    units, _bases, source, _runner = scan_units(repo, Comparison(head, INDEX),
+                                                excludes=Excludes(["vendor"], []), max_file_size=100)
+    assert [u.path for u in units] == ["small.py"]
+    assert source.skipped.as_dict() == {"excluded": 1, "too large": 1}
+
+
+def test_diff_scan_between_two_commits_reads_blobs(repo):
+    first = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "keep.txt").write_text("committed\n")
+    git(repo, "commit", "-q", "-am", "two")
+    second = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "keep.txt").write_text("work tree only\n")
+    units, _bases, _source, _runner = scan_units(repo, Comparison(first, second))
+    assert [u.text for u in units] == ["committed\n"]
