@@ -5,6 +5,7 @@ Options of a rule using ``detector: regex_unless_present``:
   unless    a regex; when it occurs anywhere in the file, nothing is reported
   group     the group whose span is reported (default: the whole match)
   ignorecase, multiline, dotall, verbose   booleans for ``pattern``
+  code_only  when true, a match that starts on a comment-only line is not reported
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
+
+COMMENT_LINE = re.compile(r"\s*(?:#|//|/\*|\*|<!--)")
 
 
 @functools.lru_cache(maxsize=256)
@@ -53,5 +56,7 @@ def regex_unless_present(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         if end == start:
             continue
         line, col = _position(starts, start)
+        if opts.get("code_only") and COMMENT_LINE.match(text, starts[line - 1]):
+            continue
         end_line, end_col = _position(starts, end)
         yield Hit(line, col, end_line, end_col, text[start:end])

@@ -14,7 +14,7 @@ from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
 
 NPM_DEPENDENCY_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
-FLOATING_TAGS = {"latest", "next", "canary", "nightly", "experimental"}
+FLOATING_TAGS = {"latest"}
 _ANY_VERSION = re.compile(r"^(?:[*xX](?:\.[*xX]){0,2}|>=?\s*0(?:\.0){0,2}|)$")
 _LOCAL_PROTOCOLS = ("file:", "link:", "portal:", "workspace:", "patch:", "exec:", "./", "../", "/", "~/")
 _GIT_SPEC = re.compile(r"^(?:git\+[a-z]+://|git://|github:|gitlab:|bitbucket:|gist:|"
