@@ -3,11 +3,23 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Callable, TextIO
 
 from sentinel_hooks.errors import FileSystemError
+
+
+def file_mode(path: Path) -> int:
+    """The mode of the file being replaced; for a new file the usual 0666 less the umask
+    (a temporary file starts as 0600)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
@@ -22,6 +34,8 @@ def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
     except OSError as exc:
         raise FileSystemError(f"{path}: cannot write report ({exc.strerror or exc})") from None
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, file_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(buffer.getvalue())
         os.replace(tmp, path)

@@ -156,3 +156,19 @@ def test_prune_removes_only_entries_that_match_nothing(repo, capsys):
 def test_ignore_without_action_is_a_usage_error(repo, capsys):
     assert main(["ignore"]) == 2
     assert "add, list or prune" in capsys.readouterr().err
+
+
+def test_written_file_keeps_ordinary_permissions(repo):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        assert main(["ignore", "add", FP]) == 0
+        path = repo / ignore_file.IGNORE_FILE
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644
+        path.chmod(0o664)
+        assert main(["ignore", "add", FP.replace(":0", ":7")]) == 0
+        assert stat.S_IMODE(path.stat().st_mode) == 0o664
+    finally:
+        os.umask(old)
