@@ -100,15 +100,16 @@ def open_scan(*, staged_mode: bool, baseline_ref: Optional[str], paths: list[str
     flag = "--staged" if staged_mode else "--baseline"
     repo = locate(git, flag)
     rel_paths = [repo.relative(p) for p in paths]
+    shown_paths = {"paths": [p.replace(os.sep, "/") for p in paths] or ["."]}
     if staged_mode:
         chosen = staged(repo)
         whole = [rel for rel in rel_paths if rel and not os.path.isdir(os.path.join(repo.root, rel))]
         return DiffScan(git, repo, chosen.comparison, paths=rel_paths, context=context, excludes=excludes,
-                        max_file_size=max_file_size, whole_files=whole, meta=chosen.meta)
+                        max_file_size=max_file_size, whole_files=whole, meta={**chosen.meta, **shown_paths})
     if auto is not None:
         chosen = baseline(git, repo, auto.ref, target_ref=auto.target, source=auto.source)
     else:
         chosen = baseline(git, repo, str(baseline_ref))
     on_work_tree = chosen.comparison.target == WORKTREE
     return DiffScan(git, repo, chosen.comparison, paths=rel_paths, context=context, excludes=excludes,
-                    max_file_size=max_file_size, untracked=on_work_tree, meta=chosen.meta)
+                    max_file_size=max_file_size, untracked=on_work_tree, meta={**chosen.meta, **shown_paths})

@@ -5,12 +5,13 @@ import hashlib
 import json
 import os
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 
 import pytest
 
-from gitutil import git
+from gitutil import GIT_ENV, git
 from sentinel_hooks.cli import main
 
 RULE = "github-pat-classic"
@@ -492,3 +493,32 @@ def test_auto_with_pre_commit_refs_scans_the_target_commit_not_the_work_tree(rep
     assert (code, hits(doc)) == (3, [("pushed.py", 1)])
     assert doc["scan"]["target"] == pushed
     assert doc["scan"]["range"] == f"{start[:7]} (merge-base of {start}) → {pushed[:7]}"
+
+
+@pytest.mark.parametrize("commit_args", [["-a"], ["--", "app.py"]])
+def test_real_pre_commit_hook_sees_the_temporary_index(repo, commit_args):
+    """`git commit -a` and `git commit PATH` run hooks against a temporary index."""
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\nexec '{sys.executable}' -m sentinel_hooks scan --staged --no-redact\n")
+    hook.chmod(0o755)
+    lines_with(repo, "app.py", {8: f'token = "{TOKEN}"'})  # modified in the work tree, not staged
+    head = git(repo, "rev-parse", "HEAD")
+    proc = subprocess.run(["git", "commit", "-q", "-m", "leak", *commit_args], cwd=repo, capture_output=True,
+                          text=True, env={**os.environ, **GIT_ENV})
+    assert proc.returncode != 0
+    output = proc.stdout + proc.stderr  # git sends a hook's output to stderr
+    assert "app.py" in output and TOKEN in output
+    assert git(repo, "rev-parse", "HEAD") == head
+    lines_with(repo, "app.py", {8: "line_8 = 'fine'"})
+    proc = subprocess.run(["git", "commit", "-q", "-m", "fine", *commit_args], cwd=repo, capture_output=True,
+                          text=True, env={**os.environ, **GIT_ENV})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_staged_scan_imports_no_gitpython(repo):
+    lines_with(repo, "app.py", {8: f'token = "{TOKEN}"'})
+    git(repo, "add", "app.py")
+    probe = ("import sys\nfrom sentinel_hooks.cli import main\ncode = main(['scan', '--staged'])\n"
+             "print('LOADED' if 'git' in sys.modules else 'CLEAN', code)\n")
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True)
+    assert proc.stdout.strip().splitlines()[-1] == "CLEAN 3", proc.stdout + proc.stderr
