@@ -5,7 +5,14 @@
   ignore list                                 show the entries
   ignore prune [--dry-run]                    scan the repository, drop entries that match no finding
 
-Only ``add`` and ``prune`` write, and only the ignore file, atomically.
+The file lives at the repository root, one entry a line; '#' lines and blank lines are kept:
+
+  <fingerprint>  [<rule-id>  [<path>]]  [# reason]
+
+A fingerprint is '<32 hex digits>:<occurrence>' as the JSON and SARIF reports give it; the bare
+hash accepts every occurrence. Rule id and path are for the reader; matching uses the fingerprint.
+Listed findings are reported as suppressed ("ignore-file") and do not fail the scan.
+Only 'add' and 'prune' write, and only the ignore file, atomically.
 """
 from __future__ import annotations
 
