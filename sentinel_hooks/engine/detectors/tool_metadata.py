@@ -101,7 +101,7 @@ class LineIndex:
 # -- Python ----------------------------------------------------------------------------------------
 
 _PY_TOOL_CLASSES = {"Tool"}
-_PY_SELF_PARAMS = {"self", "cls", "ctx", "context"}
+_PY_SELF_PARAMS = {"self", "cls"}
 
 
 def _callee_name(node: ast.AST) -> str:
@@ -223,6 +223,12 @@ def _field_description(node: Optional[ast.AST], source: _PySource) -> Optional[t
     return None
 
 
+def _is_context_annotation(node: Optional[ast.AST]) -> bool:
+    """The framework-injected request context (``ctx: Context``) is not an input the model fills."""
+    return node is not None and _callee_name(node.value if isinstance(node, ast.Subscript) else node) \
+        in ("Context", "RequestContext")
+
+
 def _python_params(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], source: _PySource) -> list[ToolParam]:
     args = fn.args
     positional = args.posonlyargs + args.args
@@ -230,7 +236,7 @@ def _python_params(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], source: _Py
     pairs = list(zip(positional, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
     params = []
     for arg, default in pairs:
-        if arg.arg in _PY_SELF_PARAMS:
+        if arg.arg in _PY_SELF_PARAMS or _is_context_annotation(arg.annotation):
             continue
         found = _field_description(arg.annotation, source) or _field_description(default, source)
         if found:
@@ -349,9 +355,6 @@ _REGEX_PRECEDERS = {"return", "typeof", "instanceof", "in", "of", "new", "delete
 _PUNCT3 = ("===", "!==", "...", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=")
 _PUNCT2 = ("=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=",
            "&=", "|=", "^=", "**", "<<", ">>")
-_IDENT_START = re.compile(r"[A-Za-z_$\u0080-\uffff]")
-_IDENT = re.compile(r"[A-Za-z0-9_$\u0080-\uffff]+")
-_NUMBER = re.compile(r"(?:0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)n?")
 
 
 def _decode_escape(text: str, i: int) -> tuple[str, int]:
@@ -383,27 +386,6 @@ def _decode_escape(text: str, i: int) -> tuple[str, int]:
     return c, i + 2
 
 
-def _scan_quoted(text: str, i: int) -> tuple[str, int]:
-    """A '…' or "…" literal starting at i; stops at an unescaped newline (recovery)."""
-    quote = text[i]
-    out = []
-    j = i + 1
-    n = len(text)
-    while j < n:
-        c = text[j]
-        if c == quote:
-            return "".join(out), j + 1
-        if c == "\\":
-            value, j = _decode_escape(text, j)
-            out.append(value)
-            continue
-        if c == "\n":
-            return "".join(out), j
-        out.append(c)
-        j += 1
-    return "".join(out), n
-
-
 def _scan_template(text: str, i: int) -> tuple[str, int]:
     """A `…` literal starting at i; substitutions keep their source text as ${…}."""
     out = []
@@ -433,7 +415,8 @@ def _skip_substitution(text: str, j: int) -> int:
     while j < n:
         c = text[j]
         if c in "'\"":
-            _, j = _scan_quoted(text, j)
+            m = _MASTER.match(text, j)
+            j = m.end() if m is not None and m.lastgroup == "string" else j + 1
             continue
         if c == "`":
             _, j = _scan_template(text, j)
@@ -482,54 +465,70 @@ def _scan_regex(text: str, i: int) -> Optional[int]:
     return None
 
 
+_PUNCT = "|".join(re.escape(p) for p in (*_PUNCT3, *_PUNCT2))
+_MASTER = re.compile(
+    r"(?P<ws>\s+)|(?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))"
+    r"|(?P<ident>[A-Za-z_$\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)"
+    r"|(?P<number>(?:0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)n?)"
+    r"|(?P<string>\"(?:[^\"\\\n]|\\(?:.|\n))*\"?|'(?:[^'\\\n]|\\(?:.|\n))*'?)"
+    r"|(?P<template>`)|(?P<slash>/)"
+    r"|(?P<punct>" + _PUNCT + r"|.)",
+    re.DOTALL,
+)
+_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|0(?!\d)|\r\n|[\s\S])")
+
+
+def _escape_value(m: re.Match[str]) -> str:
+    body = m.group(1)
+    if body.startswith("u{"):
+        code = int(body[2:-1], 16)
+        return chr(code) if code <= 0x10FFFF else body
+    if body[0] in "ux" and len(body) > 1:
+        return chr(int(body[1:], 16))
+    if body in ("\r\n", "\n", "\r", "\u2028", "\u2029"):
+        return ""
+    return _SIMPLE_ESCAPES.get(body, body)
+
+
+def decode_string_literal(raw: str) -> str:
+    """The value of a quoted JavaScript/JSON string literal (quotes included in ``raw``)."""
+    body = raw[1:-1] if len(raw) >= 2 and raw[-1] == raw[0] else raw[1:]
+    if "\\" not in body:
+        return body
+    value = _ESCAPE.sub(_escape_value, body)
+    try:  # join \uD83D\uDE00 style surrogate pairs
+        return value.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeError:
+        return value
+
+
 def tokenize(text: str) -> list[Token]:
     """Tokens of JavaScript, TypeScript or JSON, without comments; tolerant of what it does not know."""
     tokens: list[Token] = []
     i = 0
     n = len(text)
     prev: Optional[Token] = None
+    match = _MASTER.match
     while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
+        m = match(text, i)
+        kind = m.lastgroup  # type: ignore[union-attr]
+        j = m.end()  # type: ignore[union-attr]
+        if kind in ("ws", "comment"):
+            i = j
             continue
-        if c == "/" and text[i + 1:i + 2] == "/":
-            end = text.find("\n", i)
-            i = n if end == -1 else end
-            continue
-        if c == "/" and text[i + 1:i + 2] == "*":
-            end = text.find("*/", i + 2)
-            i = n if end == -1 else end + 2
-            continue
-        tok: Optional[Token] = None
-        if c in "'\"":
-            value, j = _scan_quoted(text, i)
-            tok = Token("string", text[i:j], i, j, value)
-        elif c == "`":
+        if kind == "string":
+            tok = Token("string", text[i:j], i, j, decode_string_literal(text[i:j]))
+        elif kind == "template":
             value, j = _scan_template(text, i)
             tok = Token("template", text[i:j], i, j, value)
-        elif c == "/" and _regex_allowed(prev):
-            j2 = _scan_regex(text, i)
-            if j2 is not None:
-                tok = Token("regex", text[i:j2], i, j2)
-        elif c.isdigit() or (c == "." and text[i + 1:i + 2].isdigit()):
-            m = _NUMBER.match(text, i)
-            j = m.end() if m and m.end() > i else i + 1
-            tok = Token("number", text[i:j], i, j)
-        elif _IDENT_START.match(c):
-            m = _IDENT.match(text, i)
-            j = m.end() if m else i + 1
-            tok = Token("ident", text[i:j], i, j)
-        if tok is None:
-            for group in (_PUNCT3, _PUNCT2):
-                for p in group:
-                    if text.startswith(p, i):
-                        tok = Token("punct", p, i, i + len(p))
-                        break
-                if tok is not None:
-                    break
-            if tok is None:
-                tok = Token("punct", c, i, i + 1)
+        elif kind == "slash":
+            end = _scan_regex(text, i) if _regex_allowed(prev) else None
+            if end is not None:
+                tok = Token("regex", text[i:end], i, end)
+            else:
+                tok = Token("punct", "/=" if text.startswith("/=", i) else "/", i, i + (2 if text.startswith("/=", i) else 1))
+        else:
+            tok = Token(kind or "punct", text[i:j], i, j)  # type: ignore[arg-type]
         tokens.append(tok)
         prev = tok
         i = tok.end
@@ -1108,20 +1107,24 @@ def _unique(tools: list[ToolDecl]) -> list[ToolDecl]:
     return sorted(out, key=lambda t: (t.report_span.line, t.report_span.column))
 
 
+# cheap signs that a file may declare tools, checked before any parsing
+_MAY_DECLARE = {
+    "python": re.compile(r"@\s*[\w.]*\btool\b|\bTool\s*\("),
+    "javascript": re.compile(r"\.(?:tool|registerTool|addTool)\s*\(|\binput_?[sS]chema\b|\btools['\"]?\s*:"),
+    "json": re.compile(r"\"tools\"\s*:"),
+    "yaml": re.compile(r"(?m)^\s*['\"]?tools['\"]?\s*:"),
+}
+_EXTRACTORS = {"python": python_tools, "javascript": js_tools, "json": json_tools, "yaml": yaml_tools}
+
+
 def extract_tools(path: str, text: str) -> list[ToolDecl]:
     """The tools declared in a file, by its language; [] for anything else."""
-    if not text or len(text) > MAX_SOURCE_CHARS or "tool" not in text.lower():
-        return []
     lang = language_of(path)
-    if lang == "python":
-        return _unique(python_tools(text))
-    if lang in ("javascript", "typescript"):
-        return js_tools(text)
-    if lang == "json":
-        return _unique(json_tools(text))
-    if lang == "yaml":
-        return _unique(yaml_tools(text))
-    return []
+    if lang == "typescript":
+        lang = "javascript"
+    if lang not in _EXTRACTORS or not text or len(text) > MAX_SOURCE_CHARS or not _MAY_DECLARE[lang].search(text):
+        return []
+    return _unique(_EXTRACTORS[lang](text))
 
 
 def unit_tools(unit: TextUnit) -> list[ToolDecl]:
