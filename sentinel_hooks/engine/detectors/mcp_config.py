@@ -85,7 +85,7 @@ def servers(unit: TextUnit) -> list[Server]:
     if "mcp_servers" in unit.memo:
         return unit.memo["mcp_servers"]
     found: list[Server] = []
-    root = config_root(unit)
+    root = config_root(unit) if "servers" in unit.full_text().lower() else None
     if root is not None and root.kind == "object":
         known = posixpath.basename(unit.path) in CLIENT_CONFIG_NAMES
         for container in _containers(root):
@@ -379,6 +379,9 @@ def detect_auto_approve(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         trust = server.field("trust")
         if _true(trust):
             yield _hit(trust, f"server {server.name!r} is trusted: its tool calls run without confirmation")
+    text = unit.full_text()
+    if not any(key in text for key in (*_GLOBAL_APPROVAL_SETTINGS, "bypassPermissions")):
+        return
     root = config_root(unit)
     if root is None or root.kind != "object":
         return
