@@ -16,17 +16,20 @@ def shannon_entropy(value: str) -> float:
 
 
 _PLACEHOLDER_WORDS = re.compile(
-    r"(?i)(?:change[_-]?me|changeit|replace[_-]?me|your[_-]?(?:api[_-]?)?(?:key|token|secret|password)|"
-    r"example|sample|dummy|placeholder|redacted|insert[_-]?(?:key|token|here)|fixme|todo|"
+    r"(?i)(?:change[_-]?me|changeit|replace[_-]?(?:me|with)|your[_-]?[a-z0-9_-]{0,24}?(?:key|token|secret|password|pass|pat)|"
+    r"(?:^|[^a-z])my[_-]?(?:api[_-]?)?(?:key|token|secret|password)|enter[_-]?(?:your|a|the)|"
+    r"example|sample|dummy|placeholder|redacted|insert[_-]?(?:key|token|here|your)|fixme|todo|"
     r"(?:^|[^a-z])fake(?:[^a-z]|$)|not[_-]?a[_-]?real|test[_-]?(?:key|token|secret|password)|"
-    r"^(?:password|secret|token|apikey|api_key|passwd|pass|none|null|undefined|true|false)$)"
+    r"^(?:password|secret|token|apikey|api_key|passwd|pass|none|null|nil|undefined|true|false|"
+    r"required|optional|string|hidden|default|empty|unset|tbd|n/a)$)"
 )
 _TEMPLATE = re.compile(
     r"\$\{[^}]*\}|\$\([^)]*\)|\{\{.*?\}\}|\{%.*?%\}|<[A-Za-z0-9_ .-]+>|%\([a-z_]+\)s|^\$[A-Z_][A-Z0-9_]*$|"
-    r"^%[A-Z_][A-Z0-9_]*%$|^@[A-Za-z_.]+@$"
+    r"^%[A-Z_][A-Z0-9_]*%$|^@[A-Za-z_.]+@$|^\$[A-Za-z_0-9{(]|^#\{|^%\{|^\{[A-Za-z_]\w*\}$|^__[A-Z_]+__$"
 )
 _CODE_REFERENCE = re.compile(
-    r"(?:process\.env|os\.environ|os\.getenv|getenv\(|environ\[|env\(|config\[|settings\.|secrets\.|vault\.)",
+    r"(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv\(|environ\[|env\(|env\.|config\[|"
+    r"settings\.|secrets\.|vault\.|ENV\[|System\.getenv)",
     re.I,
 )
 _MASKED = re.compile(r"(?:x{4,}|X{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|0{8,}|1234567|abcdef(?:gh)?(?:123)?$)")

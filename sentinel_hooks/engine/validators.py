@@ -5,10 +5,21 @@ fails its checksum is still reported, with LOW confidence, since it may be a man
 """
 from __future__ import annotations
 
-from typing import Callable
+import base64
+import binascii
+import json
+import math
+import re
+import zlib
+from typing import Callable, Optional
+
+from sentinel_hooks.engine.filters import shannon_entropy
 
 Validator = Callable[[str], bool]
 REGISTRY: dict[str, Validator] = {}
+
+BASE62_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_BASE62_VALUE = {ch: i for i, ch in enumerate(BASE62_ALPHABET)}
 
 
 def validator(name: str) -> Callable[[Validator], Validator]:
@@ -17,3 +28,179 @@ def validator(name: str) -> Callable[[Validator], Validator]:
         return fn
 
     return register
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+def base62_encode(number: int, width: int = 0) -> str:
+    """``number`` in base62 (digits, upper case, lower case), left-padded with '0' to ``width``."""
+    digits = []
+    while number:
+        number, rest = divmod(number, 62)
+        digits.append(BASE62_ALPHABET[rest])
+    return "".join(reversed(digits)).rjust(width, "0") or "0"
+
+
+def base62_decode(text: str) -> Optional[int]:
+    number = 0
+    for ch in text:
+        value = _BASE62_VALUE.get(ch)
+        if value is None:
+            return None
+        number = number * 62 + value
+    return number
+
+
+def crc32_base62(text: str) -> str:
+    """The 6-character checksum GitHub and npm append to their tokens."""
+    return base62_encode(zlib.crc32(text.encode("ascii")), 6)
+
+
+def b64_decode(text: str, urlsafe: bool = True) -> Optional[bytes]:
+    """Decode base64 with or without padding; None when it is not base64."""
+    text = text.strip()
+    padded = text + "=" * (-len(text) % 4)
+    try:
+        if urlsafe:
+            return base64.urlsafe_b64decode(padded.encode("ascii"))
+        return base64.b64decode(padded.encode("ascii"), validate=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+
+
+def _prefixed_crc_token(secret: str, prefix_len: int) -> bool:
+    body = secret[prefix_len:]
+    if len(body) != 36 or not body.isascii() or not body.isalnum():
+        return False
+    return base62_decode(body[30:]) == zlib.crc32(body[:30].encode("ascii"))
+
+
+# -- validators ------------------------------------------------------------------------------
+
+@validator("github_checksum")
+def github_checksum(secret: str) -> bool:
+    """``gh?_`` + 30 random base62 characters + base62(CRC32(random part)) in 6 characters."""
+    if not re.fullmatch(r"gh[pousr]_[A-Za-z0-9]{36}", secret):
+        return False
+    return _prefixed_crc_token(secret, 4)
+
+
+@validator("npm_checksum")
+def npm_checksum(secret: str) -> bool:
+    """``npm_`` + 30 random base62 characters + base62(CRC32(random part)) in 6 characters."""
+    if not re.fullmatch(r"npm_[A-Za-z0-9]{36}", secret):
+        return False
+    return _prefixed_crc_token(secret, 4)
+
+
+_PYPI_LOCATIONS = (b"pypi.org", b"test.pypi.org")
+
+
+def _read_varint(data: bytes, pos: int) -> tuple[Optional[int], int]:
+    value = shift = 0
+    while pos < len(data):
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, pos
+        shift += 7
+        if shift > 28:
+            break
+    return None, pos
+
+
+def _macaroon_fields(data: bytes, pos: int, limit: int = 2) -> list[tuple[int, bytes]]:
+    """The first ``limit`` (type, value) fields of a version-2 binary macaroon section."""
+    fields: list[tuple[int, bytes]] = []
+    while pos < len(data) and len(fields) < limit:
+        kind = data[pos]
+        pos += 1
+        if kind == 0:
+            break
+        length, pos = _read_varint(data, pos)
+        if length is None or pos + length > len(data):
+            return []
+        fields.append((kind, data[pos:pos + length]))
+        pos += length
+    return fields
+
+
+@validator("pypi_macaroon")
+def pypi_macaroon(secret: str) -> bool:
+    """``pypi-`` + base64url of a version-2 macaroon located at pypi.org (or test.pypi.org)
+    whose next field is a non-empty identifier."""
+    if not secret.startswith("pypi-"):
+        return False
+    data = b64_decode(secret[5:])
+    if not data or data[0] != 2:
+        return False
+    fields = _macaroon_fields(data, 1)
+    if len(fields) != 2:
+        return False
+    (loc_kind, location), (id_kind, identifier) = fields
+    return loc_kind == 1 and location in _PYPI_LOCATIONS and id_kind == 2 and len(identifier) >= 8
+
+
+def _json_segment(segment: str) -> Optional[dict]:
+    raw = b64_decode(segment)
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+@validator("jwt_structure")
+def jwt_structure(secret: str) -> bool:
+    """Three base64url segments; the header is a JSON object naming an ``alg`` and the payload
+    is a JSON object; a signed token (alg other than none) has a non-empty signature."""
+    parts = secret.split(".")
+    if len(parts) != 3:
+        return False
+    header, payload = _json_segment(parts[0]), _json_segment(parts[1])
+    if header is None or payload is None or not isinstance(header.get("alg"), str):
+        return False
+    return header["alg"].lower() == "none" or b64_decode(parts[2]) not in (None, b"")
+
+
+@validator("discord_bot_token")
+def discord_bot_token(secret: str) -> bool:
+    """The first segment of a Discord bot token is the base64 of the bot's numeric user id."""
+    first = secret.split(".", 1)[0]
+    raw = b64_decode(first)
+    return raw is not None and 15 <= len(raw) <= 20 and raw.isdigit()
+
+
+_PEM_LINE_NOISE = re.compile(r"\\[rn]|[\s\"'+,]")
+_PEM_HEADER = re.compile(r"^[A-Za-z-]+:.*$", re.M)
+
+
+@validator("private_key_body")
+def private_key_body(secret: str) -> bool:
+    """The text between the BEGIN and END lines decodes as base64 to at least 64 bytes."""
+    begin = secret.find("-----", secret.find("-----BEGIN") + 10)
+    end = secret.rfind("-----END")
+    if begin < 0 or end <= begin:
+        return False
+    body = secret[begin + 5:end]
+    body = body.replace("\\r", "\n").replace("\\n", "\n")
+    body = _PEM_HEADER.sub("", body)
+    lines = [ln for ln in body.splitlines() if not ln.strip().startswith("=")]  # PGP armor checksum
+    compact = _PEM_LINE_NOISE.sub("", "".join(lines))
+    raw = b64_decode(compact, urlsafe=False)
+    return raw is not None and len(raw) >= 64
+
+
+@validator("strong_entropy")
+def strong_entropy(secret: str) -> bool:
+    """High confidence only for values random enough to be machine-made: two or more character
+    classes, and a Shannon entropy of at least 3.5 bits per character (or 85% of the most a
+    value that short can reach)."""
+    if not secret:
+        return False
+    classes = sum(bool(re.search(p, secret)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
+    needed = min(3.5, 0.85 * math.log2(len(secret)))
+    return classes >= 2 and shannon_entropy(secret) >= needed
