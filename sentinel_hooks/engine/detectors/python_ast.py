@@ -39,12 +39,18 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
 
 from sentinel_hooks.engine.detectors import detector
+from sentinel_hooks.engine.filters import is_test_path
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
 MEMO_KEY = "python_ast.analysis"
+# Cheap text tests that skip parsing a file that cannot hold a hit of the check.
+EVAL_TEXT = re.compile(r"(?<![\w.])(?:eval|exec|compile)\s*\(")
+SHELL_TEXT = re.compile(r"shell\s*=\s*True|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell")
+INPUT_TEXT = re.compile(r"@[\w.]*\b(?:tool|call_tool|resource|prompt|route|get|post|put|delete|patch|api_route|"
+                        r"websocket)\b|\brequest\.|\barguments\b")
 CONTENT_LIMIT = 200
 
 LITERAL, BUILT, OPAQUE = "literal", "built", "opaque"
@@ -141,8 +147,11 @@ class Analysis:
     module: Scope
 
 
-def analysis_of(unit: TextUnit) -> Optional[Analysis]:
+def analysis_of(unit: TextUnit, *prechecks: re.Pattern[str]) -> Optional[Analysis]:
+    """The parsed file, or None when it does not parse or a precheck finds nothing to look at."""
     if MEMO_KEY not in unit.memo:
+        if any(not p.search(unit.full_text()) for p in prechecks):
+            return None
         unit.memo[MEMO_KEY] = analyse(unit.full_text())
     return unit.memo[MEMO_KEY]
 
@@ -172,12 +181,15 @@ def import_aliases(tree: ast.Module) -> tuple[dict[str, str], set[str]]:
             for a in node.names:
                 if a.asname:
                     aliases[a.asname] = a.name
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        elif isinstance(node, ast.ImportFrom):
             for a in node.names:
-                aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+                if node.module and not node.level:
+                    aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+                else:
+                    shadowed.add(a.asname or a.name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             shadowed.add(node.name)
-    for local, qualified in aliases.items():
+    for local in aliases:
         if local in EVAL_FUNCS or local == "open":
             shadowed.add(local)
     return aliases, shadowed
@@ -375,6 +387,9 @@ def string_kind(node: ast.expr, scope: Scope, depth: int = 0) -> str:
         if kinds == {LITERAL}:
             return LITERAL
         return BUILT if LITERAL in kinds or BUILT in kinds else OPAQUE
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        kinds = {string_kind(node.left, scope, depth + 1), string_kind(node.right, scope, depth + 1)}
+        return LITERAL if LITERAL in kinds else OPAQUE  # "?" * n repeats constant text
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
         if string_kind(node.left, scope, depth + 1) == LITERAL:
             return LITERAL if string_kind(node.right, scope, depth + 1) == LITERAL else BUILT
@@ -474,6 +489,10 @@ def char_column(lines: list[str], line: int, byte_offset: int) -> int:
     return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
+def input_prechecks(rule: Rule) -> tuple[re.Pattern[str], ...]:
+    return (INPUT_TEXT,) if rule.options.get("input") == "tool" else ()
+
+
 def wanted(rule: Rule, tainted: bool) -> bool:
     mode = rule.options.get("input", "any")
     return mode == "any" or (mode == "tool") == tainted
@@ -483,6 +502,15 @@ def scoped_calls(analysis: Analysis) -> Iterator[tuple[Scope, ast.Call, str]]:
     for scope in analysis.scopes:
         for call in scope.calls:
             yield scope, call, qualified_name(call.func, analysis.aliases)
+
+
+def execution_confidence(tainted: bool, kind: str, path: str) -> Optional[Confidence]:
+    """Input of a tool: high. A built string: medium (low in tests). A bare variable: low (not in tests)."""
+    if tainted:
+        return Confidence.HIGH
+    if is_test_path(path):
+        return Confidence.LOW if kind == BUILT else None
+    return Confidence.MEDIUM if kind == BUILT else Confidence.LOW
 
 
 def callee_is_builtin(name: str, analysis: Analysis) -> bool:
@@ -496,7 +524,7 @@ def callee_is_builtin(name: str, analysis: Analysis) -> bool:
 @detector("python-eval")
 def eval_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """eval/exec/compile of something other than a constant string."""
-    analysis = analysis_of(unit)
+    analysis = analysis_of(unit, EVAL_TEXT, *input_prechecks(rule))
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -514,7 +542,11 @@ def eval_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         tainted = is_tainted(source, scope.tainted, analysis.aliases)
         if not wanted(rule, tainted):
             continue
-        confidence = Confidence.HIGH if tainted else (Confidence.MEDIUM if kind == BUILT else Confidence.LOW)
+        if isinstance(source, ast.Call) and qualified_name(source.func, analysis.aliases) in EVAL_FUNCS:
+            continue  # exec(compile(...)): reported at compile()
+        confidence = execution_confidence(tainted, kind, unit.path)
+        if confidence is None:
+            continue
         what = "input of the tool or request" if tainted else ("a string built at run time" if kind == BUILT
                                                                else "a non-literal value")
         yield make_hit(analysis, call, f"{func}() runs {what}", confidence, tainted)
@@ -523,7 +555,7 @@ def eval_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 @detector("python-shell")
 def shell_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A shell command line assembled from values: os.system/os.popen, subprocess with shell=True."""
-    analysis = analysis_of(unit)
+    analysis = analysis_of(unit, SHELL_TEXT, *input_prechecks(rule))
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -541,16 +573,55 @@ def shell_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         tainted = is_tainted(command, scope.tainted, analysis.aliases)
         if not wanted(rule, tainted):
             continue
-        confidence = Confidence.HIGH if tainted else (Confidence.MEDIUM if kind == BUILT else Confidence.LOW)
+        if not tainted and kind == BUILT and only_quoted_values(command, scope, analysis.aliases):
+            continue
+        confidence = execution_confidence(tainted, kind, unit.path)
+        if confidence is None:
+            continue
         what = "input of the tool or request" if tainted else ("a string built at run time" if kind == BUILT
                                                                else "a non-literal command")
         yield make_hit(analysis, call, f"{name}() passes {what} to a shell", confidence, tainted)
 
 
+def only_quoted_values(node: ast.expr, scope: Scope, aliases: dict[str, str]) -> bool:
+    """Every value spliced into the command is quoted (shlex.quote), constant, or a CONSTANT name."""
+    parts = interpolated(node, scope, 0)
+    return bool(parts) and all(is_quoted(p, scope, aliases) for p in parts)
+
+
+def interpolated(node: ast.expr, scope: Scope, depth: int) -> list[ast.expr]:
+    if depth > 6:
+        return [node]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return interpolated(node.left, scope, depth + 1) + interpolated(node.right, scope, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return list(node.right.elts) if isinstance(node.right, ast.Tuple) else [node.right]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return [*node.args, *(k.value for k in node.keywords)]
+    if isinstance(node, ast.Constant):
+        return []
+    if isinstance(node, ast.Name) and string_kind(node, scope) == BUILT:
+        return [p for v in lookup(node.id, scope) for p in interpolated(v, scope, depth + 1)]
+    return [node]
+
+
+def is_quoted(node: ast.expr, scope: Scope, aliases: dict[str, str]) -> bool:
+    if isinstance(node, ast.Constant) or is_sanitiser_call(node, aliases):
+        return True
+    if isinstance(node, ast.Name):
+        if node.id.isupper() or string_kind(node, scope) == LITERAL:
+            return True
+        values = lookup(node.id, scope)
+        return bool(values) and all(is_sanitiser_call(v, aliases) for v in values)
+    return False
+
+
 @detector("python-sql")
 def sql_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """SQL text built with f-strings, concatenation, % or .format handed to a query API."""
-    analysis = analysis_of(unit)
+    analysis = analysis_of(unit, SQL_WORDS)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -630,7 +701,7 @@ def deserialization_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             message = f"{name}() can build arbitrary Python objects"
             confidence = Confidence.HIGH
         elif name in PICKLE_LIKE or name in WEAKER_DESERIALIZERS:
-            if data is not None and string_kind(data, scope) == LITERAL:
+            if data is not None and (string_kind(data, scope) == LITERAL or round_trip(data, scope)):
                 continue
             message = f"{name}() on data that may come from outside can run arbitrary code"
             if name in WEAKER_DESERIALIZERS:
@@ -644,7 +715,18 @@ def deserialization_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         tainted = data is not None and is_tainted(data, scope.tainted, analysis.aliases)
         if not wanted(rule, tainted):
             continue
-        yield make_hit(analysis, call, message, Confidence.HIGH if tainted else confidence, tainted)
+        if tainted:
+            confidence = Confidence.HIGH
+        elif is_test_path(unit.path):
+            confidence = Confidence.LOW
+        yield make_hit(analysis, call, message, confidence, tainted)
+
+
+def round_trip(data: ast.expr, scope: Scope) -> bool:
+    """``loads(dumps(x))``: the bytes were made right here."""
+    return all(isinstance(v, ast.Call) and isinstance(v.func, (ast.Attribute, ast.Name)) and (
+        v.func.attr if isinstance(v.func, ast.Attribute) else v.func.id) in ("dumps", "dump")
+        for v in resolved(data, scope))
 
 
 def looks_external(data: Optional[ast.expr], scope: Scope, analysis: Analysis) -> bool:
@@ -686,7 +768,7 @@ def torch_load_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 @detector("python-path-traversal")
 def path_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A file is opened or changed at a path that comes from tool or request input, unchecked."""
-    analysis = analysis_of(unit)
+    analysis = analysis_of(unit, INPUT_TEXT)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -720,7 +802,7 @@ def direct_input(node: ast.expr, scope: Scope) -> bool:
 @detector("python-ssrf")
 def ssrf_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """An HTTP request to a URL whose host is chosen by tool or request input, with no allow-list."""
-    analysis = analysis_of(unit)
+    analysis = analysis_of(unit, INPUT_TEXT)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
