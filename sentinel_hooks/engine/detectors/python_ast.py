@@ -145,6 +145,7 @@ class Analysis:
     shadowed: set[str]
     scopes: list[Scope]
     module: Scope
+    ordered_calls: list[tuple[Scope, ast.Call, str]] = field(default_factory=list)
 
 
 def analysis_of(unit: TextUnit, *prechecks: re.Pattern[str]) -> Optional[Analysis]:
@@ -499,9 +500,12 @@ def wanted(rule: Rule, tainted: bool) -> bool:
 
 
 def scoped_calls(analysis: Analysis) -> Iterator[tuple[Scope, ast.Call, str]]:
-    for scope in analysis.scopes:
-        for call in scope.calls:
-            yield scope, call, qualified_name(call.func, analysis.aliases)
+    """Every call with its scope and qualified callee name, in source order."""
+    if not analysis.ordered_calls:
+        pairs = [(scope, call) for scope in analysis.scopes for call in scope.calls]
+        pairs.sort(key=lambda p: (p[1].lineno, p[1].col_offset))
+        analysis.ordered_calls = [(s, c, qualified_name(c.func, analysis.aliases)) for s, c in pairs]
+    yield from analysis.ordered_calls
 
 
 def execution_confidence(tainted: bool, kind: str, path: str) -> Optional[Confidence]:

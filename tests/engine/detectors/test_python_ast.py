@@ -1,0 +1,376 @@
+"""The Python syntax-tree detectors: what they report, what they leave alone, and where."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from sentinel_hooks.engine import detectors
+from sentinel_hooks.engine.detectors import python_ast
+from sentinel_hooks.engine.matcher import Engine
+from sentinel_hooks.engine.rules import Rule
+from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.findings import Confidence
+
+
+def make_rule(check: str, **options) -> Rule:
+    return Rule(id=f"t-{check}", title=check, severity="high", confidence="medium", cwe="CWE-1",
+                description="d", remediation="r", languages=["python"], detector=check, options=options)
+
+
+def hits(check: str, source: str, path: str = "server.py", **options):
+    unit = TextUnit(path=path, text=textwrap.dedent(source))
+    return list(detectors.REGISTRY[check](unit, make_rule(check, **options)))
+
+
+def lines(check: str, source: str, **options) -> list[int]:
+    return [h.line for h in hits(check, source, **options)]
+
+
+TOOL_HEADER = """
+from mcp.server.fastmcp import FastMCP
+mcp = FastMCP("demo")
+"""
+
+
+def test_all_checks_are_registered():
+    for name in ("python-eval", "python-shell", "python-sql", "python-deserialization", "python-torch-load",
+                 "python-path-traversal", "python-ssrf", "python-markup"):
+        assert name in detectors.REGISTRY
+
+
+# ---------------------------------------------------------------------------------- eval / exec
+
+
+def test_eval_of_tool_argument_is_high_confidence_and_split_by_input():
+    src = TOOL_HEADER + """
+@mcp.tool()
+def calc(expression: str) -> str:
+    return str(eval(expression))
+
+def helper(expression):
+    return eval(f"({expression})")
+"""
+    tool = hits("python-eval", src, input="tool")
+    other = hits("python-eval", src, input="other")
+    assert [h.line for h in tool] == [7] and tool[0].confidence == Confidence.HIGH
+    assert [h.line for h in other] == [10] and other[0].confidence == Confidence.MEDIUM
+
+
+def test_eval_leaves_literals_comments_strings_and_lookalikes_alone():
+    src = '''
+import ast, re
+PATTERN = re.compile(r"a+")
+# eval(user_input)
+DOC = "eval(expression) is dangerous"
+def f(model, text):
+    """Calls eval(text)? No."""
+    model.eval()
+    ast.literal_eval(text)
+    eval("1 + 2")
+    exec("x = 1", {})
+    return compile(text)  # not the builtin: it needs three arguments
+'''
+    assert hits("python-eval", src) == []
+
+
+def test_eval_of_a_shadowed_name_is_not_the_builtin():
+    src = """
+from mylib.expressions import eval
+def f(text):
+    return eval(text)
+"""
+    assert hits("python-eval", src) == []
+
+
+def test_exec_of_compile_is_reported_once_at_compile():
+    src = """
+def run(source):
+    code = compile("prefix\\n" + source, "<plugin>", "exec")
+    exec(compile(source, "<x>", "exec"))
+"""
+    assert lines("python-eval", src) == [3, 4]
+    assert all("compile" in h.content for h in hits("python-eval", src))
+
+
+def test_eval_of_a_plain_variable_is_low_confidence_and_skipped_in_tests():
+    src = """
+def f(expr):
+    return eval(expr)
+"""
+    assert [h.confidence for h in hits("python-eval", src)] == [Confidence.LOW]
+    assert hits("python-eval", src, path="tests/test_expr.py") == []
+
+
+# ---------------------------------------------------------------------------------- shell
+
+
+def test_shell_reports_built_commands_only():
+    src = """
+import os, shlex, subprocess
+from subprocess import Popen as P
+def run(name, user_cmd):
+    subprocess.run(["git", "log", name])
+    subprocess.run("make clean", shell=True)
+    cmd = "ls -la"
+    subprocess.check_output(cmd, shell=True)
+    subprocess.run(f"git log {shlex.quote(name)}", shell=True)
+    subprocess.run(f"git log {name}")
+    os.system("tar czf out.tgz " + name)
+    P("echo %s" % name, shell=True)
+    os.popen(user_cmd)
+"""
+    found = hits("python-shell", src)
+    assert [h.line for h in found] == [11, 12, 13]
+    assert [h.confidence for h in found] == [Confidence.MEDIUM, Confidence.MEDIUM, Confidence.LOW]
+
+
+def test_shell_with_tool_input_is_critical_material():
+    src = TOOL_HEADER + """
+import subprocess
+@mcp.tool()
+def ping(host: str, count: int = 1) -> str:
+    line = f"ping -c {count} {host}"
+    return subprocess.check_output(line, shell=True, text=True)
+
+@mcp.tool()
+def ping_count(count: int) -> str:
+    return subprocess.check_output(f"ping -c {count} localhost", shell=True, text=True)
+"""
+    assert lines("python-shell", src, input="tool") == [9]
+    assert lines("python-shell", src, input="other") == [13]  # an int parameter cannot inject
+
+
+def test_shell_sanitised_tool_input_is_not_tool_input():
+    src = TOOL_HEADER + """
+import shlex, subprocess
+@mcp.tool()
+def grep(pattern: str) -> str:
+    safe = shlex.quote(pattern)
+    return subprocess.check_output(f"rg {safe} /srv", shell=True, text=True)
+"""
+    assert hits("python-shell", src) == []
+
+
+# ---------------------------------------------------------------------------------- SQL
+
+
+def test_sql_built_strings_versus_bound_parameters():
+    src = """
+def q(cur, name, table, ids):
+    cur.execute("SELECT * FROM users WHERE name = %s", (name,))
+    query = "SELECT * FROM users"
+    cur.execute(query)
+    cur.execute(f"SELECT * FROM users WHERE name = '{name}'")
+    sql = "SELECT * FROM users WHERE name = '%s'" % name
+    cur.execute(sql)
+    cur.execute(f"SELECT count(*) FROM {table}")
+    marks = ",".join("?" * len(ids))
+    cur.execute(f"SELECT * FROM users WHERE id IN ({marks})", ids)
+    executor.execute(f"job {name}")
+"""
+    found = hits("python-sql", src)
+    assert [h.line for h in found] == [6, 8, 9]
+    assert [h.confidence for h in found] == [Confidence.HIGH, Confidence.HIGH, Confidence.MEDIUM]
+
+
+def test_sqlalchemy_text_with_fstring():
+    src = """
+from sqlalchemy import text
+def q(conn, author):
+    conn.execute(text(f"SELECT * FROM notes WHERE author = '{author}'"))
+    conn.execute(text("SELECT * FROM notes WHERE author = :a"), {"a": author})
+"""
+    (hit,) = hits("python-sql", src)  # reported at text(), not again at the execute() around it
+    assert hit.line == 4 and hit.content.startswith("text(f")
+
+
+# ---------------------------------------------------------------------------------- deserialisation
+
+
+def test_yaml_loaders():
+    src = """
+import yaml
+from yaml import SafeLoader
+def f(text, loader):
+    yaml.load(text)
+    yaml.load(text, Loader=yaml.Loader)
+    yaml.load(text, Loader=SafeLoader)
+    yaml.load(text, yaml.CSafeLoader)
+    yaml.safe_load(text)
+    yaml.unsafe_load(text)
+    yaml.load(text, Loader=loader)
+"""
+    assert lines("python-deserialization", src) == [5, 6, 10]
+
+
+def test_pickle_confidence_follows_where_the_bytes_come_from():
+    src = """
+import pickle
+import cPickle
+def f(sock, path, obj):
+    pickle.loads(sock.recv(4096))
+    with open(path, "rb") as fh:
+        pickle.load(fh)
+    pickle.loads(pickle.dumps(obj))
+    pickle.loads(b"\\x80\\x04N.")
+    cPickle.loads(path)
+"""
+    found = hits("python-deserialization", src)
+    assert [(h.line, h.confidence) for h in found] == [
+        (5, Confidence.HIGH), (7, Confidence.MEDIUM), (10, Confidence.MEDIUM)]
+
+
+def test_torch_load_weights_only():
+    src = """
+import torch
+torch.load("a.pt")
+torch.load("a.pt", weights_only=True)
+torch.load("a.pt", weights_only=False)
+"""
+    found = hits("python-torch-load", src)
+    assert [(h.line, h.confidence) for h in found] == [(3, Confidence.MEDIUM), (5, Confidence.HIGH)]
+
+
+# ---------------------------------------------------------------------------------- paths and URLs
+
+
+def test_path_traversal_needs_tool_input_and_no_containment_check():
+    src = TOOL_HEADER + """
+import os
+from pathlib import Path
+ROOT = Path("/srv")
+
+@mcp.tool()
+def read(path: str) -> str:
+    return open(os.path.join(ROOT, path)).read()
+
+@mcp.tool()
+def read_checked(path: str) -> str:
+    p = (ROOT / path).resolve()
+    if not p.is_relative_to(ROOT):
+        raise ValueError(path)
+    return p.read_text()
+
+@mcp.tool()
+def read_name(name: str) -> str:
+    return (ROOT / os.path.basename(name)).read_text()
+
+def not_a_tool(path):
+    return open(path).read()
+
+@mcp.tool()
+def read_via_helper(path: str) -> str:
+    return open(resolve_inside_root(path)).read()
+"""
+    assert lines("python-path-traversal", src) == [11]
+
+
+def test_path_traversal_from_request_args_and_call_tool_arguments():
+    src = """
+from flask import request
+def download():
+    name = request.args.get("file")
+    return open("/srv/files/" + name).read()
+
+@server.call_tool()
+async def handle(name, arguments):
+    with open(arguments["path"]) as fh:
+        return fh.read()
+"""
+    assert lines("python-path-traversal", src) == [5, 9]
+
+
+def test_ssrf_only_when_input_picks_the_host():
+    src = TOOL_HEADER + """
+import httpx, requests
+from urllib.parse import urlsplit
+
+@mcp.tool()
+async def fetch(url: str, owner: str) -> str:
+    requests.get(url)
+    requests.get(f"https://api.github.com/repos/{owner}")
+    requests.get(f"{url}/status")
+    async with httpx.AsyncClient() as client:
+        await client.get("https://" + url)
+    return "ok"
+
+@mcp.tool()
+def fetch_checked(url: str) -> str:
+    if urlsplit(url).hostname not in {"example.com"}:
+        raise ValueError(url)
+    return requests.get(url).text
+"""
+    assert lines("python-ssrf", src) == [10, 12, 14]
+
+
+# ---------------------------------------------------------------------------------- markup
+
+
+def test_markup_of_built_strings():
+    src = """
+from markupsafe import Markup
+from django.utils.safestring import mark_safe
+def f(name):
+    Markup(f"<b>{name}</b>")
+    mark_safe("<i>" + name + "</i>")
+    Markup("<b>{}</b>").format(name)
+    Markup("<hr>")
+"""
+    assert lines("python-markup", src) == [5, 6]
+
+
+# ---------------------------------------------------------------------------------- files and windows
+
+
+def test_unparsable_files_produce_no_hits():
+    py2 = """
+import os
+def run(cmd):
+    print "running", cmd
+    os.system("sh -c " + cmd)
+"""
+    assert hits("python-shell", py2) == []
+
+
+def test_hit_spans_the_call_in_character_columns():
+    src = 'x = "ünï"; os.system("rm " + x + y)\n'
+    unit = TextUnit(path="a.py", text="import os\n" + src)
+    (hit,) = detectors.REGISTRY["python-shell"](unit, make_rule("python-shell"))
+    assert (hit.line, hit.end_line) == (2, 2)
+    line = unit.line_text(2)
+    assert line[hit.column - 1:hit.end_column - 1] == 'os.system("rm " + x + y)' == hit.content
+
+
+def test_window_reports_in_file_coordinates_and_only_inside_the_window():
+    full = textwrap.dedent("""
+        import os
+        def first(name):
+            os.system("rm " + name)
+
+        def second(name):
+            os.system("ls " + name)
+        """)
+    full_lines = full.splitlines(keepends=True)
+    window = "".join(full_lines[5:7])  # file lines 6-7: `def second` and its call
+    unit = TextUnit(path="a.py", text=window, first_line=6, full_text_loader=lambda: full)
+    rule = make_rule("python-shell")
+    assert [h.line for h in detectors.REGISTRY["python-shell"](unit, rule)] == [4, 7]
+    findings = Engine([rule]).scan(unit)
+    assert [(f.line, f.snippet) for f in findings] == [(7, 'os.system("ls " + name)')]
+
+
+def test_the_file_is_parsed_once_per_unit(monkeypatch):
+    calls = []
+    real = python_ast.analyse
+    monkeypatch.setattr(python_ast, "analyse", lambda text: calls.append(1) or real(text))
+    unit = TextUnit(path="a.py", text='import os, pickle\nos.system("x" + y)\npickle.loads(y)\neval(y)\n')
+    for check in ("python-shell", "python-deserialization", "python-eval", "python-sql"):
+        list(detectors.REGISTRY[check](unit, make_rule(check)))
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("source", ["", "x = 1\n", "def f(:\n"])
+def test_trivial_and_broken_sources(source):
+    for check in ("python-eval", "python-shell", "python-path-traversal"):
+        assert hits(check, source) == []
