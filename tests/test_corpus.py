@@ -4,8 +4,10 @@ Markers, in any comment on a line:
   expect: RULE_ID[, RULE_ID]   this line must produce a finding of each rule named (a true positive)
   ok: RULE_ID[, RULE_ID]       this line must not produce them (a true negative, counted per rule)
 For files that cannot hold comments (JSON), a sidecar `<file>.expect` holds lines
-`LINE expect|ok RULE_ID[,RULE_ID]`. The test fails on any missed or unexpected finding, and every
-rule needs at least two true positives and two true negatives across the corpus.
+`LINE expect|ok RULE_ID[,RULE_ID]`. A sidecar `<file>.base` holds the file as it was at the
+baseline, for rules that compare against it (tool metadata drift). The test fails on any missed or
+unexpected finding, and every rule needs at least two true positives and two true negatives across
+the corpus.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ ENGINE = Engine(RULES)
 
 
 def corpus_files() -> list[Path]:
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".expect"
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix not in (".expect", ".base")
                   and p.name != "README.md")
 
 
@@ -53,7 +55,10 @@ def expectations(path: Path, text: str) -> tuple[set[tuple[int, str]], set[tuple
 def scan(path: Path) -> set[tuple[int, str]]:
     rel = path.relative_to(CORPUS).as_posix().split("/", 1)[1]
     text = decode(path.read_bytes())
-    return {(f.line, f.rule_id) for f in ENGINE.scan(TextUnit(path=rel, text=text)) if not f.suppressed}
+    base = path.with_name(path.name + ".base")
+    loader = (lambda: decode(base.read_bytes())) if base.exists() else None
+    unit = TextUnit(path=rel, text=text, base_text_loader=loader)
+    return {(f.line, f.rule_id) for f in ENGINE.scan(unit) if not f.suppressed}
 
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.relative_to(CORPUS).as_posix())

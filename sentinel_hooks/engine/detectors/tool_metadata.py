@@ -1230,8 +1230,20 @@ def _short(text: str, limit: int = 80) -> str:
     return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_TAGS_TO_ASCII = {code: code - 0xE0000 for code in range(0xE0020, 0xE007F)}
+
+
+def model_view(text: str) -> str:
+    """The text as a model reads it: tag characters become the ASCII they encode, zero-width
+    characters disappear."""
+    if text.isascii():
+        return text
+    return text.translate(_INVISIBLE).translate(_TAGS_TO_ASCII)
+
+
 def hidden_instruction_signals(tool: ToolDecl) -> Iterator[Signal]:
-    text = tool.description or ""
+    text = model_view(tool.description or "")
     for pattern in _HIDDEN_STRONG:
         m = pattern.search(text)
         if m:
@@ -1246,10 +1258,10 @@ def hidden_instruction_signals(tool: ToolDecl) -> Iterator[Signal]:
 
 def _texts(tool: ToolDecl) -> Iterator[tuple[str, Span]]:
     if tool.description:
-        yield tool.description, tool.report_span
+        yield model_view(tool.description), tool.report_span
     for param in tool.params:
         if param.description and param.span is not None:
-            yield param.description, param.span
+            yield model_view(param.description), param.span
 
 
 def sensitive_file_signals(tool: ToolDecl) -> Iterator[Signal]:
@@ -1274,7 +1286,7 @@ def sensitive_file_signals(tool: ToolDecl) -> Iterator[Signal]:
 
 
 def shadowing_signals(tool: ToolDecl) -> Iterator[Signal]:
-    text = tool.description or ""
+    text = model_view(tool.description or "")
     own = {tool.name.lower(), "this", "current", "same"}
     for pattern in _SHADOW_NAMED:
         for m in pattern.finditer(text):
@@ -1295,7 +1307,8 @@ def exfiltration_signals(tool: ToolDecl) -> Iterator[Signal]:
     for param in tool.params:
         if not param.description or param.span is None:
             continue
-        m = _EXFIL_PARAM_DESC.search(param.description) or _EXFIL_PARAM_DESC_PASSIVE.search(param.description)
+        described = model_view(param.description)
+        m = _EXFIL_PARAM_DESC.search(described) or _EXFIL_PARAM_DESC_PASSIVE.search(described)
         if m is None:
             continue
         if _CREDENTIAL_PARAM.search(param.name) and not _DATA_WORDS.search(m.group(0)):
@@ -1305,7 +1318,7 @@ def exfiltration_signals(tool: ToolDecl) -> Iterator[Signal]:
     names = [re.escape(p.name) for p in tool.params if len(p.name) > 1]
     if tool.description and names:
         pattern = _rx(_EXFIL_INTO.replace("NAMES", "|".join(sorted(names, key=len, reverse=True))))
-        for m in pattern.finditer(tool.description):
+        for m in pattern.finditer(model_view(tool.description)):
             if re.search(_EXFIL_PAYLOAD, m.group(1), re.IGNORECASE) or _SENSITIVE_STRONG.search(m.group(1)):
                 yield Signal("exfiltration", m.group(0), tool.report_span, Confidence.HIGH,
                              detail=f"parameter {m.group(2)}")
