@@ -149,12 +149,15 @@ class Engine:
             yield Hit(line, col, end_line, end_col, m.group(0), secret=secret, confidence=confidence)
 
     def _finding(self, unit: TextUnit, rule: Rule, hit: Hit) -> Finding:
-        snippet = make_snippet(unit.line_text(hit.line), hit.column, hit.end_column if hit.end_line == hit.line
-                               else None, multiline=hit.end_line > hit.line)
+        line = unit.line_text(hit.line)
         if hit.secret and self.redact:
-            snippet = redact_text(snippet, hit.secret)
-            if hit.secret not in unit.line_text(hit.line):
-                snippet = redact_text(snippet, hit.secret.splitlines()[0] if hit.secret.strip() else hit.secret)
+            # mask before trimming: a long secret cut by the snippet window would escape the mask
+            masked = redact_text(line, hit.secret)
+            if masked == line and hit.secret.strip():
+                masked = redact_text(line, hit.secret.splitlines()[0])
+            line = masked
+        snippet = make_snippet(line, hit.column, hit.end_column if hit.end_line == hit.line
+                               else None, multiline=hit.end_line > hit.line)
         f = Finding(
             rule_id=rule.id, title=rule.title, severity=rule.severity,
             confidence=hit.confidence if hit.confidence is not None else rule.confidence,
