@@ -194,12 +194,16 @@ def private_key_body(secret: str) -> bool:
     return raw is not None and len(raw) >= 64
 
 
+_WORD = r"(?:[A-Z]?[a-z]+|[A-Z]+)"
+_WORD_LIKE = re.compile(rf"{_WORD}[^A-Za-z]{{0,6}}|[^A-Za-z]{{0,6}}{_WORD}")
+
+
 @validator("strong_entropy")
 def strong_entropy(secret: str) -> bool:
-    """High confidence only for values random enough to be machine-made: two or more character
-    classes, and a Shannon entropy of at least 3.5 bits per character (or 85% of the most a
+    """High confidence only for values random enough to be machine-made: not a single word with a
+    short affix (``Summer2024!``), two or more character classes, and a Shannon entropy of at least 3.5 bits per character (or 85% of the most a
     value that short can reach)."""
-    if not secret:
+    if not secret or _WORD_LIKE.fullmatch(secret):
         return False
     classes = sum(bool(re.search(p, secret)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
     needed = min(3.5, 0.85 * math.log2(len(secret)))
