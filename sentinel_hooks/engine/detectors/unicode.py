@@ -45,6 +45,14 @@ def _is_emoji_flag(text: str, start: int, run: str) -> bool:
     return start > 0 and text[start - 1] == BLACK_FLAG and bool(_FLAG_TAGS.fullmatch(run))
 
 
+CHARACTER_TABLE_MIN = 48
+
+
+def is_character_table(line: str) -> bool:
+    """Lines listing many distinct non-ASCII characters (charset maps, generated tables)."""
+    return len({ch for ch in line if ord(ch) > 0x7F}) >= CHARACTER_TABLE_MIN
+
+
 def _hit(unit: TextUnit, start: int, end: int, content: str, message: str, **extra) -> Hit:
     line, col = unit.position(start)
     end_line, end_col = unit.position(end)
@@ -99,7 +107,7 @@ def detect_bidi_controls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             continue
         reported_lines.add(line_no)
         line = unit.line_text(line_no)
-        if _RTL_LETTER.search(line) and _balanced(line):
+        if (_RTL_LETTER.search(line) and _balanced(line)) or is_character_table(line):
             continue
         controls = [f"{_BIDI_NAMES[c]} (U+{ord(c):04X})" for c in dict.fromkeys(BIDI.findall(line))]
         yield _hit(unit, m.start(), m.start() + 1, f"bidi:{line.strip()}",
@@ -156,7 +164,8 @@ def detect_zero_width(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             run = run[1:]
             if not run:
                 continue
-        if legitimate_zero_width(text, start, end):
+        if legitimate_zero_width(text, start, end) or \
+                is_character_table(unit.line_text(unit.position(start)[0])):
             continue
         names = ", ".join(f"{_ZW_NAMES[c]} (U+{ord(c):04X})" for c in dict.fromkeys(run))
         extra = {}

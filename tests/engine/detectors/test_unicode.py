@@ -68,3 +68,9 @@ def test_mixed_script_identifiers():
     assert words == ["pаypal"]
     (f,) = found("def pаy(): pass\n", "unicode-mixed-script-identifier", "a.py")
     assert f.extra["decoded"] == "pay"
+
+
+def test_character_tables_are_not_reported():
+    table = "".join(chr(c) for c in range(0x2000, 0x2070)) + "\n"
+    assert found(table, "unicode-zero-width", "charset.js") == []
+    assert found(table, "unicode-bidi-control", "charset.js") == []
