@@ -2,13 +2,15 @@
 schema. Clients approve tools once, so such a change deserves a fresh review."""
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.tool_metadata import ToolDecl, extract_tools, join_spans, unit_tools
 from sentinel_hooks.engine.hits import Hit
-from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rules import Rule
 
 
 def _normalise(text: Optional[str]) -> str:

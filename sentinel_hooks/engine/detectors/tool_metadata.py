@@ -19,7 +19,7 @@ import inspect
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Union
 
 import yaml
 
@@ -27,9 +27,11 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_of
-from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rules import Rule
 
 MAX_SOURCE_CHARS = 2_000_000
 
@@ -272,15 +274,6 @@ def _python_function_tool(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], sour
     return ToolDecl(name=name, description=description,
                     description_span=source.span(desc_node) if desc_node is not None else None,
                     declaration_span=source.span(fn), schema=schema, schema_span=sig_span, params=params)
-
-
-def _literal(node: Optional[ast.AST]) -> Any:
-    if node is None:
-        return None
-    try:
-        return ast.literal_eval(node)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return None
 
 
 def _python_tool_object(call: ast.Call, source: _PySource) -> Optional[ToolDecl]:
@@ -526,7 +519,8 @@ def tokenize(text: str) -> list[Token]:
             if end is not None:
                 tok = Token("regex", text[i:end], i, end)
             else:
-                tok = Token("punct", "/=" if text.startswith("/=", i) else "/", i, i + (2 if text.startswith("/=", i) else 1))
+                op = "/=" if text.startswith("/=", i) else "/"
+                tok = Token("punct", op, i, i + len(op))
         else:
             tok = Token(kind or "punct", text[i:j], i, j)  # type: ignore[arg-type]
         tokens.append(tok)
@@ -947,7 +941,8 @@ class _JsExtractor:
         texts = [t.text for t in self.tokens[node.start:node.end]]
         return "=>" in texts or (bool(texts) and texts[0] in ("function", "async"))
 
-    def from_object(self, obj: Node, declared: Optional[Span] = None, in_tools_array: bool = False) -> Optional[ToolDecl]:
+    def from_object(self, obj: Node, declared: Optional[Span] = None,
+                    in_tools_array: bool = False) -> Optional[ToolDecl]:
         name = obj.get("name")
         desc = obj.get("description")
         if name is None or desc is None or name.kind != "string" or desc.kind != "string":

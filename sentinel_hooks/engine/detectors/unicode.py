@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
-from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
-from sentinel_hooks.findings import Confidence
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rules import Rule
 
 # -- tag characters --------------------------------------------------------------------------------
 
