@@ -195,13 +195,14 @@ def private_key_body(secret: str) -> bool:
 
 
 _WORD = r"(?:[A-Z]?[a-z]+|[A-Z]+)"
-_WORD_LIKE = re.compile(rf"{_WORD}[^A-Za-z]{{0,6}}|[^A-Za-z]{{0,6}}{_WORD}")
+_CAMEL_WORDS = r"(?:(?>[A-Z][a-z]+|[a-z]{2,}|\d{1,4})[_.@-]?)++[^A-Za-z0-9]{0,3}"
+_WORD_LIKE = re.compile(rf"{_WORD}[^A-Za-z]{{0,6}}|[^A-Za-z]{{0,6}}{_WORD}|{_CAMEL_WORDS}")
 
 
 @validator("strong_entropy")
 def strong_entropy(secret: str) -> bool:
     """High confidence only for values random enough to be machine-made: not a single word with a
-    short affix (``Summer2024!``), two or more character classes, and a Shannon entropy of at least 3.5 bits per character (or 85% of the most a
+    short affix (``Summer2024!``) nor a run of words (``PassWordMustBe6Chars.``), two or more character classes, and a Shannon entropy of at least 3.5 bits per character (or 85% of the most a
     value that short can reach)."""
     if not secret or _WORD_LIKE.fullmatch(secret):
         return False

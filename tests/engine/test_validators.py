@@ -155,6 +155,8 @@ def test_strong_entropy():
     assert not v.strong_entropy("password12")
     assert not v.strong_entropy("Summer2024!")
     assert not v.strong_entropy("2024Winterfell")
+    assert not v.strong_entropy("PassWordMustBeAtLeast6Chars.")
+    assert v.strong_entropy("AKIAQ3EGRZ6VJ4WNDM5T")
     assert not v.strong_entropy("abcdefghijklmnop")  # one class only
     assert not v.strong_entropy("")
 
