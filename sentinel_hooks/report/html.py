@@ -111,11 +111,20 @@ SCRIPT = """
   });
   [sevFilter, fileFilter, showSuppressed].forEach(function (el) { el.addEventListener("change", apply); });
   textFilter.addEventListener("input", apply);
-  // a link may preset the filters: report.html#severity=high&file=src/app.py&q=token
+  // a link may preset filters and order: report.html#severity=high&file=src/app.py&q=token&sort=-rank
   var preset = new URLSearchParams(location.hash.replace(/^#/, ""));
   if (preset.has("severity")) { sevFilter.value = preset.get("severity"); }
   if (preset.has("file")) { fileFilter.value = preset.get("file"); }
   if (preset.has("q")) { textFilter.value = preset.get("q"); }
+  if (preset.has("sort")) {
+    var wanted = preset.get("sort"), descending = wanted.charAt(0) === "-";
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+      if (th.getAttribute("data-key") === wanted.replace(/^-/, "")) {
+        sortBy(th);
+        if (descending) { sortBy(th); }
+      }
+    });
+  }
   apply();
 })();
 """

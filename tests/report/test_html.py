@@ -156,3 +156,16 @@ def test_details_and_diff_metadata_are_shown_escaped():
     assert "<strong>decoded:</strong> &lt;img src=x onerror=alert(1)&gt;" in text
     assert "<dt>Range</dt><dd>1a2b3c..HEAD</dd>" in text and "<dt>Mode</dt><dd>baseline</dd>" in text
     assert not any(t == "img" for t, _ in parse(text).tags)
+
+
+def test_link_presets_the_order_in_chromium(scan, tmp_path):
+    browser = chromium()
+    report = scan("html")
+    url = report.outputs["html"].as_uri()
+    by_file = render(browser, url + "#sort=-file", tmp_path / "profile")
+    files = re.findall(r'<tr class="finding[^"]*"[^>]*data-file="([^"]*)"', by_file)
+    assert files == sorted(files, reverse=True) and files[0] == "web/page.py"
+    assert 'data-key="file" aria-sort="descending"' in by_file
+    descending = render(browser, url + "#sort=-rank", tmp_path / "profile")
+    ranks = [int(r) for r in re.findall(r'<tr class="finding[^"]*"[^>]*data-rank="(\d)"', descending)]
+    assert ranks == sorted(ranks, reverse=True) and len(ranks) == 6
