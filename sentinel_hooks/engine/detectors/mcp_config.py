@@ -28,6 +28,7 @@ CLIENT_CONFIG_NAMES = {
 }
 SERVER_CONTAINERS = ("mcpServers", "servers", "context_servers")
 _SERVER_KEYS = ("command", "url", "serverUrl", "httpUrl")
+_SERVER_VALUE_KINDS = ("string", "object")
 
 
 @dataclass
@@ -77,7 +78,7 @@ def _containers(root: Node) -> Iterator[Node]:
 
 def _looks_like_server(node: Node) -> bool:
     return node.kind == "object" and any(
-        node.get(k) is not None and node.get(k).kind == "string" for k in _SERVER_KEYS)
+        node.get(k) is not None and node.get(k).kind in _SERVER_VALUE_KINDS for k in _SERVER_KEYS)
 
 
 def servers(unit: TextUnit) -> list[Server]:
@@ -100,13 +101,15 @@ def launch_words(server: Server) -> list[Argument]:
     """``command`` and ``args`` as one list of words; a command line in ``command`` is split."""
     words: list[Argument] = []
     command = server.field("command")
+    args = server.field("args")
+    if command is not None and command.kind == "object":  # Zed: "command": {"path": ..., "args": [...]}
+        command, args = command.get("path"), command.get("args")
     if command is not None and command.kind == "string":
         try:
             parts = shlex.split(command.text, posix=True) if " " in command.text.strip() else [command.text]
         except ValueError:
             parts = command.text.split()
         words.extend(Argument(p, command) for p in parts)
-    args = server.field("args")
     if args is not None:
         words.extend(Argument(item.text, item) for item in args.items() if item.kind == "string")
     if words and program_name(words[0].word) == "cmd" and len(words) > 1 and words[1].word.lower() in ("/c", "/k"):

@@ -85,6 +85,12 @@ def test_other_json_counts_only_when_its_entries_look_like_servers():
     assert servers_of("openapi.json", '{"servers": [{"url": "http://api.acme.io"}]}') == []
 
 
+def test_zed_command_objects_are_read():
+    text = '{"context_servers": {"z": {"command": {"path": "npx", "args": ["-y", "zed-pkg"]}}}}'
+    [f] = findings("settings.json", text, "mcp-config-unpinned-package")
+    assert "'zed-pkg'" in f.message
+
+
 def test_command_line_in_command_and_windows_cmd_wrapper_are_split():
     unit = TextUnit(path="mcp.json", text='{"mcpServers": {"a": {"command": "cmd", "args": ["/c", "npx", "-y", "pkg"]},'
                                           ' "b": {"command": "npx -y other@1.0.0"}}}')
