@@ -127,7 +127,10 @@ def program_name(word: str) -> str:
 
 def _hit(node: Node, message: str = "", secret: Optional[str] = None,
          confidence: Optional[Confidence] = None, content: Optional[str] = None) -> Hit:
-    return Hit(node.line, node.column, node.end_line, node.end_column, content or node.raw or str(node.value),
+    column, end_column = node.column, node.end_column
+    if node.kind == "string" and node.line == node.end_line and node.raw[:1] in "\"'" and len(node.raw) > 2:
+        column, end_column = column + 1, end_column - 1  # the text inside the quotes
+    return Hit(node.line, column, node.end_line, end_column, content or node.raw or str(node.value),
                secret=secret, message=message, confidence=confidence)
 
 

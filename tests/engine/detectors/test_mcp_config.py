@@ -123,7 +123,7 @@ def test_literal_secret_values(value, expected):
 def test_secret_finding_points_at_the_value_and_is_redacted():
     text = '{\n  "mcpServers": {\n    "a": {\n      "command": "node",\n      "env": {"API_TOKEN": "q8Vn2LxR7tYb4KcW9mZs"}\n    }\n  }\n}'
     [f] = findings("mcp.json", text, "mcp-config-plaintext-secret")
-    assert (f.line, f.column, f.end_column) == (5, 28, 50)
+    assert (f.line, f.column, f.end_column) == (5, 29, 49)
     assert "q8Vn2LxR7tYb4KcW9mZs" not in f.snippet
 
 
@@ -233,7 +233,7 @@ def test_window_reports_in_file_coordinates_only_what_it_covers():
     window = TextUnit(path="mcp.json", text=lines[3], first_line=4, changed_lines=frozenset({4}),
                       full_text_loader=lambda: full)
     found = [f for f in ENGINE.scan(window) if f.rule_id == "mcp-config-unpinned-package"]
-    assert [(f.line, f.column) for f in found] == [(4, 44)]
+    assert [(f.line, f.column) for f in found] == [(4, 45)]
 
 
 # -- server code -----------------------------------------------------------------------------------
