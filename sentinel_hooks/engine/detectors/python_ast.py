@@ -26,7 +26,8 @@ What the tree tells us:
 A rule may pass ``options: {input: tool}`` to keep only hits whose value comes from such input, or
 ``{input: other}`` for the rest, so one check feeds a critical and a high rule without duplicates.
 
-Files that do not parse (Python 2, syntax errors, templates with a ``.py`` name) produce no hits
+Files that do not parse (Python 2, syntax errors, templates with a ``.py`` name), files over
+``MAX_PARSE_CHARS`` and chunks of huge files that start mid-file produce no hits
 from these detectors: a regex fallback would bring back the false positives (comments, strings,
 ``re.compile``) the tree exists to avoid, and such files are rarely the code that runs.
 """
@@ -46,6 +47,7 @@ from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
 MEMO_KEY = "python_ast.analysis"
+MAX_PARSE_CHARS = 5_000_000  # larger files are generated code; a tree of them costs too much memory
 # Cheap text tests that skip parsing a file that cannot hold a hit of the check.
 EVAL_TEXT = re.compile(r"(?<![\w.])(?:eval|exec|compile)\s*\(")
 SHELL_TEXT = re.compile(r"shell\s*=\s*True|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell")
@@ -60,7 +62,7 @@ ROUTE_DECORATORS = {"route", "get", "post", "put", "delete", "patch", "api_route
 UNTAINTED_PARAMS = {"self", "cls", "ctx", "context"}
 SAFE_ANNOTATIONS = {"int", "float", "bool", "Context"}
 REQUEST_FIELDS = {"args", "form", "values", "json", "get_json", "query_params", "path_params", "GET",
-                  "POST", "data", "files", "cookies", "body", "query", "match_info", "headers"}
+                  "POST", "data", "files", "cookies", "body", "query", "match_info", "headers", "arguments"}
 
 SANITIZERS = {"shlex.quote", "pipes.quote", "quote", "int", "float", "bool", "len",
               "os.path.basename", "secure_filename", "werkzeug.utils.secure_filename", "re.escape",
@@ -85,6 +87,7 @@ SQL_FUNCS = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expressio
 SQL_WORDS = re.compile(r"(?i)\b(?:select\b[\s\S]*\bfrom|insert\s+(?:or\s+\w+\s+)?into|update\b[\s\S]*\bset|"
                        r"delete\s+from|replace\s+into|create\s+(?:table|index|view|database)|drop\s+"
                        r"(?:table|index|view|database)|alter\s+table|truncate\s+table|pragma\s|attach\s)")
+NUMERIC_FUNCS = {"int", "float", "len", "min", "max", "round", "abs", "sum"}
 SQL_VALUE_CONTEXT = re.compile(r"""(?:['"%]|\b(?:like|in\s*\(|values\s*\()|[=<>]\s*)$""", re.I)
 PICKLE_LIKE = {"pickle.load", "pickle.loads", "pickle.Unpickler", "cPickle.load", "cPickle.loads",
                "cPickle.Unpickler", "_pickle.load", "_pickle.loads", "_pickle.Unpickler", "dill.load",
@@ -111,7 +114,7 @@ HTTP_FUNCS = {f"{lib}.{verb}" for lib in ("requests", "httpx")
 HTTP_FUNCS |= {"urllib.request.urlopen", "urllib.request.Request", "urllib2.urlopen", "aiohttp.request",
                "urlopen"}
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options", "request", "stream", "ws_connect"}
-CLIENT_NAME = re.compile(r"(?i)session|client|http")
+CLIENT_NAME = re.compile(r"(?i)(?:^|_)(?:session|sess|client|http|httpx|aiohttp|requests)$")
 URL_GUARD_NAME = re.compile(r"(?i)allow|whitelist|trusted|permitted|approved")
 URL_GUARD_CALLS = {"urlparse", "urlsplit", "urllib.parse.urlparse", "urllib.parse.urlsplit", "httpx.URL",
                    "yarl.URL", "URL", "ipaddress.ip_address"}
@@ -146,18 +149,28 @@ class Analysis:
     scopes: list[Scope]
     module: Scope
     ordered_calls: list[tuple[Scope, ast.Call, str]] = field(default_factory=list)
+    line_offset: int = 0  # file line of the parsed text's first line, minus one
+    column_offset: int = 0  # file column of its first character, minus one
 
 
 def analysis_of(unit: TextUnit, *prechecks: re.Pattern[str]) -> Optional[Analysis]:
     """The parsed file, or None when it does not parse or a precheck finds nothing to look at."""
     if MEMO_KEY not in unit.memo:
-        if any(not p.search(unit.full_text()) for p in prechecks):
+        text = unit.full_text()
+        if any(not p.search(text) for p in prechecks):
             return None
-        unit.memo[MEMO_KEY] = analyse(unit.full_text())
+        analysis = analyse(text)
+        if analysis is not None and unit.full_text_loader is None:
+            # the text is the unit itself, which may start inside the file
+            analysis.line_offset = unit.first_line - 1
+            analysis.column_offset = getattr(unit, "first_column", 1) - 1
+        unit.memo[MEMO_KEY] = analysis
     return unit.memo[MEMO_KEY]
 
 
 def analyse(source: str) -> Optional[Analysis]:
+    if len(source) > MAX_PARSE_CHARS:
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -476,8 +489,10 @@ def make_hit(analysis: Analysis, node: ast.AST, message: str, confidence: Option
     else:
         content = "\n".join([analysis.lines[line - 1][col:], *analysis.lines[line:end_line - 1],
                              analysis.lines[end_line - 1][:end_col]])
-    return Hit(line, col + 1, end_line, end_col + 1, content[:CONTENT_LIMIT], message=message,
-               confidence=confidence, extra={"tool_input": tainted})
+    shift = analysis.column_offset
+    return Hit(line + analysis.line_offset, col + 1 + (shift if line == 1 else 0),
+               end_line + analysis.line_offset, end_col + 1 + (shift if end_line == 1 else 0),
+               content[:CONTENT_LIMIT], message=message, confidence=confidence, extra={"tool_input": tainted})
 
 
 def char_column(lines: list[str], line: int, byte_offset: int) -> int:
@@ -642,6 +657,8 @@ def sql_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             continue
         if all(only_placeholders(v, scope) for v in built):
             continue
+        if all(is_number(p, scope) for v in built for p in interpolated(v, scope, 0)):
+            continue
         tainted = any(is_tainted(v, scope.tainted, analysis.aliases) for v in [query, *built])
         if not wanted(rule, tainted):
             continue
@@ -666,6 +683,20 @@ def is_marker_run(node: ast.expr, scope: Scope) -> bool:
         return bool(values) and all(is_marker_run(v, scope) for v in values if v is not node)
     constants = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     return bool(constants) and all(re.fullmatch(r"[\s,()]*(?:\?|%s|:\w+|\$\d+)?[\s,()]*", c) for c in constants)
+
+
+def is_number(node: ast.expr, scope: Scope) -> bool:
+    """A value that renders as a number (``int(x)``, ``len(rows)``, ``min(a, b)``, a numeric constant)."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id in NUMERIC_FUNCS
+    if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.Add):
+        return is_number(node.left, scope) or is_number(node.right, scope)
+    if isinstance(node, ast.Name):
+        values = lookup(node.id, scope)
+        return bool(values) and all(v is not node and is_number(v, scope) for v in values)
+    return False
 
 
 def value_interpolated(node: ast.expr) -> bool:

@@ -374,3 +374,35 @@ def test_the_file_is_parsed_once_per_unit(monkeypatch):
 def test_trivial_and_broken_sources(source):
     for check in ("python-eval", "python-shell", "python-path-traversal"):
         assert hits(check, source) == []
+
+
+def test_sql_with_only_numbers_spliced_in_is_not_reported():
+    src = """
+def tune(conn, version, remaining, step):
+    conn.execute(f"PRAGMA user_version={int(version)}")
+    conn.execute(f"PRAGMA busy_timeout={min(remaining, step)}")
+    limit = 10
+    conn.execute(f"SELECT * FROM t LIMIT {limit}")
+    conn.execute(f"SELECT * FROM t WHERE id = {version}")
+"""
+    assert lines("python-sql", src) == [7]
+
+
+def test_ssrf_ignores_lookups_in_mappings_named_like_sessions():
+    src = """
+from starlette.requests import Request
+def handle(request):
+    session_id = request.headers.get("mcp-session-id")
+    owner = self._session_owners.get(session_id)
+    sessions.get(session_id)
+    return self._client.get(session_id)
+"""
+    assert lines("python-ssrf", src) == [7]
+
+
+def test_a_unit_without_a_loader_is_parsed_in_its_own_file_coordinates():
+    text = 'import os\nos.system("rm " + name)\n'
+    unit = TextUnit(path="a.py", text=text, first_line=41)
+    (hit,) = detectors.REGISTRY["python-shell"](unit, make_rule("python-shell"))
+    assert (hit.line, hit.column, hit.end_line) == (42, 1, 42)
+    assert [f.line for f in Engine([make_rule("python-shell")]).scan(unit)] == [42]
