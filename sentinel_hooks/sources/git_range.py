@@ -24,6 +24,13 @@ def short(sha: str) -> str:
     return sha[:7]
 
 
+def shown_ref(name: str) -> str:
+    """A ref as the report shows it: full SHAs shortened, names as given."""
+    if len(name) == 40 and all(c in "0123456789abcdef" for c in name.lower()):
+        return short(name)
+    return name
+
+
 def staged(repo: Repo) -> Range:
     """The index against HEAD (against the empty tree before the first commit)."""
     if repo.head is None:
@@ -76,7 +83,7 @@ def baseline(git: Git, repo: Repo, ref: str, *, target_ref: Optional[str] = None
     shown_target = WORKTREE if target_sha is None else short(target_sha)
     meta: dict[str, Any] = {
         "mode": "baseline", "base": base, "base_ref": name, "requested_ref": ref, "target": target,
-        "range": f"{short(base)} (merge-base of {name}) → {shown_target}",
+        "range": f"{short(base)} (merge-base of {shown_ref(name)}) → {shown_target}",
     }
     if source:
         meta["base_source"] = source

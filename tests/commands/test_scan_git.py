@@ -492,7 +492,7 @@ def test_auto_with_pre_commit_refs_scans_the_target_commit_not_the_work_tree(rep
     code, doc = scan("--baseline", "auto", capsys=capsys)
     assert (code, hits(doc)) == (3, [("pushed.py", 1)])
     assert doc["scan"]["target"] == pushed
-    assert doc["scan"]["range"] == f"{start[:7]} (merge-base of {start}) → {pushed[:7]}"
+    assert doc["scan"]["range"] == f"{start[:7]} (merge-base of {start[:7]}) → {pushed[:7]}"
 
 
 @pytest.mark.parametrize("commit_args", [["-a"], ["--", "app.py"]])
