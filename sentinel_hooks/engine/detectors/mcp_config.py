@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from sentinel_hooks.engine import jsonc
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.filters import is_placeholder, is_test_path
+from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.jsonc import Node
 from sentinel_hooks.engine.rules import Rule
@@ -136,8 +136,9 @@ def _hit(node: Node, message: str = "", secret: Optional[str] = None,
 
 # -- plaintext secrets ---------------------------------------------------------------------------
 
-_SECRET_WORDS = {"token", "secret", "password", "passwd", "pwd", "apikey", "key", "authorization", "auth",
-                 "credential", "credentials", "bearer", "pat", "cookie", "passphrase", "privatekey"}
+_SECRET_WORDS = {"token", "secret", "password", "passwd", "pwd", "apikey", "authorization", "credential",
+                 "credentials", "bearer", "passphrase", "privatekey"}
+_WEAK_SECRET_WORDS = {"key", "auth", "pat", "cookie"}  # these also name non-secrets (SORT_KEY, AUTH=oauth)
 _NOT_SECRET_WORDS = {"path", "file", "dir", "url", "uri", "endpoint", "host", "port", "type", "mode", "id",
                      "name", "user", "username", "limit", "max", "min", "count", "region", "header", "expiry",
                      "expires", "ttl", "length", "size", "format", "version", "enabled", "required", "public",
@@ -156,13 +157,33 @@ def key_words(key: str) -> list[str]:
     return [w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w]
 
 
-def is_credential_key(key: str) -> bool:
+def credential_strength(key: str) -> str:
+    """'strong' for names that always hold credentials, 'weak' for names that often do, else ''."""
     words = key_words(key)
     joined = "".join(words)
     if not words or any(w in _NOT_SECRET_WORDS for w in words):
+        return ""
+    if any(w in _SECRET_WORDS for w in words) or joined.endswith(
+            ("apikey", "secret", "password", "token", "privatekey", "accesskey", "secretkey")):
+        return "strong"
+    return "weak" if any(w in _WEAK_SECRET_WORDS for w in words) else ""
+
+
+def is_credential_key(key: str) -> bool:
+    return credential_strength(key) != ""
+
+
+def looks_random(value: str) -> bool:
+    v = _SCHEME.sub("", value.strip())
+    return len(v) >= 12 and re.search(r"\d", v) is not None and re.search(r"[A-Za-z]", v) is not None \
+        and shannon_entropy(v) >= 3.0
+
+
+def is_credential_pair(key: str, value: str) -> bool:
+    strength = credential_strength(key)
+    if not strength or not is_literal_secret(value):
         return False
-    return any(w in _SECRET_WORDS for w in words) or joined in _SECRET_WORDS or joined.endswith(
-        ("apikey", "secret", "password", "token", "privatekey"))
+    return strength == "strong" or looks_random(value)
 
 
 def is_literal_secret(value: str) -> bool:
@@ -170,7 +191,7 @@ def is_literal_secret(value: str) -> bool:
     if _REFERENCE.search(v):
         return False
     v = _SCHEME.sub("", v).strip()
-    if len(v) < 6 or re.fullmatch(r"[\d.]+|true|false|yes|no|on|off|none|null", v, re.I):
+    if len(v) < 6 or re.search(r"\s", v) or re.fullmatch(r"[\d.]+|true|false|yes|no|on|off|none|null", v, re.I):
         return False
     return not is_placeholder(v)
 
@@ -189,7 +210,7 @@ def detect_plaintext_secrets(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
                 container = container.get("headers")
             for member in container.members() if container is not None else []:
                 value = member.value
-                if value.kind == "string" and is_credential_key(member.name) and is_literal_secret(value.text):
+                if value.kind == "string" and is_credential_pair(member.name, value.text):
                     yield _secret_hit(unit, value, member.name, "header" if block != "env" else "env")
         yield from _argument_secrets(unit, launch_words(server))
 
@@ -201,7 +222,7 @@ def _argument_secrets(unit: TextUnit, words: list[Argument]) -> Iterator[Hit]:
         previous = words[i - 1].word if i else ""
         if previous in _ENV_FLAGS and "=" in arg.word:
             key, _, value = arg.word.partition("=")
-            if is_credential_key(key) and is_literal_secret(value):
+            if is_credential_pair(key, value):
                 yield _secret_hit(unit, arg.node, key, "container env")
             continue
         m = _CLI_SECRET_FLAG.match(previous)

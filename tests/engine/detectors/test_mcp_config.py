@@ -120,6 +120,14 @@ def test_literal_secret_values(value, expected):
     assert mcp_config.is_literal_secret(value) is expected
 
 
+@pytest.mark.parametrize("key,value,expected", [
+    ("SORT_KEY", "created_at", False), ("KEY", "Zt4Kq9Wm2Lx7Rb3V", True), ("AUTH", "oauth2", False),
+    ("DB_PASSWORD", "hunter2x", True), ("PASSWORD_HINT", "ask the admin", False),
+])
+def test_weak_credential_names_need_random_values(key, value, expected):
+    assert mcp_config.is_credential_pair(key, value) is expected
+
+
 def test_secret_finding_points_at_the_value_and_is_redacted():
     text = '{\n  "mcpServers": {\n    "a": {\n      "command": "node",\n      "env": {"API_TOKEN": "q8Vn2LxR7tYb4KcW9mZs"}\n    }\n  }\n}'
     [f] = findings("mcp.json", text, "mcp-config-plaintext-secret")
