@@ -26,7 +26,7 @@ class JsoncError(ValueError):
     """The text is not JSON even by the tolerant reading."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A parsed value and the span of its text.
 
@@ -72,7 +72,7 @@ class Node:
                 yield from item.walk()
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     key: Node
     value: Node

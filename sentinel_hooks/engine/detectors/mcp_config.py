@@ -27,6 +27,7 @@ CLIENT_CONFIG_NAMES = {
     "mcp_settings.json", "settings.json", "settings.local.json", ".claude.json",
 }
 SERVER_CONTAINERS = ("mcpServers", "servers", "context_servers")
+MAX_CONFIG_CHARS = 1_000_000  # client configurations are small; larger JSON is data, not settings
 _SERVER_KEYS = ("command", "url", "serverUrl", "httpUrl")
 _SERVER_VALUE_KINDS = ("string", "object")
 
@@ -57,7 +58,8 @@ class Argument:
 def config_root(unit: TextUnit) -> Optional[Node]:
     """The parsed file, or None when it is not JSON (cached per unit)."""
     if "jsonc_root" not in unit.memo:
-        unit.memo["jsonc_root"] = jsonc.try_parse(unit.full_text())
+        text = unit.full_text()
+        unit.memo["jsonc_root"] = jsonc.try_parse(text) if len(text) <= MAX_CONFIG_CHARS else None
     return unit.memo["jsonc_root"]
 
 
