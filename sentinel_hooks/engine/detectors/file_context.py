@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Iterable, Optional, Union
+from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
-from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rules import Rule
 
 COMMENT_LINE = re.compile(r"\s*(?:#|//|/\*|\*|<!--)")
 

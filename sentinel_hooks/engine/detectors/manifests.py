@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from sentinel_hooks.engine import jsonc
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.jsonc import Member, Node
-from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rules import Rule
 
 NPM_DEPENDENCY_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
 FLOATING_TAGS = {"latest"}

@@ -10,7 +10,7 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 from urllib.parse import urlsplit
 
 from sentinel_hooks.engine import jsonc
@@ -18,9 +18,11 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.jsonc import Node
-from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rules import Rule
 
 CLIENT_CONFIG_NAMES = {
     "claude_desktop_config.json", "mcp.json", ".mcp.json", "cline_mcp_settings.json", "mcp_config.json",
