@@ -128,16 +128,127 @@ def finish(result: ScanResult) -> ScanResult:
     return result
 
 
-def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *,
-                  max_file_size: Optional[int], deadline: Deadline, result: ScanResult,
-                  root: Optional[Path] = None) -> ScanResult:
-    walker = files.FileWalker(paths, excludes, max_file_size=max_file_size, root=root)
+@dataclass
+class FullScanOptions:
+    max_file_size: Optional[int] = None
+    workers: int = 1
+    cache: Optional[Any] = None          # cache.ResultCache
+    memory_limit: Optional[int] = None   # bytes
+    shard: Optional[tuple[int, int]] = None
+    progress: bool = False
+
+
+def memory_plan(limit: Optional[int], workers: int) -> tuple[int, int, Optional[int]]:
+    """(workers, chunk size, per-process RSS limit) that keep the whole scan under ``limit``.
+
+    Each process costs a baseline (interpreter, rules) plus a few times its chunk (text, lowered copy,
+    match work); with too little memory for one worker the scan refuses to start.
+    """
+    from sentinel_hooks.errors import MemoryLimitExceeded
+    from sentinel_hooks.file_scan import DEFAULT_CHUNK, OVERLAP
+
+    if limit is None:
+        return workers, DEFAULT_CHUNK, None
+    base = 64 * 1024 * 1024
+    usable = limit - base  # the parent process
+    if usable < base + 8 * 1024 * 1024:
+        raise MemoryLimitExceeded(f"--memory-limit {limit // 1024**2}MB is too small: at least "
+                                  f"{(2 * base + 8 * 1024 * 1024) // 1024**2}MB are needed")
+    while workers > 1 and usable // workers < base + 8 * 1024 * 1024:
+        workers -= 1
+    per_process = usable // workers if workers > 1 else usable
+    chunk = max(min((per_process - base) // 8, DEFAULT_CHUNK), 4 * OVERLAP)
+    return workers, chunk, per_process
+
+
+def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *, deadline: Deadline,
+                  result: ScanResult, root: Optional[Path] = None,
+                  options: Optional[FullScanOptions] = None) -> ScanResult:
+    """Walk the paths, then scan the files (in parallel when worth it), with cache and limits."""
+    import contextlib
+
+    from sentinel_hooks import pool
+    from sentinel_hooks.errors import MemoryLimitExceeded
+
+    opts = options or FullScanOptions()
+    walker = files.FileWalker(paths, excludes, max_file_size=opts.max_file_size, root=root)
+    workers, chunk, rss_limit = memory_plan(opts.memory_limit, opts.workers)
+    total = 0
+    done = 0
     try:
-        scan_units(engine, file_units(walker), result, deadline)
+        with deadline:
+            deadline.progress = "listing files"
+            entries = pool.select_shard(walker, opts.shard)
+            total = len(entries)
+            deadline.progress = f"0 of {total} files scanned"
+            progress = _progress_bar(total, sum(e.size for e in entries)) if opts.progress else None
+            try:
+                outcomes = pool.run(entries, engine, workers=workers, cache=opts.cache, chunk=chunk,
+                                    rss_limit=rss_limit,
+                                    on_start=lambda e: setattr(deadline, "progress",
+                                                               f"{done} of {total} files scanned, stopped in {e.display_path}"))
+                with contextlib.closing(outcomes):
+                    for outcome in outcomes:
+                        if outcome.error == "memory":
+                            raise MemoryLimitExceeded(
+                                f"memory limit exceeded while scanning {outcome.path}: raise --memory-limit "
+                                f"or exclude the file")
+                        done += 1
+                        deadline.progress = f"{done} of {total} files scanned"
+                        if outcome.error is not None:
+                            result.errors.append((outcome.path, outcome.error))
+                        if outcome.skip_reason is not None:
+                            result.skipped.add(outcome.skip_reason, outcome.path)
+                        if outcome.scanned:
+                            result.files_scanned += 1
+                            result.bytes_scanned += outcome.bytes
+                            result.findings.extend(outcome.findings)
+                        if progress is not None:
+                            progress.advance(outcome.bytes)
+                        if deadline.expired():
+                            raise deadline.timeout_error()
+                        if rss_limit is not None and pool.current_rss() > opts.memory_limit - rss_limit * (workers - 1):
+                            raise MemoryLimitExceeded("memory limit exceeded: raise --memory-limit")
+            finally:
+                if progress is not None:
+                    progress.stop()
     finally:
         result.skipped.merge(walker.skipped)
         result.errors.extend(walker.errors)
+    if opts.cache is not None:
+        result.meta["cache"] = {"hits": opts.cache.hits, "misses": opts.cache.misses}
+    if opts.shard is not None:
+        result.meta["shard"] = f"{opts.shard[0]}/{opts.shard[1]}"
+    result.meta["workers"] = workers if pool.should_parallelise(entries, workers) else 1
     return finish(result)
+
+
+class _ProgressBar:
+    """A rich progress bar of files and bytes on stderr (only used when stderr is a terminal)."""
+
+    def __init__(self, files_total: int, bytes_total: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(
+            TextColumn("scanning {task.fields[done]}/{task.fields[files]} files"), BarColumn(), DownloadColumn(),
+            TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        self.task = self.progress.add_task("scan", total=max(bytes_total, 1), done=0, files=files_total)
+        self.done = 0
+        self.progress.start()
+
+    def advance(self, nbytes: int) -> None:
+        self.done += 1
+        self.progress.update(self.task, advance=nbytes, done=self.done)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def _progress_bar(files_total: int, bytes_total: int) -> Optional[_ProgressBar]:
+    if files_total < 200 and bytes_total < 20 * 1024 * 1024:
+        return None  # short scans need no bar
+    return _ProgressBar(files_total, bytes_total)
 
 
 def run_diff_scan(engine: Engine, source: DiffScan, *, deadline: Deadline, result: ScanResult) -> ScanResult:

@@ -158,6 +158,29 @@ def _silence_stdout() -> None:
         pass
 
 
+def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, max_file_size):
+    """Workers, result cache, memory limit, shard and progress bar of a full scan."""
+    from sentinel_hooks import pool
+    from sentinel_hooks import scan as scan_mod
+
+    cache = None
+    folder = common.cache_dir(args, cfg, root)
+    if folder is not None:
+        from sentinel_hooks.cache import ResultCache
+        from sentinel_hooks.engine.compiled import ruleset_fingerprint
+
+        cache = ResultCache(folder, ruleset_fingerprint(rules), f"{engine.redact}/{engine.inline_suppressions}")
+    memory_limit = args.memory_limit
+    if memory_limit is None and cfg.memory_limit:
+        memory_limit = common.byte_size(cfg.memory_limit)
+    return scan_mod.FullScanOptions(
+        max_file_size=max_file_size,
+        workers=args.max_concurrent_files or cfg.max_concurrent_files or pool.default_workers(),
+        cache=cache, memory_limit=memory_limit, shard=args.shard,
+        progress=sys.stderr.isatty() and not os.environ.get("CI") and not os.environ.get("NO_COLOR"),
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from sentinel_hooks import scan as scan_mod
     from sentinel_hooks.engine.matcher import Engine
@@ -188,8 +211,9 @@ def run(args: argparse.Namespace) -> int:
     if diff_source is not None:
         scan_mod.run_diff_scan(engine, diff_source, deadline=deadline, result=result)
     else:
-        scan_mod.run_full_scan(engine, paths, excludes, max_file_size=max_file_size,
-                               deadline=deadline, result=result, root=root if _inside(paths, root) else None)
+        scan_mod.run_full_scan(engine, paths, excludes, deadline=deadline, result=result,
+                               root=root if _inside(paths, root) else None,
+                               options=full_scan_options(args, cfg, root, rules, engine, max_file_size))
     apply_ignore_file(result, root, args)
     write_reports(result, outputs)
     for path, reason in result.errors:

@@ -126,3 +126,13 @@ def _read_cached(path: Path, key: str) -> Optional[list[CompiledRule]]:
         return [CompiledRule(d) for d in doc["rules"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # absent, corrupt or foreign: rebuilt from the packs
+
+
+def ruleset_fingerprint(rules: list[Any]) -> str:
+    """A hash of everything the rules say (ids, patterns, options), for keying cached results."""
+    digest = hashlib.sha256()
+    for rule in sorted(rules, key=lambda r: r.id):
+        data = {k: v for k, v in vars(rule).items() if not k.startswith("_")} if isinstance(rule, CompiledRule) \
+            else to_data(rule)
+        digest.update(json.dumps(data, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:40]

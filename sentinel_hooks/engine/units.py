@@ -21,6 +21,7 @@ class TextUnit:
     path: str
     text: str
     first_line: int = 1
+    first_column: int = 1  # a chunk of a very long line starts mid-line
     changed_lines: Optional[frozenset[int]] = None
     full_text_loader: Optional[Callable[[], str]] = None
     base_text_loader: Optional[Callable[[], Optional[str]]] = None
@@ -60,7 +61,10 @@ class TextUnit:
         """File (line, column) of a character offset in ``text``; both 1-based."""
         starts = self.line_starts()
         idx = bisect.bisect_right(starts, offset) - 1
-        return self.first_line + idx, offset - starts[idx] + 1
+        column = offset - starts[idx] + 1
+        if idx == 0:
+            column += self.first_column - 1
+        return self.first_line + idx, column
 
     def line_text(self, line: int) -> str:
         """The text of file line ``line`` if it lies in this unit, else ''."""

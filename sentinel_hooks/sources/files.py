@@ -92,6 +92,14 @@ def _git_listed(root: Path, rel: str) -> Optional[set[str]]:
     return {os.fsdecode(p) for p in out.split(b"\0") if p}
 
 
+def _git_ignored(root: Path, rel: str) -> bool:
+    try:
+        return subprocess.run(["git", "-C", str(root), "check-ignore", "-q", "--", rel],
+                              capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def is_binary(head: bytes) -> bool:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
         return False
@@ -151,7 +159,13 @@ class FileWalker:
             return
         listed = None
         if top is not None and (top / ".git").exists():
-            listed = _git_listed(top, self.display(absolute, top) if absolute != top else "")
+            rel_dir = self.display(absolute, top) if absolute != top else ""
+            if rel_dir and _git_ignored(top, rel_dir):
+                # a folder the user named explicitly but git ignores (a virtualenv, a vendored tree):
+                # scan it as a plain folder rather than silently scanning nothing
+                yield from self._walk_dir(absolute, absolute)
+                return
+            listed = _git_listed(top, rel_dir)
         if listed is not None:
             memo: dict[str, bool] = {}
             for rel in sorted(listed):

@@ -107,3 +107,12 @@ def test_max_file_size(tmp_path: Path):
     (tmp_path / "small.txt").write_text("x")
     walker, found = walk([tmp_path], max_file_size=10)
     assert set(found) == {"small.txt"} and walker.skipped.counts[skips.TOO_LARGE] == 1
+
+
+def test_named_folder_that_git_ignores_is_walked_as_a_plain_folder(make_repo):
+    repo = make_repo()
+    (repo / ".gitignore").write_text("versions/\n")
+    (repo / "versions" / "lib").mkdir(parents=True)
+    (repo / "versions" / "lib" / "mod.py").write_text("x")
+    _, found = walk([repo / "versions"])
+    assert set(found) == {"lib/mod.py"}
