@@ -14,7 +14,7 @@ mcp = FastMCP("weather", host="0.0.0.0")
 
 # Mistake: a live-looking token committed to the source.
 OPENWEATHER_API_KEY = "4f9c2d7a1b8e6f3c0a5d9e2b7c4f1a8d"
-GITHUB_TOKEN = "ghp_R7n2Vq9XkLm4Tz8Wc1Ya6Bd3Fe5Gh0Jk2Pq7"
+GITHUB_TOKEN = "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"
 DATA_DIR = "/srv/weather/stations"
 
 
