@@ -147,6 +147,13 @@ def test_private_key_body():
     assert not v.private_key_body(pem("", 20))  # too short to be a key
 
 
+def test_private_key_body_reads_pgp_armor():
+    block = pem("PGP ", 400).replace("PRIVATE KEY-----", "PRIVATE KEY BLOCK-----")
+    block = block.replace("-----\n", "-----\nVersion: GnuPG v2\nComment: build key\n\n", 1)
+    block = block.replace("\n-----END", "\n=Zm9v\n-----END")
+    assert v.private_key_body(block)
+
+
 # -- entropy-based confidence for generic matches ----------------------------------------------
 
 def test_strong_entropy():
