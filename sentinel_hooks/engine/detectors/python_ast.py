@@ -561,8 +561,9 @@ def eval_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         tainted = is_tainted(source, scope.tainted, analysis.aliases)
         if not wanted(rule, tainted):
             continue
-        if isinstance(source, ast.Call) and qualified_name(source.func, analysis.aliases) in EVAL_FUNCS:
-            continue  # exec(compile(...)): reported at compile()
+        if any(isinstance(v, ast.Call) and qualified_name(v.func, analysis.aliases) in EVAL_FUNCS
+               for v in resolved(source, scope)):
+            continue  # exec(compile(...)) or code = compile(...); exec(code): reported at compile()
         confidence = execution_confidence(tainted, kind, unit.path)
         if confidence is None:
             continue

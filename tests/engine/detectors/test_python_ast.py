@@ -88,6 +88,7 @@ def test_exec_of_compile_is_reported_once_at_compile():
 def run(source):
     code = compile("prefix\\n" + source, "<plugin>", "exec")
     exec(compile(source, "<x>", "exec"))
+    exec(code)
 """
     assert lines("python-eval", src) == [3, 4]
     assert all("compile" in h.content for h in hits("python-eval", src))
