@@ -34,10 +34,11 @@ from these detectors: a regex fallback would bring back the false positives (com
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import is_test_path
@@ -177,12 +178,15 @@ def analyse(source: str) -> Optional[Analysis]:
             tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    aliases, shadowed = import_aliases(tree)
-    module = Scope(tree, None)
-    scopes = [module]
-    collect(module, aliases, scopes)
-    for scope in scopes:
-        compute_taint(scope, aliases)
+    try:
+        aliases, shadowed = import_aliases(tree)
+        module = Scope(tree, None)
+        scopes = [module]
+        collect(module, aliases, scopes)
+        for scope in scopes:
+            compute_taint(scope, aliases)
+    except RecursionError:  # expressions nested thousands deep
+        return None
     return Analysis(source.splitlines(), aliases, shadowed, scopes, module)
 
 
@@ -536,11 +540,23 @@ def callee_is_builtin(name: str, analysis: Analysis) -> bool:
     return "." not in name and name not in analysis.shadowed
 
 
+def survives_deep_nesting(check: Callable[[TextUnit, Rule], Iterable[Hit]]) -> Callable[[TextUnit, Rule], Iterator[Hit]]:
+    """A pathologically deep expression ends the check for that file instead of the scan."""
+    @functools.wraps(check)
+    def run(unit: TextUnit, rule: Rule) -> Iterator[Hit]:
+        try:
+            yield from check(unit, rule)
+        except RecursionError:
+            return
+    return run
+
+
 # --------------------------------------------------------------------------------------------
 # detectors
 
 
 @detector("python-eval")
+@survives_deep_nesting
 def eval_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """eval/exec/compile of something other than a constant string."""
     analysis = analysis_of(unit, EVAL_TEXT, *input_prechecks(rule))
@@ -573,6 +589,7 @@ def eval_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 
 
 @detector("python-shell")
+@survives_deep_nesting
 def shell_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A shell command line assembled from values: os.system/os.popen, subprocess with shell=True."""
     analysis = analysis_of(unit, SHELL_TEXT, *input_prechecks(rule))
@@ -639,6 +656,7 @@ def is_quoted(node: ast.expr, scope: Scope, aliases: dict[str, str]) -> bool:
 
 
 @detector("python-sql")
+@survives_deep_nesting
 def sql_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """SQL text built with f-strings, concatenation, % or .format handed to a query API."""
     analysis = analysis_of(unit, SQL_WORDS)
@@ -717,6 +735,7 @@ def value_interpolated(node: ast.expr) -> bool:
 
 
 @detector("python-deserialization")
+@survives_deep_nesting
 def deserialization_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """pickle and friends, marshal, shelve, yaml.load without a safe loader, jsonpickle."""
     analysis = analysis_of(unit)
@@ -780,6 +799,7 @@ def looks_external(data: Optional[ast.expr], scope: Scope, analysis: Analysis) -
 
 
 @detector("python-torch-load")
+@survives_deep_nesting
 def torch_load_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """torch.load() unpickles unless weights_only=True."""
     analysis = analysis_of(unit)
@@ -802,6 +822,7 @@ def torch_load_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 
 
 @detector("python-path-traversal")
+@survives_deep_nesting
 def path_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A file is opened or changed at a path that comes from tool or request input, unchecked."""
     analysis = analysis_of(unit, INPUT_TEXT)
@@ -836,6 +857,7 @@ def direct_input(node: ast.expr, scope: Scope) -> bool:
 
 
 @detector("python-ssrf")
+@survives_deep_nesting
 def ssrf_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """An HTTP request to a URL whose host is chosen by tool or request input, with no allow-list."""
     analysis = analysis_of(unit, INPUT_TEXT)
@@ -894,6 +916,7 @@ def host_controlled(node: ast.expr, scope: Scope, analysis: Analysis) -> bool:
 
 
 @detector("python-markup")
+@survives_deep_nesting
 def markup_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """Markup()/mark_safe() of a string built from values: the values skip HTML escaping."""
     analysis = analysis_of(unit)

@@ -407,3 +407,13 @@ def test_a_unit_without_a_loader_is_parsed_in_its_own_file_coordinates():
     (hit,) = detectors.REGISTRY["python-shell"](unit, make_rule("python-shell"))
     assert (hit.line, hit.column, hit.end_line) == (42, 1, 42)
     assert [f.line for f in Engine([make_rule("python-shell")]).scan(unit)] == [42]
+
+
+def test_deeply_nested_expressions_do_not_break_the_scan():
+    chain = " + ".join(["name"] * 600)
+    deep = f'import os\n@mcp.tool()\ndef f(name):\n    cmd = "ls " + {chain}\n    os.system(cmd)\n'
+    shallow = f'import os\n@mcp.tool()\ndef f(name):\n    os.system("ls " + {chain})\n    return open({chain})\n'
+    for src in (deep, shallow):
+        for check in ("python-shell", "python-path-traversal", "python-eval", "python-sql"):
+            list(detectors.REGISTRY[check](TextUnit(path="a.py", text=src), make_rule(check)))
+    assert python_ast.analyse(deep) is None  # given up, not crashed
