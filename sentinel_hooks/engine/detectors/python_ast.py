@@ -23,6 +23,11 @@ What the tree tells us:
   ``commonpath``, ``startswith``, a ``..`` test, a helper named like a validator) or a URL
   allow-list (``urlparse``, ``.hostname``/``.netloc``, names with ``allow``/``trusted``).
 
+Confidence follows the evidence: input of a tool or request is high; a built string is medium
+(low in test files); a bare variable is low (and skipped in test files). A cheap text test runs
+before parsing, so files that cannot hold a hit of a check (no ``eval(``, no tool decorator or
+request access, no SQL words ...) are never parsed for it.
+
 A rule may pass ``options: {input: tool}`` to keep only hits whose value comes from such input, or
 ``{input: other}`` for the rest, so one check feeds a critical and a high rule without duplicates.
 
