@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Pre-commit latency: a one-file, 20-line staged change in a small and a large generated repository.
+
+Measures the whole ``mcp-sentinel scan --staged FILE`` process (as the pre-commit hook runs it: the
+hook's entry plus the staged file name) against ``detect-secrets-hook FILE`` on the same staged file,
+in turns, and prints where the hook's start-up time goes (``-X importtime``, cProfile).
+
+Targets: median <= 200 ms on the large repository, faster than detect-secrets-hook, and
+large/small <= 1.3.
+"""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _profile  # noqa: E402
+import _repo  # noqa: E402
+from _util import (BYTECODE_NOTE, base_parser, find_tool, git, interleaved, machine, mb, ms,  # noqa: E402
+                   peer_dirs, print_machine, scanner_command, scanner_version, skip_note, table, tool_version,
+                   verdict, write_json)
+
+TARGET_SECONDS = 0.200
+TARGET_RATIO = 1.3
+
+
+def staged_repo(root: Path, files: int) -> str:
+    """A repository of ``files`` committed files with a 20-line addition to one Python file staged."""
+    paths = _repo.make_repo(root, files)
+    pythons = _repo.python_paths(paths)
+    target = pythons[len(pythons) // 2]
+    _repo.append_change(root, target, tag=1, lines=20)
+    git(root, "add", "--", target)
+    return target
+
+
+def main() -> int:
+    parser = base_parser(__doc__.splitlines()[0], default_runs=10)
+    parser.add_argument("--small", type=int, default=20, help="files in the small repository (default 20)")
+    parser.add_argument("--large", type=int, default=20000, help="files in the large repository (default 20000)")
+    parser.add_argument("--no-profile", action="store_true", help="skip the importtime and cProfile reports")
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.large = 1, 200
+
+    print("== pre-commit latency: one staged file, 20 added lines ==")
+    print_machine(machine())
+    ds_hook = None if args.no_peers else find_tool("detect-secrets-hook", peer_dirs(args))
+    print(f"mcp-sentinel: {scanner_version()} ({' '.join(scanner_command())})")
+    if ds_hook:
+        print(f"detect-secrets-hook: {tool_version([ds_hook, '--version'])} ({ds_hook})")
+    else:
+        print(skip_note("detect-secrets-hook", "pip install detect-secrets"))
+    print(BYTECODE_NOTE + " mcp-sentinel's warm-up run also writes its rule-set cache in the repository.")
+    print(f"runs: {args.runs} timed per command after 1 warm-up, in turns; medians shown\n")
+
+    results: dict = {"machine": machine(), "runs": args.runs, "repos": {}}
+    with tempfile.TemporaryDirectory(prefix="mcp-sentinel-bench-") as tmp:
+        commands = {}
+        for label, count in (("small", args.small), ("large", args.large)):
+            root = Path(tmp) / label
+            target = staged_repo(root, count)
+            results["repos"][label] = {"files": count, "staged": target}
+            print(f"{label} repository: {count} files, staged change in {target}")
+            commands[f"mcp-sentinel {label}"] = (scanner_command() + ["scan", "--staged", target],
+                                                 {"cwd": root})
+            if ds_hook:
+                commands[f"detect-secrets-hook {label}"] = ([ds_hook, target], {"cwd": root})
+        series = interleaved(commands, args.runs)
+
+        ours = {label: series[f"mcp-sentinel {label}"] for label in ("small", "large")}
+        rows = []
+        for name, s in series.items():
+            rows.append([name, ms(s.seconds), ms(min(r.seconds for r in s.runs)), mb(s.peak_rss)])
+        print()
+        print(table(["command", "median", "fastest", "peak RSS (tree)"], rows))
+        ratio = ours["large"].seconds / ours["small"].seconds
+        print("\ntargets:")
+        print(f"  mcp-sentinel large median {ms(ours['large'].seconds)} <= {ms(TARGET_SECONDS)}: "
+              f"{verdict(ours['large'].seconds <= TARGET_SECONDS)}")
+        print(f"  large/small ratio {ratio:.2f} <= {TARGET_RATIO}: {verdict(ratio <= TARGET_RATIO)}")
+        results["targets"] = {"large_seconds": ours["large"].seconds, "ratio_large_small": ratio}
+        if ds_hook:
+            for label in ("small", "large"):
+                theirs = series[f"detect-secrets-hook {label}"].seconds
+                speedup = theirs / ours[label].seconds
+                print(f"  faster than detect-secrets-hook ({label}): {speedup:.2f}x "
+                      f"({ms(ours[label].seconds)} vs {ms(theirs)}): {verdict(speedup > 1)}")
+                results["targets"][f"vs_detect_secrets_{label}"] = speedup
+        results["series"] = series
+
+        if not args.no_profile:
+            large = Path(tmp) / "large"
+            hook_args = ["scan", "--staged", results["repos"]["large"]["staged"]]
+            entries = _profile.importtime(hook_args, large)
+            print("\nimports of the hook's path (python -X importtime, large repository):")
+            print(_profile.import_report(entries))
+            results["imports"] = {"modules": len(entries), "heavy": _profile.heavy_imports(entries),
+                                  "import_ms": sum(e.self_us for e in entries) / 1000}
+            print("\ncProfile of one hook run (large repository):")
+            print(_profile.cprofile(hook_args, large))
+    write_json(args.json, results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Full-scan throughput (MB/s) on the interpreter's standard library, against peers.
+
+Tools, all on the same plain folder (a copy of the standard library's .py files), without caches:
+- mcp-sentinel: ``scan DIR --no-cache`` with the full built-in rule set (regex and detector rules);
+- semgrep: a generated rule file with one ``pattern-regex`` rule per mcp-sentinel regex rule that
+  runs on Python files and that semgrep accepts;
+- ripgrep: the same regexes, one ``rg -c -e R1 -e R2 ...`` process per regex flavour (its default
+  engine where the pattern compiles, ``-P`` PCRE2 otherwise), times summed: the practical upper bound;
+- detect-secrets: ``detect-secrets scan --all-files``; bandit: ``bandit -r`` (both run once by default:
+  about a minute or more each).
+
+Targets (2 cores): faster than semgrep, at least 20x detect-secrets, within 3x of ripgrep.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _corpus  # noqa: E402
+import _rules  # noqa: E402
+from _util import (BYTECODE_NOTE, Run, Series, base_parser, child_env, find_tool, machine, mb,  # noqa: E402
+                   measure, peer_dirs, print_machine, scanner_command, scanner_version, secs, skip_note,
+                   table, tool_version, verdict, write_json)
+
+SCAN_OK = (0, 3, 4, 5, 6)
+TARGET_SEMGREP = 1.0
+TARGET_DETECT_SECRETS = 20.0
+TARGET_RIPGREP = 3.0
+
+
+def summed(name: str, commands: list[list[str]], runs: int, **kwargs) -> Series:
+    """Several commands that together make one measurement: times summed, peak is the largest."""
+    series = Series(name)
+    for command in commands:  # warm-up: file cache and start-up
+        measure(command, **kwargs)
+    for _ in range(max(runs, 1)):
+        parts = [measure(command, **kwargs) for command in commands]
+        series.runs.append(Run(sum(p.seconds for p in parts), max(p.peak_rss for p in parts),
+                               max(p.largest_process for p in parts), 0))
+    return series
+
+
+def timed(name: str, command: list[str], runs: int, warmups: int = 1, **kwargs) -> Series:
+    series = Series(name)
+    for _ in range(warmups):
+        measure(command, **kwargs)
+    for _ in range(max(runs, 1)):
+        series.runs.append(measure(command, **kwargs))
+    return series
+
+
+def count_findings(kind: str, path: Path) -> str:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "?"
+    if kind == "sentinel":
+        return str(len(doc.get("findings", [])))
+    if kind == "semgrep":
+        return str(len(doc.get("results", [])))
+    if kind == "detect-secrets":
+        return str(sum(len(v) for v in doc.get("results", {}).values()))
+    if kind == "bandit":
+        return str(len(doc.get("results", [])))
+    return "?"
+
+
+def main() -> int:
+    parser = base_parser(__doc__.splitlines()[0])
+    parser.add_argument("--peer-runs", type=int, default=1,
+                        help="timed runs of detect-secrets and bandit (default 1: they take a minute or more)")
+    parser.add_argument("--files", type=int, help="only the first N standard-library files")
+    parser.add_argument("--no-bandit", action="store_true", help="leave bandit out")
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.peer_runs, args.files = 1, 1, 40
+
+    print("== full-scan throughput: the standard library's .py files ==")
+    info = machine()
+    print_machine(info)
+    dirs = peer_dirs(args)
+    peers = {} if args.no_peers else {name: find_tool(name, dirs)
+                                      for name in ("semgrep", "rg", "detect-secrets", "bandit")}
+    if args.no_bandit:
+        peers.pop("bandit", None)
+    print(f"mcp-sentinel: {scanner_version()} ({' '.join(scanner_command())})")
+    installs = {"semgrep": "pip install semgrep", "rg": "apt-get install ripgrep",
+                "detect-secrets": "pip install detect-secrets", "bandit": "pip install bandit"}
+    for name, path in peers.items():
+        if path:
+            print(f"{name}: {tool_version([path, '--version'])} ({path})")
+        else:
+            print(skip_note(name, installs[name]))
+    print(BYTECODE_NOTE)
+
+    results: dict = {"machine": info, "runs": args.runs, "peer_runs": args.peer_runs}
+    with tempfile.TemporaryDirectory(prefix="mcp-sentinel-bench-") as tmp:
+        work = Path(tmp)
+        corpus = work / "stdlib"
+        files, size = _corpus.copy_stdlib(corpus, args.files)
+        print(f"corpus: {_corpus.describe(files, size)}, copied to a plain folder")
+        results["corpus"] = {"files": files, "bytes": size}
+        ruleset = _rules.python_rules()
+        print(f"rules: {ruleset.total} built-in, {ruleset.python} run on .py files, "
+              f"{len(ruleset.regexes)} of those are regex rules (the rest are structure-aware detectors)")
+        env = child_env()
+        series: dict[str, Series] = {}
+        found: dict[str, str] = {}
+
+        out = work / "sentinel.json"
+        ours = scanner_command() + ["scan", str(corpus), "--no-cache", "-o", "json", "--output-file", str(out)]
+        series["mcp-sentinel"] = timed("mcp-sentinel", ours, args.runs, ok=SCAN_OK)
+        found["mcp-sentinel"] = count_findings("sentinel", out)
+
+        if peers.get("rg"):
+            plan = _rules.rg_plan(peers["rg"], ruleset.regexes)
+            method = ", ".join(f"{len(p)} with {' '.join(f) or 'the default engine'}" for f, p in plan.groups.items())
+            print(f"ripgrep: {plan.translated} of {len(ruleset.regexes)} regexes translate ({method}); "
+                  f"one rg process per flavour, times summed; untranslated: {', '.join(plan.failed) or 'none'}")
+            results["rg_translated"] = plan.translated
+            series["ripgrep"] = summed("ripgrep", _rules.rg_commands(peers["rg"], plan, corpus), args.runs,
+                                       ok=(0, 1))
+        if peers.get("semgrep"):
+            accepted, rejected = _rules.semgrep_translate(peers["semgrep"], ruleset.regexes, work, env)
+            print(f"semgrep: {len(accepted)} of {len(ruleset.regexes)} regexes translate to pattern-regex rules; "
+                  f"rejected: {', '.join(rejected) or 'none'}")
+            results["semgrep_translated"] = len(accepted)
+            config = work / "semgrep-rules.yaml"
+            config.write_text(_rules.semgrep_yaml(accepted), encoding="utf-8")
+            sg_out = work / "semgrep.json"
+            series["semgrep"] = timed("semgrep", _rules.semgrep_base(peers["semgrep"], config, sg_out) + [str(corpus)],
+                                      args.runs, ok=(0, 1))
+            found["semgrep"] = count_findings("semgrep", sg_out)
+        if peers.get("detect-secrets"):
+            ds_out = work / "detect-secrets.json"
+            cmd = ["sh", "-c", f'exec "$0" scan --all-files . > "$1"', peers["detect-secrets"], str(ds_out)]
+            series["detect-secrets"] = timed("detect-secrets", cmd, args.peer_runs, warmups=0, cwd=corpus)
+            found["detect-secrets"] = count_findings("detect-secrets", ds_out)
+        if peers.get("bandit"):
+            b_out = work / "bandit.json"
+            cmd = [peers["bandit"], "-r", str(corpus), "-q", "-f", "json", "-o", str(b_out)]
+            series["bandit"] = timed("bandit", cmd, args.peer_runs, warmups=0, ok=(0, 1))
+            found["bandit"] = count_findings("bandit", b_out)
+
+        base = series["mcp-sentinel"].seconds
+        rows = []
+        for name, s in series.items():
+            rows.append([name, secs(s.seconds), f"{size / 1e6 / s.seconds:.1f}", f"{s.seconds / base:.2f}",
+                         mb(s.peak_rss), found.get(name, "-"), len(s.runs)])
+        print()
+        print(table(["tool", "median", "MB/s", "time vs mcp-sentinel", "peak RSS (tree)", "findings", "runs"], rows))
+        print("\ntargets:")
+        targets = {}
+        if "semgrep" in series:
+            r = series["semgrep"].seconds / base
+            targets["vs_semgrep"] = r
+            print(f"  faster than semgrep: {r:.2f}x: {verdict(r > TARGET_SEMGREP)}")
+        if "detect-secrets" in series:
+            r = series["detect-secrets"].seconds / base
+            targets["vs_detect_secrets"] = r
+            print(f"  >= {TARGET_DETECT_SECRETS:.0f}x detect-secrets: {r:.1f}x: {verdict(r >= TARGET_DETECT_SECRETS)}")
+        if "ripgrep" in series:
+            r = base / series["ripgrep"].seconds
+            targets["slower_than_ripgrep"] = r
+            print(f"  within {TARGET_RIPGREP:.0f}x of ripgrep: {r:.1f}x slower: {verdict(r <= TARGET_RIPGREP)}")
+        results.update({"series": series, "targets": targets, "findings": found,
+                        "mb_per_s": {n: size / 1e6 / s.seconds for n, s in series.items()},
+                        "spread": {n: statistics.pstdev([r.seconds for r in s.runs]) for n, s in series.items()}})
+    write_json(args.json, results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
