@@ -55,10 +55,13 @@ from sentinel_hooks.findings import Confidence
 MEMO_KEY = "python_ast.analysis"
 MAX_PARSE_CHARS = 5_000_000  # larger files are generated code; a tree of them costs too much memory
 # Cheap text tests that skip parsing a file that cannot hold a hit of the check.
-EVAL_TEXT = re.compile(r"(?<![\w.])(?:eval|exec|compile)\s*\(")
+# a literal first argument (not an f-string) cannot be a finding, so such calls do not count here
+EVAL_TEXT = re.compile(r"(?<![\w.])(?:eval|exec|compile)\s*\(\s*(?![rRbBuU]{0,2}[\"'])")
 SHELL_TEXT = re.compile(r"shell\s*=\s*True|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell")
-INPUT_TEXT = re.compile(r"@[\w.]*\b(?:tool|call_tool|resource|prompt|route|get|post|put|delete|patch|api_route|"
-                        r"websocket)\b|\brequest\.|\barguments\b")
+INPUT_TEXT = re.compile(r"@[\w.]*\b(?:tool|call_tool|resource|prompt|route|api_route|websocket)\b|"
+                        r"@[\w.]+\.(?:get|post|put|delete|patch)\s*\(\s*[rRuU]?[\"']/|"
+                        r"\brequest\.(?:args|form|json|values|files|get_json|query_params|path_params|params|data|"
+                        r"body|GET|POST|match_info|query|url|headers|cookies)\b|\barguments\s*(?:\[|\.get\b)")
 CONTENT_LIMIT = 200
 
 LITERAL, BUILT, OPAQUE = "literal", "built", "opaque"
@@ -90,7 +93,7 @@ SQL_METHODS = {"execute", "executemany", "executescript", "exec_driver_sql", "ra
                "fetch", "fetchrow", "fetchval", "read_sql", "read_sql_query"}
 SQL_FUNCS = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "text",
              "pandas.read_sql", "pandas.read_sql_query"}
-SQL_WORDS = re.compile(r"(?i)\b(?:select\b[\s\S]*\bfrom|insert\s+(?:or\s+\w+\s+)?into|update\b[\s\S]*\bset|"
+SQL_WORDS = re.compile(r"(?i)\b(?:select\b[\s\S]{0,400}?\bfrom|insert\s+(?:or\s+\w+\s+)?into|update\b[\s\S]{0,200}?\bset|"
                        r"delete\s+from|replace\s+into|create\s+(?:table|index|view|database)|drop\s+"
                        r"(?:table|index|view|database)|alter\s+table|truncate\s+table|pragma\s|attach\s)")
 NUMERIC_FUNCS = {"int", "float", "len", "min", "max", "round", "abs", "sum"}
@@ -125,6 +128,11 @@ URL_GUARD_NAME = re.compile(r"(?i)allow|whitelist|trusted|permitted|approved")
 URL_GUARD_CALLS = {"urlparse", "urlsplit", "urllib.parse.urlparse", "urllib.parse.urlsplit", "httpx.URL",
                    "yarl.URL", "URL", "ipaddress.ip_address"}
 FIXED_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]+[/?#]")
+# cheap text tests before any parsing: a file without such a call cannot hold a finding of the check
+DESERIALIZATION_TEXT = re.compile(r"\b(?:loads?|Unpickler|unsafe_load(?:_all)?|full_load|load_all|read_pickle|"
+                                  r"decode)\s*\(|shelve\s*\.\s*open")
+TORCH_TEXT = re.compile(r"\btorch\b[\s\S]{0,2000}?\bload\s*\(|\bload\s*\(")
+MARKUP_TEXT = re.compile(r"\b(?:Markup|mark_safe)\s*\(")
 MARKUP_FUNCS = {"Markup", "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "mark_safe",
                 "django.utils.safestring.mark_safe", "SafeString", "django.utils.safestring.SafeString"}
 
@@ -743,7 +751,7 @@ def value_interpolated(node: ast.expr) -> bool:
 @survives_deep_nesting
 def deserialization_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """pickle and friends, marshal, shelve, yaml.load without a safe loader, jsonpickle."""
-    analysis = analysis_of(unit)
+    analysis = analysis_of(unit, DESERIALIZATION_TEXT)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -807,7 +815,7 @@ def looks_external(data: Optional[ast.expr], scope: Scope, analysis: Analysis) -
 @survives_deep_nesting
 def torch_load_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """torch.load() unpickles unless weights_only=True."""
-    analysis = analysis_of(unit)
+    analysis = analysis_of(unit, TORCH_TEXT)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -924,7 +932,7 @@ def host_controlled(node: ast.expr, scope: Scope, analysis: Analysis) -> bool:
 @survives_deep_nesting
 def markup_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """Markup()/mark_safe() of a string built from values: the values skip HTML escaping."""
-    analysis = analysis_of(unit)
+    analysis = analysis_of(unit, MARKUP_TEXT)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
