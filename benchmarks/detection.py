@@ -346,9 +346,13 @@ def stage(datasets: list[Dataset], into: Path) -> None:
     (into / ".semgrepignore").write_text("", encoding="utf-8")  # no default exclusions (tests/ etc.)
 
 
+def offline_env() -> dict[str, str]:
+    """Keep the peers from calling home (semgrep checks for new versions unless told not to)."""
+    return dict(os.environ, SEMGREP_SEND_METRICS="off", SEMGREP_ENABLE_VERSION_CHECK="0")
+
+
 def run_tool(argv: list[str], cwd: Path, ok_codes: tuple[int, ...]) -> str:
-    env = dict(os.environ, SEMGREP_SEND_METRICS="off", SEMGREP_ENABLE_VERSION_CHECK="0")
-    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env, timeout=900)
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=offline_env(), timeout=900)
     if proc.returncode not in ok_codes:
         raise RuntimeError(f"{argv[0]} exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")
     return proc.stdout
@@ -356,7 +360,8 @@ def run_tool(argv: list[str], cwd: Path, ok_codes: tuple[int, ...]) -> str:
 
 def tool_version(binary: Path) -> str:
     try:
-        out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=120)
+        out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, env=offline_env(),
+                             timeout=120)
     except (OSError, subprocess.TimeoutExpired):
         return "?"
     text = (out.stdout or out.stderr).strip().splitlines()
