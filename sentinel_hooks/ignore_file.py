@@ -149,11 +149,20 @@ def unused_entries(ignore: IgnoreFile, fingerprints: Iterable[str]) -> list[Entr
     return [e for e in ignore.entries if id(e) not in used]
 
 
-def apply(findings: list[Finding], ignore: IgnoreFile) -> list[Entry]:
-    """Flag findings the ignore file lists; returns the entries that matched no finding at all."""
+def apply(findings: list[Finding], ignore: IgnoreFile, any_occurrence: bool = False) -> list[Entry]:
+    """Flag findings the ignore file lists; returns the entries that matched no finding at all.
+
+    With ``any_occurrence`` (diff scans, which see only some occurrences of equal content in a file,
+    so their occurrence numbers differ from a full scan's) an entry matches by its hash alone.
+    """
     index = _index(ignore)
     if not index:
         return []
+    if any_occurrence:
+        by_hash: dict[str, list[Entry]] = {}
+        for key, entries in index.items():
+            by_hash.setdefault(key.split(":", 1)[0], []).extend(entries)
+        index = by_hash
     for f in findings:
         matched = _matching(index, f.fingerprint)
         if matched and f.suppressed_by is None:

@@ -172,3 +172,17 @@ def test_written_file_keeps_ordinary_permissions(repo):
         assert stat.S_IMODE(path.stat().st_mode) == 0o664
     finally:
         os.umask(old)
+
+
+def test_diff_scans_match_ignore_entries_by_hash_whatever_the_occurrence():
+    from sentinel_hooks.findings import Confidence, Finding, Severity
+    from sentinel_hooks.ignore_file import apply, parse
+
+    f = Finding(rule_id="r", title="t", severity=Severity.HIGH, confidence=Confidence.HIGH, cwe="CWE-1",
+                path="a.py", line=9, column=1, end_line=9, end_column=2, snippet="s", remediation="r",
+                fingerprint="0123456789abcdef0123456789abcdef:0")
+    ignore = parse("0123456789abcdef0123456789abcdef:1  r  a.py  # accepted in a full scan\n")
+    apply([f], ignore)
+    assert f.suppressed_by is None  # a full scan keeps occurrences apart
+    apply([f], ignore, any_occurrence=True)
+    assert f.suppressed_by == "ignore-file"
