@@ -127,7 +127,8 @@ def apply_ignore_file(result, root: Path, args: argparse.Namespace) -> None:
 
     if getattr(args, "sarif_category", None):
         result.meta["sarif_category"] = args.sarif_category
-    unused = ignore_file.apply(result.findings, ignore_file.load(root))
+    unused = ignore_file.apply(result.findings, ignore_file.load(root),
+                               any_occurrence=result.meta.get("mode", "full") != "full")
     if getattr(args, "report_unused_ignores", False):
         for entry in unused:
             print(f"mcp-sentinel: unused ignore entry ({ignore_file.IGNORE_FILE}:{entry.line_number}): "
@@ -217,5 +218,7 @@ def run(args: argparse.Namespace) -> int:
     apply_ignore_file(result, root, args)
     write_reports(result, outputs)
     for path, reason in result.errors:
-        print(f"mcp-sentinel: error: {path}: {reason}", file=sys.stderr)
+        from sentinel_hooks.report.terminal import printable
+
+        print(f"mcp-sentinel: error: {printable(path)}: {printable(reason)}", file=sys.stderr)
     return exit_code_for(result, codes)

@@ -6,6 +6,7 @@ report is plain text, and rich is not even imported.
 from __future__ import annotations
 
 import os
+import re
 from itertools import groupby
 from typing import Any, TextIO
 
@@ -15,6 +16,15 @@ STYLES = {
     Severity.CRITICAL: "bold white on red", Severity.HIGH: "bold red", Severity.MEDIUM: "yellow",
     Severity.LOW: "cyan", Severity.INFO: "dim",
 }
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Control characters shown escaped (a newline in a file name, a terminal escape in a scanned
+    line), so scanned content can neither forge report lines nor drive the terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def human_bytes(n: int) -> str:
@@ -30,7 +40,7 @@ def describe_scope(result: Any) -> str:
     meta = result.meta
     mode = meta.get("mode", "full")
     if mode == "full":
-        return "Full scan of " + ", ".join(meta.get("paths", ["."]))
+        return "Full scan of " + printable(", ".join(meta.get("paths", ["."])))
     rng = meta.get("range", "")
     label = {"staged": "Staged changes", "baseline": "Changes"}.get(mode, mode)
     return f"{label}: {rng}" if rng else label
@@ -62,15 +72,15 @@ def _visible(result: Any) -> list[Finding]:
 def write_plain(result: Any, stream: TextIO) -> None:
     out = []
     for path, group in groupby(_visible(result), key=lambda f: f.path):
-        out.append(path)
+        out.append(printable(path))
         for f in group:
             out.append(f"  {f.severity.name:<8} {f.line}:{f.column}  {f.rule_id}  {f.message}"
                        f"  [{f.cwe}, confidence {f.confidence.name.lower()}]")
             if f.snippet:
-                out.append(f"      {f.snippet}")
+                out.append(f"      {printable(f.snippet)}")
             for key in ("decoded", "detail"):
                 if f.extra.get(key):
-                    out.append(f"      {key}: {f.extra[key]}")
+                    out.append(f"      {key}: {printable(str(f.extra[key]))}")
             out.append(f"      fix: {f.remediation.strip().splitlines()[0] if f.remediation.strip() else ''}")
         out.append("")
     out.extend(summary_lines(result))
@@ -84,7 +94,7 @@ def write_rich(result: Any, stream: TextIO) -> None:
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for path, group in groupby(_visible(result), key=lambda f: f.path):
-        console.print(Text(path, style="bold underline"))
+        console.print(Text(printable(path), style="bold underline"))
         for f in group:
             line = Text("  ")
             line.append(f" {f.severity.name} ", style=STYLES[f.severity])
@@ -94,10 +104,10 @@ def write_rich(result: Any, stream: TextIO) -> None:
             line.append(f"[{f.cwe}, confidence {f.confidence.name.lower()}]", style="dim")
             console.print(line)
             if f.snippet:
-                console.print(Text("      " + f.snippet, style="dim"))
+                console.print(Text("      " + printable(f.snippet), style="dim"))
             for key in ("decoded", "detail"):
                 if f.extra.get(key):
-                    console.print(Text(f"      {key}: {f.extra[key]}", style="magenta"))
+                    console.print(Text(f"      {key}: {printable(str(f.extra[key]))}", style="magenta"))
             first = f.remediation.strip().splitlines()[0] if f.remediation.strip() else ""
             console.print(f"      [green]fix:[/green] {escape(first)}")
         console.print()
