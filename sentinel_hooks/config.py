@@ -70,8 +70,9 @@ def _read(path: Path) -> str:
         raise FileSystemError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-def _no_alias_loader():
-    """A safe YAML loader that refuses aliases (defeats 'billion laughs' alias bombs)."""
+def no_alias_loader():
+    """A safe YAML loader that refuses aliases (defeats 'billion laughs' alias bombs); used for the
+    configuration file and rule packs."""
     import yaml
 
     class NoAliasLoader(yaml.SafeLoader):
@@ -79,7 +80,7 @@ def _no_alias_loader():
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
                 raise yaml.constructor.ConstructorError(
-                    None, None, "YAML aliases are not allowed in configuration", event.start_mark)
+                    None, None, "YAML aliases are not allowed", event.start_mark)
             return super().compose_node(parent, index)
 
     return NoAliasLoader
@@ -89,7 +90,7 @@ def _yaml_document(text: str, path: Path) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=_no_alias_loader())  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=no_alias_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

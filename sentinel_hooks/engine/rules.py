@@ -154,12 +154,16 @@ def _describe_validation_error(exc: ValidationError, data: Any) -> str:
 
 def parse_pack(text: str, source: str) -> RulePack:
     """Validate a YAML rule pack; any problem is a ConfigError naming the file and the rule."""
+    from sentinel_hooks.config import no_alias_loader
+
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=no_alias_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise ConfigError(f"rule pack {source}: not valid YAML{where}") from None
+        problem = getattr(exc, "problem", None)
+        detail = f": {problem}" if problem and "alias" in problem else ""
+        raise ConfigError(f"rule pack {source}: not valid YAML{where}{detail}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"rule pack {source}: expected a mapping with 'pack' and 'rules'")
     try:

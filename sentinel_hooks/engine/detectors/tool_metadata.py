@@ -567,6 +567,7 @@ class ValueParser:
         self.tokens = tokens
         self.constants = constants or {}
         self._memo: dict[int, Optional[Node]] = {}
+        self._closer: Optional[list[int]] = None
 
     def tok(self, i: int) -> Optional[Token]:
         return self.tokens[i] if 0 <= i < len(self.tokens) else None
@@ -575,26 +576,41 @@ class ValueParser:
         t = self.tok(i)
         return t is not None and t.kind == "punct" and t.text == text
 
+    def closers(self) -> list[int]:
+        """For each opener, the index of the bracket that closes it (len(tokens) when none does),
+        computed once so skipping a bracketed group costs one step however deep it nests."""
+        if self._closer is None:
+            n = len(self.tokens)
+            closer = [n] * n
+            open_at: list[int] = []
+            for k, t in enumerate(self.tokens):
+                if t.kind == "punct":
+                    if t.text in _OPENERS:
+                        open_at.append(k)
+                    elif t.text in _CLOSERS and open_at:
+                        closer[open_at.pop()] = k
+            self._closer = closer
+        return self._closer
+
     def skip_expression(self, i: int) -> int:
         """Index of the `,` or closer that ends the expression starting at i (depth 0)."""
-        depth = 0
         n = len(self.tokens)
+        closer = self.closers()
         while i < n:
             t = self.tokens[i]
             if t.kind == "punct":
                 if t.text in _OPENERS:
-                    depth += 1
-                elif t.text in _CLOSERS:
-                    if depth == 0:
-                        return i
-                    depth -= 1
-                elif t.text in (",", ";") and depth == 0:
+                    i = closer[i]
+                elif t.text in _CLOSERS or t.text in (",", ";"):
                     return i
             i += 1
         return n
 
     def matching(self, i: int) -> int:
         """Index after the bracket that closes the opener at i."""
+        t = self.tok(i)
+        if t is not None and t.kind == "punct" and t.text in _OPENERS:
+            return min(self.closers()[i] + 1, len(self.tokens))
         depth = 0
         n = len(self.tokens)
         while i < n:
@@ -1073,8 +1089,12 @@ def yaml_tools(text: str) -> list[ToolDecl]:
         return []
     out = []
     stack: list[yaml.Node] = [d for d in documents if d is not None]
+    seen: set[int] = set()  # aliases share nodes: each is visited once (no alias-bomb blow-up)
     while stack:
         node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             tools = _yaml_get(node, "tools")
             if isinstance(tools, yaml.SequenceNode):
