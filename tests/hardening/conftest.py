@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from hardening_kit import Sandbox
+from hardening.hardening_kit import Sandbox
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hardening_kit import (Sandbox, assert_exit, assert_no_traceback, assert_one_line_error, error_lines,
+from hardening.hardening_kit import (Sandbox, assert_exit, assert_no_traceback, assert_one_line_error, error_lines,
                            marker_rule, snapshot, changes)
 
 HIGH = 4
