@@ -58,6 +58,10 @@ from typing import Callable, Iterable, Optional
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _util import child_env, find_tool, machine  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "corpus"
 EXAMPLE = REPO / "examples" / "weather-mcp-server"
@@ -326,13 +330,11 @@ def scan_ours(data: Dataset) -> list[Hit]:
 
 
 def find_peer(name: str, peer_bin: Optional[Path]) -> Optional[Path]:
+    """--peer-bin, then $BENCH_PEERS_BIN, then /work/bench-venv/bin, then PATH."""
     dirs = [peer_bin] if peer_bin else []
+    dirs += [Path(p) for p in os.environ.get("BENCH_PEERS_BIN", "").split(":") if p]
     dirs.append(DEFAULT_PEER_BIN)
-    for d in dirs:
-        candidate = d / name
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    found = shutil.which(name)
+    found = find_tool(name, dirs)
     return Path(found) if found else None
 
 
@@ -346,13 +348,8 @@ def stage(datasets: list[Dataset], into: Path) -> None:
     (into / ".semgrepignore").write_text("", encoding="utf-8")  # no default exclusions (tests/ etc.)
 
 
-def offline_env() -> dict[str, str]:
-    """Keep the peers from calling home (semgrep checks for new versions unless told not to)."""
-    return dict(os.environ, SEMGREP_SEND_METRICS="off", SEMGREP_ENABLE_VERSION_CHECK="0")
-
-
 def run_tool(argv: list[str], cwd: Path, ok_codes: tuple[int, ...]) -> str:
-    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=offline_env(), timeout=900)
+    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=child_env(), timeout=900)
     if proc.returncode not in ok_codes:
         raise RuntimeError(f"{argv[0]} exited {proc.returncode}: {proc.stderr.strip()[-2000:]}")
     return proc.stdout
@@ -360,7 +357,7 @@ def run_tool(argv: list[str], cwd: Path, ok_codes: tuple[int, ...]) -> str:
 
 def tool_version(binary: Path) -> str:
     try:
-        out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, env=offline_env(),
+        out = subprocess.run([str(binary), "--version"], capture_output=True, text=True, env=child_env(),
                              timeout=120)
     except (OSError, subprocess.TimeoutExpired):
         return "?"
@@ -465,9 +462,9 @@ def describe_misses(name: str, tallies: dict[str, Tally]) -> list[str]:
     return [f"{name}:"] + out
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    return f"{platform.system()} {platform.release()} {platform.machine()}, {os.cpu_count()} cores ({cpu})"
+def describe_machine() -> str:
+    info = machine()
+    return f"{info['cpu']} ({info['cores']} cores, {info['memory']}), {info['os']}"
 
 
 def to_json(results: dict[str, dict[str, dict[str, Tally]]]) -> dict:
@@ -489,7 +486,7 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Precision and recall per category, with peers side by side.")
     parser.add_argument("--quick", action="store_true", help="MCP Sentinel only, no peers")
     parser.add_argument("--peer-bin", type=Path, default=None,
-                        help=f"folder holding the peer executables (default: {DEFAULT_PEER_BIN}, then PATH)")
+                        help=f"folder holding the peer executables (then $BENCH_PEERS_BIN, {DEFAULT_PEER_BIN}, PATH)")
     parser.add_argument("--json-out", type=Path, default=None, help="also write the figures as JSON here")
     return parser.parse_args(argv)
 
@@ -513,7 +510,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             for peer in PEERS:
                 binary = find_peer(peer, args.peer_bin)
                 if binary is None:
-                    notes.append(f"{peer}: not found (looked in --peer-bin, {DEFAULT_PEER_BIN} and PATH); skipped")
+                    notes.append(f"{peer}: not found (looked in --peer-bin, $BENCH_PEERS_BIN, {DEFAULT_PEER_BIN} "
+                                 f"and PATH); skipped")
                     continue
                 try:
                     hits = PEER_RUNNERS[peer](binary, staged)
@@ -528,7 +526,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     from sentinel_hooks import __version__ as ours_version
 
     versions = {OURS: ours_version, **versions}
-    print(f"Detection quality, {datetime.date.today().isoformat()}, {machine()}, Python {platform.python_version()}")
+    print(f"Detection quality, {datetime.date.today().isoformat()}, {describe_machine()}, "
+          f"Python {platform.python_version()}")
     print("Tools: " + ", ".join(f"{t} {versions[t]}" for t in tools))
     print("Cells: precision / recall (TP/FP/FN); — = category not covered by the tool")
     for data in datasets:
