@@ -537,6 +537,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"{title}: {len(data.files)} files, {len(data.labels)} labelled lines")
         print()
         print("\n".join(table(results[data.name], tools)))
+        others = [f"{t} {overall(results[data.name][t]).other}" for t in tools if overall(results[data.name][t]).other]
+        if others:
+            print(f"\nNot counted (on lines labelled with another category): {', '.join(others)}")
     print()
     for data in datasets:
         print(f"[{data.name}] " + "\n".join(describe_misses(OURS, results[data.name][OURS])))
