@@ -75,10 +75,17 @@ def run(entries: list[FileEntry], engine: Engine, *, workers: int, cache: Option
         return
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     ctx = multiprocessing.get_context(method)
-    pool = ctx.Pool(workers, initializer=_init_worker,
-                    initargs=(engine.rules, engine.redact, engine.inline_suppressions, cache, chunk,
-                              rss_limit))
+    pool = None
+    # Ctrl-C and the timeout alarm are held back while the workers start: either one half-way through
+    # creating the pool would leave workers behind that nobody terminates.
+    held = _hold_signals()
     try:
+        try:
+            pool = ctx.Pool(workers, initializer=_init_worker,
+                            initargs=(engine.rules, engine.redact, engine.inline_suppressions, cache, chunk,
+                                      rss_limit))
+        finally:
+            _release_signals(held)
         # biggest first, so one large file does not start last and stretch the wall time
         ordered = sorted(entries, key=lambda e: -e.size)
         for outcome in pool.imap_unordered(_work, ordered, chunksize=1 if len(entries) < 512 else 4):
@@ -86,8 +93,20 @@ def run(entries: list[FileEntry], engine: Engine, *, workers: int, cache: Option
         pool.close()
         pool.join()
     finally:
-        pool.terminate()
-        pool.join()
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+def _hold_signals():
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGALRM})
+
+
+def _release_signals(previous) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def shard_of(path: str, count: int) -> int:
