@@ -166,7 +166,7 @@ def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, 
 
     cache = None
     folder = common.cache_dir(args, cfg, root)
-    if folder is not None:
+    if folder is not None and engine.redact:  # unredacted findings hold secrets: never cached
         from sentinel_hooks.cache import ResultCache
         from sentinel_hooks.engine.compiled import ruleset_fingerprint
 
