@@ -90,7 +90,7 @@ def cprofile(args: Sequence[str], cwd: Path, top: int = 20) -> str:
 def _trim(text: str) -> str:
     keep = []
     for line in text.splitlines():
-        if line.strip().startswith(("Ordered by", "List reduced")) or not line.strip():
+        if line.strip().startswith(("Ordered by", "List reduced")) or not line.strip() or "scan.prof" in line:
             continue
         keep.append(line)
     return "\n".join(keep)

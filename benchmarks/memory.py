@@ -46,10 +46,11 @@ def main() -> int:
     parser = base_parser(__doc__.splitlines()[0], default_runs=1)
     parser.add_argument("--size-mb", type=int, default=200, help="size of the large file (default 200)")
     parser.add_argument("--limit", default="256MB", help="the --memory-limit to test (default 256MB)")
-    parser.add_argument("--no-unlimited", action="store_true", help="skip the comparison run without a limit")
+    parser.add_argument("--compare-unlimited", action="store_true",
+                        help="also scan without a limit (minutes more on the full-size file)")
     args = parser.parse_args()
     if args.quick:
-        args.runs, args.size_mb = 1, 8
+        args.runs, args.size_mb, args.compare_unlimited = 1, 2, True
 
     print("== peak memory: a corpus with one large file ==")
     info = machine()
@@ -72,7 +73,7 @@ def main() -> int:
         base = scanner_command() + ["scan", str(corpus), "--no-cache", "-o", "json", "--output-file", str(report)]
         measure(scanner_command() + ["--version"])  # warm-up: .pyc files
         commands = {f"mcp-sentinel --memory-limit {args.limit}": base + ["--memory-limit", args.limit]}
-        if not args.no_unlimited:
+        if args.compare_unlimited:
             commands["mcp-sentinel (no limit)"] = base
         series = {}
         outcome = {}

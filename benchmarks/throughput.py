@@ -4,7 +4,8 @@
 Tools, all on the same plain folder (a copy of the standard library's .py files), without caches:
 - mcp-sentinel: ``scan DIR --no-cache`` with the full built-in rule set (regex and detector rules);
 - semgrep: a generated rule file with one ``pattern-regex`` rule per mcp-sentinel regex rule that
-  runs on Python files and that semgrep accepts;
+  runs on Python files and that semgrep accepts, on every file (an empty ``.semgrepignore`` at the
+  project root turns off its default ignores, no size limit);
 - ripgrep: the same regexes, one ``rg -c -e R1 -e R2 ...`` process per regex flavour (its default
   engine where the pattern compiles, ``-P`` PCRE2 otherwise), times summed: the practical upper bound;
 - detect-secrets: ``detect-secrets scan --all-files``; bandit: ``bandit -r`` (both run once by default:
@@ -23,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _corpus  # noqa: E402
+import _profile  # noqa: E402
 import _rules  # noqa: E402
 from _util import (BYTECODE_NOTE, Run, Series, base_parser, child_env, find_tool, machine, mb,  # noqa: E402
                    measure, peer_dirs, print_machine, scanner_command, scanner_version, secs, skip_note,
@@ -55,20 +57,22 @@ def timed(name: str, command: list[str], runs: int, warmups: int = 1, **kwargs) 
     return series
 
 
-def count_findings(kind: str, path: Path) -> str:
+def count_findings(kind: str, path: Path) -> tuple[str, str]:
+    """(findings, files scanned) from a tool's JSON report, "?" where unknown."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return "?"
+        return "?", "?"
     if kind == "sentinel":
-        return str(len(doc.get("findings", [])))
+        return str(len(doc.get("findings", []))), str(doc.get("summary", {}).get("files_scanned", "?"))
     if kind == "semgrep":
-        return str(len(doc.get("results", [])))
+        return str(len(doc.get("results", []))), str(len(doc.get("paths", {}).get("scanned", [])))
     if kind == "detect-secrets":
-        return str(sum(len(v) for v in doc.get("results", {}).values()))
+        return str(sum(len(v) for v in doc.get("results", {}).values())), "?"
     if kind == "bandit":
-        return str(len(doc.get("results", [])))
-    return "?"
+        scanned = len([k for k in doc.get("metrics", {}) if k != "_totals"]) or "?"
+        return str(len(doc.get("results", []))), str(scanned)
+    return "?", "?"
 
 
 def main() -> int:
@@ -77,6 +81,8 @@ def main() -> int:
                         help="timed runs of detect-secrets and bandit (default 1: they take a minute or more)")
     parser.add_argument("--files", type=int, help="only the first N standard-library files")
     parser.add_argument("--no-bandit", action="store_true", help="leave bandit out")
+    parser.add_argument("--profile", type=int, metavar="FILES", default=0,
+                        help="also print cProfile top entries of a one-process scan of the first FILES files")
     args = parser.parse_args()
     if args.quick:
         args.runs, args.peer_runs, args.files = 1, 1, 40
@@ -134,8 +140,8 @@ def main() -> int:
             config = work / "semgrep-rules.yaml"
             config.write_text(_rules.semgrep_yaml(accepted), encoding="utf-8")
             sg_out = work / "semgrep.json"
-            series["semgrep"] = timed("semgrep", _rules.semgrep_base(peers["semgrep"], config, sg_out) + [str(corpus)],
-                                      args.runs, ok=(0, 1))
+            sg_cmd = _rules.semgrep_base(peers["semgrep"], config, sg_out, project_root=work) + [str(corpus)]
+            series["semgrep"] = timed("semgrep", sg_cmd, args.runs, ok=(0, 1))
             found["semgrep"] = count_findings("semgrep", sg_out)
         if peers.get("detect-secrets"):
             ds_out = work / "detect-secrets.json"
@@ -151,10 +157,12 @@ def main() -> int:
         base = series["mcp-sentinel"].seconds
         rows = []
         for name, s in series.items():
+            findings, scanned = found.get(name, ("-", "-"))
             rows.append([name, secs(s.seconds), f"{size / 1e6 / s.seconds:.1f}", f"{s.seconds / base:.2f}",
-                         mb(s.peak_rss), found.get(name, "-"), len(s.runs)])
+                         mb(s.peak_rss), findings, scanned, len(s.runs)])
         print()
-        print(table(["tool", "median", "MB/s", "time vs mcp-sentinel", "peak RSS (tree)", "findings", "runs"], rows))
+        print(table(["tool", "median", "MB/s", "time vs mcp-sentinel", "peak RSS (tree)", "findings", "files",
+                     "runs"], rows))
         print("\ntargets:")
         targets = {}
         if "semgrep" in series:
@@ -172,6 +180,12 @@ def main() -> int:
         results.update({"series": series, "targets": targets, "findings": found,
                         "mb_per_s": {n: size / 1e6 / s.seconds for n, s in series.items()},
                         "spread": {n: statistics.pstdev([r.seconds for r in s.runs]) for n, s in series.items()}})
+        if args.profile:
+            subset = work / "profiled"
+            n, n_bytes = _corpus.copy_stdlib(subset, args.profile)
+            print(f"\ncProfile of a one-process scan (--max-concurrent-files 1) of {n} files, {n_bytes / 1e6:.1f} MB:")
+            print(_profile.cprofile(["scan", str(subset), "--no-cache", "--max-concurrent-files", "1", "-o", "json",
+                                     "--output-file", str(work / "profiled.json")], work, top=25))
     write_json(args.json, results)
     return 0
 

@@ -1,0 +1,103 @@
+"""The benchmark scripts run end to end in their tiny ``--quick`` mode and report what they measured."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+SCRIPTS = ["precommit_latency.py", "diff_scaling.py", "throughput.py", "cache.py", "memory.py"]
+
+
+def run_quick(script: str, folder: Path, *extra: str) -> tuple[str, dict]:
+    out_json = folder / f"{script}.json"
+    env = {k: v for k, v in os.environ.items() if k != "BENCH_PEERS_BIN"}
+    proc = subprocess.run([sys.executable, str(BENCHMARKS / script), "--quick", "--no-peers",
+                           "--json", str(out_json), *extra],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout, json.loads(out_json.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    """Each script's quick run, made once per module."""
+    folder = tmp_path_factory.mktemp("bench")
+    done: dict[str, tuple[str, dict]] = {}
+
+    def get(script: str) -> tuple[str, dict]:
+        if script not in done:
+            done[script] = run_quick(script, folder)
+        return done[script]
+
+    return get
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_script_prints_machine_and_medians(script: str, quick):
+    stdout, result = quick(script)
+    assert "machine:" in stdout and "python" in stdout
+    assert "mcp-sentinel" in stdout and "median" in stdout
+    assert result["machine"]["cores"]
+    assert "PYTHONDONTWRITEBYTECODE" in stdout
+
+
+def test_precommit_latency_reports_targets_and_imports(quick):
+    stdout, result = quick("precommit_latency.py")
+    assert set(result["repos"]) == {"small", "large"}
+    assert result["targets"]["large_seconds"] > 0
+    assert result["targets"]["ratio_large_small"] > 0
+    assert "python -X importtime" in stdout and "heavy packages:" in stdout
+    assert set(result["imports"]["heavy"]) >= {"pydantic", "yaml", "git", "rich"}
+    assert "by cumulative time" in stdout
+
+
+def test_throughput_scans_a_copy_of_the_standard_library(quick):
+    stdout, result = quick("throughput.py")
+    assert result["corpus"]["files"] == 40 and result["corpus"]["bytes"] > 0
+    assert result["mb_per_s"]["mcp-sentinel"] > 0
+    assert "regex rules" in stdout
+
+
+def test_cache_warm_run_reads_every_result_back(quick):
+    _, result = quick("cache.py")
+    assert result["cache_counts"]["cold"] == "0 hits / 40 misses"
+    assert result["cache_counts"]["warm"] == "40 hits / 0 misses"
+    assert result["ratio"] > 0
+
+
+def test_memory_reports_peak_against_the_limit(quick):
+    stdout, result = quick("memory.py")
+    assert result["limit_bytes"] == 256 * 1000 * 1000 or result["limit_bytes"] == 256 * 1024 * 1024
+    assert all(s["peak_rss_bytes"] > 0 for s in result["series"].values())
+    assert "target: the scan completes" in stdout
+
+
+def test_skipped_peer_is_named_with_how_to_install(tmp_path: Path):
+    out_json = tmp_path / "r.json"
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    git = Path(subprocess.run(["which", "git"], capture_output=True, text=True).stdout.strip()).parent
+    env = {**{k: v for k, v in os.environ.items() if k != "BENCH_PEERS_BIN"}, "PATH": f"{empty}:{git}"}
+    proc = subprocess.run([sys.executable, str(BENCHMARKS / "diff_scaling.py"), "--quick", "--json", str(out_json)],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "SKIPPED detect-secrets-hook: not installed (pip install detect-secrets" in proc.stdout
+    assert "1" in json.loads(out_json.read_text(encoding="utf-8"))["sizes"]
+
+
+def test_rule_translation_counts_are_consistent():
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import _rules
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    ruleset = _rules.python_rules()
+    assert 0 < len(ruleset.regexes) <= ruleset.python <= ruleset.total
+    doc = json.loads(_rules.semgrep_yaml(dict(list(ruleset.regexes.items())[:3])))
+    assert [r["languages"] for r in doc["rules"]] == [["regex"]] * 3
+    assert all(r["pattern-regex"] for r in doc["rules"])
