@@ -83,7 +83,8 @@ def _git_listed(root: Path, rel: str) -> Optional[set[str]]:
     """Tracked and untracked-but-not-ignored files under ``rel`` (repo-relative), or None if git fails."""
     try:
         out = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+            ["git", "-C", str(root), "-c", "core.fsmonitor=false", "ls-files", "-z", "--cached", "--others",
+             "--exclude-standard",
              "--", rel or "."],
             capture_output=True, check=True, timeout=120,
         ).stdout
@@ -94,7 +95,7 @@ def _git_listed(root: Path, rel: str) -> Optional[set[str]]:
 
 def _git_ignored(root: Path, rel: str) -> bool:
     try:
-        return subprocess.run(["git", "-C", str(root), "check-ignore", "-q", "--", rel],
+        return subprocess.run(["git", "-C", str(root), "-c", "core.fsmonitor=false", "check-ignore", "-q", "--", rel],
                               capture_output=True, timeout=60).returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False

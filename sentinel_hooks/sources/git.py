@@ -21,6 +21,8 @@ NULL_SHA = "0" * 40
 SHALLOW_HINT = ("fetch the full history: `fetch-depth: 0` for actions/checkout, `GIT_DEPTH: 0` in "
                 "GitLab CI, or `git fetch --unshallow`")
 GIT_TIMEOUT = 600
+# core.fsmonitor names a command that git would run from the scanned repository's own config
+SAFE_OPTIONS = ("-c", "core.quotepath=off", "-c", "core.fsmonitor=false")
 
 
 def _environment(base: Optional[Mapping[str, str]] = None) -> dict[str, str]:
@@ -38,7 +40,7 @@ class Git:
         self.processes = 0
 
     def command(self, args: Sequence[str]) -> list[str]:
-        return ["git", "-c", "core.quotepath=off", "--no-pager", *args]
+        return ["git", *SAFE_OPTIONS, "--no-pager", *args]
 
     def run(self, args: Sequence[str], *, ok: tuple[int, ...] = (0,), stdin: Optional[bytes] = None
             ) -> tuple[int, bytes]:
