@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.errors import GitError
 from sentinel_hooks.sources import skips
 from sentinel_hooks.sources.files import DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, is_binary
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
@@ -90,7 +91,15 @@ class _Tokens:
 
 
 def parse_diff(data: bytes) -> list[FileChange]:
-    """Parse ``-z --raw --numstat -p -U0`` output into changes carrying their added lines."""
+    """Parse ``-z --raw --numstat -p -U0`` output into changes carrying their added lines; output
+    that git would never write is a GitError, not a crash."""
+    try:
+        return _parse_diff(data)
+    except (ValueError, IndexError) as exc:
+        raise GitError(f"unexpected output from git diff ({exc.__class__.__name__})") from None
+
+
+def _parse_diff(data: bytes) -> list[FileChange]:
     tokens = _Tokens(data)
     changes: list[FileChange] = []
     while not tokens.at_end() and tokens.peek() == b":":
@@ -126,8 +135,9 @@ def unquote_c(name: bytes) -> bytes:
         c = body[i]
         if c == 0x5C and i + 1 < len(body):
             nxt = body[i + 1]
-            if 0x30 <= nxt <= 0x37:
-                out.append(int(body[i + 1:i + 4], 8) & 0xFF)
+            digits = body[i + 1:i + 4]
+            if len(digits) == 3 and all(0x30 <= d <= 0x37 for d in digits):
+                out.append(int(digits, 8) & 0xFF)
                 i += 4
                 continue
             out.append(C_ESCAPES.get(nxt, nxt))
