@@ -370,7 +370,13 @@ class DiffScan:
         return decode(data)
 
     def _blob_text(self, blob: str, path: str) -> Optional[str]:
-        data = self.blobs.read(blob)
+        try:
+            data = self.blobs.read(blob)
+        except GitError as exc:  # a corrupt object stops git cat-file: report the file, go on
+            self.blobs.close()
+            self.errors.append((path, f"git object {blob} cannot be read ({exc})"))
+            self.skipped.add(skips.UNREADABLE, path)
+            return None
         if data is None:
             self.errors.append((path, f"git object {blob} is missing"))
             self.skipped.add(skips.UNREADABLE, path)
