@@ -47,25 +47,40 @@ def importtime(args: Sequence[str], cwd: Path) -> list[ImportEntry]:
     return parse_importtime(out.stderr)
 
 
-def heavy_imports(entries: list[ImportEntry]) -> dict[str, bool]:
-    roots = {e.module.split(".")[0] for e in entries}
+def loaded_modules(args: Sequence[str], cwd: Path) -> set[str]:
+    """The modules in ``sys.modules`` when one scanner run ends (``-X importtime`` also lists
+    imports that failed, such as optional back-ends tried and not installed)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        listing = Path(tmp) / "modules.txt"
+        code = ("import sys\nfrom sentinel_hooks.cli import main\ntry:\n    rc = main()\nfinally:\n"
+                f"    open({str(listing)!r}, 'w').write(chr(10).join(sorted(sys.modules)))\nsys.exit(rc)")
+        subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=child_env(), capture_output=True)
+        return set(listing.read_text().split()) if listing.exists() else set()
+
+
+def heavy_imports(modules: set[str]) -> dict[str, bool]:
+    roots = {m.split(".")[0] for m in modules}
     return {name: name in roots for name in HEAVY}
 
 
-def import_report(entries: list[ImportEntry], top: int = 15) -> str:
+def import_report(entries: list[ImportEntry], modules: set[str], top: int = 15) -> str:
     total = sum(e.self_us for e in entries)
-    lines = [f"  {len(entries)} modules imported, {total / 1000:.0f} ms of import time in all (self times summed)"]
+    lines = [f"  {len(modules)} modules loaded; {total / 1000:.0f} ms of import time in all (-X importtime self times summed)"]
     firsts = [e for e in entries if e.depth <= 1]
     lines.append(f"  top {top} imports by cumulative time (outermost imports only):")
     for e in sorted(firsts, key=lambda e: -e.cumulative_us)[:top]:
         lines.append(f"    {e.cumulative_us / 1000:7.1f} ms  {e.module}")
-    own = sorted({e.module for e in entries if e.module.startswith("sentinel_hooks")})
-    lines.append(f"  sentinel_hooks modules ({len(own)}): {', '.join(m.replace('sentinel_hooks.', '') for m in own)}")
-    third = sorted({e.module.split('.')[0] for e in entries} - set(sys.stdlib_module_names)
-                   - {"sentinel_hooks", "encodings", "_distutils_hack"})
-    lines.append(f"  third-party packages imported: {', '.join(third) or 'none'}")
-    flags = heavy_imports(entries)
-    lines.append("  heavy packages: " + ", ".join(f"{k}={'IMPORTED' if v else 'no'}" for k, v in flags.items()))
+    own = sorted(m for m in modules if m.startswith("sentinel_hooks"))
+    lines.append(f"  sentinel_hooks modules loaded ({len(own)}): "
+                 f"{', '.join(m.replace('sentinel_hooks.', '') for m in own)}")
+    third = sorted({m.split('.')[0] for m in modules} - set(sys.stdlib_module_names)
+                   - {"sentinel_hooks", "encodings", "_distutils_hack", "__main__"})
+    lines.append(f"  third-party packages loaded: {', '.join(third) or 'none'}")
+    tried = sorted({e.module.split('.')[0] for e in entries} - {m.split('.')[0] for m in modules})
+    if tried:
+        lines.append(f"  tried and not found (optional imports): {', '.join(tried)}")
+    flags = heavy_imports(modules)
+    lines.append("  heavy packages loaded: " + ", ".join(f"{k}={'YES' if v else 'no'}" for k, v in flags.items()))
     return "\n".join(lines)
 
 

@@ -95,9 +95,10 @@ def main() -> int:
             large = Path(tmp) / "large"
             hook_args = ["scan", "--staged", results["repos"]["large"]["staged"]]
             entries = _profile.importtime(hook_args, large)
-            print("\nimports of the hook's path (python -X importtime, large repository):")
-            print(_profile.import_report(entries))
-            results["imports"] = {"modules": len(entries), "heavy": _profile.heavy_imports(entries),
+            modules = _profile.loaded_modules(hook_args, large)
+            print("\nimports of the hook's path (python -X importtime and sys.modules at exit, large repository):")
+            print(_profile.import_report(entries, modules))
+            results["imports"] = {"modules": len(modules), "heavy": _profile.heavy_imports(modules),
                                   "import_ms": sum(e.self_us for e in entries) / 1000}
             print("\ncProfile of one hook run (large repository):")
             print(_profile.cprofile(hook_args, large))

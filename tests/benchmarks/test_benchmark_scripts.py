@@ -51,8 +51,9 @@ def test_precommit_latency_reports_targets_and_imports(quick):
     assert set(result["repos"]) == {"small", "large"}
     assert result["targets"]["large_seconds"] > 0
     assert result["targets"]["ratio_large_small"] > 0
-    assert "python -X importtime" in stdout and "heavy packages:" in stdout
+    assert "python -X importtime" in stdout and "heavy packages loaded:" in stdout
     assert set(result["imports"]["heavy"]) >= {"pydantic", "yaml", "git", "rich"}
+    assert result["imports"]["modules"] > 50 and "sentinel_hooks modules loaded" in stdout
     assert "by cumulative time" in stdout
 
 
