@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import os
 import stat
-from pathlib import Path
 
 import pytest
 
-from hardening.hardening_kit import (Sandbox, assert_exit, assert_no_traceback, assert_one_line_error, error_lines,
-                           marker_rule, snapshot, changes)
+from hardening.hardening_kit import Sandbox, assert_exit, assert_no_traceback, assert_one_line_error, marker_rule
 
 HIGH = 4
 MARK = "PLANTEDMARKER_"

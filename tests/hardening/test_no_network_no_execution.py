@@ -4,14 +4,13 @@ marker if anything executed or imported them."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from hardening.hardening_kit import Sandbox, assert_exit, assert_no_traceback
+from hardening.hardening_kit import Sandbox, assert_no_traceback
 from gitutil import git
 
 NO_NETWORK = '''

@@ -113,7 +113,7 @@ def test_failure_while_writing_keeps_the_old_report_and_no_temporary_file(sandbo
 
     monkeypatch.setattr(os, "fdopen", fdopen)
     monkeypatch.setattr(os, "replace", replace)
-    code = cli.main(args[1:2] and ["scan", *args[1:], "--no-cache", "-o", "json", "--output-file", "report.json"])
+    code = cli.main([*args, "--no-cache", "-o", "json", "--output-file", "report.json"])
     monkeypatch.undo()
     err = capsys.readouterr().err.splitlines()
     assert code == 8
