@@ -9,7 +9,7 @@ Tools, all on the same plain folder (a copy of the standard library's .py files)
 - ripgrep: the same regexes, one ``rg -c -e R1 -e R2 ...`` process per regex flavour (its default
   engine where the pattern compiles, ``-P`` PCRE2 otherwise), times summed: the practical upper bound;
 - detect-secrets: ``detect-secrets scan --all-files``; bandit: ``bandit -r`` (both run once by default:
-  about a minute or more each).
+  minutes each); secretlint with its recommended preset only with ``--secretlint``.
 
 Targets (2 cores): faster than semgrep, at least 20x detect-secrets, within 3x of ripgrep.
 """
@@ -69,6 +69,8 @@ def count_findings(kind: str, path: Path) -> tuple[str, str]:
         return str(len(doc.get("results", []))), str(len(doc.get("paths", {}).get("scanned", [])))
     if kind == "detect-secrets":
         return str(sum(len(v) for v in doc.get("results", {}).values())), "?"
+    if kind == "secretlint" and isinstance(doc, list):
+        return str(sum(len(f.get("messages", [])) for f in doc)), str(len(doc))
     if kind == "bandit":
         scanned = len([k for k in doc.get("metrics", {}) if k != "_totals"]) or "?"
         return str(len(doc.get("results", []))), str(scanned)
@@ -81,6 +83,8 @@ def main() -> int:
                         help="timed runs of detect-secrets and bandit (default 1: they take a minute or more)")
     parser.add_argument("--files", type=int, help="only the first N standard-library files")
     parser.add_argument("--no-bandit", action="store_true", help="leave bandit out")
+    parser.add_argument("--secretlint", action="store_true",
+                        help="also run secretlint with its recommended preset (npm; several minutes)")
     parser.add_argument("--profile", type=int, metavar="FILES", default=0,
                         help="also print cProfile top entries of a one-process scan of the first FILES files")
     args = parser.parse_args()
@@ -95,9 +99,12 @@ def main() -> int:
                                       for name in ("semgrep", "rg", "detect-secrets", "bandit")}
     if args.no_bandit:
         peers.pop("bandit", None)
+    if args.secretlint and not args.no_peers:
+        peers["secretlint"] = find_tool("secretlint", dirs)
     print(f"mcp-sentinel: {scanner_version()} ({' '.join(scanner_command())})")
     installs = {"semgrep": "pip install semgrep", "rg": "apt-get install ripgrep",
-                "detect-secrets": "pip install detect-secrets", "bandit": "pip install bandit"}
+                "detect-secrets": "pip install detect-secrets", "bandit": "pip install bandit",
+                "secretlint": "npm install secretlint @secretlint/secretlint-rule-preset-recommend"}
     for name, path in peers.items():
         if path:
             print(f"{name}: {tool_version([path, '--version'])} ({path})")
@@ -153,6 +160,13 @@ def main() -> int:
             cmd = [peers["bandit"], "-r", str(corpus), "-q", "-f", "json", "-o", str(b_out)]
             series["bandit"] = timed("bandit", cmd, args.peer_runs, warmups=0, ok=(0, 1))
             found["bandit"] = count_findings("bandit", b_out)
+        if peers.get("secretlint"):
+            rc_file = work / "secretlintrc.json"
+            rc_file.write_text('{"rules": [{"id": "@secretlint/secretlint-rule-preset-recommend"}]}', encoding="utf-8")
+            cmd = [peers["secretlint"], "--secretlintrc", str(rc_file), "--format", "json", "--output",
+                   str(work / "secretlint.json"), f"{corpus}/**/*"]
+            series["secretlint"] = timed("secretlint", cmd, args.peer_runs, warmups=0, ok=(0, 1))
+            found["secretlint"] = count_findings("secretlint", work / "secretlint.json")
 
         base = series["mcp-sentinel"].seconds
         rows = []
