@@ -8,6 +8,7 @@ repository-relative and passed as ``:(top,literal)`` pathspecs.
 from __future__ import annotations
 
 import os
+import re
 import posixpath
 import subprocess
 from dataclasses import dataclass
@@ -39,8 +40,10 @@ class Git:
         self.env = _environment(env)
         self.processes = 0
 
+    extra_options: tuple[str, ...] = ()
+
     def command(self, args: Sequence[str]) -> list[str]:
-        return ["git", *SAFE_OPTIONS, "--no-pager", *args]
+        return ["git", *SAFE_OPTIONS, *self.extra_options, "--no-pager", *args]
 
     def run(self, args: Sequence[str], *, ok: tuple[int, ...] = (0,), stdin: Optional[bytes] = None
             ) -> tuple[int, bytes]:
@@ -122,13 +125,59 @@ class Repo:
 def locate(git: Git, purpose: str) -> Repo:
     """The repository around the working directory, found with one ``git rev-parse``."""
     code, out = git.run(["rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository",
-                         "--verify", "--quiet", "HEAD^{commit}"], ok=(0, 1, 128))
+                         "--git-dir", "--git-common-dir", "--verify", "--quiet", "HEAD^{commit}"], ok=(0, 1, 128))
     lines = out.decode("utf-8", "surrogateescape").split("\n")
-    if code == 128 or len(lines) < 3:
+    if code == 128 or len(lines) < 5:
         where = git.cwd or os.getcwd()
         raise ConfigError(f"{purpose} needs a git work tree, and {where} is not inside one")
-    head = lines[3].strip() if code == 0 and len(lines) > 3 and lines[3].strip() else None
+    base = Path(git.cwd or os.getcwd())
+    git.extra_options = disabled_filters([base / lines[3], base / lines[4]])
+    head = lines[5].strip() if code == 0 and len(lines) > 5 and lines[5].strip() else None
     return Repo(root=Path(lines[0]), prefix=lines[1], head=head, shallow=lines[2].strip() == "true")
+
+
+_FILTER_SECTION = re.compile(r'^\s*\[\s*filter\s+"((?:[^"\\\n]|\\.)*)"\s*\]|^\s*\[\s*filter\.([^\]\s]+)\s*\]', re.I | re.M)
+_INCLUDE_SECTION = re.compile(r'^\s*\[\s*include(?:If\s+"[^"\n]*")?\s*\]', re.I)
+_PATH_KEY = re.compile(r'^\s*path\s*=\s*"?([^"\n]*?)"?\s*$', re.I)
+
+
+def repository_filter_names(config_files: Sequence[Path], depth: int = 0) -> set[str]:
+    """Filter drivers defined in a repository's own config (following its include files)."""
+    names: set[str] = set()
+    for config in config_files:
+        try:
+            text = config.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for m in _FILTER_SECTION.finditer(text):
+            names.add(m.group(1) if m.group(1) is not None else m.group(2))
+        if depth < 5:
+            includes, in_include = [], False
+            for line in text.splitlines():
+                if line.lstrip().startswith("["):
+                    in_include = bool(_INCLUDE_SECTION.match(line))
+                elif in_include and (m := _PATH_KEY.match(line)):
+                    target = Path(os.path.expanduser(m.group(1)))
+                    includes.append(target if target.is_absolute() else config.parent / target)
+            names |= repository_filter_names(includes, depth + 1)
+    return names
+
+
+def disabled_filters(git_dirs: Sequence[Path]) -> tuple[str, ...]:
+    """`-c` options that switch off the clean/smudge/process filters a scanned repository defines.
+
+    Such a filter is a command from the repository's own config; git would run it when it hashes a
+    changed work-tree file. The user's global and system filters (git-lfs, say) stay in force.
+    """
+    configs = []
+    for d in dict.fromkeys(git_dirs):
+        configs += [d / "config", d / "config.worktree"]
+    options: list[str] = []
+    for name in sorted(repository_filter_names(configs)):
+        for key in ("clean", "smudge", "process"):
+            options += ["-c", f"filter.{name}.{key}="]
+        options += ["-c", f"filter.{name}.required=false"]
+    return tuple(options)
 
 
 def pathspecs(paths: Sequence[str]) -> list[str]:

@@ -160,13 +160,15 @@ def test_ignore_and_rules_commands_open_no_socket_and_run_nothing(guarded):
     assert not log.exists(), log.read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="a clean filter named in the scanned repository's .git/config runs "
-                                       "when git hashes a changed work-tree file (baseline scans)")
 def test_clean_filter_in_repository_config_is_not_run(guarded):
     sandbox, env, log = guarded
     repo, markers, names = setup_repo(sandbox)
     git(repo, "config", "filter.evil.clean", f"touch {markers / 'clean-filter'}; cat")
-    (repo / ".gitattributes").write_text("* filter=evil\n")
+    git(repo, "config", "filter.evil.process", f"touch {markers / 'process-filter'}")
+    # a filter hidden in a file the repository config includes
+    (repo / ".git" / "extra.cfg").write_text(f'[filter "sneaky"]\n\tclean = touch {markers / "included-filter"}; cat\n')
+    git(repo, "config", "include.path", "extra.cfg")
+    (repo / ".gitattributes").write_text("* filter=evil\n*.py filter=sneaky\n")
     proc = sandbox.run(["scan", "--baseline", "HEAD", "-o", "json", "--output-file", "report.json"], env=env)
     assert_no_traceback(proc)
     assert sorted(p.name for p in markers.iterdir()) == []
