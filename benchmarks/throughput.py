@@ -36,16 +36,22 @@ TARGET_DETECT_SECRETS = 20.0
 TARGET_RIPGREP = 3.0
 
 
-def summed(name: str, commands: list[list[str]], runs: int, **kwargs) -> Series:
-    """Several commands that together make one measurement: times summed, peak is the largest."""
-    series = Series(name)
-    for command in commands:  # warm-up: file cache and start-up
-        measure(command, **kwargs)
+Step = tuple[list[list[str]], dict]  # the commands that together make one measurement, and their options
+
+
+def in_turns(steps: dict[str, Step], runs: int) -> dict[str, Series]:
+    """One warm-up each, then ``runs`` rounds of every tool in turn (A B C A B C ...), so machine noise
+    hits them alike. A tool of several commands counts their times summed and their largest peak."""
+    for commands, kwargs in steps.values():
+        for command in commands:
+            measure(command, **kwargs)
+    out = {name: Series(name) for name in steps}
     for _ in range(max(runs, 1)):
-        parts = [measure(command, **kwargs) for command in commands]
-        series.runs.append(Run(sum(p.seconds for p in parts), max(p.peak_rss for p in parts),
-                               max(p.largest_process for p in parts), 0))
-    return series
+        for name, (commands, kwargs) in steps.items():
+            parts = [measure(command, **kwargs) for command in commands]
+            out[name].runs.append(Run(sum(p.seconds for p in parts), max(p.peak_rss for p in parts),
+                                      max(p.largest_process for p in parts), parts[-1].returncode))
+    return out
 
 
 def timed(name: str, command: list[str], runs: int, warmups: int = 1, **kwargs) -> Series:
@@ -83,6 +89,7 @@ def main() -> int:
                         help="timed runs of detect-secrets and bandit (default 1: they take a minute or more)")
     parser.add_argument("--files", type=int, help="only the first N standard-library files")
     parser.add_argument("--no-bandit", action="store_true", help="leave bandit out")
+    parser.add_argument("--no-detect-secrets", action="store_true", help="leave detect-secrets out")
     parser.add_argument("--secretlint", action="store_true",
                         help="also run secretlint with its recommended preset (npm; several minutes)")
     parser.add_argument("--profile", type=int, metavar="FILES", default=0,
@@ -128,8 +135,7 @@ def main() -> int:
 
         out = work / "sentinel.json"
         ours = scanner_command() + ["scan", str(corpus), "--no-cache", "-o", "json", "--output-file", str(out)]
-        series["mcp-sentinel"] = timed("mcp-sentinel", ours, args.runs, ok=SCAN_OK)
-        found["mcp-sentinel"] = count_findings("sentinel", out)
+        steps: dict[str, Step] = {"mcp-sentinel": ([ours], {"ok": SCAN_OK})}
 
         if peers.get("rg"):
             plan = _rules.rg_plan(peers["rg"], ruleset.regexes)
@@ -137,8 +143,7 @@ def main() -> int:
             print(f"ripgrep: {plan.translated} of {len(ruleset.regexes)} regexes translate ({method}); "
                   f"one rg process per flavour, times summed; untranslated: {', '.join(plan.failed) or 'none'}")
             results["rg_translated"] = plan.translated
-            series["ripgrep"] = summed("ripgrep", _rules.rg_commands(peers["rg"], plan, corpus), args.runs,
-                                       ok=(0, 1))
+            steps["ripgrep"] = (_rules.rg_commands(peers["rg"], plan, corpus), {"ok": (0, 1)})
         if peers.get("semgrep"):
             accepted, rejected = _rules.semgrep_translate(peers["semgrep"], ruleset.regexes, work, env)
             print(f"semgrep: {len(accepted)} of {len(ruleset.regexes)} regexes translate to pattern-regex rules; "
@@ -148,9 +153,14 @@ def main() -> int:
             config.write_text(_rules.semgrep_yaml(accepted), encoding="utf-8")
             sg_out = work / "semgrep.json"
             sg_cmd = _rules.semgrep_base(peers["semgrep"], config, sg_out, project_root=work) + [str(corpus)]
-            series["semgrep"] = timed("semgrep", sg_cmd, args.runs, ok=(0, 1))
+            steps["semgrep"] = ([sg_cmd], {"ok": (0, 1)})
+        print(f"runs: {args.runs} of {', '.join(steps)} in turns after one warm-up each; "
+              f"detect-secrets, bandit and secretlint: {args.peer_runs} without warm-up; medians shown")
+        series.update(in_turns(steps, args.runs))
+        found["mcp-sentinel"] = count_findings("sentinel", out)
+        if "semgrep" in steps:
             found["semgrep"] = count_findings("semgrep", sg_out)
-        if peers.get("detect-secrets"):
+        if peers.get("detect-secrets") and not args.no_detect_secrets:
             ds_out = work / "detect-secrets.json"
             cmd = ["sh", "-c", f'exec "$0" scan --all-files . > "$1"', peers["detect-secrets"], str(ds_out)]
             series["detect-secrets"] = timed("detect-secrets", cmd, args.peer_runs, warmups=0, cwd=corpus)
