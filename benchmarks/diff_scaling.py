@@ -55,7 +55,7 @@ def main() -> int:
     if ds_hook:
         print(f"detect-secrets-hook: {tool_version([ds_hook, '--version'])} ({ds_hook}), given the changed files")
     else:
-        print(skip_note("detect-secrets-hook", "pip install detect-secrets"))
+        print("peers left out (--no-peers)" if args.no_peers else skip_note("detect-secrets-hook", "pip install detect-secrets"))
     print(BYTECODE_NOTE)
     print(f"runs: {args.runs} timed per size after a warm-up; medians shown\n")
 

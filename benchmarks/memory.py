@@ -60,7 +60,7 @@ def main() -> int:
     if rg:
         print(f"rg: {tool_version([rg, '--version'])} ({rg}), with the same regexes as a reference")
     else:
-        print(skip_note("rg", "apt-get install ripgrep"))
+        print("peers left out (--no-peers)" if args.no_peers else skip_note("rg", "apt-get install ripgrep"))
     print(BYTECODE_NOTE)
 
     results: dict = {"machine": info, "runs": args.runs, "limit": args.limit}

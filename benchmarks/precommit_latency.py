@@ -52,7 +52,7 @@ def main() -> int:
     if ds_hook:
         print(f"detect-secrets-hook: {tool_version([ds_hook, '--version'])} ({ds_hook})")
     else:
-        print(skip_note("detect-secrets-hook", "pip install detect-secrets"))
+        print("peers left out (--no-peers)" if args.no_peers else skip_note("detect-secrets-hook", "pip install detect-secrets"))
     print(BYTECODE_NOTE + " mcp-sentinel's warm-up run also writes its rule-set cache in the repository.")
     print(f"runs: {args.runs} timed per command after 1 warm-up, in turns; medians shown\n")
 
