@@ -81,7 +81,7 @@ def chunk_units(path: str, fh, first: bytes, chunk_size: int, overlap: int = OVE
             nl = buf.rfind(b"\n", 2 * overlap, chunk_size)
             cut = nl + 1 if nl != -1 else _char_boundary(buf, chunk_size)
         text = decode(buf[:cut]) if line == 1 and column == 1 else buf[:cut].decode("utf-8", "replace")
-        yield TextUnit(path=path, text=text, first_line=line, first_column=column)
+        yield TextUnit(path=path, text=text, first_line=line, first_column=column, partial=True)
         if eof:
             return
         start = max(cut - overlap, 1)

@@ -175,6 +175,7 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
     workers, chunk, rss_limit = memory_plan(opts.memory_limit, opts.workers)
     total = 0
     done = 0
+    cache_counts = {"hits": 0, "misses": 0}  # counted here: worker processes keep their own cache objects
     try:
         with deadline:
             deadline.progress = "listing files"
@@ -199,6 +200,8 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
                             result.errors.append((outcome.path, outcome.error))
                         if outcome.skip_reason is not None:
                             result.skipped.add(outcome.skip_reason, outcome.path)
+                        if outcome.scanned and opts.cache is not None:
+                            cache_counts["hits" if outcome.cached else "misses"] += 1
                         if outcome.scanned:
                             result.files_scanned += 1
                             result.bytes_scanned += outcome.bytes
@@ -216,7 +219,7 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
         result.skipped.merge(walker.skipped)
         result.errors.extend(walker.errors)
     if opts.cache is not None:
-        result.meta["cache"] = {"hits": opts.cache.hits, "misses": opts.cache.misses}
+        result.meta["cache"] = cache_counts
     if opts.shard is not None:
         result.meta["shard"] = f"{opts.shard[0]}/{opts.shard[1]}"
     result.meta["workers"] = workers if pool.should_parallelise(entries, workers) else 1

@@ -2,6 +2,7 @@
 secret filters, changed-line filtering, inline suppression, and the making of findings."""
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Iterable, Optional
@@ -25,22 +26,63 @@ def _spec(patterns: list[str]):
     return compile_globs(patterns)
 
 
+def _last_segment_test(patterns: tuple[str, ...]):
+    """A cheap test on a file's base name that every match of ``patterns`` passes, or None.
+
+    A gitwildmatch pattern's last segment (without ``**`` or brackets) must match the base name, so a
+    path whose name fits none of them cannot match and the glob engine is not consulted.
+    """
+    segments = []
+    for p in patterns:
+        last = p.rstrip("/").rsplit("/", 1)[-1]
+        if p.startswith("!") or p.endswith("/") or "**" in last or any(c in last for c in "[]\\"):
+            return None
+        segments.append(last)
+    if not segments:
+        return None
+    return lambda name: any(fnmatch.fnmatchcase(name, seg) for seg in segments)
+
+
 class _Scope:
-    """Where a group of rules applies: languages and path globs (shared by many rules)."""
+    """Where a group of rules applies: languages and path globs (shared by many rules).
+
+    Globs compile on first need, after a base-name test, so a scan whose files no glob can match
+    never loads the glob engine.
+    """
 
     def __init__(self, languages: tuple[str, ...], paths: tuple[str, ...], excludes: tuple[str, ...]):
         self.languages = set(languages)
-        self.include = _spec(list(paths))
-        self.exclude = _spec(list(excludes))
+        self.paths = paths
+        self.excludes = excludes
+        self._include = self._exclude = None
+        self._include_name = _last_segment_test(paths)
+        self._exclude_name = _last_segment_test(excludes)
+
+    def _may(self, test, path: str) -> bool:
+        return test is None or test(path.rsplit("/", 1)[-1])
+
+    def _excluded(self, path: str) -> bool:
+        if not self.excludes or not self._may(self._exclude_name, path):
+            return False
+        if self._exclude is None:
+            self._exclude = _spec(list(self.excludes))
+        return self._exclude.match_file(path)
+
+    def _included(self, path: str) -> bool:
+        if not self.paths or not self._may(self._include_name, path):
+            return False
+        if self._include is None:
+            self._include = _spec(list(self.paths))
+        return self._include.match_file(path)
 
     def applies(self, path: str, langs: set[str]) -> bool:
-        if self.exclude is not None and self.exclude.match_file(path):
+        if self._excluded(path):
             return False
-        if not self.languages and self.include is None:
+        if not self.languages and not self.paths:
             return True
         if self.languages and self.languages & langs:
             return True
-        return self.include is not None and self.include.match_file(path)
+        return self._included(path)
 
 
 class KeywordIndex:

@@ -22,6 +22,7 @@ class TextUnit:
     text: str
     first_line: int = 1
     first_column: int = 1  # a chunk of a very long line starts mid-line
+    partial: bool = False  # a chunk of a file too large to read whole: no whole-file structure to parse
     changed_lines: Optional[frozenset[int]] = None
     full_text_loader: Optional[Callable[[], str]] = None
     base_text_loader: Optional[Callable[[], Optional[str]]] = None

@@ -34,19 +34,25 @@ class Excludes:
     """Exclude-dir names, exclude patterns and .mcp-sentinelignore, in gitwildmatch semantics."""
 
     def __init__(self, dirs: list[str], patterns: list[str], ignore_file_lines: list[str] = ()):
-        lines = [d.strip().rstrip("/") + "/" for d in dirs if d.strip()]
+        dirs = [d.strip().rstrip("/") for d in dirs if d.strip()]
+        # plain folder names (the usual case) are a set lookup; anything else goes to the glob engine
+        self.names = {d for d in dirs if not any(c in d for c in "/*?[]!\\")}
+        lines = [d + "/" for d in dirs if d not in self.names]
         lines += [p.strip() for p in patterns if p.strip()]
-        lines += list(ignore_file_lines)
-        self.spec = compile_globs(lines)
+        lines += [line for line in ignore_file_lines if line.strip() and not line.lstrip().startswith("#")]
+        self.spec = compile_globs(lines) if lines else None
+        self.active = bool(self.names) or self.spec is not None
 
     def match(self, rel_path: str, is_dir: bool = False) -> bool:
+        if is_dir and self.names and rel_path.rsplit("/", 1)[-1] in self.names:
+            return True
         if self.spec is None:
             return False
         return self.spec.match_file(rel_path + "/" if is_dir else rel_path)
 
     def match_under(self, rel_path: str, memo: dict[str, bool]) -> bool:
         """True when the file, or any folder above it, is excluded (folder answers memoised)."""
-        if self.spec is None:
+        if not self.active:
             return False
         parts = rel_path.split("/")
         for i in range(1, len(parts)):

@@ -169,6 +169,8 @@ class Analysis:
 
 def analysis_of(unit: TextUnit, *prechecks: re.Pattern[str]) -> Optional[Analysis]:
     """The parsed file, or None when it does not parse or a precheck finds nothing to look at."""
+    if unit.partial:
+        return None  # a piece of a huge file: parsing it would cost memory and find no valid tree
     if MEMO_KEY not in unit.memo:
         text = unit.full_text()
         if any(not p.search(text) for p in prechecks):

@@ -1145,7 +1145,7 @@ def extract_tools(path: str, text: str) -> list[ToolDecl]:
 def unit_tools(unit: TextUnit) -> list[ToolDecl]:
     """Tools of the unit's whole file, parsed once per unit."""
     if "tool_metadata" not in unit.memo:
-        unit.memo["tool_metadata"] = extract_tools(unit.path, unit.full_text())
+        unit.memo["tool_metadata"] = [] if unit.partial else extract_tools(unit.path, unit.full_text())
     return unit.memo["tool_metadata"]
 
 
