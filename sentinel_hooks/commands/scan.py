@@ -135,6 +135,20 @@ def apply_ignore_file(result, root: Path, args: argparse.Namespace) -> None:
                   f"{entry.render()}", file=sys.stderr)
 
 
+def _ignore_file_lines(args: argparse.Namespace, paths: list[Path], root: Path) -> list[str]:
+    """The .mcp-sentinelignore that governs the scanned paths: the repository's for paths inside it
+    (and for diff scans); for a folder elsewhere, that folder's (or its work tree's) own file."""
+    from sentinel_hooks.sources import files
+
+    if getattr(args, "staged", False) or getattr(args, "baseline", None) or _inside(paths, root):
+        return files.read_ignore_file(root)
+    if len(paths) != 1:
+        return []
+    target = Path(os.path.abspath(paths[0]))
+    own = files.git_toplevel(target) or (target if target.is_dir() else target.parent)
+    return files.read_ignore_file(own)
+
+
 def write_reports(result, outputs: list[tuple[str, Optional[Path]]]) -> None:
     from sentinel_hooks.outputs import write_atomic
     from sentinel_hooks.report import get_reporter
@@ -202,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
     excludes = files.Excludes(
         list(files.DEFAULT_EXCLUDE_DIRS) + cfg.exclude_dirs + common.flatten(args.exclude_dir),
         cfg.exclude_patterns + common.flatten(args.exclude_pattern),
-        files.read_ignore_file(root),
+        _ignore_file_lines(args, paths, root),
     )
     result = scan_mod.ScanResult(rules=rules, threshold=threshold)
     result.meta = {"mode": "full", "paths": [p.as_posix() for p in paths]}

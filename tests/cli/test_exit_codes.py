@@ -163,3 +163,22 @@ def test_debug_shows_traceback(project, monkeypatch):
     monkeypatch.chdir(project)
     with pytest.raises(ZeroDivisionError):
         main(["scan", "src", "--debug"])
+
+
+def test_ignore_file_of_the_working_repository_does_not_apply_to_a_folder_elsewhere(tmp_path, monkeypatch, capsys):
+    from gitutil import git
+
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "-q")
+    (work / ".mcp-sentinelignore").write_text("tests/\n")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "tests").mkdir(parents=True)
+    (elsewhere / "tests" / "app.py").write_text("# MARK-HIGH\n")
+    (tmp_path / "rules.yaml").write_text(PACK)
+    monkeypatch.chdir(work)
+    code = main(["scan", str(elsewhere), "--no-builtin-rules", "--rules", str(tmp_path / "rules.yaml"), "--no-cache"])
+    assert code == 4 and "tests/app.py" in capsys.readouterr().out
+    (elsewhere / ".mcp-sentinelignore").write_text("tests/\n")  # the folder's own file does apply
+    assert main(["scan", str(elsewhere), "--no-builtin-rules", "--rules", str(tmp_path / "rules.yaml"),
+                 "--no-cache"]) == 0
