@@ -39,6 +39,7 @@ from these detectors: a regex fallback would bring back the false positives (com
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
 import re
 import warnings
@@ -133,6 +134,30 @@ DESERIALIZATION_TEXT = re.compile(r"\b(?:loads?|Unpickler|unsafe_load(?:_all)?|f
                                   r"decode)\s*\(|shelve\s*\.\s*open")
 TORCH_TEXT = re.compile(r"\btorch\b[\s\S]{0,2000}?\bload\s*\(|\bload\s*\(")
 MARKUP_TEXT = re.compile(r"\b(?:Markup|mark_safe)\s*\(")
+# Lines that may hold a sink of the checks that need no tool input. Functions without such a line
+# are not analysed (parsing stays whole-file); files that show tool or request input get everything.
+_SINK_MODULES = r"pickle|cPickle|_pickle|dill|cloudpickle|joblib|marshal|shelve|yaml|jsonpickle|torch"
+SINK_LINE = re.compile(
+    r"(?<![\w.])(?:eval|exec|compile)\s*\(|shell\s*=|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell|"
+    r"\.\s*(?:execute\w*|exec_driver_sql|raw|mogrify|fetch\w*)\s*\(|\b(?:text|read_sql\w*)\s*\(|"
+    r"\b(?:" + _SINK_MODULES + r"|Unpickler|read_pickle|Markup|mark_safe|SafeString)\b")
+_SINK_IMPORT_ALIAS = re.compile(r"\b(?:from\s+(?:" + _SINK_MODULES + r")[\w.]*\s+import|import\s+(?:"
+                                + _SINK_MODULES + r")[\w.]*\s+as)\b")
+
+
+def candidate_lines(text: str) -> Optional[set[int]]:
+    """Line numbers that may hold a sink; None when every function must be analysed."""
+    if INPUT_TEXT.search(text) or _SINK_IMPORT_ALIAS.search(text):
+        return None  # tool input reaches broad sinks (open, get); imported names hide the module
+    lines: set[int] = set()
+    line, pos = 1, 0
+    for m in SINK_LINE.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        lines.add(line)
+    return lines
+
+
 MARKUP_FUNCS = {"Markup", "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "mark_safe",
                 "django.utils.safestring.mark_safe", "SafeString", "django.utils.safestring.SafeString"}
 
@@ -175,7 +200,7 @@ def analysis_of(unit: TextUnit, *prechecks: re.Pattern[str]) -> Optional[Analysi
         text = unit.full_text()
         if any(not p.search(text) for p in prechecks):
             return None
-        analysis = analyse(text)
+        analysis = analyse(text, candidate_lines(text))
         if analysis is not None and unit.full_text_loader is None:
             # the text is the unit itself, which may start inside the file
             analysis.line_offset = unit.first_line - 1
@@ -184,7 +209,9 @@ def analysis_of(unit: TextUnit, *prechecks: re.Pattern[str]) -> Optional[Analysi
     return unit.memo[MEMO_KEY]
 
 
-def analyse(source: str) -> Optional[Analysis]:
+def analyse(source: str, candidates: Optional[set[int]] = None) -> Optional[Analysis]:
+    """Parse ``source`` and analyse its scopes; with ``candidates``, only functions holding one of
+    those lines (and the module body) are analysed, since no other function can hold a hit."""
     if len(source) > MAX_PARSE_CHARS:
         return None
     try:
@@ -193,11 +220,12 @@ def analyse(source: str) -> Optional[Analysis]:
             tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+    keep = _keeper(candidates)
     try:
-        aliases, shadowed = import_aliases(tree)
+        aliases, shadowed = import_aliases(tree, keep)
         module = Scope(tree, None)
         scopes = [module]
-        collect(module, aliases, scopes)
+        collect(module, aliases, scopes, keep)
         for scope in scopes:
             compute_taint(scope, aliases)
     except RecursionError:  # expressions nested thousands deep
@@ -205,11 +233,36 @@ def analyse(source: str) -> Optional[Analysis]:
     return Analysis(source.splitlines(), aliases, shadowed, scopes, module)
 
 
-def import_aliases(tree: ast.Module) -> tuple[dict[str, str], set[str]]:
+def _keeper(candidates: Optional[set[int]]):
+    """A test of whether a function's lines hold a candidate line (always true without candidates)."""
+    if candidates is None:
+        return lambda fn: True
+    ordered = sorted(candidates)
+
+    def keep(fn: ast.AST) -> bool:
+        start = min([fn.lineno] + [d.lineno for d in getattr(fn, "decorator_list", [])])
+        i = bisect.bisect_left(ordered, start)
+        return i < len(ordered) and ordered[i] <= (getattr(fn, "end_lineno", None) or fn.lineno)
+
+    return keep
+
+
+def _walk_kept(tree: ast.AST, keep) -> Iterator[ast.AST]:
+    """Every node, not descending into functions ``keep`` rejects (the def itself is yielded)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not keep(node):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+def import_aliases(tree: ast.Module, keep=lambda fn: True) -> tuple[dict[str, str], set[str]]:
     """Local name -> qualified name for imports; and builtins the module redefines."""
     aliases: dict[str, str] = {}
     shadowed: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _walk_kept(tree, keep):
         if isinstance(node, ast.Import):
             for a in node.names:
                 if a.asname:
@@ -239,12 +292,14 @@ def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
         stack.extend(ast.iter_child_nodes(n))
 
 
-def collect(scope: Scope, aliases: dict[str, str], scopes: list[Scope]) -> None:
+def collect(scope: Scope, aliases: dict[str, str], scopes: list[Scope], keep=lambda fn: True) -> None:
     for n in own_nodes(scope.node):
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if not keep(n):
+                continue  # holds no candidate sink: nothing in it can be reported
             child = Scope(n, scope, is_entry=is_entry_point(n, aliases))
             scopes.append(child)
-            collect(child, aliases, scopes)
+            collect(child, aliases, scopes, keep)
         elif isinstance(n, ast.Call):
             scope.calls.append(n)
             note_guards(scope, n, aliases)

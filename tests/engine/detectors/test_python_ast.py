@@ -364,7 +364,7 @@ def test_window_reports_in_file_coordinates_and_only_inside_the_window():
 def test_the_file_is_parsed_once_per_unit(monkeypatch):
     calls = []
     real = python_ast.analyse
-    monkeypatch.setattr(python_ast, "analyse", lambda text: calls.append(1) or real(text))
+    monkeypatch.setattr(python_ast, "analyse", lambda text, *rest: calls.append(1) or real(text, *rest))
     unit = TextUnit(path="a.py", text='import os, pickle\nos.system("x" + y)\npickle.loads(y)\neval(y)\n')
     for check in ("python-shell", "python-deserialization", "python-eval", "python-sql"):
         list(detectors.REGISTRY[check](unit, make_rule(check)))
@@ -417,3 +417,24 @@ def test_deeply_nested_expressions_do_not_break_the_scan():
         for check in ("python-shell", "python-path-traversal", "python-eval", "python-sql"):
             list(detectors.REGISTRY[check](TextUnit(path="a.py", text=src), make_rule(check)))
     assert python_ast.analyse(deep) is None  # given up, not crashed
+
+
+def test_functions_without_a_candidate_sink_are_not_analysed_and_nothing_is_lost():
+    src = (
+        "import subprocess\n"
+        "def quiet(a):\n    b = a * 2\n    return b\n"
+        "class Runner:\n"
+        "    def ok(self):\n        return 1\n"
+        "    def run(self, cmd):\n        return subprocess.run('ls ' + cmd, shell=True)\n"
+    )
+    pruned = python_ast.analyse(src, python_ast.candidate_lines(src))
+    whole = python_ast.analyse(src)
+    names = lambda a: sorted(getattr(s.node, "name", "<module>") for s in a.scopes)  # noqa: E731
+    assert names(pruned) == ["<module>", "run"]
+    assert names(whole) == ["<module>", "ok", "quiet", "run"]
+    assert [h.line for h in hits("python-shell", src)] == [9]
+
+
+def test_tool_input_files_are_analysed_whole():
+    src = "@mcp.tool()\ndef read(name: str):\n    return open(name).read()\n"
+    assert python_ast.candidate_lines(src) is None
