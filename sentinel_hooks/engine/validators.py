@@ -195,7 +195,8 @@ def private_key_body(secret: str) -> bool:
 
 
 _WORD = r"(?:[A-Z]?[a-z]+|[A-Z]+)"
-_CAMEL_WORDS = r"(?:(?>[A-Z][a-z]+|[a-z]{2,}|\d{1,4})[_.@-]?)++[^A-Za-z0-9]{0,3}"
+# each word is a maximal run (the lookaheads), so the repetition cannot backtrack into splits of a run
+_CAMEL_WORDS = r"(?:(?:[A-Z][a-z]+(?![a-z])|[a-z]{2,}(?![a-z])|\d+(?!\d))[_.@-]?)+[^A-Za-z0-9]{0,3}"
 _WORD_LIKE = re.compile(rf"{_WORD}[^A-Za-z]{{0,6}}|[^A-Za-z]{{0,6}}{_WORD}|{_CAMEL_WORDS}")
 
 
