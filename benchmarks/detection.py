@@ -46,7 +46,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -59,8 +58,11 @@ from typing import Callable, Iterable, Optional
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from _util import child_env, find_tool, machine  # noqa: E402
+from corpus_labels import corpus_files  # noqa: E402
+from corpus_labels import expectations as corpus_expectations  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "corpus"
@@ -73,9 +75,6 @@ DEFAULT_PEER_BIN = Path("/work/bench-venv/bin")
 CATEGORIES = ["secrets", "injection", "xss", "mcp-tools", "mcp-config", "supply-chain"]
 OURS = "mcp-sentinel"
 PEERS = ["detect-secrets", "semgrep", "bandit"]
-
-# The corpus marker syntax, as tests/test_corpus.py reads it.
-MARKER = re.compile(r"\b(expect|ok):\s*([A-Za-z0-9_.,\s-]+?)\s*(?:-->|\*/|$)")
 
 # bandit test ids that report an injection sink; the rest (asserts, imports, timeouts, weak hashes,
 # advisory "check" notes) lie outside the compared categories.
@@ -176,31 +175,6 @@ def rule_categories() -> dict[str, str]:
     from sentinel_hooks.engine.rules import build_ruleset
 
     return {r.id: r.category for r in build_ruleset([], [])}
-
-
-def corpus_files(root: Path = CORPUS) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in (".expect", ".base")
-                  and p.name != "README.md")
-
-
-def corpus_expectations(path: Path, text: str) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
-    """(expect, ok) as sets of (line, rule id): markers in comments, or a ``<file>.expect`` sidecar."""
-    expect: set[tuple[int, str]] = set()
-    ok: set[tuple[int, str]] = set()
-    sidecar = path.with_name(path.name + ".expect")
-    if sidecar.exists():
-        for raw in sidecar.read_text(encoding="utf-8").splitlines():
-            if not raw.strip() or raw.lstrip().startswith("#"):
-                continue
-            line_no, kind, ids = raw.split(None, 2)
-            target = expect if kind == "expect" else ok
-            target.update((int(line_no), i.strip()) for i in ids.split(",") if i.strip())
-        return expect, ok
-    for n, line in enumerate(text.splitlines(), 1):
-        for m in MARKER.finditer(line):
-            target = expect if m.group(1) == "expect" else ok
-            target.update((n, i.strip()) for i in m.group(2).split(",") if i.strip())
-    return expect, ok
 
 
 def load_corpus(root: Path = CORPUS) -> Dataset:

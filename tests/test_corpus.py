@@ -11,7 +11,6 @@ the corpus.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -22,34 +21,10 @@ from sentinel_hooks.engine.rules import build_ruleset
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.sources.files import decode
 
-CORPUS = Path(__file__).parent / "corpus"
-MARKER = re.compile(r"\b(expect|ok):\s*([A-Za-z0-9_.,\s-]+?)\s*(?:-->|\*/|$)")
+from corpus_labels import CORPUS, corpus_files, expectations  # noqa: F401 (shared with benchmarks)
+
 RULES = build_ruleset([], [])
 ENGINE = Engine(RULES)
-
-
-def corpus_files() -> list[Path]:
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix not in (".expect", ".base")
-                  and p.name != "README.md")
-
-
-def expectations(path: Path, text: str) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
-    expect: set[tuple[int, str]] = set()
-    ok: set[tuple[int, str]] = set()
-    sidecar = path.with_name(path.name + ".expect")
-    if sidecar.exists():
-        for raw in sidecar.read_text(encoding="utf-8").splitlines():
-            if not raw.strip() or raw.lstrip().startswith("#"):
-                continue
-            line_no, kind, ids = raw.split(None, 2)
-            target = expect if kind == "expect" else ok
-            target.update((int(line_no), i.strip()) for i in ids.split(",") if i.strip())
-    else:
-        for n, line in enumerate(text.splitlines(), 1):
-            for m in MARKER.finditer(line):
-                target = expect if m.group(1) == "expect" else ok
-                target.update((n, i.strip()) for i in m.group(2).split(",") if i.strip())
-    return expect, ok
 
 
 def scan(path: Path) -> set[tuple[int, str]]:

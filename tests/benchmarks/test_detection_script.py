@@ -27,14 +27,6 @@ def load_script():
 bench = load_script()
 
 
-def test_corpus_labels_read_as_the_corpus_test_reads_them():
-    files = bench.corpus_files()
-    assert files == test_corpus.corpus_files()
-    for path in files:
-        text = decode(path.read_bytes())
-        assert bench.corpus_expectations(path, text) == test_corpus.expectations(path, text), path
-
-
 def toy_dataset():
     files = {"a.py": Path("a.py"), "b.env": Path("b.env")}
     labels = {bench.Label("a.py", 3, 3, "injection"), bench.Label("a.py", 10, 14, "mcp-tools"),
