@@ -3,8 +3,6 @@ result cache, run the engine. Used in-process and inside worker processes alike.
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
 from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
@@ -13,7 +11,7 @@ from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Finding, from_dict, to_dict
 from sentinel_hooks.sources import skips
-from sentinel_hooks.sources.files import BINARY_SNIFF, FileEntry, decode, is_binary
+from sentinel_hooks.sources.files import BINARY_SNIFF, FileEntry, decode, is_binary, open_regular
 
 DEFAULT_CHUNK = 32 * 1024 * 1024
 OVERLAP = 64 * 1024  # a match up to this long is found even when it straddles a chunk boundary
@@ -28,15 +26,6 @@ class FileOutcome:
     skip_reason: Optional[str] = None
     error: Optional[str] = None
     cached: bool = False
-
-
-def _open(entry: FileEntry):
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-    fh = os.fdopen(os.open(entry.abs_path, flags), "rb")
-    if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-        fh.close()
-        return None
-    return fh
 
 
 def _char_boundary(data: bytes, pos: int) -> int:
@@ -103,7 +92,7 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
               chunk_size: int = DEFAULT_CHUNK) -> FileOutcome:
     out = FileOutcome(entry.display_path)
     try:
-        fh = _open(entry)
+        fh = open_regular(entry.abs_path)
     except OSError as exc:
         out.error = exc.strerror or str(exc)
         out.skip_reason = skips.UNREADABLE

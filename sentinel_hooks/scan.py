@@ -108,14 +108,6 @@ def scan_units(engine: Engine, units: Iterable[TextUnit], result: ScanResult, de
             result.findings.extend(engine.scan(unit))
 
 
-def file_units(walker: files.FileWalker) -> Iterable[TextUnit]:
-    for entry in walker:
-        text = files.read_text(entry, walker.skipped, walker.errors)
-        if text is None:
-            continue
-        yield TextUnit(path=entry.display_path, text=text)
-
-
 def finish(result: ScanResult) -> ScanResult:
     """Drop duplicates reported by overlapping windows, then fingerprint and sort."""
     unique: dict[tuple, Finding] = {}

@@ -243,19 +243,25 @@ class FileWalker:
         self.skipped.add(skips.UNREADABLE, rel)
 
 
+def open_regular(abs_path: str):
+    """The file opened for binary reading without following a symlink or blocking on a FIFO, or None
+    when it is not a regular file. OSError propagates."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fh = os.fdopen(os.open(abs_path, flags), "rb")
+    if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+        fh.close()
+        return None
+    return fh
+
+
 def read_text(entry: FileEntry, skipped: SkipLog, errors: list[tuple[str, str]]) -> Optional[str]:
     """The file's text, or None when it is binary or unreadable (recorded)."""
     try:
-        fd = os.open(entry.abs_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as exc:
-        errors.append((entry.display_path, exc.strerror or str(exc)))
-        skipped.add(skips.UNREADABLE, entry.display_path)
-        return None
-    try:
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                skipped.add(skips.NOT_REGULAR, entry.display_path)
-                return None
+        fh = open_regular(entry.abs_path)
+        if fh is None:
+            skipped.add(skips.NOT_REGULAR, entry.display_path)
+            return None
+        with fh:
             head = fh.read(BINARY_SNIFF)
             if is_binary(head):
                 skipped.add(skips.BINARY, entry.display_path)

@@ -132,7 +132,7 @@ FIXED_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]+[/?#]")
 # cheap text tests before any parsing: a file without such a call cannot hold a finding of the check
 DESERIALIZATION_TEXT = re.compile(r"\b(?:loads?|Unpickler|unsafe_load(?:_all)?|full_load|load_all|read_pickle|"
                                   r"decode)\s*\(|shelve\s*\.\s*open")
-TORCH_TEXT = re.compile(r"\btorch\b[\s\S]{0,2000}?\bload\s*\(|\bload\s*\(")
+TORCH_TEXT = re.compile(r"\bload\s*\(")  # the rule's keyword already requires "torch"
 MARKUP_TEXT = re.compile(r"\b(?:Markup|mark_safe)\s*\(")
 # Lines that may hold a sink of the checks that need no tool input. Functions without such a line
 # are not analysed (parsing stays whole-file); files that show tool or request input get everything.
