@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
@@ -34,22 +32,15 @@ def prepare(cache_dir: Path) -> bool:
 
 def write_json_atomic(path: Path, doc: Any, cache_dir: Path) -> None:
     """Best effort: a cache that cannot be written is simply not used."""
+    from sentinel_hooks.errors import FileSystemError
+    from sentinel_hooks.outputs import write_atomic
+
     if not prepare(cache_dir):
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh, separators=(",", ":"))
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-    except OSError:
+        write_atomic(path, lambda fh: json.dump(doc, fh, separators=(",", ":")))
+    except (OSError, FileSystemError):
         pass
 
 
