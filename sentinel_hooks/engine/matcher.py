@@ -139,7 +139,9 @@ class Engine:
         rules = self.rules_for(unit.path)
         if not rules or not unit.text:
             return []
-        present = self._keywords.present(unit.text.lower())
+        lowered = unit.text.lower()
+        unit.memo["lowered"] = lowered  # detectors with case-insensitive prechecks reuse it
+        present = self._keywords.present(lowered)
         findings: list[Finding] = []
         for rule in rules:
             if rule.keywords and present.isdisjoint(rule.keywords):

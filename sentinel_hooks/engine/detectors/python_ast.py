@@ -47,9 +47,11 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine.detectors import detector
+from sentinel_hooks.engine.detectors.python_prune import prune
 from sentinel_hooks.engine.filters import is_test_path
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.rules import Rule
+from sentinel_hooks.engine.text_gate import Gate, lines_of
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
@@ -139,23 +141,44 @@ MARKUP_TEXT = re.compile(r"\b(?:Markup|mark_safe)\s*\(")
 _SINK_MODULES = r"pickle|cPickle|_pickle|dill|cloudpickle|joblib|marshal|shelve|yaml|jsonpickle|torch"
 SINK_LINE = re.compile(
     r"(?<![\w.])(?:eval|exec|compile)\s*\(|shell\s*=|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell|"
-    r"\.\s*(?:execute\w*|exec_driver_sql|raw|mogrify|fetch\w*)\s*\(|\b(?:text|read_sql\w*)\s*\(|"
+    r"(?<=\.)(?:execute\w*|exec_driver_sql|raw|mogrify|fetch\w*)\s*\(|\b(?:text|read_sql\w*)\s*\(|"
     r"\b(?:" + _SINK_MODULES + r"|Unpickler|read_pickle|Markup|mark_safe|SafeString)\b")
 _SINK_IMPORT_ALIAS = re.compile(r"\b(?:from\s+(?:" + _SINK_MODULES + r")[\w.]*\s+import|import\s+(?:"
                                 + _SINK_MODULES + r")[\w.]*\s+as)\b")
 
+# The same tests, tried only where a literal every match starts with occurs (engine/text_gate.py).
+EVAL_GATE = Gate(EVAL_TEXT, ("eval", "exec", "compile"), anchored=True)
+SHELL_GATE = Gate(SHELL_TEXT, ("shell", "system", "popen", "getoutput", "getstatusoutput", "subprocess_shell"),
+                  anchored=True)
+INPUT_GATE = Gate(INPUT_TEXT, ("@", "request.", "arguments"), anchored=True)
+SQL_GATE = Gate(SQL_WORDS, ("select", "insert", "update", "delete", "replace", "create", "drop", "alter",
+                            "truncate", "pragma", "attach"), ignore_case=True, anchored=True)
+DESERIALIZATION_GATE = Gate(DESERIALIZATION_TEXT, ("load", "Unpickler", "unsafe_load", "full_load", "read_pickle",
+                                                   "decode", "shelve"), anchored=True)
+TORCH_GATE = Gate(TORCH_TEXT, ("load",), anchored=True)
+MARKUP_GATE = Gate(MARKUP_TEXT, ("Markup", "mark_safe"), anchored=True)
+_MODULE_LITERALS = ("pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib", "marshal", "shelve", "yaml",
+                    "jsonpickle", "torch")
+SINK_GATE = Gate(SINK_LINE, ("eval", "exec", "compile", "shell", "system", "popen", "getoutput", "getstatusoutput",
+                             "subprocess_shell", "raw", "mogrify", "fetch", "text", "read_sql", "Unpickler",
+                             "read_pickle", "Markup", "mark_safe", "SafeString") + _MODULE_LITERALS, anchored=True)
+SINK_IMPORT_GATE = Gate(_SINK_IMPORT_ALIAS, _MODULE_LITERALS)  # the module name lies inside the match
+
+
+def candidate_offsets(text: str, input_seen: Optional[bool] = None) -> Optional[list[int]]:
+    """Offsets of the text that may start a sink, ascending; None when every function must be
+    analysed (``input_seen``: the result of ``INPUT_GATE`` when the caller has it)."""
+    if input_seen is None:
+        input_seen = INPUT_GATE.search(text)
+    if input_seen or SINK_IMPORT_GATE.search(text):
+        return None  # tool input reaches broad sinks (open, get); imported names hide the module
+    return SINK_GATE.offsets(text)
+
 
 def candidate_lines(text: str) -> Optional[set[int]]:
     """Line numbers that may hold a sink; None when every function must be analysed."""
-    if INPUT_TEXT.search(text) or _SINK_IMPORT_ALIAS.search(text):
-        return None  # tool input reaches broad sinks (open, get); imported names hide the module
-    lines: set[int] = set()
-    line, pos = 1, 0
-    for m in SINK_LINE.finditer(text):
-        line += text.count("\n", pos, m.start())
-        pos = m.start()
-        lines.add(line)
-    return lines
+    offsets = candidate_offsets(text)
+    return None if offsets is None else lines_of(text, offsets)
 
 
 MARKUP_FUNCS = {"Markup", "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "mark_safe",
@@ -192,15 +215,24 @@ class Analysis:
     column_offset: int = 0  # file column of its first character, minus one
 
 
-def analysis_of(unit: TextUnit, *prechecks: re.Pattern[str]) -> Optional[Analysis]:
+def passes(unit: TextUnit, gate: Gate) -> bool:
+    """Whether the unit's whole-file text passes ``gate`` (remembered per unit)."""
+    key = ("python_ast.gate", id(gate))
+    if key not in unit.memo:
+        lowered = unit.memo.get("lowered") if unit.full_text_loader is None else None
+        unit.memo[key] = gate.search(unit.full_text(), lowered)
+    return unit.memo[key]
+
+
+def analysis_of(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
     """The parsed file, or None when it does not parse or a precheck finds nothing to look at."""
     if unit.partial:
         return None  # a piece of a huge file: parsing it would cost memory and find no valid tree
     if MEMO_KEY not in unit.memo:
-        text = unit.full_text()
-        if any(not p.search(text) for p in prechecks):
+        if not all(passes(unit, gate) for gate in prechecks):
             return None
-        analysis = analyse(text, candidate_lines(text))
+        text = unit.full_text()
+        analysis = analyse(text, candidate_offsets(text, passes(unit, INPUT_GATE)))
         if analysis is not None and unit.full_text_loader is None:
             # the text is the unit itself, which may start inside the file
             analysis.line_offset = unit.first_line - 1
@@ -209,20 +241,25 @@ def analysis_of(unit: TextUnit, *prechecks: re.Pattern[str]) -> Optional[Analysi
     return unit.memo[MEMO_KEY]
 
 
-def analyse(source: str, candidates: Optional[set[int]] = None) -> Optional[Analysis]:
-    """Parse ``source`` and analyse its scopes; with ``candidates``, only functions holding one of
-    those lines (and the module body) are analysed, since no other function can hold a hit."""
+def analyse(source: str, candidates: Optional[list[int]] = None) -> Optional[Analysis]:
+    """Parse ``source`` and analyse its scopes; with ``candidates`` (ascending offsets of possible
+    sinks), only functions holding one of them (and the module body) are parsed and analysed, since
+    no other function can hold a hit."""
     if len(source) > MAX_PARSE_CHARS:
         return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    keep = _keeper(candidates)
+    tree, blanked = None, set()
+    if candidates is not None:
+        pruned, blanked = prune(source, candidates)
+        if blanked:
+            tree = _parse(pruned)
+    if tree is None:
+        tree, blanked = _parse(source), set()
+        if tree is None:
+            return None
+    keep = _keeper(None if candidates is None else lines_of(source, candidates))
     try:
         aliases, shadowed = import_aliases(tree, keep)
+        shadowed |= blanked  # a function removed before parsing still defines its name
         module = Scope(tree, None)
         scopes = [module]
         collect(module, aliases, scopes, keep)
@@ -231,6 +268,15 @@ def analyse(source: str, candidates: Optional[set[int]] = None) -> Optional[Anal
     except RecursionError:  # expressions nested thousands deep
         return None
     return Analysis(source.splitlines(), aliases, shadowed, scopes, module)
+
+
+def _parse(source: str) -> Optional[ast.Module]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _keeper(candidates: Optional[set[int]]):
@@ -247,15 +293,52 @@ def _keeper(candidates: Optional[set[int]]):
     return keep
 
 
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes`` as a list, in the same order, without expression contexts
+    (Load/Store carry nothing the checks use); about twice as fast."""
+    kind = type(node)
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f != "ctx")
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
+
+
+def _statement_lists(node: ast.AST) -> list[ast.AST]:
+    """The statements (and except/case clauses) directly inside ``node``, in field order."""
+    kind = type(node)
+    fields = _BLOCK_FIELDS.get(kind)
+    if fields is None:
+        fields = _BLOCK_FIELDS[kind] = tuple(f for f in kind._fields if f in (
+            "body", "orelse", "finalbody", "handlers", "cases"))
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend(value)
+    return out
+
+
 def _walk_kept(tree: ast.AST, keep) -> Iterator[ast.AST]:
-    """Every node, not descending into functions ``keep`` rejects (the def itself is yielded)."""
+    """Every statement, not descending into functions ``keep`` rejects (the def itself is
+    yielded); in the order a depth-first walk of all nodes would meet them."""
     stack = [tree]
     while stack:
         node = stack.pop()
         yield node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not keep(node):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(_statement_lists(node))
 
 
 def import_aliases(tree: ast.Module, keep=lambda fn: True) -> tuple[dict[str, str], set[str]]:
@@ -283,13 +366,13 @@ def import_aliases(tree: ast.Module, keep=lambda fn: True) -> tuple[dict[str, st
 
 def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
     """Nodes of a scope, not descending into nested functions (they are scopes of their own)."""
-    stack = list(ast.iter_child_nodes(node))
+    stack = child_nodes(node)
     while stack:
         n = stack.pop()
         yield n
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        stack.extend(ast.iter_child_nodes(n))
+        stack.extend(child_nodes(n))
 
 
 def collect(scope: Scope, aliases: dict[str, str], scopes: list[Scope], keep=lambda fn: True) -> None:
@@ -579,8 +662,8 @@ def char_column(lines: list[str], line: int, byte_offset: int) -> int:
     return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
-def input_prechecks(rule: Rule) -> tuple[re.Pattern[str], ...]:
-    return (INPUT_TEXT,) if rule.options.get("input") == "tool" else ()
+def input_prechecks(rule: Rule) -> tuple[Gate, ...]:
+    return (INPUT_GATE,) if rule.options.get("input") == "tool" else ()
 
 
 def wanted(rule: Rule, tainted: bool) -> bool:
@@ -629,7 +712,7 @@ def survives_deep_nesting(check: Callable[[TextUnit, Rule], Iterable[Hit]]) -> C
 @survives_deep_nesting
 def eval_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """eval/exec/compile of something other than a constant string."""
-    analysis = analysis_of(unit, EVAL_TEXT, *input_prechecks(rule))
+    analysis = analysis_of(unit, EVAL_GATE, *input_prechecks(rule))
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -662,7 +745,7 @@ def eval_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 @survives_deep_nesting
 def shell_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A shell command line assembled from values: os.system/os.popen, subprocess with shell=True."""
-    analysis = analysis_of(unit, SHELL_TEXT, *input_prechecks(rule))
+    analysis = analysis_of(unit, SHELL_GATE, *input_prechecks(rule))
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -729,7 +812,7 @@ def is_quoted(node: ast.expr, scope: Scope, aliases: dict[str, str]) -> bool:
 @survives_deep_nesting
 def sql_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """SQL text built with f-strings, concatenation, % or .format handed to a query API."""
-    analysis = analysis_of(unit, SQL_WORDS)
+    analysis = analysis_of(unit, SQL_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -808,7 +891,7 @@ def value_interpolated(node: ast.expr) -> bool:
 @survives_deep_nesting
 def deserialization_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """pickle and friends, marshal, shelve, yaml.load without a safe loader, jsonpickle."""
-    analysis = analysis_of(unit, DESERIALIZATION_TEXT)
+    analysis = analysis_of(unit, DESERIALIZATION_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -872,7 +955,7 @@ def looks_external(data: Optional[ast.expr], scope: Scope, analysis: Analysis) -
 @survives_deep_nesting
 def torch_load_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """torch.load() unpickles unless weights_only=True."""
-    analysis = analysis_of(unit, TORCH_TEXT)
+    analysis = analysis_of(unit, TORCH_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -895,7 +978,7 @@ def torch_load_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 @survives_deep_nesting
 def path_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A file is opened or changed at a path that comes from tool or request input, unchecked."""
-    analysis = analysis_of(unit, INPUT_TEXT)
+    analysis = analysis_of(unit, INPUT_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -930,7 +1013,7 @@ def direct_input(node: ast.expr, scope: Scope) -> bool:
 @survives_deep_nesting
 def ssrf_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """An HTTP request to a URL whose host is chosen by tool or request input, with no allow-list."""
-    analysis = analysis_of(unit, INPUT_TEXT)
+    analysis = analysis_of(unit, INPUT_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -989,7 +1072,7 @@ def host_controlled(node: ast.expr, scope: Scope, analysis: Analysis) -> bool:
 @survives_deep_nesting
 def markup_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """Markup()/mark_safe() of a string built from values: the values skip HTML escaping."""
-    analysis = analysis_of(unit, MARKUP_TEXT)
+    analysis = analysis_of(unit, MARKUP_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):

@@ -427,7 +427,7 @@ def test_functions_without_a_candidate_sink_are_not_analysed_and_nothing_is_lost
         "    def ok(self):\n        return 1\n"
         "    def run(self, cmd):\n        return subprocess.run('ls ' + cmd, shell=True)\n"
     )
-    pruned = python_ast.analyse(src, python_ast.candidate_lines(src))
+    pruned = python_ast.analyse(src, python_ast.candidate_offsets(src))
     whole = python_ast.analyse(src)
     names = lambda a: sorted(getattr(s.node, "name", "<module>") for s in a.scopes)  # noqa: E731
     assert names(pruned) == ["<module>", "run"]

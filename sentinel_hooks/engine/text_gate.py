@@ -1,0 +1,95 @@
+"""Literal-anchored regex search: run a pattern only around the literals every match contains.
+
+CPython's ``re`` scans a whole file at 20-30 MB/s for a pattern that starts with a
+case-insensitive alternation or a look-behind, while ``str.find`` of a literal runs at memory
+speed. A :class:`Gate` pairs a pattern with literals (at least one of which lies inside every
+match) and a reach (how far a match extends around that literal); it finds the literals first and
+runs the pattern only on the merged windows around them. Its answer is the pattern's answer for
+every match that fits the reach, and a text without the literals costs a few ``find`` calls.
+An *anchored* gate promises more: every match starts with one of the literals, so the pattern is
+tried once at each occurrence (``pattern.match``) instead of searched in a window.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+
+@dataclass(frozen=True)
+class Gate:
+    pattern: re.Pattern[str]
+    literals: tuple[str, ...]
+    reach: int = 160  # characters a match may extend before and after its literal
+    ignore_case: bool = False  # literals are lowercase and looked up in the lowered text
+    anchored: bool = False  # every match starts with one of the literals
+
+    def occurrences(self, text: str, lowered: Optional[str] = None) -> Optional[list[int]]:
+        """Ascending offsets of the literals; None when they cannot be mapped to ``text``."""
+        haystack = text
+        if self.ignore_case:
+            haystack = lowered if lowered is not None else text.lower()
+            if len(haystack) != len(text):  # a few characters change length when lowered
+                return None
+        hits: list[int] = []
+        find = haystack.find
+        for literal in self.literals:
+            pos = find(literal)
+            while pos != -1:
+                hits.append(pos)
+                pos = find(literal, pos + 1)
+        hits.sort()
+        return hits
+
+    def windows(self, text: str, lowered: Optional[str] = None) -> Iterator[tuple[int, int]]:
+        """Merged ``(start, end)`` windows around the literals, in text order."""
+        hits = self.occurrences(text, lowered)
+        if hits is None:
+            yield 0, len(text)
+            return
+        if not hits:
+            return
+        reach, size = self.reach, len(text)
+        start, end = max(hits[0] - reach, 0), hits[0] + reach
+        for pos in hits[1:]:
+            if pos - reach > end:
+                yield start, min(end, size)
+                start = pos - reach
+            end = pos + reach
+        yield start, min(end, size)
+
+    def search(self, text: str, lowered: Optional[str] = None) -> bool:
+        """True when the pattern matches near one of the literals."""
+        if self.anchored:
+            hits = self.occurrences(text, lowered)
+            if hits is not None:
+                match = self.pattern.match
+                return any(match(text, pos) for pos in hits)
+        search = self.pattern.search
+        return any(search(text, start, end) for start, end in self.windows(text, lowered))
+
+    def offsets(self, text: str, lowered: Optional[str] = None) -> list[int]:
+        """Start offsets of the pattern's matches near the literals, ascending."""
+        if self.anchored:
+            hits = self.occurrences(text, lowered)
+            if hits is not None:
+                match = self.pattern.match
+                return sorted({pos for pos in hits if match(text, pos)})
+        finditer = self.pattern.finditer
+        out: list[int] = []
+        for start, end in self.windows(text, lowered):
+            for m in finditer(text, start, end):
+                if not out or m.start() > out[-1]:
+                    out.append(m.start())
+        return out
+
+
+def lines_of(text: str, offsets: list[int]) -> set[int]:
+    """1-based line numbers of ascending character offsets."""
+    lines: set[int] = set()
+    line, pos = 1, 0
+    for offset in offsets:
+        line += text.count("\n", pos, offset)
+        pos = offset
+        lines.add(line)
+    return lines

@@ -1,0 +1,73 @@
+"""Literal-anchored regex gates: the same answers as the plain pattern, found from literals."""
+from __future__ import annotations
+
+import functools
+import re
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from sentinel_hooks.engine.detectors import python_ast
+from sentinel_hooks.engine.text_gate import Gate, lines_of
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+PYTHON_GATES = {name: getattr(python_ast, name) for name in dir(python_ast) if name.endswith("_GATE")}
+
+
+@functools.lru_cache(maxsize=1)
+def real_python_sources(limit: int = 400) -> list[str]:
+    """The labelled corpus plus a spread of the running interpreter's standard library."""
+    files = sorted(CORPUS.rglob("*.py"))
+    stdlib = sorted(p for p in Path(sysconfig.get_paths()["stdlib"]).rglob("*.py") if "site-packages" not in p.parts)
+    files += stdlib[:: max(len(stdlib) // limit, 1)]
+    return [p.read_text(encoding="utf-8", errors="replace") for p in files]
+
+
+def test_a_windowed_gate_finds_matches_near_its_literals_only_within_reach():
+    gate = Gate(re.compile(r"secret\s*=\s*\w+"), ("secret",), reach=40)
+    assert gate.search("x = 1\nsecret = abc\n")
+    assert not gate.search("x = 1\nsecrets are fine\n")
+    assert not gate.search("no literal at all = value")
+    long_gap = "secret" + " " * 100 + "= value"
+    assert re.search(r"secret\s*=\s*\w+", long_gap) and not gate.search(long_gap)  # longer than the reach
+
+
+def test_an_anchored_gate_tries_the_pattern_only_where_a_literal_starts():
+    pattern = re.compile(r"(?<![\w.])eval\s*\(")
+    gate = Gate(pattern, ("eval",), anchored=True)
+    text = "x.eval(a)\nretrieval(b)\n  eval (c)\n"
+    assert gate.search(text)
+    assert gate.offsets(text) == [m.start() for m in pattern.finditer(text)]
+    assert lines_of(text, gate.offsets(text)) == {3}
+    assert not gate.search("x.eval(a)\nmedieval(b)\n")
+
+
+def test_a_case_insensitive_gate_looks_literals_up_in_the_lowered_text():
+    gate = Gate(re.compile(r"(?i)\bselect\b.{0,20}\bfrom\b"), ("select",), ignore_case=True, anchored=True)
+    assert gate.search('q = "SELECT * FROM t"')
+    assert gate.search('q = "SELECT * FROM t"', lowered='q = "select * from t"')
+    # "İ" lowers to two characters: offsets of the lowered text no longer fit, the plain search runs
+    assert gate.search('name = "İstanbul"; q = "Select a From b"')
+    assert not gate.search('selection = "from"')
+
+
+def test_offsets_are_ascending_and_unique_when_literals_overlap():
+    pattern = re.compile(r"exec\w*\(")
+    gate = Gate(pattern, ("exec", "execute"), anchored=True)
+    text = "a.execute(1); exec(2); b.executemany(3)"
+    assert gate.offsets(text) == [m.start() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("name", sorted(PYTHON_GATES))
+def test_each_python_gate_agrees_with_its_pattern_on_real_code(name):
+    gate = PYTHON_GATES[name]
+    sources = real_python_sources()
+    assert len(sources) > 100
+    disagreements = [i for i, text in enumerate(sources)
+                     if gate.search(text) != bool(gate.pattern.search(text))]
+    assert disagreements == []
+    if gate.anchored:  # every match start is a literal occurrence, so offsets hold them all
+        for text in sources:
+            expected = {m.start() for m in gate.pattern.finditer(text)}
+            assert expected <= set(gate.offsets(text))
