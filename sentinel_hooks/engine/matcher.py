@@ -86,26 +86,40 @@ class _Scope:
 
 
 class KeywordIndex:
-    """Finds which of many keywords occur in a text in one pass (Aho-Corasick when available)."""
+    """Finds which of many keywords occur in a text in one pass (Aho-Corasick when available).
+
+    Keywords outside ASCII (single look-alike letters, invisible and tag characters) are kept apart:
+    most source files are ASCII and cannot hold them, and a file that can is checked with one set
+    intersection of its characters, where an automaton over such keywords costs several times more.
+    """
 
     def __init__(self, keywords: list[str]):
         self.keywords = keywords
+        self._ascii = [kw for kw in keywords if kw.isascii()]
+        self._chars = frozenset(kw for kw in keywords if not kw.isascii() and len(kw) == 1)
+        self._wide = [kw for kw in keywords if not kw.isascii() and len(kw) > 1]
         self._automaton = None
         try:
             import ahocorasick
         except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
             return
-        if keywords:
+        if self._ascii:
             automaton = ahocorasick.Automaton()
-            for kw in keywords:
+            for kw in self._ascii:
                 automaton.add_word(kw, kw)
             automaton.make_automaton()
             self._automaton = automaton
 
     def present(self, lowered: str) -> set[str]:
         if self._automaton is None:
-            return {kw for kw in self.keywords if kw in lowered}
-        return {kw for _, kw in self._automaton.iter(lowered)}
+            found = {kw for kw in self._ascii if kw in lowered}
+        else:
+            found = {kw for _, kw in self._automaton.iter(lowered)}
+        if not lowered.isascii():
+            if self._chars:
+                found |= self._chars.intersection(lowered)
+            found.update(kw for kw in self._wide if kw in lowered)
+        return found
 
 
 class Engine:
