@@ -18,7 +18,7 @@ from sentinel_hooks import __version__
 from sentinel_hooks.findings import Confidence, Severity
 
 _FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL, "verbose": re.VERBOSE}
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def _enum(kind, value):

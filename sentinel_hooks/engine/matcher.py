@@ -5,12 +5,13 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine import detectors, validators
 from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_aliases, language_of
+from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.findings import Confidence, Finding, content_hash, redact_text
@@ -171,7 +172,7 @@ class Engine:
 
     def _regex_hits(self, unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         text = unit.text
-        for m in rule.compiled.finditer(text):  # type: ignore[union-attr]
+        for m in _matches(rule, text, unit.memo.get("lowered")):
             if m.end() == m.start():
                 continue
             secret = None
@@ -230,6 +231,20 @@ class Engine:
                 rule.id, unit.line_text(hit.line), unit.line_text(hit.line - 1)):
             f.suppressed_by = "inline"
         return f
+
+
+def _matches(rule: Rule, text: str, lowered: Optional[str]) -> Iterator[re.Match[str]]:
+    """The rule's regex matches; with ``keyword_reach``, searched only on the lines near keywords."""
+    finditer = rule.compiled.finditer  # type: ignore[union-attr]
+    reach = getattr(rule, "keyword_reach", None)
+    windows = None
+    if reach and rule.keywords:
+        windows = keyword_windows(text, lowered if lowered is not None else text.lower(), rule.keywords, reach)
+    if windows is None:
+        yield from finditer(text)
+        return
+    for start, end in windows:
+        yield from finditer(text, start, end)
 
 
 def make_snippet(line: str, column: int, end_column: Optional[int], multiline: bool = False) -> str:

@@ -46,6 +46,8 @@ class Rule(BaseModel):
     paths: list[str] = Field(default_factory=list)
     exclude_paths: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
+    # every match lies within this many characters of a keyword: the regex runs only on the lines there
+    keyword_reach: Optional[int] = Field(default=None, ge=1, le=1_000_000)
     regex: Optional[str] = None
     flags: list[Literal["ignorecase", "multiline", "dotall", "verbose"]] = Field(default_factory=list)
     report_group: Optional[Union[int, str]] = None
@@ -83,6 +85,8 @@ class Rule(BaseModel):
     def _check(self) -> "Rule":
         if (self.regex is None) == (self.detector is None):
             raise ValueError("a rule needs exactly one of 'regex' or 'detector'")
+        if self.keyword_reach is not None and not self.keywords:
+            raise ValueError("'keyword_reach' needs 'keywords' to measure from")
         if self.regex is not None:
             compiled = _compile(self.regex, self.flags, "regex")
             for group in (self.secret_group, self.report_group):

@@ -84,6 +84,32 @@ class Gate:
         return out
 
 
+def keyword_windows(text: str, lowered: str, keywords: list[str], reach: int) -> Optional[list[tuple[int, int]]]:
+    """Merged windows of whole lines covering ``reach`` characters before and after every keyword
+    occurrence (keywords lowercase, found in ``lowered``); None when lowering changed the length."""
+    if len(lowered) != len(text):
+        return None
+    hits: list[int] = []
+    find = lowered.find
+    for keyword in keywords:
+        pos = find(keyword)
+        while pos != -1:
+            hits.append(pos)
+            pos = find(keyword, pos + 1)
+    hits.sort()
+    windows: list[tuple[int, int]] = []
+    size = len(text)
+    after = reach + max(map(len, keywords), default=0)
+    for pos in hits:
+        start = text.rfind("\n", 0, max(pos - reach, 0)) + 1
+        if windows and start <= windows[-1][1]:
+            start = windows[-1][0]
+            windows.pop()
+        end = text.find("\n", min(pos + after, size))
+        windows.append((start, size if end == -1 else end + 1))
+    return windows
+
+
 def lines_of(text: str, offsets: list[int]) -> set[int]:
     """1-based line numbers of ascending character offsets."""
     lines: set[int] = set()

@@ -1,4 +1,4 @@
-from sentinel_hooks.engine.matcher import Engine, make_snippet
+from sentinel_hooks.engine.matcher import Engine, KeywordIndex, make_snippet
 from sentinel_hooks.engine.rules import parse_pack
 from sentinel_hooks.engine.units import TextUnit
 
@@ -119,3 +119,44 @@ def test_snippet_of_long_line_is_a_window_around_the_match():
     line = "x" * 5000 + "MATCH" + "y" * 5000
     snip = make_snippet(line, 5001, 5006)
     assert "MATCH" in snip and len(snip) < 200 and snip.startswith("…") and snip.endswith("…")
+
+
+REACH_RULE = """
+  - id: demo-reach
+    title: Reach
+    severity: high
+    confidence: high
+    cwe: CWE-798
+    category: secrets
+    description: d
+    remediation: r
+    keywords: [demo_key]
+    keyword_reach: 40
+    regex: 'demo_key\\s*=\\s*"([A-Za-z0-9]{16})"'
+    flags: [ignorecase]
+    secret_group: 1
+"""
+
+
+def test_keyword_reach_searches_only_the_lines_near_keywords_with_the_same_results():
+    far = 'DEMO_KEY = (\n' + "\n" * 5 + '"' + "x" * 200 + '")\n'
+    text = 'a = 1\nDEMO_KEY = "q8Zr2LmX5vTn0WkP"\nb = 2\n' + far + 'c = 1; demo_key = "Hc7Wq1Pz9Ke3Vb6N"\n'
+    reach_rule = rules(REACH_RULE)
+    plain_rule = rules(REACH_RULE.replace("    keyword_reach: 40\n", ""))
+    with_reach = [(f.line, f.column, f.end_column) for f in Engine(reach_rule).scan(TextUnit("a.py", text))]
+    without = [(f.line, f.column, f.end_column) for f in Engine(plain_rule).scan(TextUnit("a.py", text))]
+    assert with_reach == without and [line for line, _, _ in with_reach] == [2, 11]
+
+
+def test_keyword_reach_does_not_see_a_match_further_from_its_keyword_than_declared():
+    text = "demo_key" + "\n" * 100 + '= "q8Zr2LmX5vTn0WkP"\n'  # the match spans 101 lines
+    assert Engine(rules(REACH_RULE.replace("keyword_reach: 40", "keyword_reach: 200"))).scan(TextUnit("a.py", text))
+    assert Engine(rules(REACH_RULE)).scan(TextUnit("a.py", text)) == []
+
+
+def test_non_ascii_keywords_are_found_only_where_they_occur():
+    index = KeywordIndex(["token", "\u0430", "\u200b", "\u0440\u0430"])  # Cyrillic a, zero-width space, "ра"
+    assert index.present("token = 1") == {"token"}
+    assert index.present("plain ascii text") == set()
+    assert index.present("p\u0430ssword\u200b") == {"\u0430", "\u200b"}
+    assert index.present("\u0440\u0430 token") == {"\u0440\u0430", "\u0430", "token"}

@@ -42,6 +42,8 @@ def test_invalid_regex_names_file_and_rule(tmp_path: Path):
     (lambda r: r.replace("cwe: CWE-200", "cwe: 200"), "cwe"),
     (lambda r: r.replace("    regex: 'demo'\n", ""), "exactly one of 'regex' or 'detector'"),
     (lambda r: r + "    colour: red\n", "colour"),
+    (lambda r: r.replace("    keywords: [demo]\n", "") + "    keyword_reach: 80\n", "'keyword_reach' needs 'keywords'"),
+    (lambda r: r + "    keyword_reach: 0\n", "keyword_reach"),
 ])
 def test_invalid_rule_fields(mutation, message):
     text = pack(mutation(RULE.format(id="r1", severity="low", regex="demo")))

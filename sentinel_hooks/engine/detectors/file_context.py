@@ -1,8 +1,10 @@
 """A regex that counts only when the whole file lacks a mitigating pattern.
 
 Options of a rule using ``detector: regex_unless_present``:
-  pattern   the regex that finds the risky construct (searched in the whole file)
-  unless    a regex; when it occurs anywhere in the file, nothing is reported
+  pattern   the regex that finds the risky construct (searched in the whole file, or with the
+            rule's ``keyword_reach`` only on the lines near its keywords)
+  unless    a regex; when it occurs anywhere in the file, nothing is reported (checked only
+            once ``pattern`` has found something)
   group     the group whose span is reported (default: the whole match)
   ignorecase, multiline, dotall, verbose   booleans for ``pattern``
   code_only  when true, a match that starts on a comment-only line is not reported
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import TextUnit
 
 if TYPE_CHECKING:
@@ -47,16 +50,23 @@ def regex_unless_present(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
                        bool(opts.get("dotall")), bool(opts.get("verbose")))
     text = unit.full_text()
     unless: Optional[str] = opts.get("unless")
-    if unless and _compile(unless, False, True, False).search(text):
-        return
     group: Union[int, str] = opts.get("group", 0)
-    starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    for m in pattern.finditer(text):
+    windows = None
+    if getattr(rule, "keyword_reach", None) and rule.keywords:
+        windows = keyword_windows(text, text.lower(), rule.keywords, rule.keyword_reach)
+    matches = (m for start, end in (windows if windows is not None else [(0, len(text))])
+               for m in pattern.finditer(text, start, end))
+    starts: list[int] = []
+    for m in matches:
         start, end = m.span(group)
         if start < 0:
             start, end = m.span(0)
         if end == start:
             continue
+        if not starts:  # the first candidate: now the file-wide condition is worth checking
+            if unless and _compile(unless, False, True, False).search(text):
+                return
+            starts = [0] + [m.end() for m in re.finditer("\n", text)]
         line, col = _position(starts, start)
         if opts.get("code_only") and COMMENT_LINE.match(text, starts[line - 1]):
             continue

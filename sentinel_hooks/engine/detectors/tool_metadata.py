@@ -27,6 +27,7 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_of
+from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
@@ -1122,12 +1123,13 @@ def _unique(tools: list[ToolDecl]) -> list[ToolDecl]:
     return sorted(out, key=lambda t: (t.report_span.line, t.report_span.column))
 
 
-# cheap signs that a file may declare tools, checked before any parsing
+# cheap signs that a file may declare tools, checked before any parsing (from their literals)
 _MAY_DECLARE = {
-    "python": re.compile(r"@\s*[\w.]*\btool\b|\bTool\s*\("),
-    "javascript": re.compile(r"\.(?:tool|registerTool|addTool)\s*\(|\binput_?[sS]chema\b|\btools['\"]?\s*:"),
-    "json": re.compile(r"\"tools\"\s*:"),
-    "yaml": re.compile(r"(?m)^\s*['\"]?tools['\"]?\s*:"),
+    "python": Gate(re.compile(r"@\s*[\w.]*\btool\b|\bTool\s*\("), ("@", "Tool"), anchored=True),
+    "javascript": Gate(re.compile(r"\.(?:tool|registerTool|addTool)\s*\(|\binput_?[sS]chema\b|\btools['\"]?\s*:"),
+                       (".tool", ".registerTool", ".addTool", "input", "tools"), anchored=True),
+    "json": Gate(re.compile(r"\"tools\"\s*:"), ('"tools"',), anchored=True),
+    "yaml": Gate(re.compile(r"(?m)^\s*['\"]?tools['\"]?\s*:"), ("tools",), reach=200),
 }
 _EXTRACTORS = {"python": python_tools, "javascript": js_tools, "json": json_tools, "yaml": yaml_tools}
 
