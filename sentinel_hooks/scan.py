@@ -130,26 +130,38 @@ class FullScanOptions:
     progress: bool = False
 
 
-def memory_plan(limit: Optional[int], workers: int) -> tuple[int, int, Optional[int]]:
+# Resident memory per byte of a chunk while it is scanned, measured on standard-library code whose
+# non-ASCII characters make Python store text at 4 bytes a character: the raw bytes, the decoded
+# text, its lowered copy and the detectors' transient copies come to about 29 bytes.
+CHUNK_COST = 32
+MIN_CHUNK = 256 * 1024
+PARENT_HEADROOM = 16 * 1024 * 1024  # the parent's growth while it runs the pool and collects findings
+
+
+def memory_plan(limit: Optional[int], workers: int, baseline: Optional[int] = None) -> tuple[int, int, Optional[int]]:
     """(workers, chunk size, per-process RSS limit) that keep the whole scan under ``limit``.
 
-    Each process costs a baseline (interpreter, rules) plus a few times its chunk (text, lowered copy,
-    match work); with too little memory for one worker the scan refuses to start.
+    Every process costs ``baseline`` (this process's resident memory: a forked worker starts with
+    the same pages) plus ``CHUNK_COST`` times its chunk; workers are dropped until each gets a chunk of
+    at least ``MIN_CHUNK``, and with too little memory for one the scan refuses to start.
     """
     from sentinel_hooks.errors import MemoryLimitExceeded
     from sentinel_hooks.file_scan import DEFAULT_CHUNK, OVERLAP
+    from sentinel_hooks.pool import current_rss
 
     if limit is None:
         return workers, DEFAULT_CHUNK, None
-    base = 64 * 1024 * 1024
-    usable = limit - base  # the parent process
-    if usable < base + 8 * 1024 * 1024:
-        raise MemoryLimitExceeded(f"--memory-limit {limit // 1024**2}MB is too small: at least "
-                                  f"{(2 * base + 8 * 1024 * 1024) // 1024**2}MB are needed")
-    while workers > 1 and usable // workers < base + 8 * 1024 * 1024:
+    if baseline is None:
+        baseline = max(current_rss(), 32 * 1024 * 1024)
+    smallest = baseline + CHUNK_COST * MIN_CHUNK
+    if limit < smallest:
+        raise MemoryLimitExceeded(f"--memory-limit {limit / 1e6:.0f}MB is too small: this scan needs at least "
+                                  f"{-(-smallest // 1_000_000)}MB")
+    # with several workers the parent keeps its baseline and each worker needs its own
+    while workers > 1 and (limit - baseline - PARENT_HEADROOM) // workers < smallest:
         workers -= 1
-    per_process = usable // workers if workers > 1 else usable
-    chunk = max(min((per_process - base) // 8, DEFAULT_CHUNK), 4 * OVERLAP)
+    per_process = (limit - baseline - PARENT_HEADROOM) // workers if workers > 1 else limit
+    chunk = max(min((per_process - baseline) // CHUNK_COST, DEFAULT_CHUNK), MIN_CHUNK, 4 * OVERLAP)
     return workers, chunk, per_process
 
 
@@ -164,7 +176,6 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
 
     opts = options or FullScanOptions()
     walker = files.FileWalker(paths, excludes, max_file_size=opts.max_file_size, root=root)
-    workers, chunk, rss_limit = memory_plan(opts.memory_limit, opts.workers)
     total = 0
     done = 0
     cache_counts = {"hits": 0, "misses": 0}  # counted here: worker processes keep their own cache objects
@@ -173,6 +184,9 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
             deadline.progress = "listing files"
             entries = pool.select_shard(walker, opts.shard)
             total = len(entries)
+            workers, chunk, rss_limit = memory_plan(opts.memory_limit, opts.workers)  # after the listing: it counts
+            if rss_limit is not None:
+                pool.keep_heap_small()
             deadline.progress = f"0 of {total} files scanned"
             progress = _progress_bar(total, sum(e.size for e in entries)) if opts.progress else None
             try:
