@@ -14,12 +14,14 @@ from sentinel_hooks.errors import SentinelError
 COMMAND_MODULES = {"scan": "scan", "rules": "rules", "ignore": "ignore", "merge-results": "merge_results"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser; when ``argv`` names a sub-command, only that command's module is imported."""
     parser = Parser(prog="mcp-sentinel", description="Security scanner for MCP servers and clients.")
     parser.add_argument("--version", action="version", version=f"mcp-sentinel {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in COMMAND_MODULES.values():
-        importlib.import_module(f"sentinel_hooks.commands.{module}").add_parser(sub)
+    names = [argv[0]] if argv and argv[0] in COMMAND_MODULES else list(COMMAND_MODULES)
+    for name in names:
+        importlib.import_module(f"sentinel_hooks.commands.{COMMAND_MODULES[name]}").add_parser(sub)
     return parser
 
 
@@ -27,7 +29,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv).parse_args(argv)
         if args.command is None:
             build_parser().print_help(sys.stderr)
             return errors.EXIT_CONFIG

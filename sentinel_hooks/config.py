@@ -12,11 +12,6 @@ from typing import Any, Optional
 from sentinel_hooks import __version__
 from sentinel_hooks.errors import ConfigError, FileSystemError
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 CONFIG_FILE = ".mcp-sentinel.yaml"
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -99,6 +94,10 @@ def _yaml_document(text: str, path: Path) -> Any:
 
 
 def _pyproject_section(text: str, path: Path) -> Any:
+    if sys.version_info >= (3, 11):  # imported here: most runs find no pyproject.toml to read
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
 
@@ -73,7 +72,11 @@ class CompiledRule:
 
 
 def _pack_files(user_packs: list[Path]) -> list[tuple[str, bytes]]:
-    folder = resources.files("sentinel_hooks") / "rules"
+    folder = Path(__file__).resolve().parents[1] / "rules"  # importlib.resources costs 9 ms to import
+    if not folder.is_dir():  # pragma: no cover - installed inside an archive
+        from importlib import resources
+
+        folder = resources.files("sentinel_hooks") / "rules"  # type: ignore[assignment]
     out = [(f"builtin:{p.name}", p.read_bytes()) for p in sorted(folder.iterdir(), key=lambda p: p.name)
            if p.name.endswith((".yaml", ".yml"))]
     for given in user_packs:
