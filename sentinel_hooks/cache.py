@@ -7,12 +7,11 @@ kept with redacted snippets and content hashes only.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any, Optional
 
-from sentinel_hooks import __version__
+from sentinel_hooks import __version__, digests
 
 DEFAULT_DIR = ".mcp-sentinel-cache"
 RESULT_FORMAT = 1
@@ -49,12 +48,12 @@ class ResultCache:
 
     def __init__(self, cache_dir: Path, ruleset_key: str, options: str):
         self.dir = cache_dir
-        self.scope = hashlib.sha256(f"{RESULT_FORMAT}\0{__version__}\0{ruleset_key}\0{options}".encode()).hexdigest()[:16]
+        self.scope = digests.sha256(f"{RESULT_FORMAT}\0{__version__}\0{ruleset_key}\0{options}".encode()).hexdigest()[:16]
         self.hits = 0
         self.misses = 0
 
     def key(self, path: str, data: bytes) -> str:
-        h = hashlib.blake2b(digest_size=20)
+        h = digests.blake2b(digest_size=20)
         h.update(path.encode("utf-8", "surrogateescape") + b"\0")
         h.update(data)
         return h.hexdigest()

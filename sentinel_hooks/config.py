@@ -2,21 +2,20 @@
 pydantic, then overridden by command-line flags."""
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Optional
 
-from sentinel_hooks import __version__
+from sentinel_hooks import __version__, digests
 from sentinel_hooks.errors import ConfigError, FileSystemError
+from sentinel_hooks.records import field, fields, record
 
 CONFIG_FILE = ".mcp-sentinel.yaml"
 MAX_CONFIG_BYTES = 1_000_000
 
 
-@dataclass
+@record
 class Settings:
     """The validated settings as plain data (what the commands use)."""
 
@@ -121,7 +120,7 @@ def _cached(path: Path, text: str, cache_dir: Optional[Path], load) -> Optional[
     """Validated settings for this exact file content, from the cache when possible."""
     if cache_dir is None:
         return load()
-    key = hashlib.sha256(f"{__version__}\0{path.resolve()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    key = digests.sha256(f"{__version__}\0{path.resolve()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
     entry = cache_dir / "config" / f"{key}.json"
     try:
         doc = json.loads(entry.read_text(encoding="utf-8"))
@@ -132,7 +131,7 @@ def _cached(path: Path, text: str, cache_dir: Optional[Path], load) -> Optional[
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     settings = load()
-    from dataclasses import asdict
+    from sentinel_hooks.records import asdict
 
     from sentinel_hooks.cache import write_json_atomic
 

@@ -2,14 +2,14 @@
 result cache, run the engine. Used in-process and inside worker processes alike."""
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from typing import Iterator, Optional
 
+from sentinel_hooks import digests
 from sentinel_hooks.cache import ResultCache
 from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Finding, from_dict, to_dict
+from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import skips
 from sentinel_hooks.sources.files import BINARY_SNIFF, FileEntry, decode, is_binary, open_regular
 
@@ -17,7 +17,7 @@ DEFAULT_CHUNK = 32 * 1024 * 1024
 OVERLAP = 64 * 1024  # a match up to this long is found even when it straddles a chunk boundary
 
 
-@dataclass
+@record
 class FileOutcome:
     path: str
     findings: list[Finding] = field(default_factory=list)
@@ -121,7 +121,7 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
             else:
                 key = None
                 if cache is not None:
-                    digest = hashlib.blake2b(digest_size=20)
+                    digest = digests.blake2b(digest_size=20)
                     digest.update(entry.display_path.encode("utf-8", "surrogateescape") + b"\0")
                     digest.update(head)
                     for block in iter(lambda: fh.read(1 << 20), b""):

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 import re
-from dataclasses import dataclass, field
 from typing import Any
+
+from sentinel_hooks import digests
+from sentinel_hooks.records import field, record
 
 
 class Severity(enum.IntEnum):
@@ -47,7 +48,7 @@ class Confidence(enum.IntEnum):
         return self.name
 
 
-@dataclass
+@record
 class Finding:
     """One reported problem. Line and column numbers are 1-based; end_column is exclusive."""
 
@@ -88,7 +89,7 @@ def normalise_content(text: str) -> str:
 
 
 def content_hash(rule_id: str, path: str, content: str) -> str:
-    digest = hashlib.sha256()
+    digest = digests.sha256()
     for part in (rule_id, path, normalise_content(content)):
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")

@@ -14,12 +14,12 @@ reports show and count them, the exit code does not.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from sentinel_hooks.errors import ConfigError, FileSystemError
 from sentinel_hooks.findings import Finding
+from sentinel_hooks.records import record
 
 IGNORE_FILE = ".mcp-sentinel-ignore"
 SUPPRESSED_BY = "ignore-file"
@@ -32,7 +32,7 @@ HEADER = (
 )
 
 
-@dataclass
+@record
 class Entry:
     fingerprint: str
     rule_id: str = ""
@@ -48,7 +48,7 @@ class Entry:
         return line
 
 
-@dataclass
+@record
 class IgnoreFile:
     """The file's lines, in order: an Entry for each entry, the raw text for comments and blanks."""
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
@@ -15,6 +14,7 @@ from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.errors import ScanTimeout
 from sentinel_hooks.findings import Finding, Severity, assign_fingerprints
+from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import files
 from sentinel_hooks.sources.skips import SkipLog
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sentinel_hooks.sources.git_diff import DiffScan
 
 
-@dataclass
+@record
 class ScanResult:
     rules: list[Rule]
     findings: list[Finding] = field(default_factory=list)  # every finding, suppressed ones included
@@ -120,7 +120,7 @@ def finish(result: ScanResult) -> ScanResult:
     return result
 
 
-@dataclass
+@record
 class FullScanOptions:
     max_file_size: Optional[int] = None
     workers: int = 1

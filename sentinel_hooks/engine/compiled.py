@@ -7,13 +7,12 @@ compiles only the rules whose keywords occur in the text.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any, Optional
 
-from sentinel_hooks import __version__
+from sentinel_hooks import __version__, digests
 from sentinel_hooks.findings import Confidence, Severity
 
 _FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL, "verbose": re.VERBOSE}
@@ -90,11 +89,11 @@ def _pack_files(user_packs: list[Path]) -> list[tuple[str, bytes]]:
 
 
 def ruleset_key(user_packs: list[Path], disabled: list[str], builtin: bool) -> str:
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{__version__}\0{builtin}\0{sorted(disabled)}".encode())
+    digest = digests.sha256(f"{CACHE_FORMAT}\0{__version__}\0{builtin}\0{sorted(disabled)}".encode())
     for name, data in _pack_files(user_packs):
         if not builtin and name.startswith("builtin:"):
             continue
-        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        digest.update(name.encode() + b"\0" + digests.sha256(data).digest())
     return digest.hexdigest()[:40]
 
 
@@ -133,7 +132,7 @@ def _read_cached(path: Path, key: str) -> Optional[list[CompiledRule]]:
 
 def ruleset_fingerprint(rules: list[Any]) -> str:
     """A hash of everything the rules say (ids, patterns, options), for keying cached results."""
-    digest = hashlib.sha256()
+    digest = digests.sha256()
     for rule in sorted(rules, key=lambda r: r.id):
         data = {k: v for k, v in vars(rule).items() if not k.startswith("_")} if isinstance(rule, CompiledRule) \
             else to_data(rule)

@@ -1,13 +1,13 @@
 """What a regex rule or a detector reports before it becomes a Finding."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from sentinel_hooks.findings import Confidence
+from sentinel_hooks.records import field, record
 
 
-@dataclass
+@record
 class Hit:
     """A match in file coordinates (1-based lines and columns, end column exclusive).
 

@@ -12,11 +12,12 @@ tried once at each occurrence (``pattern.match``) instead of searched in a windo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator, Optional
 
+from sentinel_hooks.records import record
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Gate:
     pattern: re.Pattern[str]
     literals: tuple[str, ...]

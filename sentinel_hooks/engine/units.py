@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from sentinel_hooks.records import field, record
 
-@dataclass
+
+@record
 class TextUnit:
     """Text to scan.
 

@@ -10,12 +10,11 @@ lets only the report's own script run.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from html import escape
 from typing import Any, Iterable, TextIO
 
-from sentinel_hooks import INFORMATION_URI, __version__
+from sentinel_hooks import INFORMATION_URI, __version__, digests
 from sentinel_hooks.findings import Finding, Severity
 from sentinel_hooks.report import json as json_report
 from sentinel_hooks.report.cwe import cwe_url
@@ -134,7 +133,7 @@ SEVERITY_ORDER = [s for s in sorted(Severity, reverse=True)]
 
 def content_security_policy() -> str:
     """Nothing may load from anywhere; the one script that may run is ours, pinned by its hash."""
-    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
+    digest = base64.b64encode(digests.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
     return (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; img-src data:; "
             "base-uri 'none'; form-action 'none'")
 

@@ -14,13 +14,12 @@ no absolute path of the scanning machine is written.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any, Optional, TextIO
 from urllib.parse import quote
 
-from sentinel_hooks import INFORMATION_URI, TOOL_NAME, __version__
+from sentinel_hooks import INFORMATION_URI, TOOL_NAME, __version__, digests
 from sentinel_hooks.findings import Confidence, Finding, Severity
 from sentinel_hooks.report.cwe import cwe_number, cwe_url
 from sentinel_hooks.report.json import iso
@@ -66,7 +65,7 @@ def line_hashes(findings: list[Finding]) -> list[str]:
     out = []
     for f in findings:
         normalised = _WHITESPACE.sub("", f.snippet)
-        digest = hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = digests.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         key = (f.path, f.rule_id, digest)
         n = seen.get(key, 0)
         seen[key] = n + 1

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Mapping, Optional
 
+from sentinel_hooks.records import record
 from sentinel_hooks.sources.git import NULL_SHA
 
 FALLBACK_NOTICE = ("--baseline auto: no diff base in the environment (GitLab merge request, GitHub pull "
                    "request or pre-commit refs); scanning everything")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CiBase:
     """Compare ``ref`` (through its merge-base) with ``target``: a commit, or None for the work tree."""
 

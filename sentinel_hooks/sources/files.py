@@ -6,12 +6,12 @@ import codecs
 import os
 import stat
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Optional
 
 from sentinel_hooks.errors import FileSystemError
 from sentinel_hooks.globs import compile_globs
+from sentinel_hooks.records import record
 from sentinel_hooks.sources import skips
 from sentinel_hooks.sources.skips import SkipLog
 
@@ -23,7 +23,7 @@ DEFAULT_EXCLUDE_DIRS = (
 IGNORE_FILE = ".mcp-sentinelignore"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileEntry:
     abs_path: str
     display_path: str

@@ -11,11 +11,11 @@ import os
 import re
 import posixpath
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
 from sentinel_hooks.errors import ConfigError, GitError
+from sentinel_hooks.records import record
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 NULL_SHA = "0" * 40
@@ -97,7 +97,7 @@ def _first_line(stderr: bytes) -> str:
     return "no detail"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Repo:
     """Where the caller stands in a work tree: its root, the cwd's prefix, HEAD (None before the
     first commit) and whether the clone is shallow."""

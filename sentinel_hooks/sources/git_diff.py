@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.errors import GitError
+from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import skips
 from sentinel_hooks.sources.files import DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, is_binary
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
@@ -32,7 +32,7 @@ C_ESCAPES = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, 
              ord("r"): 13, ord('"'): 34, ord("\\"): 92}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Comparison:
     """From ``base`` (a commit or tree SHA) to ``target``: INDEX, WORKTREE or a commit SHA."""
 
@@ -50,7 +50,7 @@ class Comparison:
         return ["diff-tree", "-r", *options, self.base, self.target]
 
 
-@dataclass
+@record
 class FileChange:
     """One entry of the diff: ``path`` is the new path, ``old_path`` differs for renames."""
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any, Mapping, Optional
 
 from sentinel_hooks.errors import ConfigError
+from sentinel_hooks.records import record
 from sentinel_hooks.sources import ci_env
 from sentinel_hooks.sources.files import Excludes
 from sentinel_hooks.sources.git import EMPTY_TREE, SHALLOW_HINT, Git, Repo, locate
@@ -14,7 +14,7 @@ from sentinel_hooks.sources.git_diff import INDEX, WORKTREE, Comparison, DiffSca
 REMOTE = "origin"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Range:
     comparison: Comparison
     meta: dict[str, Any]

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+
+from sentinel_hooks.records import field, record
 
 BINARY = "binary"
 EXCLUDED = "excluded"
@@ -15,7 +16,7 @@ UNREADABLE = "unreadable"
 LFS_POINTER = "git-lfs pointer"
 
 
-@dataclass
+@record
 class SkipLog:
     counts: Counter = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=dict)
