@@ -227,14 +227,9 @@ class FileWalker:
             stack.extend(reversed(subdirs))
 
     def _entry(self, path: Path, rel: str, st: os.stat_result) -> Optional[FileEntry]:
-        if stat.S_ISLNK(st.st_mode):
-            self.skipped.add(skips.SYMLINK, rel)
-            return None
-        if not stat.S_ISREG(st.st_mode):
-            self.skipped.add(skips.NOT_REGULAR, rel)
-            return None
-        if self.max_file_size is not None and st.st_size > self.max_file_size:
-            self.skipped.add(skips.TOO_LARGE, rel)
+        reason = skips.stat_reason(st, self.max_file_size)
+        if reason is not None:
+            self.skipped.add(reason, rel)
             return None
         return FileEntry(str(path), rel, st.st_size)
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.errors import GitError
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import skips
-from sentinel_hooks.sources.files import DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, is_binary
+from sentinel_hooks.sources.files import DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, is_binary, open_regular
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
 from sentinel_hooks.sources.skips import SkipLog
 
@@ -391,18 +390,16 @@ class DiffScan:
             return None  # deleted in the work tree since the diff ran
         except OSError as exc:
             return self._unreadable(path, exc)
-        if stat.S_ISLNK(st.st_mode):
-            self.skipped.add(skips.SYMLINK, path)
-            return None
-        if not stat.S_ISREG(st.st_mode):
-            self.skipped.add(skips.NOT_REGULAR, path)
-            return None
-        if self.max_file_size is not None and st.st_size > self.max_file_size:
-            self.skipped.add(skips.TOO_LARGE, path)
+        reason = skips.stat_reason(st, self.max_file_size)
+        if reason is not None:
+            self.skipped.add(reason, path)
             return None
         try:
-            fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-            with os.fdopen(fd, "rb") as fh:
+            fh = open_regular(full)
+            if fh is None:  # replaced by something else since the lstat
+                self.skipped.add(skips.NOT_REGULAR, path)
+                return None
+            with fh:
                 data = fh.read()
         except OSError as exc:
             return self._unreadable(path, exc)

@@ -1,7 +1,9 @@
 """A record of every path not scanned, and why, so the summary can say it."""
 from __future__ import annotations
 
+import stat
 from collections import Counter
+from typing import Optional
 
 from sentinel_hooks.records import field, record
 
@@ -14,6 +16,17 @@ SUBMODULE = "submodule"
 DELETED = "deleted"
 UNREADABLE = "unreadable"
 LFS_POINTER = "git-lfs pointer"
+
+
+def stat_reason(st, max_file_size: Optional[int]) -> Optional[str]:
+    """Why a path with this ``lstat`` result is not scanned, or None when it is a regular file to read."""
+    if stat.S_ISLNK(st.st_mode):
+        return SYMLINK
+    if not stat.S_ISREG(st.st_mode):
+        return NOT_REGULAR
+    if max_file_size is not None and st.st_size > max_file_size:
+        return TOO_LARGE
+    return None
 
 
 @record
