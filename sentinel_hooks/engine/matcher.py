@@ -23,10 +23,6 @@ if TYPE_CHECKING:
 SNIPPET_WIDTH = 160
 
 
-def _spec(patterns: list[str]):
-    return compile_globs(patterns)
-
-
 def _last_segment_test(patterns: tuple[str, ...]):
     """A cheap test on a file's base name that every match of ``patterns`` passes, or None.
 
@@ -44,46 +40,41 @@ def _last_segment_test(patterns: tuple[str, ...]):
     return lambda name: any(fnmatch.fnmatchcase(name, seg) for seg in segments)
 
 
-class _Scope:
-    """Where a group of rules applies: languages and path globs (shared by many rules).
+class _Globs:
+    """Path globs that compile on first need, after a base-name test, so a scan whose files none of
+    them can match never loads the glob engine."""
 
-    Globs compile on first need, after a base-name test, so a scan whose files no glob can match
-    never loads the glob engine.
-    """
+    def __init__(self, patterns: tuple[str, ...]):
+        self.patterns = patterns
+        self._spec = None
+        self._name_test = _last_segment_test(patterns)
+
+    def match(self, path: str) -> bool:
+        if not self.patterns:
+            return False
+        if self._name_test is not None and not self._name_test(path.rsplit("/", 1)[-1]):
+            return False
+        if self._spec is None:
+            self._spec = compile_globs(list(self.patterns))
+        return self._spec.match_file(path)
+
+
+class _Scope:
+    """Where a group of rules applies: languages and path globs (shared by many rules)."""
 
     def __init__(self, languages: tuple[str, ...], paths: tuple[str, ...], excludes: tuple[str, ...]):
         self.languages = set(languages)
-        self.paths = paths
-        self.excludes = excludes
-        self._include = self._exclude = None
-        self._include_name = _last_segment_test(paths)
-        self._exclude_name = _last_segment_test(excludes)
-
-    def _may(self, test, path: str) -> bool:
-        return test is None or test(path.rsplit("/", 1)[-1])
-
-    def _excluded(self, path: str) -> bool:
-        if not self.excludes or not self._may(self._exclude_name, path):
-            return False
-        if self._exclude is None:
-            self._exclude = _spec(list(self.excludes))
-        return self._exclude.match_file(path)
-
-    def _included(self, path: str) -> bool:
-        if not self.paths or not self._may(self._include_name, path):
-            return False
-        if self._include is None:
-            self._include = _spec(list(self.paths))
-        return self._include.match_file(path)
+        self.paths = _Globs(paths)
+        self.excludes = _Globs(excludes)
 
     def applies(self, path: str, langs: set[str]) -> bool:
-        if self._excluded(path):
+        if self.excludes.match(path):
             return False
-        if not self.languages and not self.paths:
+        if not self.languages and not self.paths.patterns:
             return True
         if self.languages and self.languages & langs:
             return True
-        return self._included(path)
+        return self.paths.match(path)
 
 
 class KeywordIndex:
