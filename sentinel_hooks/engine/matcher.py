@@ -145,9 +145,7 @@ class Engine:
         rules = self.rules_for(unit.path)
         if not rules or not unit.text:
             return []
-        lowered = unit.text.lower()
-        unit.memo["lowered"] = lowered  # detectors with case-insensitive prechecks reuse it
-        present = self._keywords.present(lowered)
+        present = self._keywords.present(unit.lowered())
         findings: list[Finding] = []
         for rule in rules:
             if rule.keywords and present.isdisjoint(rule.keywords):
@@ -163,7 +161,7 @@ class Engine:
 
     def _regex_hits(self, unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         text = unit.text
-        for m in _matches(rule, text, unit.memo.get("lowered")):
+        for m in _matches(rule, text, unit.lowered()):
             if m.end() == m.start():
                 continue
             secret = None
@@ -224,13 +222,13 @@ class Engine:
         return f
 
 
-def _matches(rule: Rule, text: str, lowered: Optional[str]) -> Iterator[re.Match[str]]:
+def _matches(rule: Rule, text: str, lowered: str) -> Iterator[re.Match[str]]:
     """The rule's regex matches; with ``keyword_reach``, searched only on the lines near keywords."""
     finditer = rule.compiled.finditer  # type: ignore[union-attr]
     reach = getattr(rule, "keyword_reach", None)
     windows = None
     if reach and rule.keywords:
-        windows = keyword_windows(text, lowered if lowered is not None else text.lower(), rule.keywords, reach)
+        windows = keyword_windows(text, lowered, rule.keywords, reach)
     if windows is None:
         yield from finditer(text)
         return

@@ -41,6 +41,20 @@ class TextUnit:
             self.memo["full_text"] = self.full_text_loader()
         return self.memo["full_text"]
 
+    def lowered(self) -> str:
+        """``text`` lower-cased, computed once per unit (keywords and case-insensitive prechecks)."""
+        if "lowered" not in self.memo:
+            self.memo["lowered"] = self.text.lower()
+        return self.memo["lowered"]
+
+    def full_lowered(self) -> str:
+        """The whole file lower-cased: ``lowered()`` unless the unit is a window of it."""
+        if self.full_text_loader is None:
+            return self.lowered()
+        if "full_lowered" not in self.memo:
+            self.memo["full_lowered"] = self.full_text().lower()
+        return self.memo["full_lowered"]
+
     def base_text(self) -> Optional[str]:
         if self.base_text_loader is None:
             return None

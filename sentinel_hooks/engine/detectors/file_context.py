@@ -53,7 +53,7 @@ def regex_unless_present(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     group: Union[int, str] = opts.get("group", 0)
     windows = None
     if getattr(rule, "keyword_reach", None) and rule.keywords:
-        windows = keyword_windows(text, text.lower(), rule.keywords, rule.keyword_reach)
+        windows = keyword_windows(text, unit.full_lowered(), rule.keywords, rule.keyword_reach)
     matches = (m for start, end in (windows if windows is not None else [(0, len(text))])
                for m in pattern.finditer(text, start, end))
     starts: list[int] = []

@@ -219,8 +219,7 @@ def passes(unit: TextUnit, gate: Gate) -> bool:
     """Whether the unit's whole-file text passes ``gate`` (remembered per unit)."""
     key = ("python_ast.gate", id(gate))
     if key not in unit.memo:
-        lowered = unit.memo.get("lowered") if unit.full_text_loader is None else None
-        unit.memo[key] = gate.search(unit.full_text(), lowered)
+        unit.memo[key] = gate.search(unit.full_text(), unit.full_lowered() if gate.ignore_case else None)
     return unit.memo[key]
 
 
