@@ -124,6 +124,19 @@ def skip_note(tool: str, how: str) -> str:
     return f"SKIPPED {tool}: not installed ({how}; see benchmarks/README.md)"
 
 
+def announce_peer(name: str, install: str, args: argparse.Namespace, note: str = "") -> Optional[str]:
+    """Find a peer tool and print which one runs (version and path) or why it does not; its path or None."""
+    if args.no_peers:
+        print("peers left out (--no-peers)")
+        return None
+    path = find_tool(name, peer_dirs(args))
+    if path:
+        print(f"{name}: {tool_version([path, '--version'])} ({path}){note}")
+    else:
+        print(skip_note(name, install))
+    return path
+
+
 def child_env(**extra: str) -> dict[str, str]:
     """The environment of measured processes: without PYTHONDONTWRITEBYTECODE, so Python start-up
     uses the ``.pyc`` files a warm-up run wrote (as a real install has them), and without colours."""

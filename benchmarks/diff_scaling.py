@@ -14,9 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _repo  # noqa: E402
-from _util import (BYTECODE_NOTE, Series, base_parser, find_tool, git, machine, mb, measure, ms,  # noqa: E402
-                   peer_dirs, print_machine, scanner_command, scanner_version, skip_note, table, tool_version,
-                   write_json)
+from _util import (BYTECODE_NOTE, Series, announce_peer, base_parser, git, machine, mb, measure,  # noqa: E402
+                   ms, print_machine, scanner_command, scanner_version, table, write_json)
 
 SCAN_OK = (0, 3, 4, 5, 6)
 
@@ -50,12 +49,8 @@ def main() -> int:
     print("== diff-scan cost versus change size (--baseline main) ==")
     info = machine()
     print_machine(info)
-    ds_hook = None if args.no_peers else find_tool("detect-secrets-hook", peer_dirs(args))
     print(f"mcp-sentinel: {scanner_version()} ({' '.join(scanner_command())})")
-    if ds_hook:
-        print(f"detect-secrets-hook: {tool_version([ds_hook, '--version'])} ({ds_hook}), given the changed files")
-    else:
-        print("peers left out (--no-peers)" if args.no_peers else skip_note("detect-secrets-hook", "pip install detect-secrets"))
+    ds_hook = announce_peer("detect-secrets-hook", "pip install detect-secrets", args, ", given the changed files")
     print(BYTECODE_NOTE)
     print(f"runs: {args.runs} timed per size after a warm-up; medians shown\n")
 

@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _corpus  # noqa: E402
 import _rules  # noqa: E402
-from _util import (BYTECODE_NOTE, Series, base_parser, find_tool, machine, mb, measure, peer_dirs,  # noqa: E402
-                   print_machine, scanner_command, scanner_version, secs, skip_note, table, tool_version,
-                   verdict, write_json)
+from _util import (BYTECODE_NOTE, Series, announce_peer, base_parser, machine, mb, measure,  # noqa: E402
+                   print_machine, scanner_command, scanner_version, secs, table, verdict,
+                   write_json)
 
 SCAN_OK = (0, 3, 4, 5, 6)
 
@@ -56,11 +56,7 @@ def main() -> int:
     info = machine()
     print_machine(info)
     print(f"mcp-sentinel: {scanner_version()} ({' '.join(scanner_command())})")
-    rg = None if args.no_peers else find_tool("rg", peer_dirs(args))
-    if rg:
-        print(f"rg: {tool_version([rg, '--version'])} ({rg}), with the same regexes as a reference")
-    else:
-        print("peers left out (--no-peers)" if args.no_peers else skip_note("rg", "apt-get install ripgrep"))
+    rg = announce_peer("rg", "apt-get install ripgrep", args, ", with the same regexes as a reference")
     print(BYTECODE_NOTE)
 
     results: dict = {"machine": info, "runs": args.runs, "limit": args.limit}

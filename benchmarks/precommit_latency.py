@@ -18,9 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _profile  # noqa: E402
 import _repo  # noqa: E402
-from _util import (BYTECODE_NOTE, base_parser, find_tool, git, interleaved, machine, mb, ms,  # noqa: E402
-                   peer_dirs, print_machine, scanner_command, scanner_version, skip_note, table, tool_version,
-                   verdict, write_json)
+from _util import (BYTECODE_NOTE, announce_peer, base_parser, git, interleaved, machine, mb, ms,  # noqa: E402
+                   print_machine, scanner_command, scanner_version, table, verdict, write_json)
 
 TARGET_SECONDS = 0.200
 TARGET_RATIO = 1.3
@@ -46,17 +45,14 @@ def main() -> int:
         args.runs, args.large = 1, 200
 
     print("== pre-commit latency: one staged file, 20 added lines ==")
-    print_machine(machine())
-    ds_hook = None if args.no_peers else find_tool("detect-secrets-hook", peer_dirs(args))
+    info = machine()
+    print_machine(info)
     print(f"mcp-sentinel: {scanner_version()} ({' '.join(scanner_command())})")
-    if ds_hook:
-        print(f"detect-secrets-hook: {tool_version([ds_hook, '--version'])} ({ds_hook})")
-    else:
-        print("peers left out (--no-peers)" if args.no_peers else skip_note("detect-secrets-hook", "pip install detect-secrets"))
+    ds_hook = announce_peer("detect-secrets-hook", "pip install detect-secrets", args)
     print(BYTECODE_NOTE + " mcp-sentinel's warm-up run also writes its rule-set cache in the repository.")
     print(f"runs: {args.runs} timed per command after 1 warm-up, in turns; medians shown\n")
 
-    results: dict = {"machine": machine(), "runs": args.runs, "repos": {}}
+    results: dict = {"machine": info, "runs": args.runs, "repos": {}}
     with tempfile.TemporaryDirectory(prefix="mcp-sentinel-bench-") as tmp:
         commands = {}
         for label, count in (("small", args.small), ("large", args.large)):

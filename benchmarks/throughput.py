@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _corpus  # noqa: E402
 import _profile  # noqa: E402
 import _rules  # noqa: E402
-from _util import (BYTECODE_NOTE, Run, Series, base_parser, child_env, find_tool, machine, mb,  # noqa: E402
-                   measure, peer_dirs, print_machine, scanner_command, scanner_version, secs, skip_note,
-                   table, tool_version, verdict, write_json)
+from _util import (BYTECODE_NOTE, Run, Series, announce_peer, base_parser, child_env, machine, mb,  # noqa: E402
+                   measure, print_machine, scanner_command, scanner_version, secs, table, verdict,
+                   write_json)
 
 SCAN_OK = (0, 3, 4, 5, 6)
 TARGET_SEMGREP = 1.0
@@ -101,22 +101,13 @@ def main() -> int:
     print("== full-scan throughput: the standard library's .py files ==")
     info = machine()
     print_machine(info)
-    dirs = peer_dirs(args)
-    peers = {} if args.no_peers else {name: find_tool(name, dirs)
-                                      for name in ("semgrep", "rg", "detect-secrets", "bandit")}
-    if not args.bandit:
-        peers.pop("bandit", None)
-    if args.secretlint and not args.no_peers:
-        peers["secretlint"] = find_tool("secretlint", dirs)
     print(f"mcp-sentinel: {scanner_version()} ({' '.join(scanner_command())})")
     installs = {"semgrep": "pip install semgrep", "rg": "apt-get install ripgrep",
                 "detect-secrets": "pip install detect-secrets", "bandit": "pip install bandit",
                 "secretlint": "npm install secretlint @secretlint/secretlint-rule-preset-recommend"}
-    for name, path in peers.items():
-        if path:
-            print(f"{name}: {tool_version([path, '--version'])} ({path})")
-        else:
-            print(skip_note(name, installs[name]))
+    opted_out = {"bandit": not args.bandit, "secretlint": not args.secretlint}  # opt-in peers
+    wanted = [name for name in installs if not opted_out.get(name)]
+    peers = {} if args.no_peers else {name: announce_peer(name, installs[name], args) for name in wanted}
     print(BYTECODE_NOTE)
 
     results: dict = {"machine": info, "runs": args.runs, "peer_runs": args.peer_runs}
@@ -162,7 +153,7 @@ def main() -> int:
             found["semgrep"] = count_findings("semgrep", sg_out)
         if peers.get("detect-secrets") and not args.no_detect_secrets:
             ds_out = work / "detect-secrets.json"
-            cmd = ["sh", "-c", f'exec "$0" scan --all-files . > "$1"', peers["detect-secrets"], str(ds_out)]
+            cmd = ["sh", "-c", 'exec "$0" scan --all-files . > "$1"', peers["detect-secrets"], str(ds_out)]
             series["detect-secrets"] = timed("detect-secrets", cmd, args.peer_runs, warmups=0, cwd=corpus)
             found["detect-secrets"] = count_findings("detect-secrets", ds_out)
         if peers.get("bandit"):
