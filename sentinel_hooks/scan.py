@@ -184,7 +184,8 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
             deadline.progress = "listing files"
             entries = pool.select_shard(walker, opts.shard)
             total = len(entries)
-            workers, chunk, rss_limit = memory_plan(opts.memory_limit, opts.workers)  # after the listing: it counts
+            # planned after the listing, whose memory counts in this process's baseline
+            workers, chunk, rss_limit = memory_plan(opts.memory_limit, opts.workers)
             if rss_limit is not None:
                 pool.keep_heap_small()
             deadline.progress = f"0 of {total} files scanned"

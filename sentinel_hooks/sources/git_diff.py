@@ -416,10 +416,10 @@ class DiffScan:
         tracked, else the work-tree file."""
         out = self.git.output(["ls-files", "-s", "-z", "--full-name", *self._pathspec_args(paths)])
         indexed: dict[str, tuple[str, str]] = {}
-        for record in out.split(b"\0"):
-            if not record:
+        for line in out.split(b"\0"):
+            if not line:
                 continue
-            meta, _, name = record.partition(b"\t")
+            meta, _, name = line.partition(b"\t")
             mode, blob, stage = meta.decode("ascii").split(" ")
             if stage == "0":
                 indexed[os.fsdecode(name)] = (mode, blob)
