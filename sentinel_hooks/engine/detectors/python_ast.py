@@ -175,12 +175,6 @@ def candidate_offsets(text: str, input_seen: Optional[bool] = None) -> Optional[
     return SINK_GATE.offsets(text)
 
 
-def candidate_lines(text: str) -> Optional[set[int]]:
-    """Line numbers that may hold a sink; None when every function must be analysed."""
-    offsets = candidate_offsets(text)
-    return None if offsets is None else lines_of(text, offsets)
-
-
 MARKUP_FUNCS = {"Markup", "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "mark_safe",
                 "django.utils.safestring.mark_safe", "SafeString", "django.utils.safestring.SafeString"}
 

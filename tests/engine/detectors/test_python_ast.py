@@ -437,4 +437,4 @@ def test_functions_without_a_candidate_sink_are_not_analysed_and_nothing_is_lost
 
 def test_tool_input_files_are_analysed_whole():
     src = "@mcp.tool()\ndef read(name: str):\n    return open(name).read()\n"
-    assert python_ast.candidate_lines(src) is None
+    assert python_ast.candidate_offsets(src) is None
