@@ -141,8 +141,27 @@ class FileWalker:
             return abs_path.as_posix()
 
     def __iter__(self) -> Iterator[FileEntry]:
+        missing = []
         for given in self.paths:
+            if not os.path.lexists(given):
+                missing.append(given)
+                continue
             yield from self._walk_given(given)
+        if missing:
+            self._record_missing(missing)
+
+    def _record_missing(self, missing: list[Path]) -> None:
+        """A named path git records as deleted is skipped; any other missing path is an error, and
+        the other paths are still scanned."""
+        from sentinel_hooks.sources.missing import deleted_paths
+
+        deleted = deleted_paths(missing)
+        for given in missing:
+            shown = Path(given).as_posix()
+            if given in deleted:
+                self.skipped.add(skips.DELETED, shown)
+            else:
+                self.errors.append((shown, "no such file or directory"))
 
     def _walk_given(self, given: Path) -> Iterator[FileEntry]:
         try:
