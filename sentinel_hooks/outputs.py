@@ -25,8 +25,11 @@ def file_mode(path: Path) -> int:
 def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
     """Render into a temporary file beside ``path`` and rename it over ``path``; never half-written."""
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileSystemError(f"{path}: cannot write report, folder {folder} does not exist")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # CI recipes write into artifact folders not yet made
+    except OSError as exc:
+        raise FileSystemError(f"{path}: cannot write report, folder {folder} cannot be created "
+                              f"({exc.strerror or exc})") from None
     buffer = io.StringIO()
     render(buffer)
     try:

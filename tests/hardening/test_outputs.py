@@ -31,11 +31,12 @@ def no_temporary_files(folder: Path) -> None:
 
 # -- report files that cannot be written -------------------------------------------------------------
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_output_file_in_a_missing_folder(sandbox, fmt):
+def test_output_file_in_a_missing_folder_creates_the_folder(sandbox, fmt):
     proc = sandbox.run(project(sandbox) + ["-o", fmt, "--output-file", "missing/dir/report.out"])
-    assert_exit(proc, 8)
-    assert_one_line_error(proc, "missing/dir/report.out", "does not exist")
-    sandbox.assert_clean()
+    assert_exit(proc, HIGH)
+    assert_no_traceback(proc)
+    sandbox.assert_clean(reports=["missing", "missing/dir", "missing/dir/report.out"])
+    assert (sandbox.work / "missing/dir/report.out").stat().st_size > 0
     assert proc.stdout == b""
 
 
@@ -67,10 +68,11 @@ def test_output_file_in_a_folder_that_refuses_files(sandbox):
 
 
 def test_second_report_failing_leaves_no_partial_file(sandbox):
+    (sandbox.work / "plain.txt").write_text("not a folder\n")
     proc = sandbox.run(project(sandbox) + ["-o", "json", "--output-file", "good.json",
-                                           "-o", "sarif", "--output-file", "missing/bad.sarif"])
+                                           "-o", "sarif", "--output-file", "plain.txt/bad.sarif"])
     assert_exit(proc, 8)
-    assert_one_line_error(proc, "missing/bad.sarif")
+    assert_one_line_error(proc, "plain.txt/bad.sarif")
     sandbox.assert_clean(reports=["good.json"])
     assert len(json.loads((sandbox.work / "good.json").read_text())["findings"]) == 3
 
