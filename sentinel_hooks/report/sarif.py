@@ -30,9 +30,16 @@ FINGERPRINT_KEY = "mcpSentinel/v1"
 LINE_HASH_KEY = "primaryLocationLineHash"
 DEFAULT_CATEGORY = "mcp-sentinel/"
 
+# One SARIF level per severity, so consumers that count levels (PR-comment scripts, dashboards) can tell
+# critical from high and high from medium; GitHub ranks security alerts by security-severity below.
 LEVELS = {
-    Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
-    Severity.LOW: "note", Severity.INFO: "note",
+    Severity.CRITICAL: "error", Severity.HIGH: "warning", Severity.MEDIUM: "note",
+    Severity.LOW: "none", Severity.INFO: "none",
+}
+# GitHub's problem.severity knows error, warning and recommendation only.
+PROBLEM_SEVERITY = {
+    Severity.CRITICAL: "error", Severity.HIGH: "warning", Severity.MEDIUM: "recommendation",
+    Severity.LOW: "recommendation", Severity.INFO: "recommendation",
 }
 # GitHub reads security-severity as a CVSS-like score: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium,
 # 0.1-3.9 low. Info findings carry none, so GitHub shows them by level only.
@@ -117,7 +124,7 @@ def rule_descriptor(rule: RuleView) -> dict[str, Any]:
     if number:
         markdown += ["", f"[{rule.cwe}]({cwe_url(rule.cwe)})"]
     properties: dict[str, Any] = {"tags": tags, "precision": precision(rule),
-                                  "problem.severity": LEVELS[rule.severity]}
+                                  "problem.severity": PROBLEM_SEVERITY[rule.severity]}
     if rule.severity in SECURITY_SEVERITY:
         properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
     descriptor: dict[str, Any] = {
@@ -176,8 +183,9 @@ def result_entry(f: Finding, rule_index: int, line_hash: str) -> dict[str, Any]:
 
 
 def invocation(result: Any) -> dict[str, Any]:
+    incomplete = result.meta.get("incomplete")
     inv: dict[str, Any] = {
-        "executionSuccessful": not result.errors,
+        "executionSuccessful": not result.errors and not incomplete,
         "startTimeUtc": iso(result.started),
         "endTimeUtc": iso(result.finished or result.started),
     }
@@ -187,6 +195,9 @@ def invocation(result: Any) -> dict[str, Any]:
              "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(path),
                                                                       "uriBaseId": SRCROOT}}}]}
             for path, reason in result.errors]
+    if incomplete:
+        inv.setdefault("toolExecutionNotifications", []).append(
+            {"level": "error", "message": {"text": sentence(str(incomplete))}})
     return inv
 
 
@@ -199,6 +210,7 @@ def run_properties(result: Any) -> dict[str, Any]:
     counts = result.counts()
     props.update({"threshold": result.threshold.name.lower(), "counts": counts,
                   "total": sum(counts.values()), "suppressed": result.suppressed_count,
+                  "belowThreshold": result.below_threshold(),
                   "filesScanned": result.files_scanned, "skipped": result.skipped.as_dict()})
     return props
 

@@ -65,7 +65,10 @@ def test_rule_metadata_for_github(scan):
     assert {rid: r["properties"]["precision"] for rid, r in rules.items()} == {
         "demo-token": "high", "demo-eval": "low", "demo-script-tag": "medium", "demo-debug": "medium"}
     assert {rid: r["defaultConfiguration"]["level"] for rid, r in rules.items()} == {
-        "demo-token": "error", "demo-eval": "error", "demo-script-tag": "warning", "demo-debug": "note"}
+        "demo-token": "error", "demo-eval": "warning", "demo-script-tag": "note", "demo-debug": "none"}
+    assert {rid: r["properties"]["problem.severity"] for rid, r in rules.items()} == {
+        "demo-token": "error", "demo-eval": "warning", "demo-script-tag": "recommendation",
+        "demo-debug": "recommendation"}
 
 
 def test_results_have_relative_locations_and_full_regions(scan, tmp_path):
