@@ -25,8 +25,21 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     return parser
 
 
+def command_first(argv: list[str]) -> list[str]:
+    """Options written before the sub-command (`mcp-sentinel --debug scan .`) moved after it, where
+    the sub-command's parser knows them; ``--help`` and ``--version`` stay with the top level."""
+    if not argv or not argv[0].startswith("-") or argv[0] in ("-h", "--help", "--version"):
+        return argv
+    for i, token in enumerate(argv):
+        if token in COMMAND_MODULES:
+            return [token, *argv[:i], *argv[i + 1:]]
+        if token == "--":
+            break
+    return argv
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = command_first(list(sys.argv[1:] if argv is None else argv))
     debug = "--debug" in argv
     try:
         args = build_parser(argv).parse_args(argv)

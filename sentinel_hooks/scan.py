@@ -52,6 +52,15 @@ class ScanResult:
             out[f.severity.name.lower()] += 1
         return out
 
+    def below_threshold(self) -> dict[str, int]:
+        """Findings the threshold hides (not suppressed), per severity, so reports can say so."""
+        out: dict[str, int] = {}
+        for f in self.findings:
+            if not f.suppressed and f.severity < self.threshold:
+                name = f.severity.name.lower()
+                out[name] = out.get(name, 0) + 1
+        return {s.name.lower(): out[s.name.lower()] for s in sorted(Severity, reverse=True) if s.name.lower() in out}
+
     @property
     def suppressed_count(self) -> int:
         return sum(1 for f in self.findings if f.suppressed and f.severity >= self.threshold)

@@ -13,7 +13,9 @@ class Parser(argparse.ArgumentParser):
     """argparse that raises ConfigError (one line, exit 2) instead of printing usage and exiting."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise ConfigError(f"{self.prog}: {message}")
+        # cli.main prefixes every error with "mcp-sentinel: "; only the sub-command is added here
+        command = self.prog.split(" ", 1)[1] if " " in self.prog else ""
+        raise ConfigError(f"{command}: {message}" if command else message)
 
 
 def csv(value: str) -> list[str]:

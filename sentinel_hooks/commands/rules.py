@@ -15,7 +15,12 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     root, cfg, rule_paths, disabled = common.settings(args)
     rules = common.load_rules(args, cfg, rule_paths, disabled, root)
+    print(_row("ID", "SEVERITY", "CONFIDENCE", "CWE", "CATEGORY", "TITLE"))
     for r in sorted(rules, key=lambda r: (r.category, r.id)):
-        print(f"{r.id:<40} {r.severity.name:<8} {r.confidence.name:<6} {r.cwe:<8} {r.category:<14} {r.title}")
+        print(_row(r.id, r.severity.name, r.confidence.name, r.cwe, r.category, r.title))
     print(f"{len(rules)} rules")
     return 0
+
+
+def _row(rule_id: str, severity: str, confidence: str, cwe: str, category: str, title: str) -> str:
+    return f"{rule_id:<40} {severity:<8} {confidence:<10} {cwe:<8} {category:<14} {title}"

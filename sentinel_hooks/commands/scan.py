@@ -89,14 +89,21 @@ def _diff_source(args: argparse.Namespace, cfg, excludes, max_file_size: Optiona
 
 
 def pair_outputs(args: argparse.Namespace) -> list[tuple[str, Optional[Path]]]:
-    from sentinel_hooks.report import format_names
+    """(format, file or None for stdout) pairs: each --output-file pairs in order with an --output; one
+    without its --output takes the format its extension names (`r.json`, `r.sarif`, `r.html`, `r.md`)."""
+    from sentinel_hooks.report import format_for_file, format_names
 
-    formats = [f.lower() for f in args.output] or ["terminal"]
+    formats = [f.lower() for f in args.output]
     for f in formats:
         if f not in format_names():
             raise ConfigError(f"unknown output format {f!r} (available: {', '.join(format_names())})")
-    if len(args.output_file) > len(formats):
-        raise ConfigError("more --output-file than --output options: each --output-file pairs with one --output")
+    for target in args.output_file[len(formats):]:
+        inferred = format_for_file(target)
+        if inferred is None:
+            raise ConfigError(f"--output-file {target}: no --output names its format and its extension does not "
+                              f"(use .json, .sarif, .html or .md, or give --output FORMAT before it)")
+        formats.append(inferred)
+    formats = formats or ["terminal"]
     files: list[Optional[Path]] = list(args.output_file) + [None] * (len(formats) - len(args.output_file))
     if sum(1 for f in files if f is None) > 1:
         raise ConfigError("only one report can go to stdout: give --output-file for the others")
@@ -223,12 +230,20 @@ def run(args: argparse.Namespace) -> int:
     deadline = scan_mod.Deadline(args.timeout if args.timeout is not None else cfg.timeout)
     max_file_size = args.max_file_size or cfg.max_file_size
     diff_source = _diff_source(args, cfg, excludes, max_file_size)
-    if diff_source is not None:
-        scan_mod.run_diff_scan(engine, diff_source, deadline=deadline, result=result)
-    else:
-        scan_mod.run_full_scan(engine, paths, excludes, deadline=deadline, result=result,
-                               root=root if _inside(paths, root) else None,
-                               options=full_scan_options(args, cfg, root, rules, engine, max_file_size))
+    try:
+        if diff_source is not None:
+            scan_mod.run_diff_scan(engine, diff_source, deadline=deadline, result=result)
+        else:
+            scan_mod.run_full_scan(engine, paths, excludes, deadline=deadline, result=result,
+                                   root=root if _inside(paths, root) else None,
+                                   options=full_scan_options(args, cfg, root, rules, engine, max_file_size))
+    except errors.ScanTimeout as exc:
+        # every requested report is still written, with what was scanned, marked incomplete (exit 7)
+        result.meta["incomplete"] = str(exc)
+        scan_mod.finish(result)
+        apply_ignore_file(result, root, args)
+        write_reports(result, outputs)
+        raise
     apply_ignore_file(result, root, args)
     write_reports(result, outputs)
     for path, reason in result.errors:

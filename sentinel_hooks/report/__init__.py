@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Callable, TextIO
+from typing import Callable, Optional, TextIO
 
 # format name -> "module:function"; imported on use so the hot path loads only what it needs
 REPORTERS: dict[str, str] = {
@@ -11,6 +11,7 @@ REPORTERS: dict[str, str] = {
     "sarif": "sentinel_hooks.report.sarif:write",
     "gitlab-sast": "sentinel_hooks.report.gitlab:write",
     "html": "sentinel_hooks.report.html:write",
+    "markdown": "sentinel_hooks.report.markdown:write",
 }
 
 
@@ -21,6 +22,17 @@ def get_reporter(name: str) -> Callable[..., None]:
 
 def format_names() -> list[str]:
     return list(REPORTERS)
+
+
+# report file extension -> format, for an --output-file given without its --output
+EXTENSION_FORMATS = {".json": "json", ".sarif": "sarif", ".html": "html", ".htm": "html", ".md": "markdown"}
+
+
+def format_for_file(path) -> Optional[str]:
+    """The format a report file's extension names, or None."""
+    from pathlib import PurePath
+
+    return EXTENSION_FORMATS.get(PurePath(path).suffix.lower())
 
 
 Writer = Callable[["object", TextIO], None]

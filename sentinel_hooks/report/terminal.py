@@ -62,7 +62,14 @@ def summary_lines(result: Any) -> list[str]:
         verdict = f"{total} finding{'s' if total != 1 else ''} ({parts}) at or above {result.threshold.name}"
     else:
         verdict = f"No findings at or above {result.threshold.name}"
-    return [describe_scope(result), scanned, verdict]
+    hidden = result.below_threshold()
+    if hidden:
+        verdict += (f"; {sum(hidden.values())} below the threshold not shown ("
+                    + ", ".join(f"{n} {name}" for name, n in hidden.items()) + ")")
+    lines = [describe_scope(result), scanned, verdict]
+    if result.meta.get("incomplete"):
+        lines.append(f"Incomplete: {printable(str(result.meta['incomplete']))}")
+    return lines
 
 
 def _visible(result: Any) -> list[Finding]:

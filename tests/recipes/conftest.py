@@ -16,17 +16,29 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # token shapes of real providers (no real account): the built-in rules report them as CRITICAL
 GITHUB_TOKEN = "ghp_" + "R7n2Vq9XkLm4Tz8Wc1Ya6Bd3Fe5Gh0Jk2Pq7"
-OPENAI_KEY = "sk-proj-" + "T3BlbkFJq8Zr2Wx5Yv7Nm4Kp9Ld6Hs1Fg0Ja3Qe8Rt2Yu5Io7Pa"
+EXAMPLE_SERVER = CHECKOUT / "examples" / "weather-mcp-server"
+
+
+def poetry_stand_in(folder: Path) -> Path:
+    """A `poetry` whose `poetry run CMD` runs CMD: the guide's jobs `poetry install` the project into
+    a virtualenv and `poetry run` its command; here that virtualenv is the one running the tests."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "poetry"
+    script.write_text('#!/bin/sh\n[ "$1" = run ] && shift\nexec "$@"\n')
+    script.chmod(0o755)
+    return folder
 
 
 def shell_env(cwd: Path, **extra: str) -> dict[str, str]:
-    """A CI job's environment: the installed `mcp-sentinel` first on PATH, no colour, no CI
-    variables of the machine running the tests."""
+    """A CI job's environment: the installed `mcp-sentinel` (and `poetry run`) first on PATH, no
+    colour, no CI variables of the machine running the tests."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("CI_", "GITHUB_", "PRE_COMMIT_", "PYTEST_", "GIT_"))}
     env.pop("CI", None)
     env.update(GIT_ENV)
-    env.update({"PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}", "NO_COLOR": "1", "HOME": str(cwd.parent)})
+    shims = poetry_stand_in(cwd.parent / "ci-bin")
+    env.update({"PATH": os.pathsep.join([str(BIN), str(shims), env.get("PATH", "")]), "NO_COLOR": "1",
+                "HOME": str(cwd.parent)})
     env.update(extra)
     return env
 
