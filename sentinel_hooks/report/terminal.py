@@ -11,6 +11,7 @@ from itertools import groupby
 from typing import Any, TextIO
 
 from sentinel_hooks.findings import Finding, Severity
+from sentinel_hooks.report.accepting import hint_lines
 
 STYLES = {
     Severity.CRITICAL: "bold white on red", Severity.HIGH: "bold red", Severity.MEDIUM: "yellow",
@@ -89,7 +90,11 @@ def write_plain(result: Any, stream: TextIO) -> None:
                 if f.extra.get(key):
                     out.append(f"      {key}: {printable(str(f.extra[key]))}")
             out.append(f"      fix: {f.remediation.strip().splitlines()[0] if f.remediation.strip() else ''}")
+            out.append(f"      fingerprint: {f.fingerprint}")
         out.append("")
+    hints = hint_lines(_visible(result))
+    if hints:
+        out.extend(hints + [""])
     out.extend(summary_lines(result))
     stream.write("\n".join(out) + "\n")
 
@@ -117,6 +122,11 @@ def write_rich(result: Any, stream: TextIO) -> None:
                     console.print(Text(f"      {key}: {printable(str(f.extra[key]))}", style="magenta"))
             first = f.remediation.strip().splitlines()[0] if f.remediation.strip() else ""
             console.print(f"      [green]fix:[/green] {escape(first)}")
+            console.print(Text(f"      fingerprint: {f.fingerprint}", style="dim"))
+        console.print()
+    hints = hint_lines(_visible(result))
+    if hints:
+        console.print(Text("\n".join(hints), style="dim"))
         console.print()
     lines = summary_lines(result)
     console.print(Text(lines[0], style="bold"))
