@@ -1,9 +1,10 @@
-"""Writing reports: to stdout, or atomically to a file (temporary file in the same folder, renamed)."""
+"""Writing reports: to stdout (a closed pipe is not an error), or atomically to a file (temporary file in the same folder, renamed)."""
 from __future__ import annotations
 
 import io
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import Callable, TextIO
@@ -54,3 +55,20 @@ def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
         except OSError:
             pass
         raise
+
+
+def write_to_stdout(render: Callable[[TextIO], None]) -> None:
+    """Render to stdout; a reader that went away (`| head`) is not an error, and the rest is dropped."""
+    try:
+        render(sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -23,23 +23,45 @@ SARIF_VERSION = "2.1.0"
 def add_parser(sub) -> None:
     p = sub.add_parser("merge-results", help="merge SARIF files from parallel scans into one")
     p.add_argument("inputs", nargs="+", type=Path, metavar="FILE.sarif")
-    p.add_argument("--output", "-o", type=Path, metavar="FILE", help="where to write (default stdout)")
+    p.add_argument("--output-file", type=Path, metavar="FILE", help="where to write (default stdout)")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="where to write, as --output-file; a bare format name ('sarif') is taken as the format "
+                        "(merge-results always writes SARIF), with a warning")
     p.add_argument("--debug", action="store_true")
 
 
-def run(args: argparse.Namespace) -> int:
-    from sentinel_hooks.outputs import write_atomic
+def destination(args: argparse.Namespace) -> Optional[Path]:
+    """The output file, or None for stdout. In `scan`, --output is a format: `--output sarif` here is
+    read the same way (a warning says so) rather than writing a file named `sarif`."""
+    from sentinel_hooks.report import format_names
 
+    output = args.output
+    if output is not None and output.lower() in format_names():
+        if output.lower() != "sarif":
+            raise ConfigError(f"merge-results writes SARIF only, not {output!r}")
+        where = f"--output-file {args.output_file}" if args.output_file else "stdout"
+        print(f"mcp-sentinel: warning: merge-results --output {output} names a format, not a file: writing "
+              f"SARIF to {where} (use --output-file FILE for a file)", file=sys.stderr)
+        output = None
+    if output is not None and args.output_file is not None and Path(output) != args.output_file:
+        raise ConfigError("merge-results: --output and --output-file name different files; give one")
+    return args.output_file or (Path(output) if output is not None else None)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sentinel_hooks.outputs import write_atomic, write_to_stdout
+
+    target = destination(args)
     merged = merge([load(path) for path in args.inputs])
 
     def render(stream) -> None:
         json.dump(merged, stream, indent=2, ensure_ascii=False)
         stream.write("\n")
 
-    if args.output is None:
-        render(sys.stdout)
+    if target is None:
+        write_to_stdout(render)
     else:
-        write_atomic(args.output, render)
+        write_atomic(target, render)
     return 0
 
 

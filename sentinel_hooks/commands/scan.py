@@ -56,7 +56,8 @@ def add_parser(sub) -> None:
     scan.add_argument("--memory-limit", type=common.byte_size, metavar="SIZE",
                       help="keep peak memory under SIZE (e.g. 512MB, 1GiB): large files are read in chunks")
     scan.add_argument("--shard", type=common.shard, metavar="K/N",
-                      help="scan only the K-th of N disjoint parts of the file set (parallel CI jobs)")
+                      help="scan only the K-th of N disjoint parts of the file set (parallel CI jobs); 'auto' "
+                           "takes K/N from CI_NODE_INDEX/CI_NODE_TOTAL (GitLab parallel:)")
     scan.add_argument("--sarif-category", metavar="CATEGORY",
                       help="SARIF automationDetails.id, one per kind of scan uploaded (default: mcp-sentinel/)")
     scan.add_argument("--report-unused-ignores", action="store_true",
@@ -157,27 +158,27 @@ def _ignore_file_lines(args: argparse.Namespace, paths: list[Path], root: Path) 
 
 
 def write_reports(result, outputs: list[tuple[str, Optional[Path]]]) -> None:
-    from sentinel_hooks.outputs import write_atomic
+    from sentinel_hooks.outputs import write_atomic, write_to_stdout
     from sentinel_hooks.report import get_reporter
 
     for fmt, target in outputs:
         writer = get_reporter(fmt)
         if target is None:
-            try:
-                writer(result, sys.stdout)
-                sys.stdout.flush()
-            except BrokenPipeError:
-                _silence_stdout()
+            write_to_stdout(lambda stream, w=writer: w(result, stream))
         else:
             write_atomic(target, lambda stream, w=writer: w(result, stream))
 
 
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+def _shard(value):
+    """--shard as (K, N) or None; `auto` reads the CI job's node index and count."""
+    if value != "auto":
+        return value
+    from sentinel_hooks.sources import ci_env
+
+    found = ci_env.shard()
+    if found is None:
+        print(f"mcp-sentinel: {ci_env.SHARD_FALLBACK_NOTICE}", file=sys.stderr)
+    return found
 
 
 def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, max_file_size):
@@ -198,7 +199,7 @@ def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, 
     return scan_mod.FullScanOptions(
         max_file_size=max_file_size,
         workers=args.max_concurrent_files or cfg.max_concurrent_files or pool.default_workers(),
-        cache=cache, memory_limit=memory_limit, shard=args.shard,
+        cache=cache, memory_limit=memory_limit, shard=_shard(args.shard),
         progress=sys.stderr.isatty() and not os.environ.get("CI") and not os.environ.get("NO_COLOR"),
     )
 
