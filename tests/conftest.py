@@ -6,6 +6,9 @@ import pytest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
+# the labelled corpus is scanned, never run: its test_*.py files are samples of scanned projects
+collect_ignore = ["corpus"]
+
 from gitutil import GIT_ENV, git  # noqa: F401 (re-exported for tests)
 
 

@@ -73,8 +73,10 @@ def byte_size(value: str) -> int:
     return n
 
 
-def shard(value: str) -> tuple[int, int]:
-    """`K/N` with 1 <= K <= N."""
+def shard(value: str) -> tuple[int, int] | str:
+    """`K/N` with 1 <= K <= N, or `auto` (K and N from the CI job's environment at run time)."""
+    if value.strip().lower() == "auto":
+        return "auto"
     try:
         k, n = (int(part) for part in value.split("/"))
     except ValueError:

@@ -7,6 +7,8 @@ from typing import Mapping, Optional
 from sentinel_hooks.records import record
 from sentinel_hooks.sources.git import NULL_SHA
 
+SHARD_FALLBACK_NOTICE = ("--shard auto: CI_NODE_INDEX and CI_NODE_TOTAL are not set (a GitLab job with "
+                         "parallel: sets them); scanning every file")
 FALLBACK_NOTICE = ("--baseline auto: no diff base in the environment (GitLab merge request, GitHub pull "
                    "request or pre-commit refs); scanning everything")
 
@@ -38,3 +40,21 @@ def detect(environ: Optional[Mapping[str, str]] = None) -> Optional[CiBase]:
         ref = github.removeprefix("refs/heads/")
         return CiBase(ref=f"origin/{ref}", target=None, source="GitHub pull request")
     return None
+
+
+def shard(environ: Optional[Mapping[str, str]] = None) -> Optional[tuple[int, int]]:
+    """(K, N) of a parallel CI job: GitLab's 1-based CI_NODE_INDEX of CI_NODE_TOTAL; None when unset."""
+    from sentinel_hooks.errors import ConfigError
+
+    env = os.environ if environ is None else environ
+    index, total = _get(env, "CI_NODE_INDEX"), _get(env, "CI_NODE_TOTAL")
+    if not index and not total:
+        return None
+    try:
+        k, n = int(index), int(total)
+    except ValueError:
+        raise ConfigError(f"--shard auto: CI_NODE_INDEX={index!r} and CI_NODE_TOTAL={total!r} are not "
+                          f"whole numbers") from None
+    if not 1 <= k <= n:
+        raise ConfigError(f"--shard auto: CI_NODE_INDEX={k} is not between 1 and CI_NODE_TOTAL={n}")
+    return k, n
