@@ -37,7 +37,7 @@ Usage (from the repository root)::
 
     python benchmarks/detection.py                # MCP Sentinel and every peer found
     python benchmarks/detection.py --quick        # MCP Sentinel only
-    python benchmarks/detection.py --peer-bin /work/bench-venv/bin --json-out figures.json
+    python benchmarks/detection.py --peer-bin "$peers/bin" --json-out figures.json   # peers: see README
 """
 from __future__ import annotations
 
