@@ -69,9 +69,11 @@ def test_symlinks_and_special_files_are_skipped(tmp_path: Path):
     assert walker.skipped.counts[skips.NOT_REGULAR] == 1
 
 
-def test_missing_path_is_a_file_system_error(tmp_path: Path):
-    with pytest.raises(FileSystemError, match="no such file"):
-        walk([tmp_path / "missing"])
+def test_missing_path_is_recorded_as_an_error_and_the_rest_walked(tmp_path: Path):
+    (tmp_path / "here.py").write_text("x = 1\n")
+    walker, found = walk([tmp_path / "missing", tmp_path / "here.py"])
+    assert list(found) == ["here.py"]
+    assert walker.errors == [((tmp_path / "missing").as_posix(), "no such file or directory")]
 
 
 def test_binary_files_are_skipped_and_text_decoded(tmp_path: Path):
