@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 
-from sentinel_hooks.errors import FileSystemError
 from sentinel_hooks.sources import skips
 from sentinel_hooks.sources.files import DEFAULT_EXCLUDE_DIRS, Excludes, FileWalker, decode, read_text
 
