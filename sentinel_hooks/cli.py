@@ -25,6 +25,17 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     return parser
 
 
+def unfolded(argv: list[str]) -> list[str]:
+    """Options with the leading blank a folded YAML line leaves (` --output`) read as options.
+
+    A CI script written as a plain YAML scalar with shell line continuations (`scan . \\` and the
+    options on the next lines, as in GitLab jobs) is folded into one line where each `\\ ` escapes a
+    space, so the shell passes ` --output`: taken as a path it would make the job fail for nothing.
+    """
+    return [token.lstrip() if token[:1].isspace() and token.lstrip().startswith("-") else token
+            for token in argv]
+
+
 def command_first(argv: list[str]) -> list[str]:
     """Options written before the sub-command (`mcp-sentinel --debug scan .`) moved after it, where
     the sub-command's parser knows them; ``--help`` and ``--version`` stay with the top level."""
@@ -39,7 +50,7 @@ def command_first(argv: list[str]) -> list[str]:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    argv = command_first(list(sys.argv[1:] if argv is None else argv))
+    argv = command_first(unfolded(list(sys.argv[1:] if argv is None else argv)))
     debug = "--debug" in argv
     try:
         args = build_parser(argv).parse_args(argv)
