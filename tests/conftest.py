@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# the project's shared material (schemas, the users' guide): $MCP_SENTINEL_SHARED, else ../shared
+SHARED = Path(os.environ.get("MCP_SENTINEL_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+SARIF_SCHEMA_URL = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 # the labelled corpus is scanned, never run: its test_*.py files are samples of scanned projects
 collect_ignore = ["corpus"]
@@ -31,5 +35,18 @@ def make_repo(tmp_path: Path):
 @pytest.fixture
 def shared_dir() -> Path:
     if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent (it exists only next to the development checkout)")
+        pytest.skip("the project's shared folder (SARIF schema, users' guide) is not here: set "
+                    "MCP_SENTINEL_SHARED to a copy of it")
     return SHARED
+
+
+@pytest.fixture
+def sarif_schema() -> dict:
+    """The OASIS SARIF 2.1.0 JSON schema: $SARIF_SCHEMA, else the shared folder's copy."""
+    candidates = [Path(os.environ["SARIF_SCHEMA"])] if os.environ.get("SARIF_SCHEMA") else []
+    candidates.append(SHARED / "schemas" / "sarif-schema-2.1.0.json")
+    for path in candidates:
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    pytest.skip(f"no SARIF 2.1.0 schema to validate against: download {SARIF_SCHEMA_URL} and set SARIF_SCHEMA "
+                f"to the file")

@@ -38,12 +38,12 @@ def result_keys(run: dict) -> list[tuple]:
                    r["partialFingerprints"]["mcpSentinel/v1"]) for r in run["results"])
 
 
-def test_parallel_scans_merge_into_the_whole_scan(sarif_files, tmp_path, shared_dir):
+def test_parallel_scans_merge_into_the_whole_scan(sarif_files, tmp_path, sarif_schema):
     jsonschema = pytest.importorskip("jsonschema")
     combined = tmp_path / "combined.sarif"
     assert main(["merge-results", str(sarif_files["app"]), str(sarif_files["rest"]), "--output", str(combined)]) == 0
     merged = load(combined)
-    jsonschema.validate(merged, json.loads((shared_dir / "schemas/sarif-schema-2.1.0.json").read_text()))
+    jsonschema.validate(merged, sarif_schema)
     assert len(merged["runs"]) == 1
     run, whole = merged["runs"][0], load(sarif_files["all"])["runs"][0]
     assert result_keys(run) == result_keys(whole)

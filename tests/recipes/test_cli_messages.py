@@ -3,6 +3,7 @@ messages and listings a new user meets first."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -107,3 +108,15 @@ def test_pytest_collects_no_corpus_file_as_a_test():
     collected = [line for line in proc.stdout.splitlines() if "::" in line]
     assert any(line.startswith("tests/test_corpus.py::") for line in collected), proc.stdout[-2000:]
     assert not [line for line in collected if line.startswith("tests/corpus/")]
+
+
+def test_schema_test_skip_reason_says_what_to_provide(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("SARIF_SCHEMA", "PYTEST_ADDOPTS")}
+    env["MCP_SENTINEL_SHARED"] = str(tmp_path / "no-such-folder")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+                           "tests/report/test_sarif.py::test_validates_against_the_sarif_schema"],
+                          cwd=CHECKOUT, capture_output=True, text=True, timeout=300, env=env)
+    skipped = [line for line in proc.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert len(skipped) == 1, proc.stdout[-2000:]
+    assert "set SARIF_SCHEMA to the file" in skipped[0] and "sarif-schema-2.1.0.json" in skipped[0]
+    assert "development checkout" not in skipped[0]

@@ -90,10 +90,13 @@ def test_pr_comment_counts_each_severity_from_sarif_levels(example_pr):
     assert "**Files Scanned**: ✅" in comment.stdout
 
 
-def test_sarif_levels_per_severity(example_pr):
+def test_sarif_levels_per_severity(example_pr, sarif_schema):
+    jsonschema = pytest.importorskip("jsonschema")
     proc = bash("mcp-sentinel scan weather --output sarif --output-file all.sarif", example_pr)
     assert proc.returncode == 3, proc.stderr
-    run = json.loads((example_pr / "all.sarif").read_text())["runs"][0]
+    log = json.loads((example_pr / "all.sarif").read_text())
+    jsonschema.validate(log, sarif_schema)
+    run = log["runs"][0]
     pairs = {(r["properties"]["severity"], r["level"]) for r in run["results"]}
     assert pairs == {("critical", "error"), ("high", "warning"), ("medium", "note")}
     scores = {r["id"]: float(r["properties"]["security-severity"]) for r in run["tool"]["driver"]["rules"]}
@@ -128,7 +131,8 @@ rules:
 """
 
 
-def test_timed_out_scan_writes_its_reports_marked_unsuccessful(ci_checkout):
+def test_timed_out_scan_writes_its_reports_marked_unsuccessful(ci_checkout, sarif_schema):
+    jsonschema = pytest.importorskip("jsonschema")
     clone, _, _ = ci_checkout
     (clone.parent / "slow.yaml").write_text(SLOW_PACK)
     (clone / "zz_hostile.py").write_text("a" * 40 + "!\n")
@@ -153,7 +157,9 @@ esac"""
     assert proc.returncode == 0 and "scan timeout" in proc.stdout, proc.stdout + proc.stderr
     assert [line for line in proc.stderr.splitlines() if line.startswith("mcp-sentinel:")][0].startswith(
         "mcp-sentinel: scan timed out after 2s")
-    run = json.loads((clone / "results.sarif").read_text())["runs"][0]
+    log = json.loads((clone / "results.sarif").read_text())
+    jsonschema.validate(log, sarif_schema)
+    run = log["runs"][0]
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is False
     assert "timed out" in invocation["toolExecutionNotifications"][-1]["message"]["text"]

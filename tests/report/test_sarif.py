@@ -16,13 +16,6 @@ from sentinel_hooks.scan import ScanResult
 from tests.report.conftest import SECRET
 
 
-def schema(shared_dir: Path) -> dict:
-    path = shared_dir / "schemas" / "sarif-schema-2.1.0.json"
-    if not path.is_file():
-        pytest.skip(f"{path} is absent")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def results_by_rule(run: dict) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for r in run["results"]:
@@ -30,10 +23,10 @@ def results_by_rule(run: dict) -> dict[str, list[dict]]:
     return out
 
 
-def test_validates_against_the_sarif_schema(scan, shared_dir):
+def test_validates_against_the_sarif_schema(scan, sarif_schema):
     jsonschema = pytest.importorskip("jsonschema")
     log = scan("sarif").load("sarif")
-    jsonschema.validate(log, schema(shared_dir))
+    jsonschema.validate(log, sarif_schema)
     assert log["version"] == "2.1.0"
 
 
