@@ -231,6 +231,10 @@ def run(args: argparse.Namespace) -> int:
     deadline = scan_mod.Deadline(args.timeout if args.timeout is not None else cfg.timeout)
     max_file_size = args.max_file_size or cfg.max_file_size
     diff_source = _diff_source(args, cfg, excludes, max_file_size)
+    if diff_source is not None:
+        from sentinel_hooks.sources.missing import unknown_paths
+
+        result.errors.extend(unknown_paths(list(args.paths)))
     try:
         if diff_source is not None:
             scan_mod.run_diff_scan(engine, diff_source, deadline=deadline, result=result)

@@ -68,3 +68,13 @@ def deleted_paths(paths: list[Path]) -> set[Path]:
     for top, named in by_repo.items():
         deleted |= {named[rel] for rel in deleted_in_git(top, list(named))}
     return deleted
+
+
+def unknown_paths(paths: list[str]) -> list[tuple[str, str]]:
+    """(path, reason) errors for the named paths that neither exist nor are known to git as deleted;
+    diff scans use it, since their git comparison alone says nothing about a mistyped path."""
+    missing = [Path(p) for p in paths if p and not os.path.lexists(p)]
+    if not missing:
+        return []
+    deleted = deleted_paths(missing)
+    return [(p.as_posix(), "no such file or directory") for p in missing if p not in deleted]

@@ -66,3 +66,18 @@ def test_a_missing_path_outside_any_repository(tmp_path):
     assert proc.returncode == 8
     assert proc.stderr.splitlines() == ["mcp-sentinel: error: gone.py: no such file or directory"]
     assert "Scanned 1 file" in proc.stdout
+
+
+def test_diff_scan_of_named_files_skips_deleted_and_reports_unknown(ci_checkout):
+    clone, _, _ = ci_checkout
+    # the guide's pull-request step names the changed files and compares with main
+    proc = bash("""CHANGED_FILES=$(git diff --name-only origin/main...HEAD | grep -E '\\.(py|js|ts|json|yaml|yml)$' || true)
+echo "$CHANGED_FILES" | tr '\\n' ' ' | xargs mcp-sentinel scan --output json --output-file pr.json --baseline main""",
+                clone)
+    assert proc.stderr == "" and proc.returncode == 123  # xargs: the scan exited 3
+    assert json.loads((clone / "pr.json").read_text())["summary"]["critical"] == 1
+    proc = bash("mcp-sentinel scan --baseline main old_config.py leak.py typo.py -o json --output-file pr.json", clone)
+    assert proc.returncode == 8
+    assert proc.stderr.splitlines() == ["mcp-sentinel: error: typo.py: no such file or directory"]
+    summary = json.loads((clone / "pr.json").read_text())["summary"]
+    assert summary["critical"] == 1 and summary["errors"] == [{"path": "typo.py", "reason": "no such file or directory"}]
