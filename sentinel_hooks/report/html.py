@@ -174,8 +174,13 @@ def metadata_rows(result: Any) -> str:
     skipped = result.skipped.as_dict()
     if skipped:
         rows.append(("Skipped", ", ".join(f"{n} {reason}" for reason, n in skipped.items())))
+    hidden = result.below_threshold()
+    if hidden:
+        rows.append(("Below the threshold (not shown)", ", ".join(f"{n} {name}" for name, n in hidden.items())))
     if result.errors:
         rows.append(("Errors", "; ".join(f"{p}: {r}" for p, r in result.errors)))
+    if result.meta.get("incomplete"):
+        rows.append(("Incomplete", str(result.meta["incomplete"])))
     return "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
 
 

@@ -140,7 +140,7 @@ def test_timed_out_scan_writes_its_reports_marked_unsuccessful(ci_checkout, sari
     script = """poetry run mcp-sentinel scan . \\
   --output sarif \\
   --output-file results.sarif \\
-  --output json --output-file results.json \\
+  --output json --output-file results.json --output terminal \\
   --rules ../slow.yaml --timeout 2
 
 EXIT_CODE=$?
@@ -166,6 +166,7 @@ esac"""
     # what was scanned before the limit is there (the files sort before the hostile one)
     assert "github-pat-classic" in [r["ruleId"] for r in run["results"]]
     assert json.loads((clone / "results.json").read_text())["scan"]["incomplete"].startswith("scan timed out")
+    assert "Incomplete: scan timed out after 2s" in proc.stdout  # the terminal report too
 
 
 def test_output_file_alone_takes_its_format_from_the_extension(ci_checkout):
@@ -200,6 +201,8 @@ def test_severity_threshold_says_what_it_hid(example_pr):
     assert run["properties"]["belowThreshold"] == {"medium": 4}
     proc = bash("mcp-sentinel scan weather --severity-threshold high -o json", example_pr)
     assert json.loads(proc.stdout)["summary"]["below_threshold"] == {"medium": 4}
+    proc = bash("mcp-sentinel scan weather --severity-threshold high -o html", example_pr)
+    assert "<dt>Below the threshold (not shown)</dt><dd>4 medium</dd>" in proc.stdout
 
 
 def test_markdown_summary_for_the_step_summary(ci_checkout):
