@@ -29,3 +29,17 @@ def test_pre_commit_needs_both_refs_and_a_real_from_ref():
     assert detect({"PRE_COMMIT_FROM_REF": "aaa"}) is None
     assert detect({"PRE_COMMIT_FROM_REF": "0" * 40, "PRE_COMMIT_TO_REF": "bbb",
                    "CI_MERGE_REQUEST_DIFF_BASE_SHA": "ccc"}).ref == "ccc"
+
+
+def test_shard_from_a_gitlab_parallel_job():
+    import pytest
+
+    from sentinel_hooks.errors import ConfigError
+    from sentinel_hooks.sources.ci_env import shard
+
+    assert shard({}) is None
+    assert shard({"CI_NODE_INDEX": "2", "CI_NODE_TOTAL": "3"}) == (2, 3)
+    for bad in ({"CI_NODE_INDEX": "4", "CI_NODE_TOTAL": "3"}, {"CI_NODE_INDEX": "x", "CI_NODE_TOTAL": "3"},
+                {"CI_NODE_INDEX": "1"}, {"CI_NODE_INDEX": "0", "CI_NODE_TOTAL": "2"}):
+        with pytest.raises(ConfigError, match="--shard auto"):
+            shard(bad)
