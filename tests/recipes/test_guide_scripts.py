@@ -114,3 +114,16 @@ def test_github_advanced_configuration(guide, ci_checkout, event):
         assert comment.returncode == 0, comment.stderr
         assert "| Critical | 1 |" in comment.stdout and "| High | 0 |" in comment.stdout
         assert "**Files Scanned**: ✅" in comment.stdout
+
+
+def test_security_gate_per_branch(guide, make_repo):
+    """A feature branch lets HIGH through (`--exit-code-on-high 0`); main fails on it."""
+    repo = make_repo()
+    (repo / "app.py").write_text("import pickle\n\ndef load(blob):\n    return pickle.loads(blob)\n")
+    commit_all(repo, "high only")
+    steps = {s["name"]: s for s in yaml.safe_load(block_after(guide, "### 5. Security Gate Configuration", "yaml"))}
+    feature = bash(steps["Security scan (feature branch)"]["run"], repo, errexit=True)
+    assert feature.returncode == 0, feature.stdout + feature.stderr
+    assert "HIGH" in feature.stdout
+    main = bash(steps["Security scan (main branch)"]["run"], repo, errexit=True)
+    assert main.returncode == 4
