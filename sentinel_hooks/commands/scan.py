@@ -235,6 +235,7 @@ def run(args: argparse.Namespace) -> int:
         from sentinel_hooks.sources.missing import unknown_paths
 
         result.errors.extend(unknown_paths(list(args.paths)))
+    timed_out: Optional[errors.ScanTimeout] = None
     try:
         if diff_source is not None:
             scan_mod.run_diff_scan(engine, diff_source, deadline=deadline, result=result)
@@ -244,15 +245,15 @@ def run(args: argparse.Namespace) -> int:
                                    options=full_scan_options(args, cfg, root, rules, engine, max_file_size))
     except errors.ScanTimeout as exc:
         # every requested report is still written, with what was scanned, marked incomplete (exit 7)
+        timed_out = exc
         result.meta["incomplete"] = str(exc)
         scan_mod.finish(result)
-        apply_ignore_file(result, root, args)
-        write_reports(result, outputs)
-        raise
     apply_ignore_file(result, root, args)
     write_reports(result, outputs)
     for path, reason in result.errors:
         from sentinel_hooks.report.terminal import printable
 
         print(f"mcp-sentinel: error: {printable(path)}: {printable(reason)}", file=sys.stderr)
+    if timed_out is not None:
+        raise timed_out
     return exit_code_for(result, codes)
