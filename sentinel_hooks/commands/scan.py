@@ -92,20 +92,25 @@ def _diff_source(args: argparse.Namespace, cfg, excludes, max_file_size: Optiona
 def pair_outputs(args: argparse.Namespace) -> list[tuple[str, Optional[Path]]]:
     """(format, file or None for stdout) pairs: each --output-file pairs in order with an --output; one
     without its --output takes the format its extension names (`r.json`, `r.sarif`, `r.html`, `r.md`)."""
-    from sentinel_hooks.report import format_for_file, format_names
+    from sentinel_hooks.report import format_names, formats_for_file
 
     formats = [f.lower() for f in args.output]
     for f in formats:
         if f not in format_names():
             raise ConfigError(f"unknown output format {f!r} (available: {', '.join(format_names())})")
     for target in args.output_file[len(formats):]:
-        inferred = format_for_file(target)
-        if inferred is None:
+        inferred = formats_for_file(target)
+        if not inferred:
             raise ConfigError(f"--output-file {target}: no --output names its format and its extension does not "
                               f"(use .json, .sarif, .html or .md, or give --output FORMAT before it)")
-        formats.append(inferred)
+        formats.append(inferred[0])
     formats = formats or ["terminal"]
     files: list[Optional[Path]] = list(args.output_file) + [None] * (len(formats) - len(args.output_file))
+    for fmt, target in zip(formats, files):
+        named = formats_for_file(target) if target is not None else ()
+        if named and fmt not in named:
+            print(f"mcp-sentinel: warning: the {fmt} report goes to {target}, whose extension says {named[0]} "
+                  f"(--output and --output-file pair in order)", file=sys.stderr)
     if sum(1 for f in files if f is None) > 1:
         raise ConfigError("only one report can go to stdout: give --output-file for the others")
     return list(zip(formats, files))

@@ -24,15 +24,17 @@ def format_names() -> list[str]:
     return list(REPORTERS)
 
 
-# report file extension -> format, for an --output-file given without its --output
-EXTENSION_FORMATS = {".json": "json", ".sarif": "sarif", ".html": "html", ".htm": "html", ".md": "markdown"}
+# report file extension -> the formats written to such files; the first is taken for an --output-file
+# given without its --output (GitLab's SAST report and SARIF are JSON documents too)
+EXTENSION_FORMATS = {".json": ("json", "gitlab-sast", "sarif"), ".sarif": ("sarif",), ".html": ("html",),
+                     ".htm": ("html",), ".md": ("markdown",)}
 
 
-def format_for_file(path) -> Optional[str]:
-    """The format a report file's extension names, or None."""
+def formats_for_file(path) -> tuple[str, ...]:
+    """The formats a report file's extension stands for (the usual one first); empty when unknown."""
     from pathlib import PurePath
 
-    return EXTENSION_FORMATS.get(PurePath(path).suffix.lower())
+    return EXTENSION_FORMATS.get(PurePath(path).suffix.lower(), ())
 
 
 Writer = Callable[["object", TextIO], None]

@@ -222,3 +222,16 @@ def test_markdown_summary_for_the_step_summary(ci_checkout):
     assert len(rows) == 2 and all(row.count(" | ") == 3 for row in rows)
     assert "``x\\|y @octocat <img src=x> `z`.py:1``" in text  # literal in a code span: no mention, no tag
     assert "`leak.py:1`" in text
+
+
+def test_a_format_paired_with_another_formats_extension_is_warned_about(ci_checkout):
+    clone, _, _ = ci_checkout
+    proc = bash("mcp-sentinel scan leak.py --output json --output sarif --output-file r.sarif", clone)
+    assert proc.returncode == 3
+    assert proc.stderr.splitlines() == ["mcp-sentinel: warning: the json report goes to r.sarif, whose extension says "
+                                        "sarif (--output and --output-file pair in order)"]
+    assert json.loads((clone / "r.sarif").read_text())["version"] == "1"  # as asked, in order
+    # JSON documents of other formats in .json files are as intended
+    proc = bash("mcp-sentinel scan leak.py --output gitlab-sast --output-file gl-sast-report.json "
+                "--output sarif --output-file results.sarif.json", clone)
+    assert proc.returncode == 3 and proc.stderr == ""
