@@ -28,6 +28,18 @@ def test_distribution_name_and_command():
     assert 'mcp-sentinel = "sentinel_hooks.cli:main"' in pyproject
 
 
+def test_the_build_backend_gate_travels_with_the_source_distribution():
+    import ast
+    import tomllib
+
+    config = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())
+    backend = config["build-system"]
+    gate = CHECKOUT / backend["backend-path"][0] / f"{backend['build-backend']}.py"
+    assert gate.is_file()
+    assert {"path": "build_support", "format": "sdist"} in config["tool"]["poetry"]["include"]
+    ast.parse(gate.read_text(), feature_version=(3, 8))  # Python 3.8 can read it
+
+
 def test_every_readme_install_uses_the_distribution_name():
     installs = [line.strip() for block in shell_blocks(README) for line in block.splitlines()
                 if "pip install" in line and "detect-secrets" not in line]
