@@ -30,7 +30,11 @@ def test_distribution_name_and_command():
 
 def test_the_build_backend_gate_travels_with_the_source_distribution():
     import ast
-    import tomllib
+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
 
     config = tomllib.loads((CHECKOUT / "pyproject.toml").read_text())
     backend = config["build-system"]
