@@ -68,6 +68,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("mcp-sentinel: interrupted", file=sys.stderr)
         return errors.EXIT_INTERRUPTED
+    except BrokenPipeError:  # `mcp-sentinel rules | head`: the reader has what it wanted
+        from sentinel_hooks.outputs import silence_stdout
+
+        silence_stdout()
+        return errors.EXIT_OK
     except Exception as exc:  # the one place unexpected errors become exit 1
         if debug:
             raise

@@ -63,10 +63,11 @@ def write_to_stdout(render: Callable[[TextIO], None]) -> None:
         render(sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
+    """Send the rest of stdout to the null device, so the interpreter's final flush cannot fail."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

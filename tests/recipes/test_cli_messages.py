@@ -64,6 +64,14 @@ def test_merge_results_into_head_ends_quietly(make_repo):
         assert proc.stderr == "" and len(proc.stdout.splitlines()) == 3
 
 
+def test_listings_into_head_end_quietly(make_repo):
+    repo = make_repo()
+    for _ in range(5):
+        proc = bash("set -o pipefail; mcp-sentinel rules | head -n 1", repo)
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        assert proc.stdout.split()[0] == "ID"
+
+
 def test_merge_results_as_the_guide_writes_it_and_with_scans_option_names(make_repo):
     repo = make_repo()
     sarif_pair(repo)
