@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,21 @@ def test_running_the_checkout_on_python_38_names_the_python_needed(tmp_path):
                           text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(CHECKOUT)})
     assert proc.returncode == 1
     assert proc.stderr.startswith("mcp-sentinel requires Python 3.10 or newer; this is Python 3.8")
+
+
+def test_pre_commit_autoupdate_freeze_pins_the_placeholder_to_a_commit(tmp_path):
+    exe = Path(sys.executable).with_name("pre-commit")
+    if not exe.exists():
+        pytest.skip("pre-commit is not installed (it comes with the test extras)")
+    config = re.search(r"```yaml\n(# \.pre-commit-config\.yaml\n.*?)```", README, flags=re.S).group(1)
+    # this checkout stands in for the GitHub repository
+    (tmp_path / ".pre-commit-config.yaml").write_text(config.replace("https://github.com/mcp-sentinel/mcp-sentinel",
+                                                                     str(CHECKOUT)))
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    command = next(line for line in README.splitlines() if line.startswith("pre-commit autoupdate"))
+    command = command.split("#")[0].replace("https://github.com/mcp-sentinel/mcp-sentinel", str(CHECKOUT))
+    proc = bash(command.replace("pre-commit", str(exe), 1), tmp_path, PRE_COMMIT_HOME=str(tmp_path / "home"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    head = subprocess.run(["git", "-C", str(CHECKOUT), "rev-parse", "HEAD"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    assert f"rev: {head}" in (tmp_path / ".pre-commit-config.yaml").read_text()
