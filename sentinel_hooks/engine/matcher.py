@@ -151,7 +151,7 @@ class Engine:
             if rule.keywords and present.isdisjoint(rule.keywords):
                 continue
             hits = self._regex_hits(unit, rule) if rule.compiled is not None else \
-                detectors.REGISTRY[rule.detector](unit, rule)
+                detectors.get(rule.detector)(unit, rule)
             for hit in hits:
                 # detectors may parse the whole file; a window reports only what overlaps it
                 if not unit.covers(hit.line, hit.end_line) or not unit.touches_change(hit.line, hit.end_line):

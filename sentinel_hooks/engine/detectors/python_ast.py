@@ -44,16 +44,18 @@ import functools
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_prune import prune
 from sentinel_hooks.engine.filters import is_test_path
 from sentinel_hooks.engine.hits import Hit
-from sentinel_hooks.engine.rules import Rule
 from sentinel_hooks.engine.text_gate import Gate, lines_of
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rules import Rule
 
 MEMO_KEY = "python_ast.analysis"
 MAX_PARSE_CHARS = 5_000_000  # larger files are generated code; a tree of them costs too much memory

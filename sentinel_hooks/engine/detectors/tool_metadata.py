@@ -21,8 +21,6 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Union
 
-import yaml
-
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import shannon_entropy
 from sentinel_hooks.engine.hits import Hit
@@ -32,6 +30,8 @@ from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
 if TYPE_CHECKING:
+    import yaml
+
     from sentinel_hooks.engine.rules import Rule
 
 MAX_SOURCE_CHARS = 2_000_000
@@ -1046,6 +1046,7 @@ def _yaml_span(node: yaml.Node) -> Span:
 
 
 def _yaml_get(node: yaml.MappingNode, key: str) -> Optional[yaml.Node]:
+    import yaml  # only YAML manifests need it: imported when one is scanned
     for k, v in node.value:
         if isinstance(k, yaml.ScalarNode) and k.value == key:
             return v
@@ -1053,6 +1054,7 @@ def _yaml_get(node: yaml.MappingNode, key: str) -> Optional[yaml.Node]:
 
 
 def _yaml_plain(node: yaml.Node) -> Any:
+    import yaml  # only YAML manifests need it: imported when one is scanned
     if isinstance(node, yaml.MappingNode):
         return {str(getattr(k, "value", "")): _yaml_plain(v) for k, v in node.value}
     if isinstance(node, yaml.SequenceNode):
@@ -1061,6 +1063,7 @@ def _yaml_plain(node: yaml.Node) -> Any:
 
 
 def _yaml_tool(item: yaml.MappingNode) -> Optional[ToolDecl]:
+    import yaml  # only YAML manifests need it: imported when one is scanned
     name = _yaml_get(item, "name")
     desc = _yaml_get(item, "description")
     if not isinstance(name, yaml.ScalarNode) or not isinstance(desc, yaml.ScalarNode):
@@ -1084,6 +1087,7 @@ def _yaml_tool(item: yaml.MappingNode) -> Optional[ToolDecl]:
 
 
 def yaml_tools(text: str) -> list[ToolDecl]:
+    import yaml  # only YAML manifests need it: imported when one is scanned
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except (yaml.YAMLError, RecursionError, ValueError):
