@@ -19,11 +19,12 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.patterns import lazy
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rules import Rule
 
-COMMENT_LINE = re.compile(r"\s*(?:#|//|/\*|\*|<!--)")
+COMMENT_LINE = lazy(r"\s*(?:#|//|/\*|\*|<!--)")
 
 
 @functools.lru_cache(maxsize=256)
