@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Optional
 
 from sentinel_hooks import __version__, digests
+from sentinel_hooks.engine.patterns import flag_value
 from sentinel_hooks.findings import Confidence, Severity
 
-_FLAGS = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL, "verbose": re.VERBOSE}
 CACHE_FORMAT = 2
 
 
@@ -39,10 +39,7 @@ class CompiledRule:
         if self.regex is None:
             return None
         if self._compiled is None:
-            flags = 0
-            for name in self.flags:
-                flags |= _FLAGS[name]
-            self._compiled = re.compile(self.regex, flags)
+            self._compiled = re.compile(self.regex, flag_value(self.flags))
         return self._compiled
 
     @property

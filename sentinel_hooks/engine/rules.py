@@ -14,12 +14,11 @@ from typing import Any, Literal, Optional, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sentinel_hooks.engine.patterns import flag_value
 from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.findings import Confidence, Severity
 
 RULE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-_FLAG_NAMES = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL,
-               "verbose": re.VERBOSE}
 
 
 class RuleExamples(BaseModel):
@@ -122,11 +121,8 @@ class Rule(BaseModel):
 
 
 def _compile(pattern: str, flags: list[str], what: str) -> re.Pattern[str]:
-    value = 0
-    for name in flags:
-        value |= _FLAG_NAMES[name]
     try:
-        return re.compile(pattern, value)
+        return re.compile(pattern, flag_value(flags))
     except re.error as exc:
         raise ValueError(f"invalid {what} {pattern!r}: {exc}") from None
 
