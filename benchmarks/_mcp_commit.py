@@ -104,3 +104,26 @@ def write_mcp_commit(root: Path, seed: int = 11) -> list[str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     return list(FILES)
+
+
+def tool_module(index: int, tools: int = 150) -> str:
+    """A Python MCP server module of ``tools`` FastMCP tools that read files and query a database."""
+    lines = [f'"""Reporting tools, part {index}."""', "import sqlite3", "from pathlib import Path", "",
+             "from mcp.server.fastmcp import FastMCP", "", f'mcp = FastMCP("reports-{index}")',
+             'ROOT = Path("/srv/reports")', ""]
+    for i in range(tools):
+        lines += ["", "@mcp.tool()",
+                  f"def report_{index}_{i}(name: str, limit: int = 10) -> list:",
+                  f'    """Rows of report {i} whose name matches, newest first."""',
+                  '    with sqlite3.connect(ROOT / "reports.db") as db:',
+                  f'        rows = db.execute("SELECT * FROM report_{i} WHERE name = ? LIMIT ?", (name, limit))',
+                  "        return [dict(row) for row in rows]"]
+    return "\n".join(lines) + "\n"
+
+
+def edit_every(text: str, step: int) -> str:
+    """Every ``step``-th line gets a trailing comment (an edit git sees as a changed line)."""
+    lines = text.split("\n")
+    for i in range(step - 1, len(lines) - 1, step):
+        lines[i] += "  # reviewed" if lines[i].strip() and '"""' not in lines[i] else ""
+    return "\n".join(lines)

@@ -7,6 +7,11 @@ the module that defines it (as pre-commit lists its languages): a module is impo
 unit first needs one of its detectors, so a hook run that touches no Python file never imports the
 Python checks. Adding a detector is its function plus one line here.
 
+Most detectors analyse the whole file (``unit.full_text()``) and report in file coordinates; the
+engine runs such a detector once per file and lets every window of a diff scan take the hits that
+fall in it. Detectors listed in ``WINDOW_DETECTORS`` look at the unit's own text instead, and run
+on each window.
+
 Detector modules import nothing from pydantic, yaml, git, rich or pathspec: they run on the hook's
 path, where the rule set comes from the cache as plain objects.
 """
@@ -60,6 +65,9 @@ DETECTORS: dict[str, str] = {
     "unicode_homoglyph": "unicode",
     "regex_unless_present": "file_context",
 }
+
+# detectors whose hits depend on the unit's own text (not the whole file): run on every window
+WINDOW_DETECTORS = frozenset({"unicode_tags", "unicode_bidi", "unicode_zero_width", "unicode_homoglyph"})
 
 _loaded: dict[str, Detector] = {}
 

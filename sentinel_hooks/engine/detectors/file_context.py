@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.patterns import FLAG_NAMES, flag_value, lazy
 from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import TextUnit
-from sentinel_hooks.engine.patterns import FLAG_NAMES, flag_value, lazy
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rules import Rule

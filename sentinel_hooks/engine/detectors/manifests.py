@@ -10,8 +10,8 @@ from sentinel_hooks.engine import jsonc
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.jsonc import Member, Node
-from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.engine.patterns import lazy
+from sentinel_hooks.engine.units import TextUnit
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rules import Rule

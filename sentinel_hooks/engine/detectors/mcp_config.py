@@ -18,9 +18,9 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.jsonc import Node
+from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
-from sentinel_hooks.engine.patterns import lazy
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rules import Rule

@@ -42,18 +42,18 @@ import ast
 import bisect
 import functools
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
+from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_prune import prune
 from sentinel_hooks.engine.filters import is_test_path
 from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.text_gate import Gate, lines_of
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
-from sentinel_hooks.engine.patterns import lazy
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rules import Rule
@@ -228,7 +228,8 @@ def analysis_of(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
         if not all(passes(unit, gate) for gate in prechecks):
             return None
         text = unit.full_text()
-        analysis = analyse(text, candidate_offsets(text, passes(unit, INPUT_GATE)))
+        analysis = analyse(text, candidate_offsets(text, passes(unit, INPUT_GATE)),
+                           whole_tree=lambda: python_tree.tree_of(unit))
         if analysis is not None and unit.full_text_loader is None:
             # the text is the unit itself, which may start inside the file
             analysis.line_offset = unit.first_line - 1
@@ -237,19 +238,21 @@ def analysis_of(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
     return unit.memo[MEMO_KEY]
 
 
-def analyse(source: str, candidates: Optional[list[int]] = None) -> Optional[Analysis]:
+def analyse(source: str, candidates: Optional[list[int]] = None,
+            whole_tree: Optional[Callable[[], Optional[ast.Module]]] = None) -> Optional[Analysis]:
     """Parse ``source`` and analyse its scopes; with ``candidates`` (ascending offsets of possible
     sinks), only functions holding one of them (and the module body) are parsed and analysed, since
-    no other function can hold a hit."""
+    no other function can hold a hit. ``whole_tree`` gives the tree of the whole ``source`` when
+    another detector may have parsed it already."""
     if len(source) > MAX_PARSE_CHARS:
         return None
     tree, blanked = None, set()
     if candidates is not None:
         pruned, blanked = prune(source, candidates)
         if blanked:
-            tree = _parse(pruned)
+            tree = python_tree.parse(pruned)
     if tree is None:
-        tree, blanked = _parse(source), set()
+        tree, blanked = (whole_tree() if whole_tree is not None else python_tree.parse(source)), set()
         if tree is None:
             return None
     keep = _keeper(None if candidates is None else lines_of(source, candidates))
@@ -264,15 +267,6 @@ def analyse(source: str, candidates: Optional[list[int]] = None) -> Optional[Ana
     except RecursionError:  # expressions nested thousands deep
         return None
     return Analysis(source.splitlines(), aliases, shadowed, scopes, module)
-
-
-def _parse(source: str) -> Optional[ast.Module]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def _keeper(candidates: Optional[set[int]]):

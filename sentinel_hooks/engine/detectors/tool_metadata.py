@@ -21,14 +21,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Union
 
+from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_of
+from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
-from sentinel_hooks.engine.patterns import lazy
 
 if TYPE_CHECKING:
     import yaml
@@ -315,14 +316,19 @@ def _python_schema_params(schema: ast.Dict, source: _PySource) -> list[ToolParam
     return []
 
 
-def python_tools(text: str) -> list[ToolDecl]:
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return []
+def python_tools(text: str, tree: Optional[ast.Module] = None) -> list[ToolDecl]:
+    """Decorated tool functions and ``Tool(...)`` objects; ``tree`` is the parsed ``text`` if at hand."""
+    if tree is None:
+        tree = python_tree.parse(text)
+        if tree is None:
+            return []
     source = _PySource(text, tree)
     tools = []
-    for node in ast.walk(tree):
+    # a Tool(...) call can be anywhere in an expression; decorated functions are statements, and
+    # only statements need visiting when the file cannot name Tool (a non-ASCII identifier can
+    # normalise to it)
+    may_call_tool = "Tool" in text or not text.isascii()
+    for node in ast.walk(tree) if may_call_tool else python_tree.walk_statements(tree):
         decl = None
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
             decl = _python_function_tool(node, source)
@@ -1139,20 +1145,24 @@ _MAY_DECLARE = {
 _EXTRACTORS = {"python": python_tools, "javascript": js_tools, "json": json_tools, "yaml": yaml_tools}
 
 
-def extract_tools(path: str, text: str) -> list[ToolDecl]:
-    """The tools declared in a file, by its language; [] for anything else."""
+def extract_tools(path: str, text: str, unit: Optional[TextUnit] = None) -> list[ToolDecl]:
+    """The tools declared in a file, by its language; [] for anything else. ``unit``, when ``text``
+    is its whole file, lends the file's shared Python tree."""
     lang = language_of(path)
     if lang == "typescript":
         lang = "javascript"
     if lang not in _EXTRACTORS or not text or len(text) > MAX_SOURCE_CHARS or not _MAY_DECLARE[lang].search(text):
         return []
+    if lang == "python" and unit is not None:
+        tree = python_tree.tree_of(unit)
+        return _unique(python_tools(text, tree)) if tree is not None else []
     return _unique(_EXTRACTORS[lang](text))
 
 
 def unit_tools(unit: TextUnit) -> list[ToolDecl]:
-    """Tools of the unit's whole file, parsed once per unit."""
+    """Tools of the unit's whole file, extracted once per file."""
     if "tool_metadata" not in unit.memo:
-        unit.memo["tool_metadata"] = [] if unit.partial else extract_tools(unit.path, unit.full_text())
+        unit.memo["tool_metadata"] = [] if unit.partial else extract_tools(unit.path, unit.full_text(), unit)
     return unit.memo["tool_metadata"]
 
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
-from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.engine.patterns import lazy
+from sentinel_hooks.engine.units import TextUnit
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rules import Rule
