@@ -182,7 +182,7 @@ def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, 
     folder = common.cache_dir(args, cfg, root)
     if folder is not None and engine.redact:  # unredacted findings hold secrets: never cached
         from sentinel_hooks.cache import ResultCache
-        from sentinel_hooks.engine.compiled import ruleset_fingerprint
+        from sentinel_hooks.rule_cache import ruleset_fingerprint
 
         cache = ResultCache(folder, ruleset_fingerprint(rules), f"{engine.redact}/{engine.inline_suppressions}")
     memory_limit = args.memory_limit

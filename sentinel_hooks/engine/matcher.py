@@ -18,7 +18,7 @@ from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.policy import inline_suppression
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 SNIPPET_WIDTH = 160
 

@@ -1,6 +1,7 @@
 from sentinel_hooks.engine.matcher import Engine, KeywordIndex, make_snippet
 from sentinel_hooks.engine.rules import parse_pack
 from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.records import replace
 
 
 def rules(yaml_rules: str):
@@ -67,8 +68,7 @@ def test_no_redact_keeps_secret():
 
 
 def test_keyword_prefilter_skips_rule_without_keyword():
-    rs = rules(SECRET_RULE)
-    rs[0].keywords = ["zzz-not-present"]
+    rs = [replace(rules(SECRET_RULE)[0], keywords=("zzz-not-present",))]
     assert Engine(rs).scan(TextUnit("a.py", f'y = "{TOKEN}"')) == []
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Protoco
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.hits import Hit
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
     from sentinel_hooks.engine.units import TextUnit
 
 

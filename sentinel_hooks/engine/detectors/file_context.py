@@ -22,7 +22,7 @@ from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import TextUnit
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 COMMENT_LINE = lazy(r"\s*(?:#|//|/\*|\*|<!--)")
 

@@ -23,7 +23,7 @@ from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 CLIENT_CONFIG_NAMES = {
     "claude_desktop_config.json", "mcp.json", ".mcp.json", "cline_mcp_settings.json", "mcp_config.json",

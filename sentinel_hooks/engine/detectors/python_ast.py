@@ -56,7 +56,7 @@ from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 MEMO_KEY = "python_ast.analysis"
 MAX_PARSE_CHARS = 5_000_000  # larger files are generated code; a tree of them costs too much memory

@@ -34,7 +34,7 @@ from sentinel_hooks.findings import Confidence
 if TYPE_CHECKING:
     import yaml
 
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 MAX_SOURCE_CHARS = 2_000_000
 

@@ -16,7 +16,7 @@ from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.units import TextUnit
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 # -- tag characters --------------------------------------------------------------------------------
 

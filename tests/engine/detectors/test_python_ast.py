@@ -8,14 +8,14 @@ import pytest
 from sentinel_hooks.engine import detectors
 from sentinel_hooks.engine.detectors import python_ast
 from sentinel_hooks.engine.matcher import Engine
-from sentinel_hooks.engine.rules import Rule
+from sentinel_hooks.engine.rule import Rule
 from sentinel_hooks.engine.units import TextUnit
-from sentinel_hooks.findings import Confidence
+from sentinel_hooks.findings import Confidence, Severity
 
 
 def make_rule(check: str, **options) -> Rule:
-    return Rule(id=f"t-{check}", title=check, severity="high", confidence="medium", cwe="CWE-1",
-                description="d", remediation="r", languages=["python"], detector=check, options=options)
+    return Rule(id=f"t-{check}", title=check, severity=Severity.HIGH, confidence=Confidence.MEDIUM, cwe="CWE-1",
+                description="d", remediation="r", languages=("python",), detector=check, options=options)
 
 
 def hits(check: str, source: str, path: str = "server.py", **options):
