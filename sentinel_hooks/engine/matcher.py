@@ -225,8 +225,8 @@ class Engine:
             description=rule.description, category=rule.category,
             message=hit.message or rule.title,
             secret=None if self.redact else hit.secret, extra=dict(hit.extra),
+            content_hash=content_hash(rule.id, unit.path, hit.content),
         )
-        f.extra["_content_hash"] = content_hash(rule.id, unit.path, hit.content)
         if self.inline_suppressions and inline_suppression(
                 rule.id, unit.line_text(hit.line), unit.line_text(hit.line - 1)):
             f.suppressed_by = "inline"
