@@ -4,6 +4,10 @@
 Each size is a branch off ``main`` that adds a 20-line function to that many Python files, and is
 scanned with ``mcp-sentinel scan --baseline main`` from the branch (what a PR job runs). For
 comparison, ``detect-secrets-hook`` is given the same changed files (it reads them whole).
+
+A second case spreads one change over many windows: 40 Python MCP modules of 150 tools each, with
+every 40th line edited, scanned as ``--baseline HEAD~1`` against a full scan (``--no-cache``) of the
+same 40 files, in turns. A diff scan must never cost more than the full scan of the files it touches.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import _mcp_commit  # noqa: E402
 import _repo  # noqa: E402
 from _util import (BYTECODE_NOTE, Series, announce_peer, base_parser, git, machine, mb, measure,  # noqa: E402
                    ms, print_machine, scanner_command, scanner_version, table, write_json)
@@ -37,14 +42,62 @@ def make_branches(root: Path, paths: list[str], sizes: list[int]) -> dict[int, l
     return changed
 
 
+def windowed_change(root: Path, files: int, tools: int, step: int) -> list[str]:
+    """A repository whose last commit edits every ``step``-th line of ``files`` MCP tool modules."""
+    root.mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "commit.gpgsign", "false")
+    paths = [f"tools/reports_{i}.py" for i in range(files)]
+    (root / "tools").mkdir()
+    for i, rel in enumerate(paths):
+        (root / rel).write_text(_mcp_commit.tool_module(i, tools), encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "tool modules")
+    for rel in paths:
+        path = root / rel
+        path.write_text(_mcp_commit.edit_every(path.read_text(encoding="utf-8"), step), encoding="utf-8")
+    git(root, "commit", "-q", "-am", f"edit every {step}th line")
+    return paths
+
+
+def measure_windowed(tmp: Path, args, results: dict) -> None:
+    files, tools, step = args.window_files, args.window_tools, args.window_step
+    root = tmp / "windows"
+    paths = windowed_change(root, files, tools, step)
+    changed = git(root, "diff", "--numstat", "HEAD~1", "HEAD").split()
+    edited = sum(int(changed[i]) for i in range(0, len(changed), 3))
+    print(f"\nmany windows: {files} MCP tool modules of {tools} tools, every {step}th line edited "
+          f"({edited} changed lines in all)")
+    commands = {"diff": scanner_command() + ["scan", "--baseline", "HEAD~1"],
+                "full": scanner_command() + ["scan", "--no-cache", *paths]}
+    series = {name: Series(name) for name in commands}
+    for command in commands.values():
+        measure(command, cwd=root, ok=SCAN_OK)  # warm-up
+    for _ in range(max(args.runs, 1)):
+        for name, command in commands.items():
+            series[name].runs.append(measure(command, cwd=root, ok=SCAN_OK))
+    ratio = series["diff"].seconds / series["full"].seconds
+    print(table(["scan", "median", "peak RSS"],
+                [[f"--baseline HEAD~1 ({edited} changed lines)", ms(series["diff"].seconds), mb(series["diff"].peak_rss)],
+                 [f"full scan of the {files} files", ms(series["full"].seconds), mb(series["full"].peak_rss)]]))
+    print(f"diff / full: {ratio:.2f} (target <= 1.0: {'met' if ratio <= 1.0 else 'MISSED'})")
+    results["windows"] = {"files": files, "tools": tools, "step": step, "changed_lines": edited,
+                          "diff": series["diff"], "full": series["full"], "ratio": ratio}
+
+
 def main() -> int:
     parser = base_parser(__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=20000, help="files in the repository (default 20000)")
     parser.add_argument("--sizes", default="1,10,100,1000", help="changed-file counts (default 1,10,100,1000)")
+    parser.add_argument("--window-files", type=int, default=40, help="MCP tool modules of the many-windows case")
+    parser.add_argument("--window-tools", type=int, default=150, help="tools per module (default 150)")
+    parser.add_argument("--window-step", type=int, default=40, help="every N-th line is edited (default 40)")
+    parser.add_argument("--only-windows", action="store_true", help="run only the many-windows case")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.quick:
         args.runs, args.files, sizes = 1, 200, [1, 10]
+        args.window_files, args.window_tools = 3, 20
 
     print("== diff-scan cost versus change size (--baseline main) ==")
     info = machine()
@@ -56,6 +109,10 @@ def main() -> int:
 
     results: dict = {"machine": info, "runs": args.runs, "files": args.files, "sizes": {}}
     with tempfile.TemporaryDirectory(prefix="mcp-sentinel-bench-") as tmp:
+        if args.only_windows:
+            measure_windowed(Path(tmp), args, results)
+            write_json(args.json, results)
+            return 0
         root = Path(tmp) / "repo"
         paths = _repo.make_repo(root, args.files)
         changed = make_branches(root, paths, sizes)
@@ -85,6 +142,7 @@ def main() -> int:
         growth = results["sizes"][last]["mcp-sentinel"].seconds / results["sizes"][first]["mcp-sentinel"].seconds
         print(f"\n{last} files cost {growth:.1f}x the time of {first} file(s)")
         results["growth"] = growth
+        measure_windowed(Path(tmp), args, results)
     write_json(args.json, results)
     return 0
 

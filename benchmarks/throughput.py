@@ -8,10 +8,14 @@ Tools, all on the same plain folder (a copy of the standard library's .py files)
   project root turns off its default ignores, no size limit);
 - ripgrep: the same regexes, one ``rg -c -e R1 -e R2 ...`` process per regex flavour (its default
   engine where the pattern compiles, ``-P`` PCRE2 otherwise), times summed: the practical upper bound;
+- semgrep-24: semgrep with the 24 plain credential regexes of ``../shared/bench/semgrep-24.yaml``, run
+  as ``semgrep scan --metrics off -j 2 --config semgrep-24.yaml DIR`` (plus ``--json --output``), the
+  fixed peer workload the project's speed budget is stated against (skipped when the file is absent);
 - detect-secrets: ``detect-secrets scan --all-files`` (once by default: minutes); bandit ``bandit -r``
   with ``--bandit`` and secretlint with its recommended preset with ``--secretlint`` (also once).
 
-Targets (2 cores): faster than semgrep, at least 20x detect-secrets, within 3x of ripgrep.
+Targets (2 cores): faster than semgrep, at or under semgrep-24's time, at least 20x detect-secrets,
+within 3x of ripgrep.
 """
 from __future__ import annotations
 
@@ -34,6 +38,7 @@ SCAN_OK = (0, 3, 4, 5, 6)
 TARGET_SEMGREP = 1.0
 TARGET_DETECT_SECRETS = 20.0
 TARGET_RIPGREP = 3.0
+SEMGREP_24 = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "semgrep-24.yaml"
 
 
 Step = tuple[list[list[str]], dict]  # the commands that together make one measurement, and their options
@@ -92,6 +97,8 @@ def main() -> int:
     parser.add_argument("--no-detect-secrets", action="store_true", help="leave detect-secrets out")
     parser.add_argument("--secretlint", action="store_true",
                         help="also run secretlint with its recommended preset (npm; several minutes)")
+    parser.add_argument("--semgrep-24", type=Path, default=SEMGREP_24, metavar="FILE",
+                        help="the 24-regex semgrep workload (default: ../shared/bench/semgrep-24.yaml)")
     parser.add_argument("--profile", type=int, metavar="FILES", default=0,
                         help="also print cProfile top entries of a one-process scan of the first FILES files")
     args = parser.parse_args()
@@ -145,12 +152,22 @@ def main() -> int:
             sg_out = work / "semgrep.json"
             sg_cmd = _rules.semgrep_base(peers["semgrep"], config, sg_out, project_root=work) + [str(corpus)]
             steps["semgrep"] = ([sg_cmd], {"ok": (0, 1)})
+            if args.semgrep_24.is_file():
+                sg24_out = work / "semgrep-24.json"
+                steps["semgrep-24"] = ([[peers["semgrep"], "scan", "--metrics", "off", "-j", "2", "--config",
+                                         str(args.semgrep_24), "--json", "--output", str(sg24_out), "--quiet",
+                                         str(corpus)]], {"ok": (0, 1)})
+                print(f"semgrep-24: the 24 regex rules of {args.semgrep_24}, semgrep's own defaults (-j 2)")
+            else:
+                print(f"semgrep-24: skipped ({args.semgrep_24} not found; pass --semgrep-24 FILE)")
         print(f"runs: {args.runs} of {', '.join(steps)} in turns after one warm-up each; "
               f"detect-secrets, bandit and secretlint: {args.peer_runs} without warm-up; medians shown")
         series.update(in_turns(steps, args.runs))
         found["mcp-sentinel"] = count_findings("sentinel", out)
         if "semgrep" in steps:
             found["semgrep"] = count_findings("semgrep", sg_out)
+        if "semgrep-24" in steps:
+            found["semgrep-24"] = count_findings("semgrep", sg24_out)
         if peers.get("detect-secrets") and not args.no_detect_secrets:
             ds_out = work / "detect-secrets.json"
             cmd = ["sh", "-c", 'exec "$0" scan --all-files . > "$1"', peers["detect-secrets"], str(ds_out)]
@@ -184,6 +201,10 @@ def main() -> int:
             r = series["semgrep"].seconds / base
             targets["vs_semgrep"] = r
             print(f"  faster than semgrep: {r:.2f}x: {verdict(r > TARGET_SEMGREP)}")
+        if "semgrep-24" in series:
+            r = base / series["semgrep-24"].seconds
+            targets["time_vs_semgrep_24"] = r
+            print(f"  every built-in rule at or under semgrep-24's time: {r:.2f}x its time: {verdict(r <= 1.0)}")
         if "detect-secrets" in series:
             r = series["detect-secrets"].seconds / base
             targets["vs_detect_secrets"] = r

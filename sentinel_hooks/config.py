@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from sentinel_hooks import __version__, digests
-from sentinel_hooks.errors import ConfigError, FileSystemError
+from sentinel_hooks.errors import SEVERITY_EXIT_CODES, ConfigError, FileSystemError
 from sentinel_hooks.records import field, fields, record
 
 CONFIG_FILE = ".mcp-sentinel.yaml"
@@ -17,14 +17,15 @@ MAX_CONFIG_BYTES = 1_000_000
 
 @record
 class Settings:
-    """The validated settings as plain data (what the commands use)."""
+    """The validated settings as plain data (what the commands use). Its fields are also the keys the
+    configuration file may hold: ``config_model`` builds the validating model from them."""
 
     severity_threshold: str = "low"
     exclude_dirs: list[str] = field(default_factory=list)
     exclude_patterns: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     disabled_rules: list[str] = field(default_factory=list)
-    exit_codes: dict[str, int] = field(default_factory=lambda: {"critical": 3, "high": 4, "medium": 5, "low": 6})
+    exit_codes: dict[str, int] = field(default_factory=lambda: dict(SEVERITY_EXIT_CODES))
     timeout: Optional[float] = None
     max_file_size: Optional[int] = None
     context_lines: int = 3

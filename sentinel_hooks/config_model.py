@@ -1,12 +1,19 @@
-"""The pydantic model of the configuration file (imported only when a file must be validated)."""
+"""The pydantic model of the configuration file (imported only when a file must be validated).
+
+Its keys, types and defaults are those of ``config.Settings``, read from that record; only the limits
+a value must respect are written here.
+"""
 from __future__ import annotations
 
-from typing import Any, Optional
+import typing
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from sentinel_hooks.errors import ConfigError
+from sentinel_hooks.config import Settings
+from sentinel_hooks.errors import SEVERITY_EXIT_CODES, ConfigError
 from sentinel_hooks.findings import Severity
+from sentinel_hooks.records import fields
 
 
 def _kebab(name: str) -> str:
@@ -16,39 +23,37 @@ def _kebab(name: str) -> str:
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
 
-
-class ExitCodes(_Model):
-    critical: int = Field(default=3, ge=0, le=255)
-    high: int = Field(default=4, ge=0, le=255)
-    medium: int = Field(default=5, ge=0, le=255)
-    low: int = Field(default=6, ge=0, le=255)
-
-
-class FileConfig(_Model):
-    """Everything the config file may hold. Keys are kebab-case (snake_case is accepted too)."""
-
-    severity_threshold: str = "low"
-    exclude_dirs: list[str] = Field(default_factory=list)
-    exclude_patterns: list[str] = Field(default_factory=list)
-    rules: list[str] = Field(default_factory=list)
-    disabled_rules: list[str] = Field(default_factory=list)
-    exit_codes: ExitCodes = Field(default_factory=ExitCodes)
-    timeout: Optional[float] = Field(default=None, gt=0)
-    max_file_size: Optional[int] = Field(default=None, gt=0)
-    context_lines: int = Field(default=3, ge=0, le=50)
-    redact: bool = True
-    inline_suppressions: bool = True
-    builtin_rules: bool = True
-    cache: bool = True
-    cache_dir: Optional[str] = None
-    max_concurrent_files: Optional[int] = Field(default=None, ge=1)
-    memory_limit: Optional[str] = None
-
-    @field_validator("severity_threshold")
+    @field_validator("severity_threshold", check_fields=False)
     @classmethod
     def _threshold(cls, v: str) -> str:
         Severity.parse(v)
         return v.lower()
+
+
+ExitCodes = create_model("ExitCodes", __base__=_Model, **{
+    severity: (int, Field(default=code, ge=0, le=255)) for severity, code in SEVERITY_EXIT_CODES.items()})
+
+# what a setting's value must respect, beyond its type
+LIMITS: dict[str, dict[str, Any]] = {
+    "timeout": {"gt": 0}, "max_file_size": {"gt": 0}, "context_lines": {"ge": 0, "le": 50},
+    "max_concurrent_files": {"ge": 1},
+}
+TYPES: dict[str, Any] = {"exit_codes": ExitCodes}  # settings whose file form is a model of its own
+
+
+def _file_config() -> type[BaseModel]:
+    hints = typing.get_type_hints(Settings)
+    spec: dict[str, Any] = {}
+    for f in fields(Settings):
+        default = {"default_factory": f.default_factory} if f.default_factory is not None else {"default": f.default}
+        if f.name in TYPES:
+            default = {"default_factory": TYPES[f.name]}
+        spec[f.name] = (TYPES.get(f.name, hints[f.name]), Field(**default, **LIMITS.get(f.name, {})))
+    return create_model("FileConfig", __base__=_Model, **spec)
+
+
+FileConfig = _file_config()
+"""Everything the config file may hold. Keys are kebab-case (snake_case is accepted too)."""
 
 
 def _describe(exc: ValidationError, source: str) -> str:
@@ -60,7 +65,7 @@ def _describe(exc: ValidationError, source: str) -> str:
     return f"{source}: {loc}: {msg}" if loc else f"{source}: {msg}"
 
 
-def validate(data: Any, source: str) -> FileConfig:
+def validate(data: Any, source: str) -> BaseModel:
     if data is None:
         return FileConfig()
     if not isinstance(data, dict):

@@ -14,6 +14,8 @@ EXIT_LOW = 6
 EXIT_TIMEOUT = 7
 EXIT_FILESYSTEM = 8
 EXIT_INTERRUPTED = 130
+# the exit code of the worst finding's severity: the defaults of the config file and of the flags
+SEVERITY_EXIT_CODES = {"critical": EXIT_CRITICAL, "high": EXIT_HIGH, "medium": EXIT_MEDIUM, "low": EXIT_LOW}
 
 
 class SentinelError(Exception):

@@ -71,6 +71,7 @@ class Finding:
     fingerprint: str = ""
     suppressed_by: str | None = None  # "inline" or "ignore-file" when suppressed
     extra: dict[str, Any] = field(default_factory=dict)
+    content_hash: str = ""  # rule id, path and normalised matched content (set by the engine): the fingerprint's base
 
     @property
     def suppressed(self) -> bool:
@@ -99,13 +100,13 @@ def content_hash(rule_id: str, path: str, content: str) -> str:
 def assign_fingerprints(findings: list[Finding]) -> None:
     """Give every finding ``<hash>:<occurrence>``; the occurrence counts equal hashes in file order.
 
-    The hash (``extra["_content_hash"]``, set when the finding is made) covers rule id, path and the
+    The hash (``Finding.content_hash``, set when the finding is made) covers rule id, path and the
     normalised matched content, never the line number, so a finding keeps its fingerprint when
     unrelated lines move.
     """
     seen: dict[str, int] = {}
     for f in sorted(findings, key=Finding.sort_key):
-        base = f.extra.pop("_content_hash", None) or content_hash(f.rule_id, f.path, f.snippet)
+        base = f.content_hash or content_hash(f.rule_id, f.path, f.snippet)
         n = seen.get(base, 0)
         seen[base] = n + 1
         f.fingerprint = f"{base}:{n}"
@@ -118,7 +119,7 @@ def to_dict(f: Finding) -> dict[str, Any]:
         "cwe": f.cwe, "path": f.path, "line": f.line, "column": f.column, "end_line": f.end_line,
         "end_column": f.end_column, "snippet": f.snippet, "remediation": f.remediation,
         "description": f.description, "category": f.category, "message": f.message,
-        "suppressed_by": f.suppressed_by, "extra": f.extra,
+        "suppressed_by": f.suppressed_by, "extra": f.extra, "content_hash": f.content_hash,
     }
 
 

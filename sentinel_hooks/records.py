@@ -45,6 +45,11 @@ def asdict(value: Any) -> dict[str, Any]:
     return {f.name: _copied(getattr(value, f.name)) for f in fields(value)}
 
 
+def replace(value: T, **changes: Any) -> T:
+    """A new record of the same type with ``changes`` applied (frozen records change this way)."""
+    return type(value)(**{**{f.name: getattr(value, f.name) for f in fields(value)}, **changes})
+
+
 def _copied(value: Any) -> Any:
     if hasattr(type(value), "__record_fields__"):
         return asdict(value)

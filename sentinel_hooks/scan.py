@@ -19,7 +19,7 @@ from sentinel_hooks.sources import files
 from sentinel_hooks.sources.skips import SkipLog
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
     from sentinel_hooks.sources.git_diff import DiffScan
 
 

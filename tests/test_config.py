@@ -91,3 +91,13 @@ def test_corrupt_config_cache_entry_is_ignored(tmp_path: Path):
         entry.write_text("{not json")
     cfg, _ = discover(tmp_path, None, cache)
     assert cfg.severity_threshold == "high"
+
+
+def test_the_file_model_is_built_from_settings_so_keys_and_defaults_cannot_drift_apart():
+    from sentinel_hooks import config_model, errors
+    from sentinel_hooks.config import Settings
+    from sentinel_hooks.records import fields
+
+    assert list(config_model.FileConfig.model_fields) == [f.name for f in fields(Settings)]
+    assert Settings.from_model(config_model.validate(None, "x")) == Settings()
+    assert Settings().exit_codes == errors.SEVERITY_EXIT_CODES == {"critical": 3, "high": 4, "medium": 5, "low": 6}

@@ -4,10 +4,9 @@ import pytest
 
 
 def make(path="a.py", line=1, rule="r1", content="x") -> Finding:
-    f = Finding(rule_id=rule, title="t", severity=Severity.HIGH, confidence=Confidence.HIGH, cwe="CWE-1",
-                path=path, line=line, column=1, end_line=line, end_column=5, snippet="s", remediation="r")
-    f.extra["_content_hash"] = content_hash(rule, path, content)
-    return f
+    return Finding(rule_id=rule, title="t", severity=Severity.HIGH, confidence=Confidence.HIGH, cwe="CWE-1",
+                   path=path, line=line, column=1, end_line=line, end_column=5, snippet="s", remediation="r",
+                   content_hash=content_hash(rule, path, content))
 
 
 def test_severity_parse_is_case_insensitive_and_rejects_unknown():
@@ -57,3 +56,10 @@ def test_dict_round_trip_has_no_secret():
     assert "hunter2-hunter2" not in repr(d)
     g = from_dict(d)
     assert (g.rule_id, g.severity, g.line, g.extra) == (f.rule_id, f.severity, f.line, f.extra)
+
+
+def test_the_content_hash_is_a_field_that_survives_the_cache_and_stays_out_of_extra():
+    f = make(content="token = 'abc'")
+    g = from_dict(to_dict(f))
+    assign_fingerprints([f, g])
+    assert f.fingerprint.split(":")[0] == g.fingerprint.split(":")[0] == f.content_hash and f.extra == {} == g.extra

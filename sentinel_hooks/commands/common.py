@@ -139,7 +139,7 @@ def cache_dir(args: argparse.Namespace, cfg, root: Path) -> Optional[Path]:
 
 def load_rules(args: argparse.Namespace, cfg, rule_paths, disabled, root: Optional[Path] = None):
     """The rule set, from the cache when the packs are unchanged (no YAML parsing, no pydantic)."""
-    from sentinel_hooks.engine.compiled import load_rules as load
+    from sentinel_hooks.rule_cache import load_rules as load
 
     folder = cache_dir(args, cfg, root) if root is not None else None
     return load(rule_paths, disabled, builtin=cfg.builtin_rules and not args.no_builtin_rules, cache_dir=folder)

@@ -36,7 +36,7 @@ def add_parser(sub) -> None:
     for sev in ("critical", "high", "medium", "low"):
         scan.add_argument(f"--exit-code-on-{sev}", type=common.exit_code, metavar="N",
                           help=f"exit code when the worst finding is {sev.upper()} "
-                               f"(default {getattr(errors, 'EXIT_' + sev.upper())})")
+                               f"(default {errors.SEVERITY_EXIT_CODES[sev]})")
     scan.add_argument("--no-redact", action="store_true", help="show secrets in full in every report")
     scan.add_argument("--no-inline-suppressions", action="store_true",
                       help="ignore '# mcp-sentinel: ignore' comments (a strict gate)")
@@ -195,7 +195,7 @@ def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, 
     folder = common.cache_dir(args, cfg, root)
     if folder is not None and engine.redact:  # unredacted findings hold secrets: never cached
         from sentinel_hooks.cache import ResultCache
-        from sentinel_hooks.engine.compiled import ruleset_fingerprint
+        from sentinel_hooks.rule_cache import ruleset_fingerprint
 
         cache = ResultCache(folder, ruleset_fingerprint(rules), f"{engine.redact}/{engine.inline_suppressions}")
     memory_limit = args.memory_limit

@@ -5,6 +5,8 @@ import math
 import re
 from collections import Counter
 
+from sentinel_hooks.engine.patterns import lazy
+
 
 def shannon_entropy(value: str) -> float:
     """Bits per character of ``value`` (0 for an empty string)."""
@@ -15,7 +17,7 @@ def shannon_entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
-_PLACEHOLDER_WORDS = re.compile(
+_PLACEHOLDER_WORDS = lazy(
     r"(?i)(?:change[_-]?me|changeit|replace[_-]?(?:me|with)|your[_-]?[a-z0-9_-]{0,24}?(?:key|token|secret|password|pass|pat)|"
     r"(?:^|[^a-z])my[_-]?(?:api[_-]?)?(?:key|token|secret|password)|enter[_-]?(?:your|a|the)|"
     r"example|sample|dummy|placeholder|redacted|insert[_-]?(?:key|token|here|your)|fixme|todo|"
@@ -23,16 +25,16 @@ _PLACEHOLDER_WORDS = re.compile(
     r"^(?:password|secret|token|apikey|api_key|passwd|pass|none|null|nil|undefined|true|false|"
     r"required|optional|string|hidden|default|empty|unset|tbd|n/a)$)"
 )
-_TEMPLATE = re.compile(
+_TEMPLATE = lazy(
     r"\$\{[^}]*\}|\$\([^)]*\)|\{\{.*?\}\}|\{%.*?%\}|<[A-Za-z0-9_ .-]+>|%\([a-z_]+\)s|^\$[A-Z_][A-Z0-9_]*$|"
     r"^%[A-Z_][A-Z0-9_]*%$|^@[A-Za-z_.]+@$|^\$[A-Za-z_0-9{(]|^#\{|^%\{|^\{[A-Za-z_]\w*\}$|^__[A-Z_]+__$"
 )
-_CODE_REFERENCE = re.compile(
+_CODE_REFERENCE = lazy(
     r"(?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv\(|environ\[|env\(|env\.|config\[|"
     r"settings\.|secrets\.|vault\.|ENV\[|System\.getenv)",
     re.I,
 )
-_MASKED = re.compile(r"(?:x{4,}|X{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|0{8,}|1234567|abcdef(?:gh)?(?:123)?$)")
+_MASKED = lazy(r"(?:x{4,}|X{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|0{8,}|1234567|abcdef(?:gh)?(?:123)?$)")
 
 
 def is_placeholder(value: str) -> bool:
@@ -49,7 +51,7 @@ def is_placeholder(value: str) -> bool:
     return False
 
 
-_TEST_PATH = re.compile(r"(?i)(?:^|/)(?:tests?|__tests__|spec|fixtures?|testdata|__mocks__|mocks?)(?:/|$)|"
+_TEST_PATH = lazy(r"(?i)(?:^|/)(?:tests?|__tests__|spec|fixtures?|testdata|__mocks__|mocks?)(?:/|$)|"
                         r"(?:^|/)test_[^/]*$|_test\.[a-z]+$|\.(?:test|spec)\.[a-z]+$")
 
 

@@ -12,13 +12,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Union
 
+from sentinel_hooks.engine.patterns import lazy
+
 MAX_DEPTH = 256
 
-_SKIP = re.compile(r"(?:\s+|//[^\n]*|/\*.*?(?:\*/|\Z)|#[^\n]*)+", re.S)
-_DOUBLE = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_SINGLE = re.compile(r"'(?:[^'\\\n]|\\.)*'")
-_NUMBER = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|Infinity|NaN)")
-_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_SKIP = lazy(r"(?:\s+|//[^\n]*|/\*.*?(?:\*/|\Z)|#[^\n]*)+", re.S)
+_DOUBLE = lazy(r'"(?:[^"\\\n]|\\.)*"')
+_SINGLE = lazy(r"'(?:[^'\\\n]|\\.)*'")
+_NUMBER = lazy(r"[-+]?(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|Infinity|NaN)")
+_WORD = lazy(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _LITERALS = {"true": True, "false": False, "null": None}
 
 

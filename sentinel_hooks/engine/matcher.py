@@ -13,12 +13,12 @@ from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_aliases, language_of
 from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import TextUnit
-from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.findings import Confidence, Finding, content_hash, redact_text
+from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.policy import inline_suppression
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 SNIPPET_WIDTH = 160
 
@@ -150,14 +150,25 @@ class Engine:
         for rule in rules:
             if rule.keywords and present.isdisjoint(rule.keywords):
                 continue
-            hits = self._regex_hits(unit, rule) if rule.compiled is not None else \
-                detectors.REGISTRY[rule.detector](unit, rule)
+            hits = self._regex_hits(unit, rule) if rule.compiled is not None else self._detector_hits(unit, rule)
             for hit in hits:
                 # detectors may parse the whole file; a window reports only what overlaps it
                 if not unit.covers(hit.line, hit.end_line) or not unit.touches_change(hit.line, hit.end_line):
                     continue
                 findings.append(self._finding(unit, rule, hit))
         return _drop_shadowed(findings, self.by_id)
+
+    @staticmethod
+    def _detector_hits(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+        """A whole-file detector runs once per file: the windows of a diff scan share its hits."""
+        detect = detectors.get(rule.detector)
+        if not unit.is_window or rule.detector in detectors.WINDOW_DETECTORS:
+            return detect(unit, rule)
+        key = ("detector hits", rule.id)
+        memo = unit.memo
+        if key not in memo:
+            memo[key] = list(detect(unit, rule))
+        return memo[key]
 
     def _regex_hits(self, unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         text = unit.text
@@ -214,8 +225,8 @@ class Engine:
             description=rule.description, category=rule.category,
             message=hit.message or rule.title,
             secret=None if self.redact else hit.secret, extra=dict(hit.extra),
+            content_hash=content_hash(rule.id, unit.path, hit.content),
         )
-        f.extra["_content_hash"] = content_hash(rule.id, unit.path, hit.content)
         if self.inline_suppressions and inline_suppression(
                 rule.id, unit.line_text(hit.line), unit.line_text(hit.line - 1)):
             f.suppressed_by = "inline"

@@ -1,28 +1,26 @@
-"""The rule model (pydantic) and the loading of YAML rule packs.
-
-A rule is data: id, title, severity, confidence, CWE, texts, where it applies, keywords for the
-prefilter, and either a ``regex`` or the name of a structure-aware ``detector``.
+"""Loading YAML rule packs: pydantic validates each rule once, here, and the engine receives plain
+``engine.rule.Rule`` objects (the rule-set cache, ``rule_cache.py``, skips this module entirely).
 """
 from __future__ import annotations
 
-import functools
 import re
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from sentinel_hooks.engine.patterns import flag_value
+from sentinel_hooks.engine.rule import Rule, RuleExamples
 from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.findings import Confidence, Severity
+from sentinel_hooks.packs import builtin_pack_files
+from sentinel_hooks.records import record
 
 RULE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-_FLAG_NAMES = {"ignorecase": re.IGNORECASE, "multiline": re.MULTILINE, "dotall": re.DOTALL,
-               "verbose": re.VERBOSE}
 
 
-class RuleExamples(BaseModel):
+class ExamplesSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: Optional[str] = None  # file name the examples are scanned as (for path-gated rules)
@@ -31,7 +29,9 @@ class RuleExamples(BaseModel):
     base: Optional[str] = None  # the file as it was at the baseline, for rules that compare (drift)
 
 
-class Rule(BaseModel):
+class RuleSpec(BaseModel):
+    """What a rule pack may say about a rule, validated; ``to_rule`` gives the engine's rule."""
+
     model_config = ConfigDict(extra="forbid", frozen=False)
 
     id: str = Field(pattern=RULE_ID)
@@ -61,8 +61,7 @@ class Rule(BaseModel):
     detector: Optional[str] = None
     options: dict[str, Any] = Field(default_factory=dict)
     tags: list[str] = Field(default_factory=list)
-    examples: RuleExamples = Field(default_factory=RuleExamples)
-    source: str = Field(default="<builtin>", exclude=True)
+    examples: ExamplesSpec = Field(default_factory=ExamplesSpec)
 
     @field_validator("severity", mode="before")
     @classmethod
@@ -82,7 +81,7 @@ class Rule(BaseModel):
         return [k.lower() for k in v]
 
     @model_validator(mode="after")
-    def _check(self) -> "Rule":
+    def _check(self) -> "RuleSpec":
         if (self.regex is None) == (self.detector is None):
             raise ValueError("a rule needs exactly one of 'regex' or 'detector'")
         if self.keyword_reach is not None and not self.keywords:
@@ -102,41 +101,44 @@ class Rule(BaseModel):
             self.placeholder_filter = self.secret
         return self
 
-    @functools.cached_property
-    def compiled(self) -> Optional[re.Pattern[str]]:
-        if self.regex is None:
-            return None
-        return _compile(self.regex, self.flags, "regex")
-
-    @functools.cached_property
-    def compiled_allow(self) -> list[re.Pattern[str]]:
-        return [re.compile(p) for p in self.allow]
-
-    @functools.cached_property
-    def compiled_allow_line(self) -> list[re.Pattern[str]]:
-        return [re.compile(p) for p in self.allow_line]
-
-    @property
-    def cwe_number(self) -> int:
-        return int(self.cwe.split("-", 1)[1])
+    def to_rule(self, source: str) -> Rule:
+        ex = self.examples
+        return Rule(
+            id=self.id, title=self.title, severity=self.severity, confidence=self.confidence, cwe=self.cwe,
+            description=self.description, remediation=self.remediation, category=self.category,
+            languages=tuple(self.languages), paths=tuple(self.paths), exclude_paths=tuple(self.exclude_paths),
+            keywords=tuple(self.keywords), keyword_reach=self.keyword_reach, regex=self.regex,
+            flags=tuple(self.flags), report_group=self.report_group, secret=self.secret,
+            secret_group=self.secret_group, entropy=self.entropy, allow=tuple(self.allow),
+            allow_line=tuple(self.allow_line), placeholder_filter=bool(self.placeholder_filter),
+            validator=self.validator, detector=self.detector, options=dict(self.options), tags=tuple(self.tags),
+            examples=RuleExamples(path=ex.path, match=tuple(ex.match), no_match=tuple(ex.no_match), base=ex.base),
+            source=source,
+        )
 
 
 def _compile(pattern: str, flags: list[str], what: str) -> re.Pattern[str]:
-    value = 0
-    for name in flags:
-        value |= _FLAG_NAMES[name]
     try:
-        return re.compile(pattern, value)
+        return re.compile(pattern, flag_value(flags))
     except re.error as exc:
         raise ValueError(f"invalid {what} {pattern!r}: {exc}") from None
 
 
-class RulePack(BaseModel):
+class PackSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pack: str = Field(pattern=RULE_ID)
     description: str = ""
-    rules: list[Rule]
+    rules: list[RuleSpec]
+
+
+@record(frozen=True)
+class RulePack:
+    """A validated pack: its name, description and rules."""
+
+    pack: str
+    description: str
+    rules: tuple[Rule, ...]
 
 
 def _describe_validation_error(exc: ValidationError, data: Any) -> str:
@@ -171,25 +173,18 @@ def parse_pack(text: str, source: str) -> RulePack:
     if not isinstance(data, dict):
         raise ConfigError(f"rule pack {source}: expected a mapping with 'pack' and 'rules'")
     try:
-        pack = RulePack.model_validate(data)
+        spec = PackSpec.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"rule pack {source}: {_describe_validation_error(exc, data)}") from None
-    for rule in pack.rules:
-        rule.source = source
-    return pack
+    return RulePack(spec.pack, spec.description, tuple(rule.to_rule(source) for rule in spec.rules))
 
 
 def builtin_pack_names() -> list[str]:
-    folder = resources.files("sentinel_hooks") / "rules"
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".yaml", ".yml")))
+    return [p.name for p in builtin_pack_files()]
 
 
 def load_builtin_packs() -> list[RulePack]:
-    folder = resources.files("sentinel_hooks") / "rules"
-    packs = []
-    for name in builtin_pack_names():
-        packs.append(parse_pack((folder / name).read_text(encoding="utf-8"), f"sentinel_hooks/rules/{name}"))
-    return packs
+    return [parse_pack(p.read_text(encoding="utf-8"), f"sentinel_hooks/rules/{p.name}") for p in builtin_pack_files()]
 
 
 def load_user_pack(path: Path) -> list[RulePack]:

@@ -1,10 +1,46 @@
-"""The unit of text the engine scans: a whole file, or a window of a file around changed lines."""
+"""The unit of text the engine scans: a whole file, or a window of a file around changed lines.
+
+Every window of one file shares one :class:`FileAnalysis`: the whole text, its lower-cased copy, the
+text at the baseline and what detectors derive from the whole file (a parsed tree, the tool model,
+the hits of a whole-file detector) are computed once per file, however many windows a diff cuts.
+"""
 from __future__ import annotations
 
 import bisect
 from typing import Any, Callable, Optional
 
 from sentinel_hooks.records import field, record
+
+_NOT_LOADED: Any = object()
+
+
+class FileAnalysis:
+    """Whole-file work, shared by every unit of one file. ``memo`` holds what detectors derive."""
+
+    __slots__ = ("_load_text", "_load_base", "_text", "_lowered", "_base", "memo")
+
+    def __init__(self, load_text: Callable[[], str], load_base: Optional[Callable[[], Optional[str]]] = None):
+        self._load_text = load_text
+        self._load_base = load_base
+        self._text: Optional[str] = None
+        self._lowered: Optional[str] = None
+        self._base: Any = _NOT_LOADED
+        self.memo: dict[Any, Any] = {}
+
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._load_text()
+        return self._text
+
+    def lowered(self) -> str:
+        if self._lowered is None:
+            self._lowered = self.text().lower()
+        return self._lowered
+
+    def base_text(self) -> Optional[str]:
+        if self._base is _NOT_LOADED:
+            self._base = None if self._load_base is None else self._load_base()
+        return self._base
 
 
 @record
@@ -16,7 +52,8 @@ class TextUnit:
     ``changed_lines`` holds the file line numbers that count; ``None`` means every line counts.
     ``full_text_loader`` returns the whole file when ``text`` is only a window (structure-aware
     detectors need it); ``base_text_loader`` returns the file as it was at the baseline, or None.
-    ``memo`` lets detectors cache per-unit work (a parsed tree, say).
+    ``analysis`` is the whole-file work this unit shares with the other windows of its file (made
+    from the loaders when not given); ``memo`` is its detectors' cache.
     """
 
     path: str
@@ -27,40 +64,41 @@ class TextUnit:
     changed_lines: Optional[frozenset[int]] = None
     full_text_loader: Optional[Callable[[], str]] = None
     base_text_loader: Optional[Callable[[], Optional[str]]] = None
-    memo: dict[str, Any] = field(default_factory=dict)
+    analysis: Optional[FileAnalysis] = field(default=None, repr=False)
     _line_starts: Optional[list[int]] = field(default=None, repr=False)
+    _lowered: Optional[str] = field(default=None, repr=False)
 
     @property
     def is_window(self) -> bool:
         return self.full_text_loader is not None
 
+    def file(self) -> FileAnalysis:
+        """The whole-file analysis this unit belongs to."""
+        if self.analysis is None:
+            load = self.full_text_loader if self.full_text_loader is not None else (lambda: self.text)
+            self.analysis = FileAnalysis(load, self.base_text_loader)
+        return self.analysis
+
+    @property
+    def memo(self) -> dict[Any, Any]:
+        """Detectors' cache of whole-file work, shared by every window of the file."""
+        return self.file().memo
+
     def full_text(self) -> str:
-        if self.full_text_loader is None:
-            return self.text
-        if "full_text" not in self.memo:
-            self.memo["full_text"] = self.full_text_loader()
-        return self.memo["full_text"]
+        return self.text if self.full_text_loader is None else self.file().text()
 
     def lowered(self) -> str:
         """``text`` lower-cased, computed once per unit (keywords and case-insensitive prechecks)."""
-        if "lowered" not in self.memo:
-            self.memo["lowered"] = self.text.lower()
-        return self.memo["lowered"]
+        if self._lowered is None:
+            self._lowered = self.text.lower()
+        return self._lowered
 
     def full_lowered(self) -> str:
         """The whole file lower-cased: ``lowered()`` unless the unit is a window of it."""
-        if self.full_text_loader is None:
-            return self.lowered()
-        if "full_lowered" not in self.memo:
-            self.memo["full_lowered"] = self.full_text().lower()
-        return self.memo["full_lowered"]
+        return self.lowered() if self.full_text_loader is None else self.file().lowered()
 
     def base_text(self) -> Optional[str]:
-        if self.base_text_loader is None:
-            return None
-        if "base_text" not in self.memo:
-            self.memo["base_text"] = self.base_text_loader()
-        return self.memo["base_text"]
+        return self.file().base_text()
 
     def line_starts(self) -> list[int]:
         if self._line_starts is None:

@@ -14,6 +14,7 @@ import zlib
 from typing import Callable, Optional
 
 from sentinel_hooks.engine.filters import shannon_entropy
+from sentinel_hooks.engine.patterns import lazy
 
 Validator = Callable[[str], bool]
 REGISTRY: dict[str, Validator] = {}
@@ -174,8 +175,8 @@ def discord_bot_token(secret: str) -> bool:
     return raw is not None and 15 <= len(raw) <= 20 and raw.isdigit()
 
 
-_PEM_LINE_NOISE = re.compile(r"\\[rn]|[\s\"'+,]")
-_PEM_HEADER = re.compile(r"^[A-Za-z-]+:.*$", re.M)
+_PEM_LINE_NOISE = lazy(r"\\[rn]|[\s\"'+,]")
+_PEM_HEADER = lazy(r"^[A-Za-z-]+:.*$", re.M)
 
 
 @validator("private_key_body")
@@ -197,7 +198,7 @@ def private_key_body(secret: str) -> bool:
 _WORD = r"(?:[A-Z]?[a-z]+|[A-Z]+)"
 # each word is a maximal run (the lookaheads), so the repetition cannot backtrack into splits of a run
 _CAMEL_WORDS = r"(?:(?:[A-Z][a-z]+(?![a-z])|[a-z]{2,}(?![a-z])|\d+(?!\d))[_.@-]?)+[^A-Za-z0-9]{0,3}"
-_WORD_LIKE = re.compile(rf"{_WORD}[^A-Za-z]{{0,6}}|[^A-Za-z]{{0,6}}{_WORD}|{_CAMEL_WORDS}")
+_WORD_LIKE = lazy(rf"{_WORD}[^A-Za-z]{{0,6}}|[^A-Za-z]{{0,6}}{_WORD}|{_CAMEL_WORDS}")
 
 
 @validator("strong_entropy")

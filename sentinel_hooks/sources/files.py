@@ -5,14 +5,13 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-import subprocess
 from pathlib import Path
 from typing import Iterator, Optional
 
 from sentinel_hooks.errors import FileSystemError
 from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.records import record
-from sentinel_hooks.sources import skips
+from sentinel_hooks.sources import git, skips
 from sentinel_hooks.sources.skips import SkipLog
 
 BINARY_SNIFF = 8192
@@ -83,28 +82,6 @@ def git_toplevel(path: Path) -> Optional[Path]:
         if (candidate / ".git").exists():
             return candidate
     return None
-
-
-def _git_listed(root: Path, rel: str) -> Optional[set[str]]:
-    """Tracked and untracked-but-not-ignored files under ``rel`` (repo-relative), or None if git fails."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "-c", "core.fsmonitor=false", "ls-files", "-z", "--cached", "--others",
-             "--exclude-standard",
-             "--", rel or "."],
-            capture_output=True, check=True, timeout=120,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return {os.fsdecode(p) for p in out.split(b"\0") if p}
-
-
-def _git_ignored(root: Path, rel: str) -> bool:
-    try:
-        return subprocess.run(["git", "-C", str(root), "-c", "core.fsmonitor=false", "check-ignore", "-q", "--", rel],
-                              capture_output=True, timeout=60).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
 
 
 def is_binary(head: bytes) -> bool:
@@ -186,12 +163,12 @@ class FileWalker:
         listed = None
         if top is not None and (top / ".git").exists():
             rel_dir = self.display(absolute, top) if absolute != top else ""
-            if rel_dir and _git_ignored(top, rel_dir):
+            if rel_dir and git.is_ignored(top, rel_dir):
                 # a folder the user named explicitly but git ignores (a virtualenv, a vendored tree):
                 # scan it as a plain folder rather than silently scanning nothing
                 yield from self._walk_dir(absolute, absolute)
                 return
-            listed = _git_listed(top, rel_dir)
+            listed = git.listed_files(top, rel_dir)
         if listed is not None:
             memo: dict[str, bool] = {}
             for rel in sorted(listed):

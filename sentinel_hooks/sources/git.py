@@ -89,6 +89,25 @@ class Git:
         return sha if code == 0 and sha else None
 
 
+# -- full scans of a work tree ---------------------------------------------------------------------
+def listed_files(root: Path, rel: str) -> Optional[set[str]]:
+    """Tracked and untracked-but-not-ignored files under ``rel`` (repository-relative) of the work
+    tree at ``root``; None when git fails (the walk then applies no .gitignore)."""
+    try:
+        out = Git(root).output(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", rel or "."])
+    except GitError:
+        return None
+    return {os.fsdecode(p) for p in out.split(b"\0") if p}
+
+
+def is_ignored(root: Path, rel: str) -> bool:
+    """Whether git ignores ``rel`` (repository-relative) in the work tree at ``root``."""
+    try:
+        return Git(root).run(["check-ignore", "-q", "--", rel], ok=(0, 1, 128))[0] == 0
+    except GitError:
+        return False
+
+
 def _first_line(stderr: bytes) -> str:
     for line in stderr.decode("utf-8", "replace").splitlines():
         line = line.strip()

@@ -11,7 +11,7 @@ import os
 import re
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
-from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.units import FileAnalysis, TextUnit
 from sentinel_hooks.errors import GitError
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import skips
@@ -234,13 +234,14 @@ def window_units(path: str, text: str, added: Sequence[int], context: int,
     """The windows of ``text`` around ``added`` lines, each a unit whose changed lines are the
     added lines it holds; every unit can load the whole file and its base version."""
     starts = line_offsets(text) if text else []
+    shared = FileAnalysis(lambda: text, base_loader)  # one analysis of the file for all its windows
     units = []
     for first, last in line_windows(added, context, len(starts)):
         stop = starts[last] if last < len(starts) else len(text)
         units.append(TextUnit(
             path=path, text=text[starts[first - 1]:stop], first_line=first,
             changed_lines=frozenset(n for n in added if first <= n <= last),
-            full_text_loader=lambda: text, base_text_loader=base_loader,
+            full_text_loader=lambda: text, base_text_loader=base_loader, analysis=shared,
         ))
     return units
 

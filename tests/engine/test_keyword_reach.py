@@ -2,11 +2,11 @@
 on the labelled corpus, the bundled example and a spread of the running interpreter's standard library."""
 from __future__ import annotations
 
-import copy
 import sysconfig
 from pathlib import Path
 
-from sentinel_hooks.engine.compiled import load_rules
+from sentinel_hooks.records import replace
+from sentinel_hooks.rule_cache import load_rules
 from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.sources.files import decode
@@ -34,11 +34,7 @@ def findings(rules, texts) -> set[tuple]:
 def test_rules_with_a_keyword_reach_lose_nothing_on_real_files(tmp_path):
     reaching = [r for r in load_rules([], [], cache_dir=tmp_path) if getattr(r, "keyword_reach", None)]
     assert len(reaching) > 50  # the secrets pack declares it for its token rules
-    whole = []
-    for rule in reaching:
-        plain = copy.copy(rule)
-        plain.keyword_reach = None
-        whole.append(plain)
+    whole = [replace(rule, keyword_reach=None) for rule in reaching]
     texts = samples()
     near = findings(reaching, texts)
     assert near == findings(whole, texts)

@@ -1,6 +1,7 @@
 from sentinel_hooks.engine.matcher import Engine, KeywordIndex, make_snippet
 from sentinel_hooks.engine.rules import parse_pack
 from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.records import replace
 
 
 def rules(yaml_rules: str):
@@ -67,8 +68,7 @@ def test_no_redact_keeps_secret():
 
 
 def test_keyword_prefilter_skips_rule_without_keyword():
-    rs = rules(SECRET_RULE)
-    rs[0].keywords = ["zzz-not-present"]
+    rs = [replace(rules(SECRET_RULE)[0], keywords=("zzz-not-present",))]
     assert Engine(rs).scan(TextUnit("a.py", f'y = "{TOKEN}"')) == []
 
 
@@ -160,3 +160,27 @@ def test_non_ascii_keywords_are_found_only_where_they_occur():
     assert index.present("plain ascii text") == set()
     assert index.present("p\u0430ssword\u200b") == {"\u0430", "\u200b"}
     assert index.present("\u0440\u0430 token") == {"\u0440\u0430", "\u0430", "token"}
+
+
+def test_windows_sharing_one_file_analysis_find_what_windows_analysing_alone_find():
+    """Whole-file detectors run once per file and every window takes the hits that touch its
+    changes: the findings are those of windows that each analyse the file themselves."""
+    from corpus_labels import corpus_files
+
+    from sentinel_hooks.engine.rules import build_ruleset
+    from sentinel_hooks.sources.git_diff import window_units
+
+    engine = Engine(build_ruleset([], []))
+    compared = 0
+    for path in corpus_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        added = list(range(1, text.count("\n") + 2, 5))
+        shared = window_units(path.name, text, added, 1, None)
+        alone = [TextUnit(path=u.path, text=u.text, first_line=u.first_line, changed_lines=u.changed_lines,
+                          full_text_loader=lambda: text) for u in shared]
+        assert len({id(u.file()) for u in shared}) == 1 and len({id(u.file()) for u in alone}) == len(alone)
+        found = sorted((f.rule_id, f.line, f.column, f.message) for u in shared for f in engine.scan(u))
+        expected = sorted((f.rule_id, f.line, f.column, f.message) for u in alone for f in engine.scan(u))
+        assert found == expected, path
+        compared += len(expected)
+    assert compared > 50

@@ -30,7 +30,7 @@ any_text = st.one_of(st.text(max_size=400), code_like)
 
 @functools.lru_cache(maxsize=1)
 def engine():
-    from sentinel_hooks.engine.compiled import load_rules
+    from sentinel_hooks.rule_cache import load_rules
     from sentinel_hooks.engine.matcher import Engine
 
     return Engine(load_rules([], [], builtin=True))

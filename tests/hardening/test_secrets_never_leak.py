@@ -18,7 +18,7 @@ REPORTS = {"json": "report.json", "sarif": "report.sarif", "gitlab-sast": "repor
 
 def corpus_secrets() -> set[str]:
     """Every secret the built-in rules find in the corpus, read by an engine that does not redact."""
-    from sentinel_hooks.engine.compiled import load_rules
+    from sentinel_hooks.rule_cache import load_rules
     from sentinel_hooks.engine.matcher import Engine
     from sentinel_hooks.engine.units import TextUnit
     from sentinel_hooks.sources.files import decode

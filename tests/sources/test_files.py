@@ -39,6 +39,24 @@ def test_gitignore_is_honoured_inside_a_work_tree(make_repo):
     assert set(found) == {".gitignore", "tracked.py", "untracked.py"}
 
 
+def test_the_walk_asks_git_through_the_one_git_wrapper_with_its_safe_options(make_repo, monkeypatch):
+    from sentinel_hooks.sources import git as git_module
+
+    repo = make_repo()
+    (repo / ".gitignore").write_text("venv/\n")
+    (repo / "venv").mkdir()
+    (repo / "venv" / "x.py").write_text("x")
+    (repo / "a.py").write_text("x")
+    commands = []
+    real = git_module.Git.run
+    monkeypatch.setattr(git_module.Git, "run", lambda self, args, **kw: commands.append(self.command(args)) or
+                        real(self, args, **kw))
+    _, found = walk([repo, repo / "venv"])
+    assert {Path(p).name for p in found} == {".gitignore", "a.py", "x.py"}  # a folder named explicitly is walked
+    assert {c[c.index("--no-pager") + 1] for c in commands} == {"ls-files", "check-ignore"}
+    assert all("core.fsmonitor=false" in c for c in commands)
+
+
 def test_explicit_file_is_scanned_even_if_gitignored_and_paths_are_repo_relative(make_repo, monkeypatch):
     repo = make_repo()
     (repo / ".gitignore").write_text("*.log\n")

@@ -10,7 +10,7 @@ from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.units import TextUnit
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 
 def _normalise(text: Optional[str]) -> str:

@@ -17,19 +17,19 @@ from typing import TYPE_CHECKING, Iterable, Optional, Union
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.patterns import FLAG_NAMES, flag_value, lazy
 from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import TextUnit
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
-COMMENT_LINE = re.compile(r"\s*(?:#|//|/\*|\*|<!--)")
+COMMENT_LINE = lazy(r"\s*(?:#|//|/\*|\*|<!--)")
 
 
 @functools.lru_cache(maxsize=256)
-def _compile(pattern: str, ignorecase: bool, multiline: bool, dotall: bool, verbose: bool = False) -> re.Pattern[str]:
-    flags = (re.I if ignorecase else 0) | (re.M if multiline else 0) | (re.S if dotall else 0) | (re.X if verbose else 0)
-    return re.compile(pattern, flags)
+def _compile(pattern: str, *flag_names: str) -> re.Pattern[str]:
+    return re.compile(pattern, flag_value(flag_names))
 
 
 def _position(starts: list[int], offset: int) -> tuple[int, int]:
@@ -46,8 +46,7 @@ def _position(starts: list[int], offset: int) -> tuple[int, int]:
 @detector("regex_unless_present")
 def regex_unless_present(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     opts = rule.options
-    pattern = _compile(opts["pattern"], bool(opts.get("ignorecase")), bool(opts.get("multiline")),
-                       bool(opts.get("dotall")), bool(opts.get("verbose")))
+    pattern = _compile(opts["pattern"], *(name for name in FLAG_NAMES if opts.get(name)))
     text = unit.full_text()
     unless: Optional[str] = opts.get("unless")
     group: Union[int, str] = opts.get("group", 0)
@@ -64,7 +63,7 @@ def regex_unless_present(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         if end == start:
             continue
         if not starts:  # the first candidate: now the file-wide condition is worth checking
-            if unless and _compile(unless, False, True, False).search(text):
+            if unless and _compile(unless, "multiline").search(text):
                 return
             starts = [0] + [m.end() for m in re.finditer("\n", text)]
         line, col = _position(starts, start)

@@ -10,19 +10,20 @@ from sentinel_hooks.engine import jsonc
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.jsonc import Member, Node
+from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.units import TextUnit
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 NPM_DEPENDENCY_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
 FLOATING_TAGS = {"latest"}
-_ANY_VERSION = re.compile(r"^(?:[*xX](?:\.[*xX]){0,2}|>=?\s*0(?:\.0){0,2}|)$")
+_ANY_VERSION = lazy(r"^(?:[*xX](?:\.[*xX]){0,2}|>=?\s*0(?:\.0){0,2}|)$")
 _LOCAL_PROTOCOLS = ("file:", "link:", "portal:", "workspace:", "patch:", "exec:", "./", "../", "/", "~/")
-_GIT_SPEC = re.compile(r"^(?:git\+[a-z]+://|git://|github:|gitlab:|bitbucket:|gist:|"
+_GIT_SPEC = lazy(r"^(?:git\+[a-z]+://|git://|github:|gitlab:|bitbucket:|gist:|"
                        r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/[^/]+/[^/#]+?(?:\.git)?(?:#|$)|"
                        r"[A-Za-z0-9][\w.-]*/[\w.-]+(?:#|$))")
-_PINNED_REF = re.compile(r"#(?:[0-9a-f]{7,40}|semver:v?\d+\.\d+\.\d+[\w.+-]*|v?\d+\.\d+\.\d+[\w.+-]*)$")
+_PINNED_REF = lazy(r"#(?:[0-9a-f]{7,40}|semver:v?\d+\.\d+\.\d+[\w.+-]*|v?\d+\.\d+\.\d+[\w.+-]*)$")
 
 
 def _package_json(unit: TextUnit) -> Node | None:
@@ -85,10 +86,10 @@ def detect_npm_unpinned_git(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 
 # -- Poetry ----------------------------------------------------------------------------------------
 
-_POETRY_TABLE = re.compile(r"^\s*\[\s*tool\.poetry\.(?:dependencies|dev-dependencies|group\.[\w.-]+\.dependencies)"
+_POETRY_TABLE = lazy(r"^\s*\[\s*tool\.poetry\.(?:dependencies|dev-dependencies|group\.[\w.-]+\.dependencies)"
                            r"\s*\]\s*(?:#.*)?$")
-_TABLE = re.compile(r"^\s*\[")
-_STAR_ENTRY = re.compile(r"""^\s*(?P<name>["']?[A-Za-z0-9][\w.-]*["']?)\s*=\s*(?:\{[^}]*?\bversion\s*=\s*)?"""
+_TABLE = lazy(r"^\s*\[")
+_STAR_ENTRY = lazy(r"""^\s*(?P<name>["']?[A-Za-z0-9][\w.-]*["']?)\s*=\s*(?:\{[^}]*?\bversion\s*=\s*)?"""
                          r"""(?P<version>["']\*["'])""")
 
 
@@ -110,7 +111,7 @@ def detect_poetry_wildcard(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 
 # -- requirements files ----------------------------------------------------------------------------
 
-_BARE_REQUIREMENT = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:\s*\[[^\]]*\])?\s*$")
+_BARE_REQUIREMENT = lazy(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:\s*\[[^\]]*\])?\s*$")
 
 
 def is_requirements_file(path: str) -> bool:

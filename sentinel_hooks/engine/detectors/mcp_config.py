@@ -18,11 +18,12 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.jsonc import Node
+from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 CLIENT_CONFIG_NAMES = {
     "claude_desktop_config.json", "mcp.json", ".mcp.json", "cline_mcp_settings.json", "mcp_config.json",
@@ -148,10 +149,10 @@ _NOT_SECRET_WORDS = {"path", "file", "dir", "url", "uri", "endpoint", "host", "p
                      "expires", "ttl", "length", "size", "format", "version", "enabled", "required", "public",
                      "env", "var", "scope", "scopes", "provider", "method", "location", "store", "field",
                      "prefix", "timeout", "tokens", "budget", "issuer", "audience", "algorithm", "kind"}
-_SCHEME = re.compile(r"(?i)^(?:bearer|basic|token|apikey|api-key|key|digest)\s+")
-_REFERENCE = re.compile(r"\$\{[^}]*\}|^\$[A-Za-z_][A-Za-z0-9_]*$|^\$env:|^%[A-Za-z_][A-Za-z0-9_]*%$|"
+_SCHEME = lazy(r"(?i)^(?:bearer|basic|token|apikey|api-key|key|digest)\s+")
+_REFERENCE = lazy(r"\$\{[^}]*\}|^\$[A-Za-z_][A-Za-z0-9_]*$|^\$env:|^%[A-Za-z_][A-Za-z0-9_]*%$|"
                         r"\{\{.*\}\}|^env:|^op://|^vault:|^secret:|^keychain:")
-_CLI_SECRET_FLAG = re.compile(r"(?i)^--?(?:[a-z]+-)*(?:api-?key|token|secret|password|passwd|access-key|auth)"
+_CLI_SECRET_FLAG = lazy(r"(?i)^--?(?:[a-z]+-)*(?:api-?key|token|secret|password|passwd|access-key|auth)"
                               r"(?:=(?P<value>.+))?$")
 _ENV_FLAGS = {"-e", "--env"}
 
@@ -247,9 +248,9 @@ _PY_VALUE_OPTIONS = {"--from", "--with", "-w", "--python", "-p", "--index-url", 
                      "--index", "--default-index", "--with-requirements", "--with-editable", "--env-file",
                      "--spec", "--pip-args", "--constraints", "-c", "--refresh-package", "--directory",
                      "--find-links", "-f", "--cache-dir", "--python-preference"}
-_EXACT_SEMVER = re.compile(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
-_PY_EXACT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*(?:===?\s*[0-9][0-9A-Za-z.!+-]*|@\s*v?\d[\w.+!-]*)$")
-_GIT_PINNED = re.compile(r"(?:@|#)(?:[0-9a-f]{7,40}|v?\d+(?:\.\d+)+[\w.-]*)$")
+_EXACT_SEMVER = lazy(r"^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+_PY_EXACT = lazy(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*(?:===?\s*[0-9][0-9A-Za-z.!+-]*|@\s*v?\d[\w.+!-]*)$")
+_GIT_PINNED = lazy(r"(?:@|#)(?:[0-9a-f]{7,40}|v?\d+(?:\.\d+)+[\w.-]*)$")
 
 
 @dataclass
@@ -431,7 +432,7 @@ def detect_auto_approve(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 _CONTAINER_PROGRAMS = {"docker", "podman", "nerdctl"}
 _DANGEROUS_CAPS = {"SYS_ADMIN", "ALL", "SYS_PTRACE", "SYS_MODULE", "NET_ADMIN", "DAC_READ_SEARCH"}
 _MOUNT_FLAGS = {"-v", "--volume", "--mount"}
-_SOCKET = re.compile(r"(?:^|[=,:])/(?:var/)?run/(?:docker|podman/podman|containerd/containerd)\.sock(?:[:,]|$)")
+_SOCKET = lazy(r"(?:^|[=,:])/(?:var/)?run/(?:docker|podman/podman|containerd/containerd)\.sock(?:[:,]|$)")
 
 
 def container_problem(flag: str, value: Optional[str]) -> Optional[str]:
@@ -478,8 +479,8 @@ def detect_privileged_container(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 
 # -- debug switched on in a server's environment -------------------------------------------------
 
-_DEBUG_KEY = re.compile(r"(?i)^(?:[A-Z0-9]+_)*DEBUG$")
-_DEBUG_ON = re.compile(r"(?i)^(?:1|true|yes|on|\*|[\w.-]*:\*)$")
+_DEBUG_KEY = lazy(r"(?i)^(?:[A-Z0-9]+_)*DEBUG$")
+_DEBUG_ON = lazy(r"(?i)^(?:1|true|yes|on|\*|[\w.-]*:\*)$")
 
 
 @detector("mcp_config_debug_env")

@@ -42,26 +42,29 @@ import ast
 import bisect
 import functools
 import re
-import warnings
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
+from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_prune import prune
 from sentinel_hooks.engine.filters import is_test_path
 from sentinel_hooks.engine.hits import Hit
-from sentinel_hooks.engine.rules import Rule
+from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.text_gate import Gate, lines_of
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rule import Rule
 
 MEMO_KEY = "python_ast.analysis"
 MAX_PARSE_CHARS = 5_000_000  # larger files are generated code; a tree of them costs too much memory
 # Cheap text tests that skip parsing a file that cannot hold a hit of the check.
 # a literal first argument (not an f-string) cannot be a finding, so such calls do not count here
-EVAL_TEXT = re.compile(r"(?<![\w.])(?:eval|exec|compile)\s*\(\s*(?![rRbBuU]{0,2}[\"'])")
-SHELL_TEXT = re.compile(r"shell\s*=\s*True|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell")
-INPUT_TEXT = re.compile(r"@[\w.]*\b(?:tool|call_tool|resource|prompt|route|api_route|websocket)\b|"
+EVAL_TEXT = lazy(r"(?<![\w.])(?:eval|exec|compile)\s*\(\s*(?![rRbBuU]{0,2}[\"'])")
+SHELL_TEXT = lazy(r"shell\s*=\s*True|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell")
+INPUT_TEXT = lazy(r"@[\w.]*\b(?:tool|call_tool|resource|prompt|route|api_route|websocket)\b|"
                         r"@[\w.]+\.(?:get|post|put|delete|patch)\s*\(\s*[rRuU]?[\"']/|"
                         r"\brequest\.(?:args|form|json|values|files|get_json|query_params|path_params|params|data|"
                         r"body|GET|POST|match_info|query|url|headers|cookies)\b|\barguments\s*(?:\[|\.get\b)")
@@ -96,11 +99,11 @@ SQL_METHODS = {"execute", "executemany", "executescript", "exec_driver_sql", "ra
                "fetch", "fetchrow", "fetchval", "read_sql", "read_sql_query"}
 SQL_FUNCS = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "text",
              "pandas.read_sql", "pandas.read_sql_query"}
-SQL_WORDS = re.compile(r"(?i)\b(?:select\b[\s\S]{0,400}?\bfrom|insert\s+(?:or\s+\w+\s+)?into|update\b[\s\S]{0,200}?\bset|"
+SQL_WORDS = lazy(r"(?i)\b(?:select\b[\s\S]{0,400}?\bfrom|insert\s+(?:or\s+\w+\s+)?into|update\b[\s\S]{0,200}?\bset|"
                        r"delete\s+from|replace\s+into|create\s+(?:table|index|view|database)|drop\s+"
                        r"(?:table|index|view|database)|alter\s+table|truncate\s+table|pragma\s|attach\s)")
 NUMERIC_FUNCS = {"int", "float", "len", "min", "max", "round", "abs", "sum"}
-SQL_VALUE_CONTEXT = re.compile(r"""(?:['"%]|\b(?:like|in\s*\(|values\s*\()|[=<>]\s*)$""", re.I)
+SQL_VALUE_CONTEXT = lazy(r"""(?:['"%]|\b(?:like|in\s*\(|values\s*\()|[=<>]\s*)$""", re.I)
 PICKLE_LIKE = {"pickle.load", "pickle.loads", "pickle.Unpickler", "cPickle.load", "cPickle.loads",
                "cPickle.Unpickler", "_pickle.load", "_pickle.loads", "_pickle.Unpickler", "dill.load",
                "dill.loads", "cloudpickle.load", "cloudpickle.loads", "joblib.load",
@@ -120,30 +123,30 @@ PATH_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", 
                 "mkdir", "iterdir", "glob", "rglob", "rename", "touch"}
 PATH_GUARD_ATTRS = {"is_relative_to", "relative_to", "commonpath", "commonprefix", "startswith",
                     "safe_join", "secure_filename"}
-GUARD_NAME = re.compile(r"(?i)safe|valid|allow|within|contain|sanitiz|ensure|verify|check|inside|jail")
+GUARD_NAME = lazy(r"(?i)safe|valid|allow|within|contain|sanitiz|ensure|verify|check|inside|jail")
 HTTP_FUNCS = {f"{lib}.{verb}" for lib in ("requests", "httpx")
               for verb in ("get", "post", "put", "delete", "patch", "head", "options", "request", "stream")}
 HTTP_FUNCS |= {"urllib.request.urlopen", "urllib.request.Request", "urllib2.urlopen", "aiohttp.request",
                "urlopen"}
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options", "request", "stream", "ws_connect"}
-CLIENT_NAME = re.compile(r"(?i)(?:^|_)(?:session|sess|client|http|httpx|aiohttp|requests)$")
-URL_GUARD_NAME = re.compile(r"(?i)allow|whitelist|trusted|permitted|approved")
+CLIENT_NAME = lazy(r"(?i)(?:^|_)(?:session|sess|client|http|httpx|aiohttp|requests)$")
+URL_GUARD_NAME = lazy(r"(?i)allow|whitelist|trusted|permitted|approved")
 URL_GUARD_CALLS = {"urlparse", "urlsplit", "urllib.parse.urlparse", "urllib.parse.urlsplit", "httpx.URL",
                    "yarl.URL", "URL", "ipaddress.ip_address"}
-FIXED_HOST = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]+[/?#]")
+FIXED_HOST = lazy(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]+[/?#]")
 # cheap text tests before any parsing: a file without such a call cannot hold a finding of the check
-DESERIALIZATION_TEXT = re.compile(r"\b(?:loads?|Unpickler|unsafe_load(?:_all)?|full_load|load_all|read_pickle|"
+DESERIALIZATION_TEXT = lazy(r"\b(?:loads?|Unpickler|unsafe_load(?:_all)?|full_load|load_all|read_pickle|"
                                   r"decode)\s*\(|shelve\s*\.\s*open")
-TORCH_TEXT = re.compile(r"\bload\s*\(")  # the rule's keyword already requires "torch"
-MARKUP_TEXT = re.compile(r"\b(?:Markup|mark_safe)\s*\(")
+TORCH_TEXT = lazy(r"\bload\s*\(")  # the rule's keyword already requires "torch"
+MARKUP_TEXT = lazy(r"\b(?:Markup|mark_safe)\s*\(")
 # Lines that may hold a sink of the checks that need no tool input. Functions without such a line
 # are not analysed (parsing stays whole-file); files that show tool or request input get everything.
 _SINK_MODULES = r"pickle|cPickle|_pickle|dill|cloudpickle|joblib|marshal|shelve|yaml|jsonpickle|torch"
-SINK_LINE = re.compile(
+SINK_LINE = lazy(
     r"(?<![\w.])(?:eval|exec|compile)\s*\(|shell\s*=|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell|"
     r"(?<=\.)(?:execute\w*|exec_driver_sql|raw|mogrify|fetch\w*)\s*\(|\b(?:text|read_sql\w*)\s*\(|"
     r"\b(?:" + _SINK_MODULES + r"|Unpickler|read_pickle|Markup|mark_safe|SafeString)\b")
-_SINK_IMPORT_ALIAS = re.compile(r"\b(?:from\s+(?:" + _SINK_MODULES + r")[\w.]*\s+import|import\s+(?:"
+_SINK_IMPORT_ALIAS = lazy(r"\b(?:from\s+(?:" + _SINK_MODULES + r")[\w.]*\s+import|import\s+(?:"
                                 + _SINK_MODULES + r")[\w.]*\s+as)\b")
 
 # The same tests, tried only where a literal every match starts with occurs (engine/text_gate.py).
@@ -225,7 +228,8 @@ def analysis_of(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
         if not all(passes(unit, gate) for gate in prechecks):
             return None
         text = unit.full_text()
-        analysis = analyse(text, candidate_offsets(text, passes(unit, INPUT_GATE)))
+        analysis = analyse(text, candidate_offsets(text, passes(unit, INPUT_GATE)),
+                           whole_tree=lambda: python_tree.tree_of(unit))
         if analysis is not None and unit.full_text_loader is None:
             # the text is the unit itself, which may start inside the file
             analysis.line_offset = unit.first_line - 1
@@ -234,19 +238,21 @@ def analysis_of(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
     return unit.memo[MEMO_KEY]
 
 
-def analyse(source: str, candidates: Optional[list[int]] = None) -> Optional[Analysis]:
+def analyse(source: str, candidates: Optional[list[int]] = None,
+            whole_tree: Optional[Callable[[], Optional[ast.Module]]] = None) -> Optional[Analysis]:
     """Parse ``source`` and analyse its scopes; with ``candidates`` (ascending offsets of possible
     sinks), only functions holding one of them (and the module body) are parsed and analysed, since
-    no other function can hold a hit."""
+    no other function can hold a hit. ``whole_tree`` gives the tree of the whole ``source`` when
+    another detector may have parsed it already."""
     if len(source) > MAX_PARSE_CHARS:
         return None
     tree, blanked = None, set()
     if candidates is not None:
         pruned, blanked = prune(source, candidates)
         if blanked:
-            tree = _parse(pruned)
+            tree = python_tree.parse(pruned)
     if tree is None:
-        tree, blanked = _parse(source), set()
+        tree, blanked = (whole_tree() if whole_tree is not None else python_tree.parse(source)), set()
         if tree is None:
             return None
     keep = _keeper(None if candidates is None else lines_of(source, candidates))
@@ -261,15 +267,6 @@ def analyse(source: str, candidates: Optional[list[int]] = None) -> Optional[Ana
     except RecursionError:  # expressions nested thousands deep
         return None
     return Analysis(source.splitlines(), aliases, shadowed, scopes, module)
-
-
-def _parse(source: str) -> Optional[ast.Module]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def _keeper(candidates: Optional[set[int]]):

@@ -20,9 +20,11 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-HEADER = re.compile(r"^([ \t]*)(?:(@)|(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t])", re.M)
-DEF_OR_CLASS = re.compile(r"^([ \t]*)(?:(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t])", re.M)
-TRIPLE_QUOTE = re.compile(r"\"\"\"|'''")
+from sentinel_hooks.engine.patterns import lazy
+
+HEADER = lazy(r"^([ \t]*)(?:(@)|(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t])", re.M)
+DEF_OR_CLASS = lazy(r"^([ \t]*)(?:(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t])", re.M)
+TRIPLE_QUOTE = lazy(r"\"\"\"|'''")
 
 
 @lru_cache(maxsize=64)

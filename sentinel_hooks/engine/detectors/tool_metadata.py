@@ -21,18 +21,20 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Optional, Union
 
-import yaml
-
+from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_of
+from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    import yaml
+
+    from sentinel_hooks.engine.rule import Rule
 
 MAX_SOURCE_CHARS = 2_000_000
 
@@ -314,14 +316,19 @@ def _python_schema_params(schema: ast.Dict, source: _PySource) -> list[ToolParam
     return []
 
 
-def python_tools(text: str) -> list[ToolDecl]:
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return []
+def python_tools(text: str, tree: Optional[ast.Module] = None) -> list[ToolDecl]:
+    """Decorated tool functions and ``Tool(...)`` objects; ``tree`` is the parsed ``text`` if at hand."""
+    if tree is None:
+        tree = python_tree.parse(text)
+        if tree is None:
+            return []
     source = _PySource(text, tree)
     tools = []
-    for node in ast.walk(tree):
+    # a Tool(...) call can be anywhere in an expression; decorated functions are statements, and
+    # only statements need visiting when the file cannot name Tool (a non-ASCII identifier can
+    # normalise to it)
+    may_call_tool = "Tool" in text or not text.isascii()
+    for node in ast.walk(tree) if may_call_tool else python_tree.walk_statements(tree):
         decl = None
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
             decl = _python_function_tool(node, source)
@@ -460,7 +467,7 @@ def _scan_regex(text: str, i: int) -> Optional[int]:
 
 
 _PUNCT = "|".join(re.escape(p) for p in (*_PUNCT3, *_PUNCT2))
-_MASTER = re.compile(
+_MASTER = lazy(
     r"(?P<ws>\s+)|(?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))"
     r"|(?P<ident>[A-Za-z_$\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*)"
     r"|(?P<number>(?:0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)n?)"
@@ -469,7 +476,7 @@ _MASTER = re.compile(
     r"|(?P<punct>" + _PUNCT + r"|.)",
     re.DOTALL,
 )
-_ESCAPE = re.compile(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|0(?!\d)|\r\n|[\s\S])")
+_ESCAPE = lazy(r"\\(u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|0(?!\d)|\r\n|[\s\S])")
 
 
 def _escape_value(m: re.Match[str]) -> str:
@@ -1046,6 +1053,7 @@ def _yaml_span(node: yaml.Node) -> Span:
 
 
 def _yaml_get(node: yaml.MappingNode, key: str) -> Optional[yaml.Node]:
+    import yaml  # only YAML manifests need it: imported when one is scanned
     for k, v in node.value:
         if isinstance(k, yaml.ScalarNode) and k.value == key:
             return v
@@ -1053,6 +1061,7 @@ def _yaml_get(node: yaml.MappingNode, key: str) -> Optional[yaml.Node]:
 
 
 def _yaml_plain(node: yaml.Node) -> Any:
+    import yaml  # only YAML manifests need it: imported when one is scanned
     if isinstance(node, yaml.MappingNode):
         return {str(getattr(k, "value", "")): _yaml_plain(v) for k, v in node.value}
     if isinstance(node, yaml.SequenceNode):
@@ -1061,6 +1070,7 @@ def _yaml_plain(node: yaml.Node) -> Any:
 
 
 def _yaml_tool(item: yaml.MappingNode) -> Optional[ToolDecl]:
+    import yaml  # only YAML manifests need it: imported when one is scanned
     name = _yaml_get(item, "name")
     desc = _yaml_get(item, "description")
     if not isinstance(name, yaml.ScalarNode) or not isinstance(desc, yaml.ScalarNode):
@@ -1084,6 +1094,7 @@ def _yaml_tool(item: yaml.MappingNode) -> Optional[ToolDecl]:
 
 
 def yaml_tools(text: str) -> list[ToolDecl]:
+    import yaml  # only YAML manifests need it: imported when one is scanned
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except (yaml.YAMLError, RecursionError, ValueError):
@@ -1125,85 +1136,121 @@ def _unique(tools: list[ToolDecl]) -> list[ToolDecl]:
 
 # cheap signs that a file may declare tools, checked before any parsing (from their literals)
 _MAY_DECLARE = {
-    "python": Gate(re.compile(r"@\s*[\w.]*\btool\b|\bTool\s*\("), ("@", "Tool"), anchored=True),
-    "javascript": Gate(re.compile(r"\.(?:tool|registerTool|addTool)\s*\(|\binput_?[sS]chema\b|\btools['\"]?\s*:"),
+    "python": Gate(lazy(r"@\s*[\w.]*\btool\b|\bTool\s*\("), ("@", "Tool"), anchored=True),
+    "javascript": Gate(lazy(r"\.(?:tool|registerTool|addTool)\s*\(|\binput_?[sS]chema\b|\btools['\"]?\s*:"),
                        (".tool", ".registerTool", ".addTool", "input", "tools"), anchored=True),
-    "json": Gate(re.compile(r"\"tools\"\s*:"), ('"tools"',), anchored=True),
-    "yaml": Gate(re.compile(r"(?m)^\s*['\"]?tools['\"]?\s*:"), ("tools",), reach=200),
+    "json": Gate(lazy(r"\"tools\"\s*:"), ('"tools"',), anchored=True),
+    "yaml": Gate(lazy(r"(?m)^\s*['\"]?tools['\"]?\s*:"), ("tools",), reach=200),
 }
 _EXTRACTORS = {"python": python_tools, "javascript": js_tools, "json": json_tools, "yaml": yaml_tools}
 
 
-def extract_tools(path: str, text: str) -> list[ToolDecl]:
-    """The tools declared in a file, by its language; [] for anything else."""
+def extract_tools(path: str, text: str, unit: Optional[TextUnit] = None) -> list[ToolDecl]:
+    """The tools declared in a file, by its language; [] for anything else. ``unit``, when ``text``
+    is its whole file, lends the file's shared Python tree."""
     lang = language_of(path)
     if lang == "typescript":
         lang = "javascript"
     if lang not in _EXTRACTORS or not text or len(text) > MAX_SOURCE_CHARS or not _MAY_DECLARE[lang].search(text):
         return []
+    if lang == "python" and unit is not None:
+        tree = python_tree.tree_of(unit)
+        return _unique(python_tools(text, tree)) if tree is not None else []
     return _unique(_EXTRACTORS[lang](text))
 
 
 def unit_tools(unit: TextUnit) -> list[ToolDecl]:
-    """Tools of the unit's whole file, parsed once per unit."""
+    """Tools of the unit's whole file, extracted once per file."""
     if "tool_metadata" not in unit.memo:
-        unit.memo["tool_metadata"] = [] if unit.partial else extract_tools(unit.path, unit.full_text())
+        unit.memo["tool_metadata"] = [] if unit.partial else extract_tools(unit.path, unit.full_text(), unit)
     return unit.memo["tool_metadata"]
 
 
 # -- what a poisoned description says --------------------------------------------------------------
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE | re.DOTALL)
+class DescriptionPattern:
+    """A case-insensitive pattern for descriptions, compiled on first use and tried only on text that
+    holds one of ``literals``: lower-case strings, at least one of which lies in every match.
+
+    Most descriptions hold none of a pattern's literals, so a hook run compiles few of these. The
+    literal test is exact for ASCII text; other text (where case folding can change a letter's
+    width or map a non-ASCII letter onto an ASCII one) always goes to the pattern.
+    """
+
+    def __init__(self, pattern: str, literals: tuple[str, ...]):
+        self.regex = lazy(pattern, re.IGNORECASE | re.DOTALL)
+        self.literals = literals
+
+    def may_match(self, text: str) -> bool:
+        if not text.isascii():
+            return True
+        lowered = text.lower()
+        return any(literal in lowered for literal in self.literals)
+
+    def search(self, text: str) -> Optional[re.Match[str]]:
+        return self.regex.search(text) if self.may_match(text) else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.regex.finditer(text) if self.may_match(text) else iter(())
+
+
+def _rx(pattern: str, *literals: str) -> DescriptionPattern:
+    return DescriptionPattern(pattern, literals)
 
 
 _HIDDEN_STRONG = [
     _rx(r"<\s*/?\s*(?:important|system|instructions?|secret|hidden|admin|critical|system[_ -]?prompt|"
-        r"assistant[_ -]?instructions?|ai[_ -]?instructions?|note[_ -]?to[_ -]?(?:ai|assistant|model|llm))\s*>"),
-    _rx(r"\[/?(?:INST|SYSTEM)\]|<<\s*SYS\s*>>|<\|(?:im_start|system|im_end)\|>"),
+        r"assistant[_ -]?instructions?|ai[_ -]?instructions?|note[_ -]?to[_ -]?(?:ai|assistant|model|llm))\s*>", "<"),
+    _rx(r"\[/?(?:INST|SYSTEM)\]|<<\s*SYS\s*>>|<\|(?:im_start|system|im_end)\|>", "[", "<"),
     _rx(r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?"
         r"(?:previous|prior|above|earlier|preceding|other|original|system)\s+(?:instructions|directions|rules|"
-        r"prompts?|guidelines|messages)"),
+        r"prompts?|guidelines|messages)", "ignore", "disregard", "forget", "override"),
     _rx(r"\b(?:do\s+not|don'?t|never)\s+(?:tell|mention|inform|notify|alert|reveal|disclose)\s+"
-        r"(?:this\s+|it\s+|anything\s+|that\s+)?(?:to\s+)?(?:the\s+)?users?\b"),
-    _rx(r"\bwithout\s+(?:telling|informing|notifying|alerting|asking)\s+(?:the\s+)?users?\b"),
+        r"(?:this\s+|it\s+|anything\s+|that\s+)?(?:to\s+)?(?:the\s+)?users?\b", "user"),
+    _rx(r"\bwithout\s+(?:telling|informing|notifying|alerting|asking)\s+(?:the\s+)?users?\b", "without"),
     _rx(r"\b(?:the\s+)?user\s+(?:must|should|will|need)\s+(?:not|never)\s+(?:know|be\s+told|be\s+informed|"
-        r"notice|find\s+out|see\s+this)"),
-    _rx(r"\b(?:keep|hide)\s+(?:this|these\s+instructions|it)\s+(?:secret\s+|hidden\s+)?from\s+the\s+user"),
-    _rx(r"\bbefore\s+(?:using|calling|invoking|running)\s+this\s+tool\b[^.]{0,80}?\b(?:read|cat|open)\b"),
-    _rx(r"\b(?:system|admin|developer)\s+(?:override|instructions?|prompt)\s*:"),
+        r"notice|find\s+out|see\s+this)", "user"),
+    _rx(r"\b(?:keep|hide)\s+(?:this|these\s+instructions|it)\s+(?:secret\s+|hidden\s+)?from\s+the\s+user", "user"),
+    _rx(r"\bbefore\s+(?:using|calling|invoking|running)\s+this\s+tool\b[^.]{0,80}?\b(?:read|cat|open)\b", "before"),
+    _rx(r"\b(?:system|admin|developer)\s+(?:override|instructions?|prompt)\s*:", "system", "admin", "developer"),
 ]
 _HIDDEN_WEAK = [
-    _rx(r"\bthis\s+is\s+(?:very|extremely|really|super|critically)\s+important\b"),
+    _rx(r"\bthis\s+is\s+(?:very|extremely|really|super|critically)\s+important\b", "important"),
 ]
 
 _SENSITIVE_STRONG = _rx(
     r"~?/?\.ssh\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws/(?:credentials|config)\b|\.gnupg\b|\.netrc\b|"
     r"\.git-credentials\b|\.docker/config\.json|\.kube/config\b|/etc/(?:passwd|shadow|sudoers)\b|"
     r"claude_desktop_config\.json|\.cursor/mcp\.json|(?<![\w-])mcp\.json\b|\bkeychains?\b|\.pypirc\b|"
-    r"\.npmrc\b|wallet\.dat\b|\.config/gcloud\b|\.bash_history\b|\.zsh_history\b|\.password-store\b")
-_SENSITIVE_WEAK = _rx(r"(?<![\w./-])(?:~/|\./)?\.env(?:\.(?:local|production|prod))?(?![\w-])")
-_READ_VERB = _rx(r"\b(?:read|reads|reading|cat|open|load|fetch|get|retrieve|include|attach|send|upload|pass|"
-                 r"provide|copy|paste|dump|print|extract|contents?\s+of|output)\b")
+    r"\.npmrc\b|wallet\.dat\b|\.config/gcloud\b|\.bash_history\b|\.zsh_history\b|\.password-store\b",
+    ".ssh", "id_", ".aws/", ".gnupg", ".netrc", ".git-credentials", ".docker/", ".kube/", "/etc/",
+    "claude_desktop_config.json", "mcp.json", "keychain", ".pypirc", ".npmrc", "wallet.dat", ".config/gcloud",
+    "_history", ".password-store")
+_SENSITIVE_WEAK = _rx(r"(?<![\w./-])(?:~/|\./)?\.env(?:\.(?:local|production|prod))?(?![\w-])", ".env")
+# searched only around a sensitive path that was found: compiled when first needed
+_READ_VERB = lazy(r"\b(?:read|reads|reading|cat|open|load|fetch|get|retrieve|include|attach|send|upload|pass|"
+                  r"provide|copy|paste|dump|print|extract|contents?\s+of|output)\b", re.IGNORECASE | re.DOTALL)
 
 _OTHER_TOOL = r"[`'\"]?([A-Za-z_][\w.-]*)[`'\"]?"
 _SHADOW_NAMED = [
-    _rx(r"\bwhen(?:ever)?\s+(?:the|a|any)\s+" + _OTHER_TOOL + r"\s+tool\s+is\s+(?:used|called|invoked|executed|run)"),
+    _rx(r"\bwhen(?:ever)?\s+(?:the|a|any)\s+" + _OTHER_TOOL + r"\s+tool\s+is\s+(?:used|called|invoked|executed|run)",
+        "when"),
     _rx(r"\bwhen(?:ever)?\s+(?:you|the\s+assistant|the\s+model|the\s+agent)\s+(?:use|call|invoke|run)s?\s+"
-        r"(?:the\s+)?" + _OTHER_TOOL + r"\s+tool\b"),
-    _rx(r"\binstead\s+of\s+(?:using\s+|calling\s+)?(?:the\s+)?" + _OTHER_TOOL + r"\s+tool\b"),
+        r"(?:the\s+)?" + _OTHER_TOOL + r"\s+tool\b", "when"),
+    _rx(r"\binstead\s+of\s+(?:using\s+|calling\s+)?(?:the\s+)?" + _OTHER_TOOL + r"\s+tool\b", "instead"),
     _rx(r"\bthe\s+" + _OTHER_TOOL + r"\s+tool\s+(?:must|should|has\s+to|needs\s+to)\s+(?:also\s+|always\s+|now\s+)?"
-        r"(?:send|forward|include|add|use|bcc|cc|call|be\s+called)"),
+        r"(?:send|forward|include|add|use|bcc|cc|call|be\s+called)", "must", "should", "has", "needs"),
 ]
 _SHADOW_GENERIC = [
-    _rx(r"\bside[- ]effects?\s+on\s+(?:the\s+)?(?:also\s+present\s+|other\s+|all\s+)?[\w`'\"-]*\s*tools?\b"),
-    _rx(r"\bbefore\s+(?:calling|using|invoking)\s+(?:any|every|all)\s+(?:other\s+)?tools?\b"),
+    _rx(r"\bside[- ]effects?\s+on\s+(?:the\s+)?(?:also\s+present\s+|other\s+|all\s+)?[\w`'\"-]*\s*tools?\b",
+        "side"),
+    _rx(r"\bbefore\s+(?:calling|using|invoking)\s+(?:any|every|all)\s+(?:other\s+)?tools?\b", "before"),
     _rx(r"\b(?:all|any|every)\s+(?:outgoing\s+)?(?:e-?mails?|messages)\s+(?:must|should|need\s+to|have\s+to)\s+"
-        r"(?:be\s+sent|go|be\s+(?:forwarded|copied|bcc'?d))\s+to\b"),
+        r"(?:be\s+sent|go|be\s+(?:forwarded|copied|bcc'?d))\s+to\b", "mail", "message"),
     _rx(r"\b(?:bcc|cc|forward|redirect|send)\b[^.]{0,60}?\b(?:all|every|each|a\s+copy\s+of)\b[^.]{0,60}?"
-        r"[\w.+-]+@[\w-]+\.[\w.]+"),
+        r"[\w.+-]+@[\w-]+\.[\w.]+", "@"),
     _rx(r"\b(?:change|replace|set)\s+the\s+(?:recipient|to[- ]address|destination\s+address)\b[^.]{0,40}?"
-        r"[\w.+-]+@[\w-]+\.[\w.]+"),
+        r"[\w.+-]+@[\w-]+\.[\w.]+", "@"),
 ]
 
 _EXFIL_PAYLOAD_DATA = (
@@ -1215,19 +1262,24 @@ _EXFIL_PAYLOAD_DATA = (
 )
 _EXFIL_PAYLOAD_CREDENTIALS = r"\bcredentials?\b|\bapi[\s_-]?keys?\b|\bsecrets?\b|\bpasswords?\b"
 _EXFIL_PAYLOAD = _EXFIL_PAYLOAD_DATA + "|" + _EXFIL_PAYLOAD_CREDENTIALS
+# one of these lies in every match of _EXFIL_PAYLOAD
+_EXFIL_PAYLOAD_LITERALS = ("conversation", "chat", "message", "system", "instructions", "content", "private", "env",
+                           "~/.", "/etc/", ".ssh", "credential", "api", "secret", "password")
 _EXFIL_PARAM_DESC = _rx(
     r"\b(?:include|put|pass|provide|add|insert|paste|copy|fill|append|place|send|write|attach|dump|"
-    r"enter|supply|store)\b[^.]{0,80}?(?:" + _EXFIL_PAYLOAD + r")")
+    r"enter|supply|store)\b[^.]{0,80}?(?:" + _EXFIL_PAYLOAD + r")", *_EXFIL_PAYLOAD_LITERALS)
 _EXFIL_PARAM_DESC_PASSIVE = _rx(
     r"(?:" + _EXFIL_PAYLOAD + r")[^.]{0,60}?\b(?:goes|go|belongs?|should\s+be\s+(?:placed|put|included|passed)|"
-    r"must\s+be\s+(?:placed|put|included|passed))\b")
-_CREDENTIAL_PARAM = _rx(r"(?:key|token|secret|password|passwd|pwd|credential|auth)")
-_DATA_WORDS = _rx(_EXFIL_PAYLOAD_DATA)
+    r"must\s+be\s+(?:placed|put|included|passed))\b", *_EXFIL_PAYLOAD_LITERALS)
+_CREDENTIAL_PARAM = lazy(r"(?:key|token|secret|password|passwd|pwd|credential|auth)", re.IGNORECASE | re.DOTALL)
+_DATA_WORDS = lazy(_EXFIL_PAYLOAD_DATA, re.IGNORECASE | re.DOTALL)
 _EXFIL_INTO = (r"\b(?:pass|put|include|send|provide|add|insert|place|append|paste|copy|write)\b([^.]{0,100}?)"
                r"\b(?:as|in|into|inside|via|through|to|using)\s+(?:the\s+)?[`'\"]?(NAMES)[`'\"]?"
                r"(?![\w-])")
+# a match of _EXFIL_INTO signals only when its middle holds a payload or a sensitive path
+_EXFIL_INTO_LITERALS = _EXFIL_PAYLOAD_LITERALS + _SENSITIVE_STRONG.literals
 
-_BASE64_RUN = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/_-])")
+_BASE64_RUN = lazy(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/_-])")
 
 
 @dataclass(frozen=True)
@@ -1334,7 +1386,8 @@ def exfiltration_signals(tool: ToolDecl) -> Iterator[Signal]:
         return
     names = [re.escape(p.name) for p in tool.params if len(p.name) > 1]
     if tool.description and names:
-        pattern = _rx(_EXFIL_INTO.replace("NAMES", "|".join(sorted(names, key=len, reverse=True))))
+        pattern = _rx(_EXFIL_INTO.replace("NAMES", "|".join(sorted(names, key=len, reverse=True))),
+                      *_EXFIL_INTO_LITERALS)
         for m in pattern.finditer(model_view(tool.description)):
             if re.search(_EXFIL_PAYLOAD, m.group(1), re.IGNORECASE) or _SENSITIVE_STRONG.search(m.group(1)):
                 yield Signal("exfiltration", m.group(0), tool.report_span, Confidence.HIGH,
@@ -1360,6 +1413,8 @@ def _decoded_base64(run: str) -> Optional[str]:
 
 def encoded_payload_signals(tool: ToolDecl, min_length: int) -> Iterator[Signal]:
     for text, span in _texts(tool):
+        if len(text) < 40:
+            continue  # a run is 40 characters or more
         for m in _BASE64_RUN.finditer(text):
             run = m.group(0)
             if len(run) < min_length or "/" in run.strip("/") and run.count("/") > len(run) // 12:

@@ -12,17 +12,18 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.units import TextUnit
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
 
 # -- tag characters --------------------------------------------------------------------------------
 
-TAG_RUN = re.compile("[\U000E0000-\U000E007F]+")
+TAG_RUN = lazy("[\U000E0000-\U000E007F]+")
 BLACK_FLAG = "\U0001F3F4"
 CANCEL_TAG = "\U000E007F"
-_FLAG_TAGS = re.compile("[\U000E0030-\U000E0039\U000E0061-\U000E007A]{2,6}" + CANCEL_TAG)
+_FLAG_TAGS = lazy("[\U000E0030-\U000E0039\U000E0061-\U000E007A]{2,6}" + CANCEL_TAG)
 
 
 def decode_tags(run: str) -> str:
@@ -73,12 +74,12 @@ def detect_tag_characters(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 
 # -- bidirectional controls ------------------------------------------------------------------------
 
-BIDI = re.compile("[\u202A-\u202E\u2066-\u2069]")
+BIDI = lazy("[\u202A-\u202E\u2066-\u2069]")
 _BIDI_NAMES = {
     "\u202A": "LRE", "\u202B": "RLE", "\u202C": "PDF", "\u202D": "LRO", "\u202E": "RLO",
     "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
 }
-_RTL_LETTER = re.compile("[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC]")
+_RTL_LETTER = lazy("[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC]")
 
 
 def _balanced(line: str) -> bool:
@@ -122,11 +123,11 @@ def _visible(line: str) -> str:
 
 # -- zero-width characters -------------------------------------------------------------------------
 
-ZERO_WIDTH = re.compile("[\u200B\u200C\u200D\u2060\uFEFF]+")
+ZERO_WIDTH = lazy("[\u200B\u200C\u200D\u2060\uFEFF]+")
 _ZW_NAMES = {"\u200B": "ZERO WIDTH SPACE", "\u200C": "ZERO WIDTH NON-JOINER", "\u200D": "ZERO WIDTH JOINER",
              "\u2060": "WORD JOINER", "\uFEFF": "BYTE ORDER MARK"}
 # scripts that use joiners or zero-width spaces in ordinary writing
-_JOINING_SCRIPT = re.compile(
+_JOINING_SCRIPT = lazy(
     "[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"  # Arabic, Persian, Urdu
     "\u0700-\u074F\u0780-\u07BF"  # Syriac, Thaana
     "\u0900-\u0DFF"  # Devanagari .. Sinhala
@@ -183,10 +184,10 @@ _CONFUSABLE = (
     "АВЕКМНОРСТХІЈЅ"  # Cyrillic capitals that look Latin
     "οΟΑΒΕΖΗΙΚΜΝΡΤΥΧ"  # Greek letters that look Latin
 )
-_WORD = re.compile(r"[^\W\d_][\w]*", re.UNICODE)
-_LATIN = re.compile(r"[A-Za-z]")
-_CONFUSABLE_CHAR = re.compile(f"[{_CONFUSABLE}]")
-_OTHER_NON_LATIN = re.compile(r"[^\x00-\x7F" + _CONFUSABLE + "]")
+_WORD = lazy(r"[^\W\d_][\w]*", re.UNICODE)
+_LATIN = lazy(r"[A-Za-z]")
+_CONFUSABLE_CHAR = lazy(f"[{_CONFUSABLE}]")
+_OTHER_NON_LATIN = lazy(r"[^\x00-\x7F" + _CONFUSABLE + "]")
 
 
 def mixed_script_words(text: str) -> Iterator[re.Match[str]]:

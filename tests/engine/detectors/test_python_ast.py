@@ -8,14 +8,14 @@ import pytest
 from sentinel_hooks.engine import detectors
 from sentinel_hooks.engine.detectors import python_ast
 from sentinel_hooks.engine.matcher import Engine
-from sentinel_hooks.engine.rules import Rule
+from sentinel_hooks.engine.rule import Rule
 from sentinel_hooks.engine.units import TextUnit
-from sentinel_hooks.findings import Confidence
+from sentinel_hooks.findings import Confidence, Severity
 
 
 def make_rule(check: str, **options) -> Rule:
-    return Rule(id=f"t-{check}", title=check, severity="high", confidence="medium", cwe="CWE-1",
-                description="d", remediation="r", languages=["python"], detector=check, options=options)
+    return Rule(id=f"t-{check}", title=check, severity=Severity.HIGH, confidence=Confidence.MEDIUM, cwe="CWE-1",
+                description="d", remediation="r", languages=("python",), detector=check, options=options)
 
 
 def hits(check: str, source: str, path: str = "server.py", **options):
@@ -361,14 +361,23 @@ def test_window_reports_in_file_coordinates_and_only_inside_the_window():
     assert [(f.line, f.snippet) for f in findings] == [(7, 'os.system("ls " + name)')]
 
 
-def test_the_file_is_parsed_once_per_unit(monkeypatch):
-    calls = []
-    real = python_ast.analyse
-    monkeypatch.setattr(python_ast, "analyse", lambda text, *rest: calls.append(1) or real(text, *rest))
-    unit = TextUnit(path="a.py", text='import os, pickle\nos.system("x" + y)\npickle.loads(y)\neval(y)\n')
-    for check in ("python-shell", "python-deserialization", "python-eval", "python-sql"):
-        list(detectors.REGISTRY[check](unit, make_rule(check)))
-    assert len(calls) == 1
+def test_the_file_is_parsed_once_for_every_check_every_window_and_the_tool_metadata(monkeypatch):
+    from sentinel_hooks.engine import python_tree
+    from sentinel_hooks.engine.rules import build_ruleset
+    from sentinel_hooks.sources.git_diff import window_units
+
+    parsed = []
+    real = python_tree.parse
+    monkeypatch.setattr(python_tree, "parse", lambda text: parsed.append(len(text)) or real(text))
+    text = ("import os, pickle\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\n\n"
+            + "".join(f"@mcp.tool()\ndef t{i}(y: str) -> str:\n    \"\"\"Tool {i}.\"\"\"\n"
+                      f"    os.system('x' + y)\n    return pickle.loads(y)\n\n" for i in range(30)))
+    added = list(range(8, text.count("\n"), 12))
+    windows = window_units("server.py", text, added, 1, None)
+    assert len(windows) == len(added) > 10
+    engine = Engine([r for r in build_ruleset([], []) if r.detector])
+    findings = [f for unit in windows for f in engine.scan(unit)]
+    assert findings and parsed == [len(text)]  # one parse of the whole file, whatever asked for it
 
 
 @pytest.mark.parametrize("source", ["", "x = 1\n", "def f(:\n"])

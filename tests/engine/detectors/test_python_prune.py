@@ -6,7 +6,7 @@ import sysconfig
 import textwrap
 from pathlib import Path
 
-from sentinel_hooks.engine.compiled import load_rules
+from sentinel_hooks.rule_cache import load_rules
 from sentinel_hooks.engine.detectors import python_ast
 from sentinel_hooks.engine.detectors.python_prune import prune, string_spans
 from sentinel_hooks.engine.matcher import Engine

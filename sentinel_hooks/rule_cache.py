@@ -1,0 +1,74 @@
+"""The validated rule set, cached on disk, so that a hook run skips YAML and pydantic.
+
+``load_rules`` hashes the pack files (built-in and user) with the tool version and options; when the
+cache holds a rule set for that hash it is read from JSON as ``engine.rule.Rule`` objects, otherwise
+the packs are parsed and validated (``engine.rules.build_ruleset``) and the result is stored.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+from sentinel_hooks import __version__, digests
+from sentinel_hooks.engine.rule import Rule
+from sentinel_hooks.packs import builtin_pack_files
+
+CACHE_FORMAT = 3
+
+
+def _pack_files(user_packs: list[Path]) -> list[tuple[str, bytes]]:
+    out = [(f"builtin:{p.name}", p.read_bytes()) for p in builtin_pack_files()]
+    for given in user_packs:
+        paths = sorted(given.iterdir()) if given.is_dir() else [given]
+        for p in paths:
+            try:
+                out.append((str(p), p.read_bytes()))
+            except OSError:
+                out.append((str(p), b"<unreadable>"))  # the full load reports the error
+    return out
+
+
+def ruleset_key(user_packs: list[Path], disabled: list[str], builtin: bool) -> str:
+    digest = digests.sha256(f"{CACHE_FORMAT}\0{__version__}\0{builtin}\0{sorted(disabled)}".encode())
+    for name, data in _pack_files(user_packs):
+        if not builtin and name.startswith("builtin:"):
+            continue
+        digest.update(name.encode() + b"\0" + digests.sha256(data).digest())
+    return digest.hexdigest()[:40]
+
+
+def load_rules(user_packs: list[Path], disabled: list[str], builtin: bool = True,
+               cache_dir: Optional[Path] = None) -> list[Rule]:
+    key = ruleset_key(user_packs, disabled, builtin) if cache_dir is not None else ""
+    if cache_dir is not None:
+        cached = _read_cached(cache_dir / "rules" / f"{key}.json", key)
+        if cached is not None:
+            return cached
+    from sentinel_hooks.engine.rules import build_ruleset
+
+    rules = build_ruleset(user_packs, disabled, builtin=builtin)
+    if cache_dir is not None:
+        from sentinel_hooks.cache import write_json_atomic
+
+        write_json_atomic(cache_dir / "rules" / f"{key}.json", {"key": key, "rules": [r.to_data() for r in rules]},
+                          cache_dir)
+    return rules
+
+
+def _read_cached(path: Path, key: str) -> Optional[list[Rule]]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("key") != key:
+            return None
+        return [Rule.from_data(d) for d in doc["rules"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # absent, corrupt or foreign: rebuilt from the packs
+
+
+def ruleset_fingerprint(rules: list[Rule]) -> str:
+    """A hash of everything the rules say (ids, patterns, options), for keying cached results."""
+    digest = digests.sha256()
+    for rule in sorted(rules, key=lambda r: r.id):
+        digest.update(json.dumps(rule.to_data(), sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:40]
