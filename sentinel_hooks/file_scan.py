@@ -2,6 +2,7 @@
 result cache, run the engine. Used in-process and inside worker processes alike."""
 from __future__ import annotations
 
+import re
 from typing import Iterator, Optional
 
 from sentinel_hooks import digests
@@ -15,6 +16,7 @@ from sentinel_hooks.sources.files import BINARY_SNIFF, FileEntry, decode, is_bin
 
 DEFAULT_CHUNK = 32 * 1024 * 1024
 OVERLAP = 64 * 1024  # a match up to this long is found even when it straddles a chunk boundary
+LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 @record
@@ -64,6 +66,9 @@ def chunk_units(path: str, fh, first: bytes, chunk_size: int, overlap: int = OVE
             if not more:
                 eof = True
             buf += more
+        if b"\r" in buf:  # lone CRs end lines too (a CR last in the buffer waits for the next read)
+            held = 1 if not eof and buf.endswith(b"\r") else 0
+            buf = LONE_CR.sub(b"\n", buf[:len(buf) - held]) + buf[len(buf) - held:]
         if eof:
             cut = len(buf)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Iterator, Optional
@@ -84,19 +85,64 @@ def git_toplevel(path: Path) -> Optional[Path]:
     return None
 
 
+def utf16_without_bom(head: bytes) -> Optional[str]:
+    """'utf-16-le' or 'utf-16-be' when ``head`` reads as mostly-ASCII UTF-16 text without a byte-order
+    mark (a NUL in every other byte), else None."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 2:
+        return None
+    for codec, zeros, chars in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) * 4 >= len(zeros) * 3 and chars.count(0) * 20 <= len(chars):
+            try:
+                head[:len(head) - len(head) % 2].decode(codec)
+            except UnicodeDecodeError as exc:
+                if exc.start < len(head) - 4:  # only a surrogate pair cut at the end is allowed
+                    continue
+            return codec
+    return None
+
+
+_CONTROL = bytes(sorted(set(range(32)) - {8, 9, 10, 11, 12, 13, 27})) + b"\x7f"
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+
+
 def is_binary(head: bytes) -> bool:
+    """Decided from content only: bytes holding a NUL are binary unless they are UTF-16 text (with or
+    without a byte-order mark) or mostly text: at most one byte in ten a control character or invalid
+    UTF-8 (node runs a script holding ``/*\0*/``, so a stray NUL must not hide a file)."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF8)):
         return False
-    return b"\0" in head
+    if b"\0" not in head or utf16_without_bom(head) is not None:
+        return False
+    odd = len(head.translate(None, _NOT_CONTROL)) + head.decode("utf-8", "replace").count("\ufffd")
+    return odd * 10 > len(head)
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def unify_line_ends(text: str) -> str:
+    """Lone carriage returns (old Mac line ends, which Python and node accept) become newlines, so
+    that ``\n``, ``\r\n`` and ``\r`` files give the same lines; lengths and offsets are unchanged."""
+    if "\r" not in text:
+        return text
+    return _LONE_CR.sub("\n", text)
+
+
+def has_lone_cr(data: bytes) -> bool:
+    return b"\r" in data and re.search(rb"\r(?!\n)", data) is not None
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 with replacement; UTF-16/UTF-8 with a BOM decoded as such."""
+    """UTF-8 with replacement; UTF-16/UTF-8 with a BOM decoded as such; line ends unified."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
-    return data.decode("utf-8", errors="replace")
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        codec = utf16_without_bom(data[:BINARY_SNIFF]) if b"\0" in data[:BINARY_SNIFF] else None
+        text = data.decode(codec or "utf-8", errors="replace")
+    return unify_line_ends(text)
 
 
 class FileWalker:

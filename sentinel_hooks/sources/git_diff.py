@@ -15,7 +15,8 @@ from sentinel_hooks.engine.units import FileAnalysis, TextUnit
 from sentinel_hooks.errors import GitError
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import skips
-from sentinel_hooks.sources.files import DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, is_binary, open_regular
+from sentinel_hooks.sources.files import (DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, has_lone_cr,
+                                         is_binary, open_regular)
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
 from sentinel_hooks.sources.skips import SkipLog
 
@@ -24,8 +25,8 @@ WORKTREE = "working tree"
 SUBMODULE_MODE = "160000"
 SYMLINK_MODE = "120000"
 REGULAR_MODES = ("100644", "100755", "100664")
-LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/"
-LFS_POINTER_MAX = 1024
+# exactly the three lines of a Git LFS pointer: anything more (a token, a command) is a file to scan
+LFS_POINTER = re.compile(rb"version https://git-lfs\.github\.com/spec/v1\noid sha256:[0-9a-f]{64}\nsize [0-9]{1,20}\n?")
 HUNK_HEADER = re.compile(rb"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 C_ESCAPES = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12,
              ord("r"): 13, ord('"'): 34, ord("\\"): 92}
@@ -38,8 +39,10 @@ class Comparison:
     base: str
     target: str
 
-    def diff_command(self) -> list[str]:
-        options = ["-M", "-z", "--raw", "--numstat", "-p", "-U0", "--no-abbrev", "--no-color",
+    def diff_command(self, *, as_text: bool = False) -> list[str]:
+        """``as_text`` adds ``--text``: added lines even for a file that attributes call binary."""
+        options = ["--text"] if as_text else []
+        options += ["-M", "-z", "--raw", "--numstat", "-p", "-U0", "--no-abbrev", "--no-color",
                    "--no-ext-diff", "--no-textconv", "--inter-hunk-context=0", "--src-prefix=a/",
                    "--dst-prefix=b/", "--no-relative"]
         if self.target == INDEX:
@@ -60,8 +63,9 @@ class FileChange:
     new_mode: str
     old_blob: str
     new_blob: str
-    binary: bool = False
+    binary: bool = False  # git's verdict, which attributes steer; the content decides in the end
     added: list[int] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)
 
     @property
     def is_new(self) -> bool:
@@ -252,7 +256,7 @@ def whole_unit(path: str, text: str) -> TextUnit:
 
 # -- the scan source ----------------------------------------------------------------------------
 def is_lfs_pointer(data: bytes) -> bool:
-    return len(data) <= LFS_POINTER_MAX and data.startswith(LFS_POINTER_PREFIX)
+    return len(data) <= 200 and LFS_POINTER.fullmatch(data) is not None
 
 
 class DiffScan:
@@ -280,6 +284,7 @@ class DiffScan:
         self.errors: list[tuple[str, str]] = []
         self.blobs = BlobReader(git)
         self._exclude_memo: dict[str, bool] = {}
+        self._lone_cr: set[str] = set()
 
     def __enter__(self) -> "DiffScan":
         return self
@@ -335,21 +340,39 @@ class DiffScan:
             return []
         if change.status == "U" or self._skip_for_mode(change.new_mode, path) or self._excluded(path):
             return []
-        if change.binary:
-            self.skipped.add(skips.BINARY, path)
-            return []
+        if change.binary and not change.is_new:
+            # git's verdict follows .gitattributes (binary, -diff, -text), which the change itself can
+            # set: the content decides, and a text file gets its added lines from a --text diff
+            if self._new_text(change) is None:
+                return []
+            change.added = self._added_as_text(change)
         if not change.is_new and not change.added:
             return []  # only deletions, a pure rename or a mode change: nothing added
-        if self.comparison.target == WORKTREE and change.new_blob == NULL_SHA:
-            text = self._work_tree_text(path)
-        else:
-            text = self._blob_text(change.new_blob, path)
+        text = self._new_text(change)
         if text is None:
             return []
-        if change.is_new:
+        if change.is_new or path in self._lone_cr:
+            # git numbers lines by LF only: in a file with lone CRs its line numbers are not ours
             return [whole_unit(path, text)]
         base = self._loader(change.old_blob)
         return window_units(path, text, change.added, self.context, base)
+
+    def _new_text(self, change: FileChange) -> Optional[str]:
+        """The changed file's new content (read once), or None when it is binary or unreadable."""
+        if "new_text" not in change.memo:
+            if self.comparison.target == WORKTREE and change.new_blob == NULL_SHA:
+                change.memo["new_text"] = self._work_tree_text(change.path)
+            else:
+                change.memo["new_text"] = self._blob_text(change.new_blob, change.path)
+        return change.memo["new_text"]
+
+    def _added_as_text(self, change: FileChange) -> list[int]:
+        paths = sorted({change.path, change.old_path})
+        out = self.git.output(self.comparison.diff_command(as_text=True) + self._pathspec_args(paths))
+        for again in parse_diff(out):
+            if again.path == change.path:
+                return again.added
+        return []
 
     def _loader(self, blob: str) -> Callable[[], Optional[str]]:
         def load() -> Optional[str]:
@@ -367,6 +390,8 @@ class DiffScan:
         if is_binary(data[:BINARY_SNIFF]):
             self.skipped.add(skips.BINARY, path)
             return None
+        if has_lone_cr(data):
+            self._lone_cr.add(path)
         return decode(data)
 
     def _blob_text(self, blob: str, path: str) -> Optional[str]:
