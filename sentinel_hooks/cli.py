@@ -82,4 +82,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split()) or "no detail"
+    from sentinel_hooks.printable import printable
+
+    return printable(" ".join(text.split())) or "no detail"

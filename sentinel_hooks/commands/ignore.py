@@ -24,6 +24,7 @@ from sentinel_hooks import ignore_file
 from sentinel_hooks.commands import common
 from sentinel_hooks.errors import ConfigError, FileSystemError
 from sentinel_hooks.ignore_file import Entry
+from sentinel_hooks.printable import printable
 
 
 def add_parser(sub) -> None:
@@ -74,7 +75,7 @@ def run_add(args: argparse.Namespace, root: Path) -> int:
 def run_list(args: argparse.Namespace, root: Path) -> int:
     entries = ignore_file.load(root).entries
     for e in entries:
-        print(e.render())
+        print(printable(e.render()))
     print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in {ignore_file.IGNORE_FILE}")
     return 0
 
@@ -90,7 +91,7 @@ def run_prune(args: argparse.Namespace, root: Path) -> int:
                               f"(first: {errors[0]['path']}); nothing removed")
     unused = ignore_file.unused_entries(ignore, fingerprints)
     for e in unused:
-        print(f"{'would remove' if args.dry_run else 'removed'}: {e.render()}")
+        print(f"{'would remove' if args.dry_run else 'removed'}: {printable(e.render())}")
     if unused and not args.dry_run:
         ignore.remove(unused)
         ignore_file.save(root, ignore)

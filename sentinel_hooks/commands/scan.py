@@ -137,6 +137,7 @@ def _inside(paths: list[Path], root: Path) -> bool:
 def apply_ignore_file(result, root: Path, args: argparse.Namespace) -> None:
     """Flag findings listed in .mcp-sentinel-ignore; pass report options on through ``result.meta``."""
     from sentinel_hooks import ignore_file
+    from sentinel_hooks.printable import printable
 
     if getattr(args, "sarif_category", None):
         result.meta["sarif_category"] = args.sarif_category
@@ -145,7 +146,7 @@ def apply_ignore_file(result, root: Path, args: argparse.Namespace) -> None:
     if getattr(args, "report_unused_ignores", False):
         for entry in unused:
             print(f"mcp-sentinel: unused ignore entry ({ignore_file.IGNORE_FILE}:{entry.line_number}): "
-                  f"{entry.render()}", file=sys.stderr)
+                  f"{printable(entry.render())}", file=sys.stderr)
 
 
 def _ignore_file_lines(args: argparse.Namespace, paths: list[Path], root: Path) -> list[str]:
@@ -256,7 +257,7 @@ def run(args: argparse.Namespace) -> int:
     apply_ignore_file(result, root, args)
     write_reports(result, outputs)
     for path, reason in result.errors:
-        from sentinel_hooks.report.terminal import printable
+        from sentinel_hooks.printable import printable
 
         print(f"mcp-sentinel: error: {printable(path)}: {printable(reason)}", file=sys.stderr)
     if timed_out is not None:

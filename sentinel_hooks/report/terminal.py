@@ -6,11 +6,11 @@ report is plain text, and rich is not even imported.
 from __future__ import annotations
 
 import os
-import re
 from itertools import groupby
 from typing import Any, TextIO
 
 from sentinel_hooks.findings import Finding, Severity
+from sentinel_hooks.printable import printable
 from sentinel_hooks.report.accepting import hint_lines
 
 STYLES = {
@@ -19,13 +19,9 @@ STYLES = {
 }
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """Control characters shown escaped (a newline in a file name, a terminal escape in a scanned
-    line), so scanned content can neither forge report lines nor drive the terminal."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+def first_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return printable(lines[0]) if lines else ""
 
 
 def human_bytes(n: int) -> str:
@@ -44,7 +40,7 @@ def describe_scope(result: Any) -> str:
         return "Full scan of " + printable(", ".join(meta.get("paths", ["."])))
     rng = meta.get("range", "")
     label = {"staged": "Staged changes", "baseline": "Changes"}.get(mode, mode)
-    return f"{label}: {rng}" if rng else label
+    return f"{label}: {printable(rng)}" if rng else label
 
 
 def summary_lines(result: Any) -> list[str]:
@@ -82,17 +78,17 @@ def write_plain(result: Any, stream: TextIO) -> None:
     for path, group in groupby(_visible(result), key=lambda f: f.path):
         out.append(printable(path))
         for f in group:
-            out.append(f"  {f.severity.name:<8} {f.line}:{f.column}  {f.rule_id}  {f.message}"
-                       f"  [{f.cwe}, confidence {f.confidence.name.lower()}]")
+            out.append(f"  {f.severity.name:<8} {f.line}:{f.column}  {printable(f.rule_id)}  {printable(f.message)}"
+                       f"  [{printable(f.cwe)}, confidence {f.confidence.name.lower()}]")
             if f.snippet:
                 out.append(f"      {printable(f.snippet)}")
             for key in ("decoded", "detail"):
                 if f.extra.get(key):
                     out.append(f"      {key}: {printable(str(f.extra[key]))}")
-            out.append(f"      fix: {f.remediation.strip().splitlines()[0] if f.remediation.strip() else ''}")
+            out.append(f"      fix: {first_line(f.remediation)}")
             out.append(f"      fingerprint: {f.fingerprint}")
         out.append("")
-    hints = hint_lines(_visible(result))
+    hints = [printable(h) for h in hint_lines(_visible(result))]
     if hints:
         out.extend(hints + [""])
     out.extend(summary_lines(result))
@@ -111,20 +107,19 @@ def write_rich(result: Any, stream: TextIO) -> None:
             line = Text("  ")
             line.append(f" {f.severity.name} ", style=STYLES[f.severity])
             line.append(f" {f.line}:{f.column}  ", style="dim")
-            line.append(f.rule_id, style="bold")
-            line.append(f"  {f.message}  ")
-            line.append(f"[{f.cwe}, confidence {f.confidence.name.lower()}]", style="dim")
+            line.append(printable(f.rule_id), style="bold")
+            line.append(f"  {printable(f.message)}  ")
+            line.append(f"[{printable(f.cwe)}, confidence {f.confidence.name.lower()}]", style="dim")
             console.print(line)
             if f.snippet:
                 console.print(Text("      " + printable(f.snippet), style="dim"))
             for key in ("decoded", "detail"):
                 if f.extra.get(key):
                     console.print(Text(f"      {key}: {printable(str(f.extra[key]))}", style="magenta"))
-            first = f.remediation.strip().splitlines()[0] if f.remediation.strip() else ""
-            console.print(f"      [green]fix:[/green] {escape(first)}")
+            console.print(f"      [green]fix:[/green] {escape(first_line(f.remediation))}")
             console.print(Text(f"      fingerprint: {f.fingerprint}", style="dim"))
         console.print()
-    hints = hint_lines(_visible(result))
+    hints = [printable(h) for h in hint_lines(_visible(result))]
     if hints:
         console.print(Text("\n".join(hints), style="dim"))
         console.print()
