@@ -176,7 +176,7 @@ def test_rename_with_edits_reports_only_new_lines(make_repo, monkeypatch, capsys
 
 
 def test_binary_files_are_skipped_and_recorded(repo, capsys):
-    (repo / "blob.bin").write_bytes(b"\x00\x01" + TOKEN.encode() + b"\x00")
+    (repo / "blob.bin").write_bytes(b"\x00\x01" + TOKEN.encode() + b"\x00" + bytes(range(256)))
     git(repo, "add", "blob.bin")
     code, doc = scan("--staged", capsys=capsys)
     assert (code, hits(doc)) == (0, [])
