@@ -2,7 +2,6 @@
 pydantic, then overridden by command-line flags."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -13,6 +12,8 @@ from sentinel_hooks.records import field, fields, record
 
 CONFIG_FILE = ".mcp-sentinel.yaml"
 MAX_CONFIG_BYTES = 1_000_000
+CACHE_FORMAT = 2
+MAX_TIMEOUT = 10_000_000  # seconds (about 115 days): beyond it the timer cannot be set
 
 
 @record
@@ -121,23 +122,52 @@ def _cached(path: Path, text: str, cache_dir: Optional[Path], load) -> Optional[
     """Validated settings for this exact file content, from the cache when possible."""
     if cache_dir is None:
         return load()
-    key = digests.sha256(f"{__version__}\0{path.resolve()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    from sentinel_hooks.cache import read_json, write_json_atomic
+
+    key = digests.sha256(f"{CACHE_FORMAT}\0{__version__}\0{path.resolve()}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:40]
     entry = cache_dir / "config" / f"{key}.json"
-    try:
-        doc = json.loads(entry.read_text(encoding="utf-8"))
-        if doc.get("key") == key:
-            if doc.get("settings") is None:
-                return None
-            return Settings(**{f.name: doc["settings"][f.name] for f in fields(Settings)})
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
+    doc = read_json(entry)
+    if isinstance(doc, dict) and doc.get("key") == key and "settings" in doc:
+        if doc["settings"] is None:
+            return None
+        cached = _settings_from_cache(doc["settings"])
+        if cached is not None:
+            return cached
     settings = load()
     from sentinel_hooks.records import asdict
 
-    from sentinel_hooks.cache import write_json_atomic
-
     write_json_atomic(entry, {"key": key, "settings": asdict(settings) if settings else None}, cache_dir)
     return settings
+
+
+_NONE = type(None)
+_SETTING_TYPES: dict[str, Any] = {
+    "severity_threshold": str, "exclude_dirs": list, "exclude_patterns": list, "rules": list,
+    "disabled_rules": list, "exit_codes": dict, "timeout": (int, float, _NONE), "max_file_size": (int, _NONE),
+    "context_lines": int, "redact": bool, "inline_suppressions": bool, "builtin_rules": bool, "cache": bool,
+    "cache_dir": (str, _NONE), "max_concurrent_files": (int, _NONE), "memory_limit": (str, _NONE),
+}
+
+
+def _settings_from_cache(data: Any) -> Optional[Settings]:
+    """Settings from a cache entry, or None when it is not exactly the shape validation gives."""
+    import math
+
+    if not isinstance(data, dict) or set(data) != {f.name for f in fields(Settings)}:
+        return None
+    if not all(isinstance(data[k], t) for k, t in _SETTING_TYPES.items()):
+        return None
+    if any(not isinstance(v, str) for k in ("exclude_dirs", "exclude_patterns", "rules", "disabled_rules")
+           for v in data[k]):
+        return None
+    codes = data["exit_codes"]
+    if set(codes) != {"critical", "high", "medium", "low"} or \
+            not all(type(v) is int and 0 <= v <= 255 for v in codes.values()):
+        return None
+    timeout = data["timeout"]
+    if timeout is not None and (isinstance(timeout, bool) or not math.isfinite(timeout) or timeout <= 0):
+        return None
+    return Settings(**data)
 
 
 def discover(root: Path, explicit: Optional[Path],

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from sentinel_hooks.config import Settings
+from sentinel_hooks.config import MAX_TIMEOUT, Settings
 from sentinel_hooks.errors import SEVERITY_EXIT_CODES, ConfigError
 from sentinel_hooks.findings import Severity
 from sentinel_hooks.records import fields
@@ -29,13 +29,27 @@ class _Model(BaseModel):
         Severity.parse(v)
         return v.lower()
 
+    @field_validator("memory_limit", check_fields=False)
+    @classmethod
+    def _memory_limit(cls, v: Any) -> Any:
+        if v is not None:
+            import argparse
+
+            from sentinel_hooks.commands.common import byte_size
+
+            try:
+                byte_size(v)
+            except argparse.ArgumentTypeError as exc:
+                raise ValueError(str(exc)) from None
+        return v
+
 
 ExitCodes = create_model("ExitCodes", __base__=_Model, **{
     severity: (int, Field(default=code, ge=0, le=255)) for severity, code in SEVERITY_EXIT_CODES.items()})
 
 # what a setting's value must respect, beyond its type
 LIMITS: dict[str, dict[str, Any]] = {
-    "timeout": {"gt": 0}, "max_file_size": {"gt": 0}, "context_lines": {"ge": 0, "le": 50},
+    "timeout": {"gt": 0, "le": MAX_TIMEOUT, "allow_inf_nan": False}, "max_file_size": {"gt": 0}, "context_lines": {"ge": 0, "le": 50},
     "max_concurrent_files": {"ge": 1},
 }
 TYPES: dict[str, Any] = {"exit_codes": ExitCodes}  # settings whose file form is a model of its own

@@ -9,7 +9,7 @@ from sentinel_hooks import digests
 from sentinel_hooks.cache import ResultCache
 from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.units import TextUnit
-from sentinel_hooks.findings import Finding, from_dict, to_dict
+from sentinel_hooks.findings import Finding, to_dict
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import skips
 from sentinel_hooks.sources.files import BINARY_SNIFF, FileEntry, decode, is_binary, open_regular
@@ -116,7 +116,7 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
                 key = cache.key(entry.display_path, data) if cache is not None else None
                 cached = cache.get(key) if cache is not None else None
                 if cached is not None:
-                    out.findings = [from_dict(d) for d in cached]
+                    out.findings = cached
                     out.cached = True
                 else:
                     out.findings = engine.scan(TextUnit(path=entry.display_path, text=decode(data)))
@@ -134,7 +134,7 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
                     key = "big-" + digest.hexdigest()
                     cached = cache.get(key)
                     if cached is not None:
-                        out.findings = [from_dict(d) for d in cached]
+                        out.findings = cached
                         out.cached, out.scanned, out.bytes = True, True, entry.size
                         return out
                     fh.seek(len(head))

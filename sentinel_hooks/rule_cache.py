@@ -7,8 +7,9 @@ the packs are parsed and validated (``engine.rules.build_ruleset``) and the resu
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from sentinel_hooks import __version__, digests
 from sentinel_hooks.engine.rule import Rule
@@ -56,14 +57,38 @@ def load_rules(user_packs: list[Path], disabled: list[str], builtin: bool = True
     return rules
 
 
+_NONE = type(None)
+_RULE_SHAPE: dict[str, Any] = {
+    "id": str, "title": str, "severity": str, "confidence": str, "cwe": str, "category": str,
+    "description": str, "remediation": str, "languages": list, "paths": list, "exclude_paths": list,
+    "keywords": list, "keyword_reach": (int, _NONE), "regex": (str, _NONE), "flags": list,
+    "report_group": (int, str, _NONE), "secret": bool, "secret_group": (int, _NONE), "entropy": (int, float, _NONE),
+    "allow": list, "allow_line": list, "placeholder_filter": bool, "validator": (str, _NONE),
+    "detector": (str, _NONE), "options": dict, "tags": list, "examples": dict, "source": str,
+}
+_STRING_LISTS = ("languages", "paths", "exclude_paths", "keywords", "allow", "allow_line", "tags")
+
+
+def _well_formed(d: Any) -> bool:
+    """True when a cached rule has every field the engine reads, of the right type."""
+    from sentinel_hooks.engine.patterns import FLAG_NAMES
+
+    return isinstance(d, dict) and all(k in d and isinstance(d[k], t) for k, t in _RULE_SHAPE.items()) \
+        and all(isinstance(v, str) for k in _STRING_LISTS for v in d[k]) \
+        and all(f in FLAG_NAMES for f in d["flags"]) and re.fullmatch(r"CWE-\d+", d["cwe"]) is not None
+
+
 def _read_cached(path: Path, key: str) -> Optional[list[Rule]]:
+    from sentinel_hooks.cache import read_json
+
+    doc = read_json(path)
+    if not isinstance(doc, dict) or doc.get("key") != key or not isinstance(doc.get("rules"), list) \
+            or not all(_well_formed(d) for d in doc["rules"]):
+        return None  # absent, corrupt, foreign or of the wrong shape: rebuilt from the packs
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if doc.get("key") != key:
-            return None
         return [Rule.from_data(d) for d in doc["rules"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # absent, corrupt or foreign: rebuilt from the packs
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def ruleset_fingerprint(rules: list[Rule]) -> str:

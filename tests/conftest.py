@@ -16,6 +16,21 @@ collect_ignore = ["corpus"]
 from gitutil import GIT_ENV, git  # noqa: F401 (re-exported for tests)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_cache(tmp_path_factory):
+    """The per-user cache (rule set, configuration) of every run in the tests goes to a temporary
+    folder, never the developer's own."""
+    import os
+
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+
+
 @pytest.fixture
 def make_repo(tmp_path: Path):
     """Build a git repository in tmp_path with fixed dates (stable SHAs)."""

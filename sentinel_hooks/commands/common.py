@@ -36,13 +36,18 @@ def exit_code(value: str) -> int:
     return n
 
 
-def positive_float(value: str) -> float:
+def seconds(value: str) -> float:
+    """A time limit: a finite number of seconds above 0 and at most MAX_TIMEOUT."""
+    import math
+
+    from sentinel_hooks.config import MAX_TIMEOUT
+
     try:
         n = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if n <= 0:
-        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    if not math.isfinite(n) or not 0 < n <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 and at most {MAX_TIMEOUT}, got {value}")
     return n
 
 
@@ -113,11 +118,10 @@ def settings(args: argparse.Namespace):
     """The repository root, the config file's settings, rule pack paths and disabled ids."""
     from sentinel_hooks import config as config_mod
 
-    root = find_root(Path.cwd())
-    from sentinel_hooks.cache import DEFAULT_DIR
+    from sentinel_hooks.cache import user_dir
 
-    cfg_cache = None if getattr(args, "no_cache", False) else (getattr(args, "cache_dir", None) or root / DEFAULT_DIR)
-    cfg, cfg_path = config_mod.discover(root, args.config, cfg_cache)
+    root = find_root(Path.cwd())
+    cfg, cfg_path = config_mod.discover(root, args.config, None if getattr(args, "no_cache", False) else user_dir())
     base = cfg_path.parent if cfg_path is not None else root
     rule_paths = [p if p.is_absolute() else base / p for p in map(Path, cfg.rules)] + list(args.rules)
     disabled = cfg.disabled_rules + flatten(args.disable_rule)
@@ -125,21 +129,33 @@ def settings(args: argparse.Namespace):
 
 
 def cache_dir(args: argparse.Namespace, cfg, root: Path) -> Optional[Path]:
-    """The cache folder, or None with --no-cache (or `cache: false` in the config file)."""
+    """The result cache folder, or None with --no-cache (or `cache: false` in the config file) or when
+    the folder is refused (a warning says why): the scanned repository must not decide where the
+    scanner writes, nor hand it a cache of its own making."""
+    import sys
+
+    from sentinel_hooks.cache import DEFAULT_DIR, results_dir
+
     if getattr(args, "no_cache", False) or not cfg.cache:
         return None
-    chosen = getattr(args, "cache_dir", None) or cfg.cache_dir
-    if chosen is None:
-        from sentinel_hooks.cache import DEFAULT_DIR
+    flag = getattr(args, "cache_dir", None)
+    if flag is not None:
+        folder, refused = results_dir(flag if flag.is_absolute() else Path.cwd() / flag, root, from_repository=False)
+    elif cfg.cache_dir is not None:
+        folder, refused = results_dir(Path(cfg.cache_dir), root, from_repository=True)
+    else:
+        folder, refused = results_dir(Path(DEFAULT_DIR), root, from_repository=False)
+    if refused is not None:
+        from sentinel_hooks.printable import printable
 
-        return root / DEFAULT_DIR
-    chosen = Path(chosen)
-    return chosen if chosen.is_absolute() else Path.cwd() / chosen
+        print(f"mcp-sentinel: warning: {printable(refused)}; results are not cached", file=sys.stderr)
+    return folder
 
 
 def load_rules(args: argparse.Namespace, cfg, rule_paths, disabled, root: Optional[Path] = None):
     """The rule set, from the cache when the packs are unchanged (no YAML parsing, no pydantic)."""
+    from sentinel_hooks.cache import user_dir
     from sentinel_hooks.rule_cache import load_rules as load
 
-    folder = cache_dir(args, cfg, root) if root is not None else None
+    folder = None if getattr(args, "no_cache", False) or not cfg.cache else user_dir()
     return load(rule_paths, disabled, builtin=cfg.builtin_rules and not args.no_builtin_rules, cache_dir=folder)

@@ -30,7 +30,7 @@ def add_parser(sub) -> None:
                       help=f"report format: {', '.join(format_names())} (repeatable; default terminal)")
     scan.add_argument("--output-file", action="append", type=Path, default=[], metavar="FILE",
                       help="where the matching --output goes (default stdout; pairs up in order)")
-    scan.add_argument("--timeout", type=common.positive_float, metavar="SECONDS",
+    scan.add_argument("--timeout", type=common.seconds, metavar="SECONDS",
                       help="stop the scan after this many seconds (exit 7)")
     scan.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip files larger than this")
     for sev in ("critical", "high", "medium", "low"):
@@ -187,6 +187,16 @@ def _shard(value):
     return found
 
 
+def settings_digest(cfg) -> str:
+    """A digest of the effective configuration, part of every result cache entry's scope."""
+    import json
+
+    from sentinel_hooks import digests
+    from sentinel_hooks.records import asdict
+
+    return digests.sha256(json.dumps(asdict(cfg), sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
 def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, max_file_size):
     """Workers, result cache, memory limit, shard and progress bar of a full scan."""
     from sentinel_hooks import pool
@@ -198,7 +208,8 @@ def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, 
         from sentinel_hooks.cache import ResultCache
         from sentinel_hooks.rule_cache import ruleset_fingerprint
 
-        cache = ResultCache(folder, ruleset_fingerprint(rules), f"{engine.redact}/{engine.inline_suppressions}")
+        cache = ResultCache(folder, ruleset_fingerprint(rules),
+                            f"{engine.redact}/{engine.inline_suppressions}/{settings_digest(cfg)}")
     memory_limit = args.memory_limit
     if memory_limit is None and cfg.memory_limit:
         memory_limit = common.byte_size(cfg.memory_limit)

@@ -54,9 +54,13 @@ def snapshot(root: Path) -> dict[str, Entry]:
     return out
 
 
+USER_CACHE = os.path.join("home", ".cache", "mcp-sentinel")  # the sandbox's per-user cache folder
+
+
 def _allowed(rel: str, reports: set[str]) -> bool:
     parts = Path(rel).parts
-    return CACHE_DIR in parts or rel in reports
+    return CACHE_DIR in parts or rel in reports or rel == USER_CACHE or rel.startswith(USER_CACHE + os.sep) \
+        or rel == os.path.dirname(USER_CACHE)
 
 
 def changes(before: dict[str, Entry], after: dict[str, Entry], reports: Iterable[str] = ()) -> list[str]:
@@ -86,7 +90,8 @@ class Sandbox:
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PYTEST_"))}
         env.update({"HOME": str(self.home), "TMPDIR": str(self.tmp), "NO_COLOR": "1",
-                    "PYTHONDONTWRITEBYTECODE": "1", "GIT_CONFIG_NOSYSTEM": "1"})
+                    "PYTHONDONTWRITEBYTECODE": "1", "GIT_CONFIG_NOSYSTEM": "1",
+                    "XDG_CACHE_HOME": str(self.home / ".cache")})
         env.update(extra)
         return env
 

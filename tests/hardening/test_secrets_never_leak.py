@@ -3,6 +3,7 @@ stderr, every report format, the cache folder, the ignore file; only --no-redact
 from __future__ import annotations
 
 import html
+import os
 import shutil
 from pathlib import Path
 
@@ -74,16 +75,16 @@ def all_output_args() -> list[str]:
 
 
 def written_texts(sandbox: Sandbox) -> dict[str, str]:
-    """Reports, the ignore file and every file of the cache folder."""
+    """Reports, the ignore file and every file of the cache folders (the repository's and the user's)."""
     out = {}
     for path in [*(sandbox.work / n for n in REPORTS.values()), sandbox.work / ".mcp-sentinel-ignore"]:
         if path.exists():
             body = path.read_text(encoding="utf-8", errors="replace")
             out[path.name] = html.unescape(body) if path.suffix == ".html" else body
-    cache = sandbox.work / ".mcp-sentinel-cache"
-    for path in cache.rglob("*") if cache.exists() else ():
-        if path.is_file():
-            out[str(path.relative_to(sandbox.work))] = path.read_text(encoding="utf-8", errors="replace")
+    for cache in (sandbox.work / ".mcp-sentinel-cache", sandbox.home / ".cache" / "mcp-sentinel"):
+        for path in cache.rglob("*") if cache.exists() else ():
+            if path.is_file():
+                out[os.path.relpath(path, sandbox.work)] = path.read_text(encoding="utf-8", errors="replace")
     return out
 
 
