@@ -2,12 +2,13 @@
 pydantic, then overridden by command-line flags."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any, Optional
 
 from sentinel_hooks import __version__, digests
-from sentinel_hooks.errors import SEVERITY_EXIT_CODES, ConfigError, FileSystemError
+from sentinel_hooks.errors import SEVERITY_EXIT_CODES, ConfigError
 from sentinel_hooks.records import field, fields, record
 
 CONFIG_FILE = ".mcp-sentinel.yaml"
@@ -50,20 +51,18 @@ def parse_config(data: Any, source: str) -> Settings:
     return Settings.from_model(validate(data, source))
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, root: Optional[Path] = None) -> str:
+    """The configuration file's text: a regular file of at most MAX_CONFIG_BYTES; with ``root`` (the
+    repository's own file) not a symlink either."""
+    from sentinel_hooks.policy_files import read_bytes
+
+    data = read_bytes(path, "configuration file", root=root, limit=MAX_CONFIG_BYTES)
+    if data is None:
+        raise ConfigError(f"{path}: configuration file not found")
     try:
-        size = path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise ConfigError(f"{path}: configuration file is too large ({size} bytes; limit {MAX_CONFIG_BYTES})")
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: configuration file is not UTF-8 text") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: configuration file is a directory") from None
-    except OSError as exc:
-        raise FileSystemError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def no_alias_loader():
@@ -107,12 +106,12 @@ def _pyproject_section(text: str, path: Path) -> Any:
     return tool.get("mcp-sentinel") if isinstance(tool, dict) else None
 
 
-def load_yaml_config(path: Path) -> Settings:
-    return parse_config(_yaml_document(_read(path), path), str(path))
+def load_yaml_config(path: Path, text: Optional[str] = None) -> Settings:
+    return parse_config(_yaml_document(_read(path) if text is None else text, path), str(path))
 
 
-def load_pyproject_config(path: Path) -> Optional[Settings]:
-    section = _pyproject_section(_read(path), path)
+def load_pyproject_config(path: Path, text: Optional[str] = None) -> Optional[Settings]:
+    section = _pyproject_section(_read(path) if text is None else text, path)
     if section is None:
         return None
     return parse_config(section, f"{path} [tool.mcp-sentinel]")
@@ -179,20 +178,23 @@ def discover(root: Path, explicit: Optional[Path],
     if explicit is not None:
         text = _read(explicit)
         if explicit.suffix == ".toml":
-            cfg = _cached(explicit, text, cache_dir, lambda: load_pyproject_config(explicit))
+            cfg = _cached(explicit, text, cache_dir, lambda: load_pyproject_config(explicit, text))
             if cfg is None:
                 raise ConfigError(f"{explicit}: no [tool.mcp-sentinel] section")
             return cfg, explicit
-        return _cached(explicit, text, cache_dir, lambda: load_yaml_config(explicit)), explicit
+        return _cached(explicit, text, cache_dir, lambda: load_yaml_config(explicit, text)), explicit
     candidate = root / CONFIG_FILE
-    if candidate.is_file():
-        text = _read(candidate)
-        return _cached(candidate, text, cache_dir, lambda: load_yaml_config(candidate)), candidate
+    if os.path.lexists(candidate):  # a symlink is refused, not skipped
+        text = _read(candidate, root)
+        return _cached(candidate, text, cache_dir, lambda: load_yaml_config(candidate, text)), candidate
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        text = _read(pyproject)
+    if pyproject.is_symlink():
+        print("mcp-sentinel: warning: pyproject.toml is a symlink: its [tool.mcp-sentinel] section is not read",
+              file=sys.stderr)
+    elif pyproject.is_file():
+        text = _read(pyproject, root)
         if "mcp-sentinel" in text:
-            cfg = _cached(pyproject, text, cache_dir, lambda: load_pyproject_config(pyproject))
+            cfg = _cached(pyproject, text, cache_dir, lambda: load_pyproject_config(pyproject, text))
             if cfg is not None:
                 return cfg, pyproject
     return Settings(), None

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from sentinel_hooks.errors import ConfigError, FileSystemError
+from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.findings import Finding
 from sentinel_hooks.records import record
 
@@ -93,8 +93,8 @@ def parse_line(text: str, line_number: int = 0) -> "Entry | str":
     fields = body.split(None, 2)
     fp = fields[0].lower()
     if not FINGERPRINT.match(fp):
-        where = f"line {line_number}: " if line_number else ""
-        raise ConfigError(f"{IGNORE_FILE}: {where}not a finding fingerprint: {fields[0]!r}")
+        where = f"line {line_number}: " if line_number else ""  # the line itself is never echoed
+        raise ConfigError(f"{IGNORE_FILE}: {where}not a finding fingerprint (expected <32 hex digits>:<occurrence>)")
     return Entry(fp, fields[1] if len(fields) > 1 else "", fields[2].strip() if len(fields) > 2 else "",
                  reason, line_number)
 
@@ -109,15 +109,10 @@ def path_for(root: Path) -> Path:
 
 def load(root: Path) -> IgnoreFile:
     """The ignore file at ``root``; an empty one when there is none."""
-    path = path_for(root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return IgnoreFile([])
-    except (OSError, UnicodeDecodeError) as exc:
-        detail = getattr(exc, "strerror", None) or str(exc)
-        raise FileSystemError(f"{path}: cannot be read ({detail})") from None
-    return parse(text)
+    from sentinel_hooks.policy_files import read_text
+
+    text = read_text(path_for(root), "ignore file", root=root)
+    return IgnoreFile([]) if text is None else parse(text)
 
 
 def save(root: Path, ignore: IgnoreFile) -> Path:

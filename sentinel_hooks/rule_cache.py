@@ -20,13 +20,17 @@ CACHE_FORMAT = 3
 
 def _pack_files(user_packs: list[Path]) -> list[tuple[str, bytes]]:
     out = [(f"builtin:{p.name}", p.read_bytes()) for p in builtin_pack_files()]
+    from sentinel_hooks.errors import SentinelError
+    from sentinel_hooks.policy_files import read_bytes
+
     for given in user_packs:
         paths = sorted(given.iterdir()) if given.is_dir() else [given]
         for p in paths:
             try:
-                out.append((str(p), p.read_bytes()))
-            except OSError:
-                out.append((str(p), b"<unreadable>"))  # the full load reports the error
+                data = read_bytes(p, "rule pack")  # a regular file within the size bound, or an error
+            except (OSError, SentinelError):
+                data = None
+            out.append((str(p), b"<unreadable>" if data is None else data))  # the full load reports errors
     return out
 
 

@@ -123,7 +123,13 @@ def settings(args: argparse.Namespace):
     root = find_root(Path.cwd())
     cfg, cfg_path = config_mod.discover(root, args.config, None if getattr(args, "no_cache", False) else user_dir())
     base = cfg_path.parent if cfg_path is not None else root
-    rule_paths = [p if p.is_absolute() else base / p for p in map(Path, cfg.rules)] + list(args.rules)
+    named = [p if p.is_absolute() else base / p for p in map(Path, cfg.rules)]
+    if cfg_path is not None and args.config is None:  # the repository's own config names these packs
+        from sentinel_hooks.policy_files import check_named_by_repository
+
+        for pack in named:
+            check_named_by_repository(pack, root, "rule pack")
+    rule_paths = named + list(args.rules)
     disabled = cfg.disabled_rules + flatten(args.disable_rule)
     return root, cfg, rule_paths, disabled
 

@@ -198,11 +198,15 @@ def load_user_pack(path: Path) -> list[RulePack]:
     else:
         raise ConfigError(f"rule pack {path}: no such file or folder")
     packs = []
+    from sentinel_hooks.policy_files import read_text
+
     for f in files:
         try:
-            text = f.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_text(f, "rule pack")
+        except OSError as exc:
             raise ConfigError(f"rule pack {f}: cannot be read ({exc.__class__.__name__})") from None
+        if text is None:
+            raise ConfigError(f"rule pack {f}: no such file or folder")
         packs.append(parse_pack(text, str(f)))
     return packs
 

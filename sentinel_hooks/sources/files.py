@@ -65,14 +65,15 @@ class Excludes:
         return self.match(rel_path)
 
 
+MAX_IGNORE_FILE_BYTES = 1_000_000
+
+
 def read_ignore_file(root: Path) -> list[str]:
-    path = root / IGNORE_FILE
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise FileSystemError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    """The lines of ``root``'s .mcp-sentinelignore (a regular file, not a symlink, at most 1 MB)."""
+    from sentinel_hooks.policy_files import read_bytes
+
+    data = read_bytes(root / IGNORE_FILE, "ignore file", root=root, limit=MAX_IGNORE_FILE_BYTES)
+    return [] if data is None else data.decode("utf-8", errors="replace").splitlines()
 
 
 def git_toplevel(path: Path) -> Optional[Path]:
