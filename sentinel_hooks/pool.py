@@ -30,6 +30,12 @@ def default_workers() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
+def useful_workers(requested: int, files: int) -> int:
+    """Worker processes worth starting: never more than the files to scan or the CPUs to run them
+    (a repository's config asking for 1000 must not fork 1000 processes)."""
+    return max(min(requested, default_workers(), files), 1)
+
+
 def _init_worker(rules, redact: bool, inline: bool, cache: Optional[ResultCache], chunk: int,
                  rss_limit: Optional[int]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us

@@ -132,7 +132,7 @@ def finish(result: ScanResult) -> ScanResult:
 @record
 class FullScanOptions:
     max_file_size: Optional[int] = None
-    workers: int = 1
+    workers: int = 1                     # asked for; capped at the files and CPUs
     cache: Optional[Any] = None          # cache.ResultCache
     memory_limit: Optional[int] = None   # bytes
     shard: Optional[tuple[int, int]] = None
@@ -194,7 +194,11 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
             entries = pool.select_shard(walker, opts.shard)
             total = len(entries)
             # planned after the listing, whose memory counts in this process's baseline
-            workers, chunk, rss_limit = memory_plan(opts.memory_limit, opts.workers)
+            useful = pool.useful_workers(opts.workers, total)
+            if useful < opts.workers and pool.should_parallelise(entries, opts.workers):
+                result.meta["workers_capped"] = {"asked": opts.workers, "used": useful, "files": total,
+                                                 "cpus": pool.default_workers()}
+            workers, chunk, rss_limit = memory_plan(opts.memory_limit, useful)
             if rss_limit is not None:
                 pool.keep_heap_small()
             deadline.progress = f"0 of {total} files scanned"

@@ -221,6 +221,17 @@ def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, 
     )
 
 
+def _note_capped_workers(result, args: argparse.Namespace, cfg) -> None:
+    """One line when an explicit --max-concurrent-files (or max-concurrent-files) was cut down."""
+    capped = result.meta.pop("workers_capped", None)
+    asked_by = "--max-concurrent-files" if args.max_concurrent_files else \
+        "max-concurrent-files" if cfg.max_concurrent_files else None
+    if capped is None or asked_by is None:
+        return
+    print(f"mcp-sentinel: note: {asked_by} {capped['asked']} capped at {capped['used']} worker"
+          f"{'s' if capped['used'] != 1 else ''} ({capped['files']} files, {capped['cpus']} CPUs)", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from sentinel_hooks import scan as scan_mod
     from sentinel_hooks.engine.matcher import Engine
@@ -265,6 +276,7 @@ def run(args: argparse.Namespace) -> int:
         timed_out = exc
         result.meta["incomplete"] = str(exc)
         scan_mod.finish(result)
+    _note_capped_workers(result, args, cfg)
     apply_ignore_file(result, root, args)
     write_reports(result, outputs)
     for path, reason in result.errors:
