@@ -70,17 +70,20 @@ class Deadline:
     """The scan's time limit. Checked between units, and enforced inside a long match by SIGALRM
     (the regex engine checks for signals, so a backtracking rule cannot hang past the limit)."""
 
-    def __init__(self, seconds: Optional[float]):
+    def __init__(self, seconds: Optional[float], why: str = ""):
         self.seconds = seconds
         self.at = None if seconds is None else time.monotonic() + seconds
         self.progress = ""
+        self.why = why  # said with the timeout when the limit is not the one the user set
 
     def expired(self) -> bool:
         return self.at is not None and time.monotonic() >= self.at
 
     def timeout_error(self) -> ScanTimeout:
         how_far = f": {self.progress}" if self.progress else ""
-        return ScanTimeout(f"scan timed out after {self.seconds:g}s{how_far}")
+        why = f" ({self.why})" if self.why else ""
+        return ScanTimeout(f"scan timed out after {self.seconds:g}s{why}{how_far}")
+
 
     def __enter__(self) -> "Deadline":
         self._armed = False
@@ -98,6 +101,22 @@ class Deadline:
         if self._armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._previous)
+
+
+# Rule packs the scanned repository names run user-written regexes that may backtrack without end;
+# such a scan gets this time limit unless --timeout on the command line sets another.
+REPOSITORY_PACK_BUDGET = 600.0
+
+
+def time_limit(flag: Optional[float], configured: Optional[float], repository_packs: bool) -> Deadline:
+    """The scan's deadline: --timeout, else the config's ``timeout``, capped at the budget for scans
+    running packs from the scanned repository (whose config may not lift it)."""
+    if flag is not None:
+        return Deadline(flag)
+    if repository_packs and (configured is None or configured > REPOSITORY_PACK_BUDGET):
+        return Deadline(REPOSITORY_PACK_BUDGET, "the limit for rule packs from the scanned repository; "
+                                                "--timeout sets another")
+    return Deadline(configured)
 
 
 def scan_units(engine: Engine, units: Iterable[TextUnit], result: ScanResult, deadline: Deadline,

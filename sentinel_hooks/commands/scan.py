@@ -256,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
     )
     result = scan_mod.ScanResult(rules=rules, threshold=threshold)
     result.meta = {"mode": "full", "paths": [p.as_posix() for p in paths]}
-    deadline = scan_mod.Deadline(args.timeout if args.timeout is not None else cfg.timeout)
+    deadline = scan_mod.time_limit(args.timeout, cfg.timeout, repository_packs=bool(cfg.rules) and args.config is None)
     max_file_size = args.max_file_size or cfg.max_file_size
     diff_source = _diff_source(args, cfg, excludes, max_file_size)
     if diff_source is not None:

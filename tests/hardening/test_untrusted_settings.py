@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from hardening.hardening_kit import Sandbox, assert_exit, assert_no_traceback, assert_one_line_error, text
+from hardening.hardening_kit import Sandbox, assert_exit, assert_no_traceback, assert_one_line_error, marker_rule, text
 
 
 def cpus() -> int:
@@ -71,3 +71,38 @@ def test_a_config_memory_limit_that_is_not_a_size_exits_2_naming_the_file(sandbo
     proc = sandbox.run(["scan", "a.py"])
     assert_exit(proc, 2)
     assert_one_line_error(proc, ".mcp-sentinel.yaml", "memory-limit")
+
+
+# -- backtracking regexes in rule packs the scanned repository names --------------------------------
+BACKTRACKING_PACK = marker_rule(rule_id="slow-rule", keyword="aaaa", regex="(a+)+$")
+
+
+@pytest.mark.parametrize("config_timeout", ["", "timeout: 10000000\n"])
+def test_a_backtracking_pack_named_by_the_repository_is_bounded_without_timeout(sandbox, monkeypatch, capsys,
+                                                                               config_timeout):
+    """In-process, with the budget shrunk to 2 s (it is 600 s): the scan ends with exit 7 even though
+    neither --timeout nor a usable config timeout is given."""
+    from sentinel_hooks import cli
+    from sentinel_hooks import scan as scan_mod
+
+    (sandbox.work / "packs").mkdir()
+    (sandbox.work / "packs" / "slow.yaml").write_text(BACKTRACKING_PACK)
+    (sandbox.work / ".mcp-sentinel.yaml").write_text("rules: [packs/slow.yaml]\nbuiltin-rules: false\n" + config_timeout)
+    (sandbox.work / "app.py").write_text("a" * 40 + "!\n")
+    monkeypatch.chdir(sandbox.work)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(sandbox.home / ".cache"))
+    monkeypatch.setattr(scan_mod, "REPOSITORY_PACK_BUDGET", 2.0)
+    code = cli.main(["scan", "--no-cache", "app.py"])
+    err = capsys.readouterr().err
+    assert code == 7
+    assert err.startswith("mcp-sentinel: scan timed out after 2s (the limit for rule packs from the scanned "
+                          "repository; --timeout sets another)")
+
+
+def test_built_in_packs_and_explicit_limits_keep_their_time_limit():
+    from sentinel_hooks.scan import REPOSITORY_PACK_BUDGET, time_limit
+
+    assert time_limit(None, None, repository_packs=False).seconds is None
+    assert time_limit(None, 30, repository_packs=True).seconds == 30
+    assert time_limit(None, 10_000_000, repository_packs=True).seconds == REPOSITORY_PACK_BUDGET
+    assert time_limit(5000, None, repository_packs=True).seconds == 5000
