@@ -1,4 +1,8 @@
-"""What counts: inline suppression comments, the ignore file, and the severity threshold."""
+"""What counts: inline suppression comments, the ignore file, and the severity threshold.
+
+A suppression is honoured only inside a real comment of the file's language (``engine.comments``
+finds them); ``suppressed_in_comments`` reads the markers in those comments.
+"""
 from __future__ import annotations
 
 import re
@@ -8,7 +12,11 @@ _SUPPRESS = re.compile(r"(?:#|//|/\*|<!--|--|;)\s*mcp-sentinel:\s*ignore(?:\[(?P
 
 
 def suppression_ids(line: str) -> set[str] | None:
-    """The rule ids a suppression comment on ``line`` names; an empty set means all rules; None, none."""
+    """The rule ids a suppression comment on ``line`` names; an empty set means all rules; None, none.
+
+    ``ignore[]`` (brackets naming no rule) suppresses nothing: the built-in rule
+    ``malformed-suppression`` reports it.
+    """
     if "mcp-sentinel" not in line.lower():
         return None
     m = _SUPPRESS.search(line)
@@ -17,21 +25,21 @@ def suppression_ids(line: str) -> set[str] | None:
     ids = m.group("ids")
     if ids is None:
         return set()
-    return {i.strip() for i in ids.split(",") if i.strip()}
+    named = {i.strip() for i in ids.split(",") if i.strip()}
+    return named or None
 
 
-def inline_suppression(rule_id: str, line: str, previous_line: str) -> bool:
-    """True when the line itself, or a comment-only line just above it, suppresses ``rule_id``."""
-    for candidate, own_line in ((line, True), (previous_line, False)):
-        ids = suppression_ids(candidate)
-        if ids is None:
-            continue
-        if not own_line and not _comment_only(candidate):
-            continue
-        if not ids or rule_id in ids:
+def suppressed_in_comments(rule_id: str, here: list[tuple[int, str]], above: list[tuple[int, str]],
+                           above_line: str) -> bool:
+    """True when a real comment on the finding's line, or a comment-only line just above it, names
+    ``rule_id`` (or all rules). ``here``/``above`` are (column, text) of the comments on those lines."""
+    for _, comment in here:
+        ids = suppression_ids(comment)
+        if ids is not None and (not ids or rule_id in ids):
             return True
+    if above and above_line[:above[0][0]].strip() == "":  # the line above holds nothing but comments
+        for _, comment in above:
+            ids = suppression_ids(comment)
+            if ids is not None and (not ids or rule_id in ids):
+                return True
     return False
-
-
-def _comment_only(line: str) -> bool:
-    return line.lstrip().startswith(("#", "//", "/*", "<!--", "--", ";", "*"))

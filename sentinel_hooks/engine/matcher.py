@@ -15,7 +15,7 @@ from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence, Finding, content_hash, redact_text
 from sentinel_hooks.globs import compile_globs
-from sentinel_hooks.policy import inline_suppression
+from sentinel_hooks.policy import suppressed_in_comments
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
@@ -227,10 +227,28 @@ class Engine:
             secret=None if self.redact else hit.secret, extra=dict(hit.extra),
             content_hash=content_hash(rule.id, unit.path, hit.content),
         )
-        if self.inline_suppressions and inline_suppression(
-                rule.id, unit.line_text(hit.line), unit.line_text(hit.line - 1)):
+        if self.inline_suppressions and _suppressed_inline(unit, rule.id, hit.line):
             f.suppressed_by = "inline"
         return f
+
+
+def _suppressed_inline(unit: TextUnit, rule_id: str, line: int) -> bool:
+    """A suppression marker in a real comment on ``line`` or on a comment-only line above it."""
+    here, above = unit.line_text(line), unit.line_text(line - 1)
+    if "mcp-sentinel" not in here.lower() and "mcp-sentinel" not in above.lower():
+        return False
+    comments = unit.memo.get("suppression_comments")
+    if comments is None:
+        from sentinel_hooks.engine.comments import comments_by_line
+        from sentinel_hooks.engine.languages import language_of
+
+        if unit.is_window:  # the whole file is lexed: a window may start inside a string or comment
+            comments = comments_by_line(unit.full_text(), language_of(unit.path))
+        else:
+            offset = unit.first_line - 1
+            comments = {n + offset: c for n, c in comments_by_line(unit.text, language_of(unit.path)).items()}
+        unit.memo["suppression_comments"] = comments
+    return suppressed_in_comments(rule_id, comments.get(line, []), comments.get(line - 1, []), above)
 
 
 def _matches(rule: Rule, text: str, lowered: str) -> Iterator[re.Match[str]]:
