@@ -64,7 +64,7 @@ def main() -> int:
     print_machine(info)
     print(f"mcp-sentinel: {scanner_version()} ({' '.join(scanner_command())})")
     ds_hook = announce_peer("detect-secrets-hook", "pip install detect-secrets", args)
-    print(BYTECODE_NOTE + " mcp-sentinel's warm-up run also writes its rule-set cache in the repository.")
+    print(BYTECODE_NOTE + " mcp-sentinel's warm-up run also writes its rule-set cache in the per-user cache folder.")
     print(f"runs: {args.runs} timed per command after 1 warm-up, in turns; medians shown\n")
 
     results: dict = {"machine": info, "runs": args.runs, "repos": {}}
