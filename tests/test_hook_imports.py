@@ -4,6 +4,7 @@ plain objects and each detector module is imported only when a staged file needs
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -47,7 +48,9 @@ def test_a_hook_run_on_an_mcp_commit_loads_no_pydantic_or_yaml_once_the_rule_cac
     code = ("import sys\nfrom sentinel_hooks.cli import main\n"
             f"rc = main(['scan', '--staged', '--output', 'json', *{staged!r}])\n"
             f"print(rc, sorted(m for m in {HEAVY!r} if m in sys.modules))")
-    runs = [subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "XDG_CACHE_HOME": str(repo.parent / "user-cache")}  # a per-user cache of its own
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60,
+                           env=env)
             for _ in range(2)]  # the first run validates the packs and writes the rule-set cache
     first, warm = (r.stdout.strip().splitlines()[-1] for r in runs)
     assert first.startswith("3 ") and "pydantic" in first  # findings (CRITICAL), packs validated
