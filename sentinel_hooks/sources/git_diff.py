@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 from sentinel_hooks.engine.units import FileAnalysis, TextUnit
 from sentinel_hooks.errors import GitError
 from sentinel_hooks.records import field, record
-from sentinel_hooks.sources import skips
+from sentinel_hooks.sources import constructs, skips
 from sentinel_hooks.sources.files import (DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, has_lone_cr,
                                          is_binary, open_regular)
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
@@ -236,11 +236,15 @@ def line_offsets(text: str) -> list[int]:
 def window_units(path: str, text: str, added: Sequence[int], context: int,
                  base_loader: Optional[Callable[[], Optional[str]]]) -> list[TextUnit]:
     """The windows of ``text`` around ``added`` lines, each a unit whose changed lines are the
-    added lines it holds; every unit can load the whole file and its base version."""
+    added lines it holds; every unit can load the whole file and its base version. A window
+    holding part of a multi-line construct (a private-key block, a multi-line string) grows to
+    the whole construct."""
     starts = line_offsets(text) if text else []
     shared = FileAnalysis(lambda: text, base_loader)  # one analysis of the file for all its windows
     units = []
-    for first, last in line_windows(added, context, len(starts)):
+    windows = constructs.widen(line_windows(added, context, len(starts)),
+                               constructs.construct_spans(path, text, starts), list(added))
+    for first, last in windows:
         stop = starts[last] if last < len(starts) else len(text)
         units.append(TextUnit(
             path=path, text=text[starts[first - 1]:stop], first_line=first,
