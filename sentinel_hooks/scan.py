@@ -140,7 +140,7 @@ def finish(result: ScanResult) -> ScanResult:
     """Drop duplicates reported by overlapping windows, then fingerprint and sort."""
     unique: dict[tuple, Finding] = {}
     for f in result.findings:
-        unique.setdefault((f.rule_id, f.path, f.line, f.column, f.end_line, f.end_column), f)
+        unique.setdefault((f.rule_id, f.path, f.line, f.column, f.end_line, f.end_column, f.extra.get("commit")), f)
     result.findings = list(unique.values())
     assign_fingerprints(result.findings)
     result.findings.sort(key=Finding.sort_key)
@@ -302,4 +302,32 @@ def run_diff_scan(engine: Engine, source: DiffScan, *, deadline: Deadline, resul
         source.close()
         result.skipped.merge(source.skipped)
         result.errors.extend(source.errors)
+    result.meta.update(source.meta)  # the history pass adds its figures as it runs
+    result.findings = merge_history(result.findings)
     return finish(result)
+
+
+def merge_history(findings: list[Finding]) -> list[Finding]:
+    """Join what the commits of a range added with the net change.
+
+    A finding in a commit's added lines that the net change also holds (same rule, path and matched
+    content) is the net finding, which learns the first commit that added it; the others (added,
+    then removed or changed within the range) stay, each attributed to the commit that added it.
+    """
+    history: dict[tuple, Finding] = {}
+    net = []
+    for f in findings:
+        if "commit" in f.extra:
+            history.setdefault((f.rule_id, f.path, f.content_hash), f)
+        else:
+            net.append(f)
+    if not history:
+        return findings
+    matched = set()
+    for f in net:
+        key = (f.rule_id, f.path, f.content_hash)
+        first = history.get(key)
+        if first is not None:
+            f.extra["commit"] = first.extra["commit"]
+            matched.add(key)
+    return net + [f for key, f in history.items() if key not in matched]

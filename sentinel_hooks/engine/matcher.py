@@ -143,6 +143,8 @@ class Engine:
     # -- scanning --------------------------------------------------------------------------
     def scan(self, unit: TextUnit) -> list[Finding]:
         rules = self.rules_for(unit.path)
+        if unit.categories is not None:
+            rules = [r for r in rules if r.category in unit.categories]
         if not rules or not unit.text:
             return []
         present = self._keywords.present(unit.lowered())
@@ -227,6 +229,8 @@ class Engine:
             secret=None if self.redact else hit.secret, extra=dict(hit.extra),
             content_hash=content_hash(rule.id, unit.path, hit.content),
         )
+        if unit.commit is not None:
+            f.extra["commit"] = unit.commit
         if self.inline_suppressions and _suppressed_inline(unit, rule.id, hit.line):
             f.suppressed_by = "inline"
         return f

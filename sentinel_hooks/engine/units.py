@@ -54,6 +54,8 @@ class TextUnit:
     detectors need it); ``base_text_loader`` returns the file as it was at the baseline, or None.
     ``analysis`` is the whole-file work this unit shares with the other windows of its file (made
     from the loaders when not given); ``memo`` is its detectors' cache.
+    ``categories`` limits the rules run to those categories (None: every rule); ``commit`` names the
+    commit that added the text (history inside a pushed range), passed on to the findings.
     """
 
     path: str
@@ -65,6 +67,8 @@ class TextUnit:
     full_text_loader: Optional[Callable[[], str]] = None
     base_text_loader: Optional[Callable[[], Optional[str]]] = None
     analysis: Optional[FileAnalysis] = field(default=None, repr=False)
+    categories: Optional[frozenset[str]] = None
+    commit: Optional[str] = None
     _line_starts: Optional[list[int]] = field(default=None, repr=False)
     _lowered: Optional[str] = field(default=None, repr=False)
 

@@ -197,7 +197,7 @@ def finding_row(f: Finding, order: int) -> str:
     snippet = f'<pre class="snippet"><code>{_e(f.snippet)}</code></pre>' if f.snippet else ""
     remediation = " ".join(f.remediation.split())
     details = "".join(f'<p class="detail"><strong>{key}:</strong> {_e(f.extra[key])}</p>'
-                      for key in ("decoded", "detail") if f.extra.get(key))
+                      for key in ("decoded", "detail", "commit") if f.extra.get(key))
     return (
         f'<tr class="finding{" suppressed" if f.suppressed else ""}" data-order="{order}" '
         f'data-severity="{sev}" data-rank="{int(f.severity)}" data-file="{_e(f.path)}" '

@@ -176,6 +176,8 @@ def result_entry(f: Finding, rule_index: int, line_hash: str) -> dict[str, Any]:
         "properties": {"severity": f.severity.name.lower(), "confidence": f.confidence.name.lower(),
                        "cwe": f.cwe, "category": f.category},
     }
+    if f.extra.get("commit"):
+        entry["properties"]["commit"] = f.extra["commit"]  # the commit of the range that added it
     sup = suppression(f)
     if sup is not None:
         entry["suppressions"] = [sup]

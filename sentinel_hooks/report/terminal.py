@@ -82,7 +82,7 @@ def write_plain(result: Any, stream: TextIO) -> None:
                        f"  [{printable(f.cwe)}, confidence {f.confidence.name.lower()}]")
             if f.snippet:
                 out.append(f"      {printable(f.snippet)}")
-            for key in ("decoded", "detail"):
+            for key in ("decoded", "detail", "commit"):
                 if f.extra.get(key):
                     out.append(f"      {key}: {printable(str(f.extra[key]))}")
             out.append(f"      fix: {first_line(f.remediation)}")
@@ -113,7 +113,7 @@ def write_rich(result: Any, stream: TextIO) -> None:
             console.print(line)
             if f.snippet:
                 console.print(Text("      " + printable(f.snippet), style="dim"))
-            for key in ("decoded", "detail"):
+            for key in ("decoded", "detail", "commit"):
                 if f.extra.get(key):
                     console.print(Text(f"      {key}: {printable(str(f.extra[key]))}", style="magenta"))
             console.print(f"      [green]fix:[/green] {escape(first_line(f.remediation))}")

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence
 from sentinel_hooks.engine.units import FileAnalysis, TextUnit
 from sentinel_hooks.errors import GitError
 from sentinel_hooks.records import field, record
-from sentinel_hooks.sources import constructs, skips
+from sentinel_hooks.sources import constructs, git_history, skips
 from sentinel_hooks.sources.files import (DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, has_lone_cr,
                                          is_binary, open_regular)
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
@@ -27,6 +27,7 @@ SYMLINK_MODE = "120000"
 REGULAR_MODES = ("100644", "100755", "100664")
 # exactly the three lines of a Git LFS pointer: anything more (a token, a command) is a file to scan
 LFS_POINTER = re.compile(rb"version https://git-lfs\.github\.com/spec/v1\noid sha256:[0-9a-f]{64}\nsize [0-9]{1,20}\n?")
+HISTORY_CATEGORIES = frozenset({"secrets"})  # the rules that judge every commit of a range, not the net change
 HUNK_HEADER = re.compile(rb"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 C_ESCAPES = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12,
              ord("r"): 13, ord('"'): 34, ord("\\"): 92}
@@ -268,12 +269,14 @@ class DiffScan:
 
     ``whole_files`` are scanned whole when the diff holds no change for them (the files
     pre-commit passes that have nothing staged); ``untracked`` adds untracked, non-ignored files
-    as wholly added (for work-tree comparisons).
+    as wholly added (for work-tree comparisons); ``history`` adds, for the secrets rules only, the
+    lines every commit between the base and the target added (see ``git_history``).
     """
 
     def __init__(self, git: Git, repo: Repo, comparison: Comparison, *, paths: Sequence[str] = (),
                  context: int = 3, excludes: Optional[Excludes] = None, max_file_size: Optional[int] = None,
-                 whole_files: Sequence[str] = (), untracked: bool = False, meta: Optional[dict] = None):
+                 whole_files: Sequence[str] = (), untracked: bool = False, history: bool = False,
+                 meta: Optional[dict] = None):
         self.git = git
         self.repo = repo
         self.comparison = comparison
@@ -283,6 +286,7 @@ class DiffScan:
         self.max_file_size = max_file_size
         self.whole_files = list(whole_files)
         self.untracked = untracked
+        self.history = history
         self.meta = dict(meta or {})
         self.skipped = SkipLog()
         self.errors: list[tuple[str, str]] = []
@@ -318,6 +322,8 @@ class DiffScan:
             yield from self._whole_file_units(pending)
         if self.untracked:
             yield from self._untracked_units()
+        if self.history:
+            yield from self._history_units()
 
     # -- one change -----------------------------------------------------------------------
     def _skip_for_mode(self, mode: str, path: str) -> bool:
@@ -465,6 +471,22 @@ class DiffScan:
                 text = self._work_tree_text(path)
             if text is not None:
                 yield whole_unit(path, text)
+
+    def _history_units(self) -> Iterator[TextUnit]:
+        """Each commit's added lines, for the secrets rules; findings carry the commit."""
+        tip = self.repo.head if self.comparison.target in (INDEX, WORKTREE) else self.comparison.target
+        if tip is None or tip == self.comparison.base:
+            return
+        history = git_history.read_history(self.git, self.comparison.base, tip, self.paths)
+        self.meta["history_commits"] = history.commits
+        if history.truncated:
+            self.meta["history_truncated"] = True
+        memo: dict[str, bool] = {}
+        for block in history.blocks:
+            if self.excludes is not None and self.excludes.match_under(block.path, memo):
+                continue
+            yield TextUnit(path=block.path, text=block.text, first_line=block.first_line,
+                           categories=HISTORY_CATEGORIES, commit=block.commit)
 
     def _untracked_units(self) -> Iterator[TextUnit]:
         args = ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"]

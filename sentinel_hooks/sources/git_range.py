@@ -119,4 +119,5 @@ def open_scan(*, staged_mode: bool, baseline_ref: Optional[str], paths: list[str
         chosen = baseline(git, repo, str(baseline_ref))
     on_work_tree = chosen.comparison.target == WORKTREE
     return DiffScan(git, repo, chosen.comparison, paths=rel_paths, context=context, excludes=excludes,
-                    max_file_size=max_file_size, untracked=on_work_tree, meta={**chosen.meta, **shown_paths})
+                    max_file_size=max_file_size, untracked=on_work_tree, history=True,
+                    meta={**chosen.meta, **shown_paths})

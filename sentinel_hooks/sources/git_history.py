@@ -1,0 +1,119 @@
+"""History inside a pushed range: the lines each commit of ``base..tip`` added.
+
+A secret committed in one pushed commit and removed in the next is gone from the net change but
+not from the history the push publishes. One ``git log -p -U0`` over the range yields, per commit,
+the blocks of consecutive added lines with their line numbers in that commit's version of the file;
+secrets rules scan them. The pass is bounded in commits and in bytes of patch read.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from sentinel_hooks.errors import GitError
+from sentinel_hooks.records import field, record
+from sentinel_hooks.sources.files import decode
+from sentinel_hooks.sources.git import Git, pathspecs
+
+MAX_COMMITS = 1000
+MAX_PATCH_BYTES = 64 * 1024 * 1024
+COMMIT_MARK = b"\x01commit "
+
+
+@record(frozen=True)
+class AddedBlock:
+    """Consecutive lines ``commit`` added to ``path``, the first at line ``first_line`` of that commit."""
+
+    commit: str
+    path: str
+    first_line: int
+    text: str
+
+
+@record
+class History:
+    blocks: list[AddedBlock] = field(default_factory=list)
+    commits: int = 0
+    truncated: bool = False
+
+
+def log_command(base: str, tip: str, paths: Sequence[str]) -> list[str]:
+    args = ["log", "--reverse", "--no-merges", f"-n{MAX_COMMITS + 1}", "--format=%x01commit %H", "-p", "-U0",
+            "-M", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
+            "--no-relative", f"{base}..{tip}"]
+    return args + (["--", *pathspecs(paths)] if paths else [])
+
+
+def read_history(git: Git, base: str, tip: str, paths: Sequence[str] = ()) -> History:
+    """The added blocks of every non-merge commit in ``base..tip`` (oldest first), read in one pass."""
+    proc = git.popen(log_command(base, tip, paths))
+    assert proc.stdout is not None
+    try:
+        if proc.stdin is not None:
+            proc.stdin.close()
+        data = proc.stdout.read(MAX_PATCH_BYTES + 1)
+        truncated = len(data) > MAX_PATCH_BYTES
+        if truncated:
+            proc.kill()
+            data = data[:data.rfind(b"\n" + COMMIT_MARK) + 1]
+    finally:
+        proc.stdout.close()
+        code = proc.wait()
+    if not truncated and code != 0:
+        raise GitError(f"git log failed over {base[:7]}..{tip[:7]} (exit {code})")
+    history = parse_log(data)
+    history.truncated = history.truncated or truncated
+    return history
+
+
+def parse_log(data: bytes) -> History:
+    """Parse ``log_command`` output; hunk bodies are consumed by their header's counts, so an added
+    line that looks like a header (or like a commit mark) is never taken for one."""
+    from sentinel_hooks.sources.git_diff import HUNK_HEADER, _new_path
+
+    history = History()
+    lines = data.split(b"\n")
+    commit: Optional[str] = None
+    path: Optional[str] = None
+    commits: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if line.startswith(COMMIT_MARK):
+            commit = line[len(COMMIT_MARK):].decode("ascii", "replace").strip()
+            commits.append(commit)
+            path = None
+        elif line.startswith(b"diff "):
+            path = None
+        elif line.startswith(b"+++ "):
+            path = _new_path(line[4:])
+        elif line.startswith(b"@@ "):
+            m = HUNK_HEADER.match(line)
+            if m is None:
+                continue
+            old_left = 1 if m.group(1) is None else int(m.group(1))
+            number = int(m.group(2))
+            new_left = 1 if m.group(3) is None else int(m.group(3))
+            added: list[bytes] = []
+            while (old_left > 0 or new_left > 0) and i < len(lines):
+                body = lines[i]
+                kind = body[:1]
+                if kind == b"+":
+                    added.append(body[1:])
+                    new_left -= 1
+                elif kind == b"-":
+                    old_left -= 1
+                elif kind == b" ":
+                    new_left -= 1
+                    old_left -= 1
+                elif kind != b"\\":
+                    break
+                i += 1
+            if added and commit is not None and path is not None and not any(b"\0" in a for a in added):
+                history.blocks.append(AddedBlock(commit, path, number, decode(b"\n".join(added) + b"\n")))
+    if len(commits) > MAX_COMMITS:  # the oldest commit beyond the bound came first: drop it
+        dropped = commits[0]
+        history.blocks = [b for b in history.blocks if b.commit != dropped]
+        history.truncated = True
+    history.commits = min(len(commits), MAX_COMMITS)
+    return history

@@ -1,0 +1,87 @@
+"""History inside a pushed range: a secret added in one commit and removed in the next is in the
+history a push publishes. ``--baseline REF`` and the pre-push hook (PRE_COMMIT_FROM_REF/TO_REF) report
+it with the commit that added it; code rules keep judging the net change."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from commands.test_scan_git import github_token
+from gitutil import git
+from sentinel_hooks.cli import main
+
+TOKEN = github_token("Hx4Kp9Wm2Qz7Rt5Vb8Nc3Jd6Lf1Gs0")
+SECRET_RULE = "github-pat-classic"
+
+
+@pytest.fixture
+def pushed(make_repo, monkeypatch) -> dict[str, str]:
+    """main, then a feature branch: commit 1 adds a token and an eval(), commit 2 takes both out."""
+    for name in ("PRE_COMMIT_FROM_REF", "PRE_COMMIT_TO_REF", "CI_MERGE_REQUEST_DIFF_BASE_SHA", "GITHUB_BASE_REF"):
+        monkeypatch.delenv(name, raising=False)
+    repo = make_repo()
+    monkeypatch.chdir(repo)
+    (repo / "app.py").write_text("import os\n\n\ndef main():\n    return 0\n")
+    _commit(repo, "initial")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / "app.py").write_text(f"import os\n\nTOKEN = '{TOKEN}'\n\n\ndef main(expr):\n    return eval(expr)\n")
+    added = _commit(repo, "add the client")
+    (repo / "app.py").write_text("import os\n\nTOKEN = os.environ['TOKEN']\n\n\ndef main(expr):\n    return 0\n")
+    removed = _commit(repo, "read the token from the environment")
+    return {"repo": str(repo), "main": git(repo, "rev-parse", "main").strip(), "added": added, "removed": removed}
+
+
+def _commit(repo: Path, message: str) -> str:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def _scan(capsys, *args: str) -> tuple[int, dict]:
+    code = main(["scan", "--no-cache", "-o", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_baseline_reports_a_secret_added_then_removed_in_the_range(pushed, capsys):
+    code, doc = _scan(capsys, "--baseline", "main")
+    secrets = [f for f in doc["findings"] if f["rule_id"] == SECRET_RULE]
+    assert [(f["path"], f["line"], f["extra"]["commit"]) for f in secrets] == [("app.py", 3, pushed["added"])]
+    assert TOKEN not in json.dumps(doc)  # redacted like any other finding
+    assert code == 3
+    # code rules judge the net change: the eval() is gone at the tip
+    assert not [f for f in doc["findings"] if f["rule_id"] == "python-eval-dynamic"]
+    assert doc["scan"]["history_commits"] == 2
+
+
+def test_pre_push_refs_report_it(pushed, capsys, monkeypatch):
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", pushed["main"])
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", pushed["removed"])
+    code, doc = _scan(capsys, "--baseline", "auto")
+    assert [(f["rule_id"], f["extra"].get("commit")) for f in doc["findings"]] == [(SECRET_RULE, pushed["added"])]
+    assert code == 3
+
+
+def test_commit_shown_in_terminal_and_sarif(pushed, capsys):
+    main(["scan", "--no-cache", "--baseline", "main"])
+    assert f"commit: {pushed['added']}" in capsys.readouterr().out
+    main(["scan", "--no-cache", "--baseline", "main", "-o", "sarif"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert [r["properties"].get("commit") for r in results] == [pushed["added"]]
+
+
+def test_a_secret_still_at_the_tip_is_reported_once_with_its_commit(pushed, capsys):
+    repo = Path(pushed["repo"])
+    (repo / "settings.py").write_text(f"KEY = '{TOKEN}'\n")
+    again = _commit(repo, "oops")
+    (repo / "notes.md").write_text("unrelated\n")
+    _commit(repo, "notes")
+    code, doc = _scan(capsys, "--baseline", "main")
+    secrets = sorted((f["path"], f["line"], f["extra"]["commit"]) for f in doc["findings"] if f["rule_id"] == SECRET_RULE)
+    assert secrets == [("app.py", 3, pushed["added"]), ("settings.py", 1, again)]
+
+
+def test_staged_scans_have_no_history(pushed, capsys):
+    code, doc = _scan(capsys, "--staged")
+    assert code == 0 and doc["findings"] == [] and "history_commits" not in doc["scan"]
