@@ -198,3 +198,13 @@ def discover(root: Path, explicit: Optional[Path],
             if cfg is not None:
                 return cfg, pyproject
     return Settings(), None
+
+
+def settings_from_text(name: str, text: str, origin: str) -> Optional[Settings]:
+    """The settings a configuration file's text holds (``origin`` says where it was read, e.g. a
+    revision); None for a pyproject.toml without a ``[tool.mcp-sentinel]`` section."""
+    label = Path(f"{name} ({origin})")
+    if name.endswith(".toml"):
+        section = _pyproject_section(text, label)
+        return None if section is None else parse_config(section, f"{label} [tool.mcp-sentinel]")
+    return parse_config(_yaml_document(text, label), str(label))

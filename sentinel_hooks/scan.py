@@ -18,6 +18,8 @@ from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import files
 from sentinel_hooks.sources.skips import SkipLog
 
+POLICY_CHANGE = "policy-change"  # policy_changes.RULE_ID, without importing it on every scan
+
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
     from sentinel_hooks.sources.git_diff import DiffScan
@@ -35,16 +37,25 @@ class ScanResult:
     started: float = field(default_factory=time.time)
     finished: float = 0.0
     threshold: Severity = Severity.LOW
+    # diff scans judging their own policy: the threshold policy-change findings are held to (the lower of
+    # the base's and the range's), and the findings the range's policy changes hide
+    policy_threshold: Optional[Severity] = None
+    range_hidden: set = field(default_factory=set)
+
+    def _at_threshold(self, f: Finding) -> bool:
+        if self.policy_threshold is not None and f.rule_id == POLICY_CHANGE:
+            return f.severity >= self.policy_threshold
+        return f.severity >= self.threshold
 
     @property
     def active(self) -> list[Finding]:
         """Findings that count: not suppressed, at or above the threshold."""
-        return [f for f in self.findings if not f.suppressed and f.severity >= self.threshold]
+        return [f for f in self.findings if not f.suppressed and self._at_threshold(f)]
 
     @property
     def reported(self) -> list[Finding]:
         """What reports show: findings at or above the threshold, suppressed ones flagged."""
-        return [f for f in self.findings if f.severity >= self.threshold]
+        return [f for f in self.findings if self._at_threshold(f)]
 
     def counts(self) -> dict[str, int]:
         out = {s.name.lower(): 0 for s in sorted(Severity, reverse=True)}
@@ -63,7 +74,20 @@ class ScanResult:
 
     @property
     def suppressed_count(self) -> int:
-        return sum(1 for f in self.findings if f.suppressed and f.severity >= self.threshold)
+        """Suppressed findings, less those a policy change of the compared range hides."""
+        return sum(1 for f in self.findings if f.suppressed and f.severity >= self.threshold
+                   and (not self.range_hidden or _key(f) not in self.range_hidden))
+
+    @property
+    def hidden_by_range(self) -> int:
+        """Findings the compared range's policy changes hide (suppressed, disabled or excluded)."""
+        return len(self.range_hidden)
+
+
+def _key(f: Finding) -> tuple:
+    from sentinel_hooks.policy_changes import finding_key
+
+    return finding_key(f)
 
 
 class Deadline:

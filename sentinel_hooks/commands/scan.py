@@ -5,12 +5,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from sentinel_hooks import errors
 from sentinel_hooks.commands import common
 from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.findings import Severity
+from sentinel_hooks.records import record
 
 
 def add_parser(sub) -> None:
@@ -46,6 +47,10 @@ def add_parser(sub) -> None:
     diff_mode.add_argument("--baseline", metavar="REF",
                            help="scan what the work tree adds since merge-base(REF, HEAD); 'auto' takes the "
                                 "base from CI or pre-commit variables")
+    scan.add_argument("--policy-from", choices=("range", "base"), default="range",
+                      help="with --baseline: 'range' (default) obeys policy changes the compared range makes and "
+                           "reports each; 'base' takes configuration, ignore files, rule packs and inline "
+                           "suppressions from the base and still reports the changes")
     scan.add_argument("--context-lines", type=_context_lines, metavar="N",
                       help="lines of context around each change in diff scans (default 3)")
     scan.add_argument("--cache-dir", type=Path, metavar="DIR",
@@ -232,52 +237,85 @@ def _note_capped_workers(result, args: argparse.Namespace, cfg) -> None:
           f"{'s' if capped['used'] != 1 else ''} ({capped['files']} files, {capped['cpus']} CPUs)", file=sys.stderr)
 
 
-def run(args: argparse.Namespace) -> int:
-    from sentinel_hooks import scan as scan_mod
+@record
+class Plan:
+    """What one policy (a configuration, its ignore files and rules, with the flags on top) makes of a scan."""
+
+    cfg: Any
+    rules: list
+    engine: Any
+    excludes: Any
+    threshold: Severity
+    codes: dict[str, int]
+    context: int
+    max_file_size: Optional[int]
+
+
+def make_plan(args: argparse.Namespace, cfg, rules, exclude_lines: list[str]) -> Plan:
     from sentinel_hooks.engine.matcher import Engine
     from sentinel_hooks.sources import files
 
-    outputs = pair_outputs(args)
-    root, cfg, rule_paths, disabled = common.settings(args)
-    threshold = Severity.parse(args.severity_threshold or cfg.severity_threshold)
     codes = dict(cfg.exit_codes)
     for sev in ("critical", "high", "medium", "low"):
         flag = getattr(args, f"exit_code_on_{sev}")
         if flag is not None:
             codes[sev] = flag
-    rules = common.load_rules(args, cfg, rule_paths, disabled, root)
     engine = Engine(rules, redact=cfg.redact and not args.no_redact,
                     inline_suppressions=cfg.inline_suppressions and not args.no_inline_suppressions)
-    paths = [Path(p) for p in args.paths] or [Path(".")]
     excludes = files.Excludes(
         list(files.DEFAULT_EXCLUDE_DIRS) + cfg.exclude_dirs + common.flatten(args.exclude_dir),
         cfg.exclude_patterns + common.flatten(args.exclude_pattern),
-        _ignore_file_lines(args, paths, root),
+        exclude_lines,
     )
-    result = scan_mod.ScanResult(rules=rules, threshold=threshold)
+    return Plan(cfg=cfg, rules=rules, engine=engine, excludes=excludes,
+                threshold=Severity.parse(args.severity_threshold or cfg.severity_threshold), codes=codes,
+                context=args.context_lines if args.context_lines is not None else cfg.context_lines,
+                max_file_size=args.max_file_size or cfg.max_file_size)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sentinel_hooks import scan as scan_mod
+
+    outputs = pair_outputs(args)
+    if args.policy_from == "base" and args.baseline is None:
+        raise ConfigError("--policy-from base needs --baseline REF (the base to read the policy from)")
+    root, cfg, rule_paths, disabled = common.settings(args)
+    rules = common.load_rules(args, cfg, rule_paths, disabled, root)
+    paths = [Path(p) for p in args.paths] or [Path(".")]
+    plan = make_plan(args, cfg, rules, _ignore_file_lines(args, paths, root))
+    result = scan_mod.ScanResult(rules=rules, threshold=plan.threshold)
     result.meta = {"mode": "full", "paths": [p.as_posix() for p in paths]}
     deadline = scan_mod.time_limit(args.timeout, cfg.timeout, repository_packs=bool(cfg.rules) and args.config is None)
-    max_file_size = args.max_file_size or cfg.max_file_size
-    diff_source = _diff_source(args, cfg, excludes, max_file_size)
+    diff_source = _diff_source(args, cfg, plan.excludes, plan.max_file_size)
     if diff_source is not None:
         from sentinel_hooks.sources.missing import unknown_paths
 
         result.errors.extend(unknown_paths(list(args.paths)))
     timed_out: Optional[errors.ScanTimeout] = None
+    judged = False  # a --baseline scan applies the ignore files itself (the range's and the base's)
     try:
-        if diff_source is not None:
-            scan_mod.run_diff_scan(engine, diff_source, deadline=deadline, result=result)
+        if diff_source is not None and diff_source.meta.get("mode") == "baseline":
+            from sentinel_hooks.commands import scan_policy
+
+            result, plan = scan_policy.run_baseline(args, root, plan, rule_paths, diff_source, deadline)
+            judged = True
+        elif diff_source is not None:
+            scan_mod.run_diff_scan(plan.engine, diff_source, deadline=deadline, result=result)
         else:
-            scan_mod.run_full_scan(engine, paths, excludes, deadline=deadline, result=result,
+            scan_mod.run_full_scan(plan.engine, paths, plan.excludes, deadline=deadline, result=result,
                                    root=root if _inside(paths, root) else None,
-                                   options=full_scan_options(args, cfg, root, rules, engine, max_file_size))
+                                   options=full_scan_options(args, cfg, root, rules, plan.engine, plan.max_file_size))
     except errors.ScanTimeout as exc:
         # every requested report is still written, with what was scanned, marked incomplete (exit 7)
         timed_out = exc
         result.meta["incomplete"] = str(exc)
         scan_mod.finish(result)
     _note_capped_workers(result, args, cfg)
-    apply_ignore_file(result, root, args)
+    if judged:
+        if getattr(args, "sarif_category", None):
+            result.meta["sarif_category"] = args.sarif_category
+    else:
+        apply_ignore_file(result, root, args)
     write_reports(result, outputs)
     for path, reason in result.errors:
         from sentinel_hooks.printable import printable
@@ -285,4 +323,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"mcp-sentinel: error: {printable(path)}: {printable(reason)}", file=sys.stderr)
     if timed_out is not None:
         raise timed_out
-    return exit_code_for(result, codes)
+    return exit_code_for(result, plan.codes)

@@ -16,6 +16,7 @@ from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence, Finding, content_hash, redact_text
 from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.policy import suppressed_in_comments
+from sentinel_hooks.policy_changes import INLINE_ADDED, INLINE_LINE
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
@@ -233,6 +234,10 @@ class Engine:
             f.extra["commit"] = unit.commit
         if self.inline_suppressions and _suppressed_inline(unit, rule.id, hit.line):
             f.suppressed_by = "inline"
+            # where the comment is, and whether the compared range added it (policy changes)
+            at = _suppression_line(unit, rule.id, hit.line)
+            f.extra[INLINE_LINE] = at
+            f.extra[INLINE_ADDED] = unit.changed_lines is None or at in unit.changed_lines
         return f
 
 
@@ -253,6 +258,12 @@ def _suppressed_inline(unit: TextUnit, rule_id: str, line: int) -> bool:
             comments = {n + offset: c for n, c in comments_by_line(unit.text, language_of(unit.path)).items()}
         unit.memo["suppression_comments"] = comments
     return suppressed_in_comments(rule_id, comments.get(line, []), comments.get(line - 1, []), above)
+
+
+def _suppression_line(unit: TextUnit, rule_id: str, line: int) -> int:
+    """The line whose comment suppressed a finding on ``line`` (after ``_suppressed_inline`` said so)."""
+    comments = unit.memo.get("suppression_comments") or {}
+    return line if suppressed_in_comments(rule_id, comments.get(line, []), [], "") else line - 1
 
 
 def _matches(rule: Rule, text: str, lowered: str) -> Iterator[re.Match[str]]:

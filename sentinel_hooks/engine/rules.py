@@ -217,12 +217,17 @@ def build_ruleset(user_packs: list[Path], disabled: list[str], builtin: bool = T
     A user pack may not silently redefine a built-in id: that is a configuration error, so nobody
     weakens a rule by accident.
     """
-    from sentinel_hooks.engine import detectors, validators
-
-    rules: dict[str, Rule] = {}
     packs = load_builtin_packs() if builtin else []
     for p in user_packs:
         packs.extend(load_user_pack(p))
+    return assemble_ruleset(packs, disabled)
+
+
+def assemble_ruleset(packs: list[RulePack], disabled: list[str]) -> list[Rule]:
+    """The rules of validated packs in order; ids must be unique; disabled ids are dropped."""
+    from sentinel_hooks.engine import detectors, validators
+
+    rules: dict[str, Rule] = {}
     for pack in packs:
         for rule in pack.rules:
             if rule.id in rules:

@@ -153,8 +153,10 @@ def summary_cards(result: Any) -> str:
     counts = result.counts()
     cards = [("total", "Total", sum(counts.values()))]
     cards += [(name, name.capitalize(), n) for name, n in counts.items()]
-    cards += [("suppressed", "Suppressed", result.suppressed_count),
-              ("files", "Files scanned", result.files_scanned)]
+    cards += [("suppressed", "Suppressed", result.suppressed_count)]
+    if getattr(result, "hidden_by_range", 0):
+        cards += [("hidden-by-range", "Hidden by policy changes in this range", result.hidden_by_range)]
+    cards += [("files", "Files scanned", result.files_scanned)]
     return "".join(f'<div class="card" id="count-{key}"><span class="n">{n}</span>{_e(label)}</div>'
                    for key, label, n in cards)
 

@@ -6,7 +6,8 @@ Document (format version 1):
   scan      {mode, paths, base, target, range, threshold, rules_loaded, started_at, finished_at,
              duration_seconds}
   summary   {critical, high, medium, low, info, total, files_scanned, bytes_scanned, suppressed,
-             below_threshold: {severity: count}, skipped: {reason: count}, errors: [{path, reason}]}
+             below_threshold: {severity: count}, hidden_by_policy_changes, skipped: {reason: count},
+             errors: [{path, reason}]}
   findings  [{rule_id, title, message, severity, confidence, cwe, category, path, line, column,
              end_line, end_column, snippet, fingerprint, remediation, description, suppressed,
              suppressed_by, extra}]
@@ -54,6 +55,7 @@ def summary_dict(result: Any) -> dict[str, Any]:
         **counts, "total": sum(counts.values()), "files_scanned": result.files_scanned,
         "bytes_scanned": result.bytes_scanned, "suppressed": result.suppressed_count,
         "below_threshold": result.below_threshold(),
+        "hidden_by_policy_changes": getattr(result, "hidden_by_range", 0),
         "skipped": result.skipped.as_dict(),
         "errors": [{"path": p, "reason": r} for p, r in result.errors],
     }

@@ -213,6 +213,7 @@ def run_properties(result: Any) -> dict[str, Any]:
     props.update({"threshold": result.threshold.name.lower(), "counts": counts,
                   "total": sum(counts.values()), "suppressed": result.suppressed_count,
                   "belowThreshold": result.below_threshold(),
+                  "hiddenByPolicyChanges": getattr(result, "hidden_by_range", 0),
                   "filesScanned": result.files_scanned, "skipped": result.skipped.as_dict()})
     return props
 

@@ -51,6 +51,8 @@ def summary_lines(result: Any) -> list[str]:
                f"({human_bytes(result.bytes_scanned)}) in {dur:.2f}s")
     if result.suppressed_count:
         scanned += f"; {result.suppressed_count} suppressed"
+    if getattr(result, "hidden_by_range", 0):
+        scanned += f"; {result.hidden_by_range} hidden by policy changes in this range"
     skipped = result.skipped.as_dict()
     if skipped:
         scanned += "; skipped: " + ", ".join(f"{n} {reason}" for reason, n in skipped.items())

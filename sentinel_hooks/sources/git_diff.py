@@ -294,6 +294,12 @@ class DiffScan:
         self._exclude_memo: dict[str, bool] = {}
         self._lone_cr: set[str] = set()
 
+    def again(self, *, context: int, excludes: Optional[Excludes], max_file_size: Optional[int]) -> "DiffScan":
+        """A fresh scan of the same comparison under other settings (another policy's)."""
+        return DiffScan(self.git, self.repo, self.comparison, paths=self.paths, context=context, excludes=excludes,
+                        max_file_size=max_file_size, whole_files=self.whole_files, untracked=self.untracked,
+                        history=self.history, meta=self.meta)
+
     def __enter__(self) -> "DiffScan":
         return self
 

@@ -1,0 +1,188 @@
+"""`scan --baseline`: a diff scan that judges the compared range's changes to the scan's own policy.
+
+The policy (configuration, ``.mcp-sentinelignore``, ``.mcp-sentinel-ignore``, rule packs inside the
+repository, inline suppressions) is read twice: as the range leaves it (the work tree) and as the base
+had it (git objects). The scan runs under the effective one (the range's by default, the base's with
+``--policy-from base``) and, when the two differ in what they scan, under the other as well; findings
+active under the base's policy and not under the range's are what the range's changes hide. Every
+change is reported as a ``policy-change`` finding (see ``policy_changes``).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+from sentinel_hooks import ignore_file, policy_changes, policy_snapshot
+from sentinel_hooks.errors import ConfigError
+from sentinel_hooks.findings import Finding, assign_fingerprints
+from sentinel_hooks.policy_changes import INLINE_ADDED, INLINE_LINE, finding_key
+
+
+def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: list[Path], source, deadline):
+    """(result, the plan whose exit codes apply) of a ``--baseline`` scan."""
+    from sentinel_hooks import scan as scan_mod
+    from sentinel_hooks.commands.scan import make_plan
+
+    strict = args.policy_from == "base"
+    explicit_rel = policy_snapshot.repo_relative(root, args.config) if args.config is not None else None
+    operator_config = args.config is not None and explicit_rel is None  # outside the repository: trusted
+    head_pack_rels = _inside(root, rule_paths)
+    try:
+        head_files = policy_snapshot.in_work_tree(root, [explicit_rel or "", *head_pack_rels])
+        base_sha = source.comparison.base
+        base_files = policy_snapshot.at_revision(source.git, source.blobs, base_sha, [explicit_rel or ""])
+        if operator_config:
+            base_cfg, base_cfg_rel = head_plan.cfg, None
+        else:
+            base_cfg, base_cfg_rel = settings_of(base_files, explicit_rel)
+        base_pack_paths = _config_pack_paths(root, base_cfg, base_cfg_rel) + list(args.rules)
+        base_pack_rels = _inside(root, base_pack_paths)
+        if base_pack_rels:
+            more = policy_snapshot.at_revision(source.git, source.blobs, base_sha, base_pack_rels + head_pack_rels)
+            base_files.texts.update(more.texts)
+            base_files.folders.update(more.folders)
+        base_rules = _rules_at_base(args, root, base_cfg, base_pack_paths, base_files)
+    finally:
+        source.close()
+    head_ignore = ignore_file.load(root)
+    base_ignore = ignore_file.parse(base_files.text(policy_snapshot.IGNORE_FILE) or "")
+    base_plan = make_plan(args, base_cfg, base_rules, base_files.lines(policy_snapshot.EXCLUDE_FILE))
+    head_exclude_lines = head_files.lines(policy_snapshot.EXCLUDE_FILE)
+    same_scan = (base_cfg == head_plan.cfg
+                 and base_files.lines(policy_snapshot.EXCLUDE_FILE) == head_exclude_lines
+                 and all(base_files.text(r) == head_files.text(r) for r in _all_pack_files(
+                     head_files, base_files, head_pack_rels + base_pack_rels)))
+
+    def scan_under(plan) -> Any:
+        result = scan_mod.ScanResult(rules=plan.rules, threshold=plan.threshold)
+        result.meta = {"mode": "full", "paths": [p.replace(os.sep, "/") for p in args.paths] or ["."]}
+        scan_mod.run_diff_scan(plan.engine, source.again(context=plan.context, excludes=plan.excludes,
+                                                         max_file_size=plan.max_file_size),
+                               deadline=deadline, result=result)
+        return result
+
+    effective_plan, other_plan = (base_plan, head_plan) if strict else (head_plan, base_plan)
+    result = scan_under(effective_plan)
+    other = copy.deepcopy(result.findings) if same_scan else scan_under(other_plan).findings
+    head_findings, base_findings = (other, result.findings) if strict else (result.findings, other)
+
+    ignore_file.apply(head_findings, head_ignore, any_occurrence=True)
+    for f in base_findings:
+        f.suppressed_by = None
+    ignore_file.apply(base_findings, base_ignore, any_occurrence=True)
+    for f in base_findings:  # under the base's policy a suppression comment the range added does not count
+        if f.extra.get(INLINE_LINE) is not None and not f.extra.get(INLINE_ADDED) and f.suppressed_by is None:
+            f.suppressed_by = "inline"
+    if getattr(args, "report_unused_ignores", False):
+        import sys
+
+        for entry in ignore_file.unused_entries(head_ignore, (f.fingerprint for f in head_findings)):
+            print(f"mcp-sentinel: unused ignore entry ({ignore_file.IGNORE_FILE}:{entry.line_number}): "
+                  f"{entry.render()}", file=sys.stderr)
+
+    head_active = {finding_key(f) for f in head_findings if not f.suppressed and f.severity >= head_plan.threshold}
+    hidden = [f for f in base_findings if not f.suppressed and f.severity >= base_plan.threshold
+              and finding_key(f) not in head_active]
+
+    head_cfg_rel = explicit_rel if explicit_rel else settings_of(head_files, None)[1]
+    changes: list[policy_changes.Change] = []
+    if not operator_config:
+        cfg_path = head_cfg_rel or base_cfg_rel or policy_snapshot.CONFIG_FILE
+        changes += policy_changes.config_changes(base_cfg, head_plan.cfg, cfg_path, head_files.text(cfg_path))
+    changes += policy_changes.exclude_file_changes(base_files.lines(policy_snapshot.EXCLUDE_FILE), head_exclude_lines,
+                                                   policy_snapshot.EXCLUDE_FILE)
+    changes += policy_changes.ignore_entry_changes(base_ignore, head_ignore, policy_snapshot.IGNORE_FILE)
+    changes += policy_changes.pack_changes(base_files, head_files,
+                                           _all_pack_files(head_files, base_files, head_pack_rels))
+    inline = policy_changes.attribute(
+        hidden, {finding_key(f): f for f in head_findings}, changes,
+        head_rule_ids={r.id for r in head_plan.rules}, head_threshold=head_plan.threshold,
+        ignore_path=policy_snapshot.IGNORE_FILE, head_ignore=head_ignore, base_fingerprints=base_ignore.fingerprints())
+    for change in inline:
+        policy_changes.describe_inline(change)
+    changes += inline
+
+    made = [policy_changes.to_finding(c, applied=not strict, line_text=_line_text(c, head_files))
+            for c in changes]
+    assign_fingerprints(made)
+    for f in result.findings:
+        f.extra.pop(INLINE_LINE, None)
+        f.extra.pop(INLINE_ADDED, None)
+    result.findings = sorted(result.findings + made, key=Finding.sort_key)
+    result.rules = [*effective_plan.rules, policy_changes.rule()]
+    result.range_hidden = set() if strict else {finding_key(f) for f in hidden}
+    # policy-change findings stay visible whatever threshold the range sets
+    result.policy_threshold = min(head_plan.threshold, base_plan.threshold)
+    result.meta["policy"] = {"from": "base" if strict else "range", "changes": len(changes),
+                             ("would_hide" if strict else "hidden_by_range"): len(hidden)}
+    return result, effective_plan
+
+
+def settings_of(files: policy_snapshot.PolicySnapshot, explicit_rel: Optional[str]):
+    """(Settings, repository-relative config path) as ``config.discover`` would choose them."""
+    from sentinel_hooks.config import Settings, settings_from_text
+
+    if explicit_rel is not None:
+        text = files.text(explicit_rel)
+        if text is None:
+            return Settings(), None
+        found = settings_from_text(explicit_rel, text, files.where)
+        return (found or Settings()), explicit_rel
+    text = files.text(policy_snapshot.CONFIG_FILE)
+    if text is not None:
+        return settings_from_text(policy_snapshot.CONFIG_FILE, text, files.where), policy_snapshot.CONFIG_FILE
+    text = files.text(policy_snapshot.PYPROJECT)
+    if text is not None and "mcp-sentinel" in text:
+        found = settings_from_text(policy_snapshot.PYPROJECT, text, files.where)
+        if found is not None:
+            return found, policy_snapshot.PYPROJECT
+    return Settings(), None
+
+
+def _config_pack_paths(root: Path, cfg, cfg_rel: Optional[str]) -> list[Path]:
+    folder = root / os.path.dirname(cfg_rel) if cfg_rel else root
+    return [p if p.is_absolute() else folder / p for p in map(Path, cfg.rules)]
+
+
+def _inside(root: Path, paths: list[Path]) -> list[str]:
+    return [rel for rel in (policy_snapshot.repo_relative(root, p) for p in paths) if rel is not None]
+
+
+def _all_pack_files(head_files, base_files, rels: list[str]) -> list[str]:
+    out: list[str] = []
+    for rel in rels:
+        for name in head_files.packs(rel) + base_files.packs(rel):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def _rules_at_base(args: argparse.Namespace, root: Path, cfg, pack_paths: list[Path], base_files) -> list:
+    """The rule set the base's policy names: its packs inside the repository read from the base."""
+    from sentinel_hooks.commands import common
+    from sentinel_hooks.engine import rules as rules_mod
+
+    packs = rules_mod.load_builtin_packs() if cfg.builtin_rules and not args.no_builtin_rules else []
+    for path in pack_paths:
+        rel = policy_snapshot.repo_relative(root, path)
+        if rel is None:
+            packs.extend(rules_mod.load_user_pack(path))
+            continue
+        names = base_files.packs(rel)
+        if not names:
+            raise ConfigError(f"rule pack {rel}: no such file or folder {base_files.where}")
+        for name in names:
+            packs.append(rules_mod.parse_pack(base_files.text(name), f"{name} ({base_files.where})"))
+    return rules_mod.assemble_ruleset(packs, cfg.disabled_rules + common.flatten(args.disable_rule))
+
+
+def _line_text(change: policy_changes.Change, head_files) -> str:
+    if change.kind == "inline":
+        # the scanned line may hold a secret: show the (redacted) snippet of what it hides
+        first = next((f for f in change.hidden if f.line == change.line), None)
+        return first.snippet if first is not None else ""
+    lines = head_files.lines(change.path)
+    return lines[change.line - 1] if 0 < change.line <= len(lines) else ""
