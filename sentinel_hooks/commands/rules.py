@@ -14,9 +14,11 @@ def add_parser(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     root, cfg, rule_paths, disabled = common.settings(args)
-    rules = common.load_rules(args, cfg, rule_paths, disabled, root)
+    from sentinel_hooks import policy_changes
     from sentinel_hooks.printable import printable
 
+    # policy-change judges the configuration itself: diff scans always report it, whatever disables rules
+    rules = [*common.load_rules(args, cfg, rule_paths, disabled, root), policy_changes.rule()]
     print(_row("ID", "SEVERITY", "CONFIDENCE", "CWE", "CATEGORY", "TITLE"))
     for r in sorted(rules, key=lambda r: (r.category, r.id)):  # packs may come from the scanned repository
         print(printable(_row(r.id, r.severity.name, r.confidence.name, r.cwe, r.category, r.title)))
