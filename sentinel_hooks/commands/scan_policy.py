@@ -44,17 +44,25 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
             more = policy_snapshot.at_revision(source.git, source.blobs, base_sha, base_pack_rels + head_pack_rels)
             base_files.texts.update(more.texts)
             base_files.folders.update(more.folders)
-        base_rules = _rules_at_base(args, root, base_cfg, base_pack_paths, base_files)
+        packs_unchanged = all(base_files.text(r) == head_files.text(r) for r in _all_pack_files(
+            head_files, base_files, head_pack_rels + base_pack_rels))
+        if packs_unchanged and base_cfg == head_plan.cfg:
+            base_rules = head_plan.rules
+        elif packs_unchanged:  # the packs on disk are the base's: the rule-set cache serves
+            from sentinel_hooks.commands import common
+
+            base_rules = common.load_rules(args, base_cfg, base_pack_paths,
+                                           base_cfg.disabled_rules + common.flatten(args.disable_rule), root)
+        else:
+            base_rules = _rules_at_base(args, root, base_cfg, base_pack_paths, base_files)
     finally:
         source.close()
     head_ignore = ignore_file.load(root)
     base_ignore = ignore_file.parse(base_files.text(policy_snapshot.IGNORE_FILE) or "")
     base_plan = make_plan(args, base_cfg, base_rules, base_files.lines(policy_snapshot.EXCLUDE_FILE))
     head_exclude_lines = head_files.lines(policy_snapshot.EXCLUDE_FILE)
-    same_scan = (base_cfg == head_plan.cfg
-                 and base_files.lines(policy_snapshot.EXCLUDE_FILE) == head_exclude_lines
-                 and all(base_files.text(r) == head_files.text(r) for r in _all_pack_files(
-                     head_files, base_files, head_pack_rels + base_pack_rels)))
+    same_scan = (base_cfg == head_plan.cfg and packs_unchanged
+                 and base_files.lines(policy_snapshot.EXCLUDE_FILE) == head_exclude_lines)
 
     def scan_under(plan) -> Any:
         result = scan_mod.ScanResult(rules=plan.rules, threshold=plan.threshold)

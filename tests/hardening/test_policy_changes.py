@@ -210,3 +210,23 @@ def test_policy_files_at_the_base_are_read_as_regular_files_only(repo, capsys):
     _commit(repo)
     code, doc = _scan(capsys, "--baseline", "main", "--policy-from", "base")
     assert _active(doc) == sorted([CODE_RULE, SECRET_RULE]) and "root:" not in json.dumps(doc)
+
+
+def test_a_weakened_rule_pack_in_the_repository(repo, capsys):
+    from hardening.hardening_kit import marker_rule
+
+    (repo / "rules").mkdir()
+    (repo / "rules" / "team.yaml").write_text(marker_rule())
+    (repo / ".mcp-sentinel.yaml").write_text("rules: [rules/team.yaml]\n")
+    _commit(repo, "team rules")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--ff-only", "feature")
+    git(repo, "checkout", "-q", "-b", "next")
+    (repo / "rules" / "team.yaml").write_text(marker_rule(regex="PLANTEDMARKER_NEVER"))
+    (repo / "server.py").write_text("import os\nMARK = 'PLANTEDMARKER_1'\n")
+    _commit(repo)
+    code, doc = _scan(capsys, "--baseline", "main")
+    assert ("rules/team.yaml", 11, "changes rule pack rules/team.yaml; hides 1 HIGH in server.py") in _policy(doc)
+    assert "hardening-marker" not in _active(doc)
+    code, doc = _scan(capsys, "--baseline", "main", "--policy-from", "base")
+    assert "hardening-marker" in _active(doc) and code == 4
