@@ -10,6 +10,7 @@ the range's policy (``hidden``) and giving each hidden finding to the change tha
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from typing import Any, Callable, Optional
 
@@ -51,6 +52,14 @@ class Change:
     matches_path: Optional[Callable[[str], bool]] = None
     fingerprints: frozenset[str] = frozenset()
     hidden: list[Finding] = field(default_factory=list)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """Text from the scanned repository as a message may hold it: control characters escaped."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def finding_key(f: Finding) -> tuple:
@@ -96,7 +105,7 @@ def config_changes(base: Any, head: Any, path: str, text: Optional[str]) -> list
         parts = [f"adds {', '.join(added_packs)}" if added_packs else "", f"drops {', '.join(dropped_packs)}"
                  if dropped_packs else ""]
         out.append(Change(path, at("rules", (added_packs or [None])[0]),
-                          "changes the rule packs (" + "; ".join(p for p in parts if p) + ")", "pack"))
+                          "changes the rule packs (" + shown("; ".join(p for p in parts if p)) + ")", "pack"))
     for pattern in head.exclude_patterns:
         if pattern not in base.exclude_patterns:
             out.append(Change(path, at("exclude-patterns", pattern), f"excludes files matching {pattern!r}",
@@ -155,7 +164,7 @@ def ignore_entry_changes(base_ignore: Any, head_ignore: Any, path: str) -> list[
     for entry in head_ignore.entries:
         if entry.fingerprint in known:
             continue
-        about = " ".join(p for p in (entry.rule_id, f"in {entry.path}" if entry.path else "") if p)
+        about = shown(" ".join(p for p in (entry.rule_id, f"in {entry.path}" if entry.path else "") if p))
         out.append(Change(path, entry.line_number, f"accepts finding {entry.fingerprint}"
                           + (f" ({about})" if about else ""), "ignore-entry",
                           fingerprints=frozenset({entry.fingerprint})))
@@ -173,7 +182,7 @@ def pack_changes(base_files: Any, head_files: Any, pack_paths: list[str]) -> lis
         new_lines = new.splitlines()
         first = next((i for i, line in enumerate(new_lines) if i >= len(old_lines) or line != old_lines[i]),
                      len(new_lines) - 1)
-        out.append(Change(rel, max(first + 1, 1), f"{'changes' if old is not None else 'adds'} rule pack {rel}",
+        out.append(Change(rel, max(first + 1, 1), f"{'changes' if old is not None else 'adds'} rule pack {shown(rel)}",
                           "pack"))
     return out
 
@@ -242,7 +251,7 @@ def hides(findings: list[Finding]) -> str:
     by_severity = Counter(f.severity for f in findings)
     counts = ", ".join(f"{n} {s.name}" for s, n in sorted(by_severity.items(), reverse=True))
     paths = sorted({f.path for f in findings})
-    where = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more files" if len(paths) > 3 else "")
+    where = shown(", ".join(paths[:3])) + (f" and {len(paths) - 3} more files" if len(paths) > 3 else "")
     return f"hides {counts} in {where}"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -19,6 +20,7 @@ from sentinel_hooks import ignore_file, policy_changes, policy_snapshot
 from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.findings import Finding, assign_fingerprints
 from sentinel_hooks.policy_changes import INLINE_ADDED, INLINE_LINE, finding_key
+from sentinel_hooks.records import record
 
 
 def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: list[Path], source, deadline):
@@ -30,36 +32,25 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
     explicit_rel = policy_snapshot.repo_relative(root, args.config) if args.config is not None else None
     operator_config = args.config is not None and explicit_rel is None  # outside the repository: trusted
     head_pack_rels = _inside(root, rule_paths)
+    head_files = policy_snapshot.in_work_tree(root, [explicit_rel or "", *head_pack_rels])
+    unreadable = None
     try:
-        head_files = policy_snapshot.in_work_tree(root, [explicit_rel or "", *head_pack_rels])
-        base_sha = source.comparison.base
-        base_files = policy_snapshot.at_revision(source.git, source.blobs, base_sha, [explicit_rel or ""])
-        if operator_config:
-            base_cfg, base_cfg_rel = head_plan.cfg, None
-        else:
-            base_cfg, base_cfg_rel = settings_of(base_files, explicit_rel)
-        base_pack_paths = _config_pack_paths(root, base_cfg, base_cfg_rel) + list(args.rules)
-        base_pack_rels = _inside(root, base_pack_paths)
-        if base_pack_rels:
-            more = policy_snapshot.at_revision(source.git, source.blobs, base_sha, base_pack_rels + head_pack_rels)
-            base_files.texts.update(more.texts)
-            base_files.folders.update(more.folders)
-        packs_unchanged = all(base_files.text(r) == head_files.text(r) for r in _all_pack_files(
-            head_files, base_files, head_pack_rels + base_pack_rels))
-        if packs_unchanged and base_cfg == head_plan.cfg:
-            base_rules = head_plan.rules
-        elif packs_unchanged:  # the packs on disk are the base's: the rule-set cache serves
-            from sentinel_hooks.commands import common
-
-            base_rules = common.load_rules(args, base_cfg, base_pack_paths,
-                                           base_cfg.disabled_rules + common.flatten(args.disable_rule), root)
-        else:
-            base_rules = _rules_at_base(args, root, base_cfg, base_pack_paths, base_files)
+        base = _base_policy(args, root, head_plan, source, head_files, explicit_rel, operator_config, head_pack_rels)
+    except ConfigError as exc:
+        if strict:
+            raise
+        # a base whose policy is broken: the range is compared with the defaults, the strictest policy
+        unreadable = str(exc)
+        print(f"mcp-sentinel: the base's policy cannot be used ({unreadable}); policy changes are judged "
+              f"against the defaults", file=sys.stderr)
+        base = _default_policy(args, root, source)
     finally:
         source.close()
+    base_files, base_cfg, base_cfg_rel = base.files, base.cfg, base.cfg_rel
+    base_ignore = base.ignore
     head_ignore = ignore_file.load(root)
-    base_ignore = ignore_file.parse(base_files.text(policy_snapshot.IGNORE_FILE) or "")
-    base_plan = make_plan(args, base_cfg, base_rules, base_files.lines(policy_snapshot.EXCLUDE_FILE))
+    base_plan = make_plan(args, base_cfg, base.rules, base_files.lines(policy_snapshot.EXCLUDE_FILE))
+    packs_unchanged = base.packs_unchanged
     head_exclude_lines = head_files.lines(policy_snapshot.EXCLUDE_FILE)
     same_scan = (base_cfg == head_plan.cfg and packs_unchanged
                  and base_files.lines(policy_snapshot.EXCLUDE_FILE) == head_exclude_lines)
@@ -85,8 +76,6 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
         if f.extra.get(INLINE_LINE) is not None and not f.extra.get(INLINE_ADDED) and f.suppressed_by is None:
             f.suppressed_by = "inline"
     if getattr(args, "report_unused_ignores", False):
-        import sys
-
         for entry in ignore_file.unused_entries(head_ignore, (f.fingerprint for f in head_findings)):
             print(f"mcp-sentinel: unused ignore entry ({ignore_file.IGNORE_FILE}:{entry.line_number}): "
                   f"{entry.render()}", file=sys.stderr)
@@ -126,7 +115,59 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
     result.policy_threshold = min(head_plan.threshold, base_plan.threshold)
     result.meta["policy"] = {"from": "base" if strict else "range", "changes": len(changes),
                              ("would_hide" if strict else "hidden_by_range"): len(hidden)}
+    if unreadable is not None:
+        result.meta["policy"]["base_unreadable"] = unreadable
     return result, effective_plan
+
+
+@record
+class BasePolicy:
+    files: policy_snapshot.PolicySnapshot
+    cfg: Any
+    cfg_rel: Optional[str]
+    rules: list
+    ignore: Any
+    packs_unchanged: bool
+
+
+def _base_policy(args: argparse.Namespace, root: Path, head_plan, source, head_files, explicit_rel: Optional[str],
+                 operator_config: bool, head_pack_rels: list[str]) -> BasePolicy:
+    """The policy files of the comparison's base, read from git objects, and what they make."""
+    from sentinel_hooks.commands import common
+
+    base_sha = source.comparison.base
+    base_files = policy_snapshot.at_revision(source.git, source.blobs, base_sha, [explicit_rel or ""])
+    if operator_config:
+        base_cfg, base_cfg_rel = head_plan.cfg, None
+    else:
+        base_cfg, base_cfg_rel = settings_of(base_files, explicit_rel)
+    base_pack_paths = _config_pack_paths(root, base_cfg, base_cfg_rel) + list(args.rules)
+    base_pack_rels = _inside(root, base_pack_paths)
+    if base_pack_rels:
+        more = policy_snapshot.at_revision(source.git, source.blobs, base_sha, base_pack_rels + head_pack_rels)
+        base_files.texts.update(more.texts)
+        base_files.folders.update(more.folders)
+    packs_unchanged = all(base_files.text(r) == head_files.text(r) for r in _all_pack_files(
+        head_files, base_files, head_pack_rels + base_pack_rels))
+    if packs_unchanged and base_cfg == head_plan.cfg:
+        base_rules = head_plan.rules
+    elif packs_unchanged:  # the packs on disk are the base's: the rule-set cache serves
+        base_rules = common.load_rules(args, base_cfg, base_pack_paths,
+                                       base_cfg.disabled_rules + common.flatten(args.disable_rule), root)
+    else:
+        base_rules = _rules_at_base(args, root, base_cfg, base_pack_paths, base_files)
+    base_ignore = ignore_file.parse(base_files.text(policy_snapshot.IGNORE_FILE) or "")
+    return BasePolicy(base_files, base_cfg, base_cfg_rel, base_rules, base_ignore, packs_unchanged)
+
+
+def _default_policy(args: argparse.Namespace, root: Path, source) -> BasePolicy:
+    from sentinel_hooks.commands import common
+    from sentinel_hooks.config import Settings
+
+    cfg = Settings()
+    rules = common.load_rules(args, cfg, list(args.rules), common.flatten(args.disable_rule), root)
+    return BasePolicy(policy_snapshot.PolicySnapshot(where=f"at {source.comparison.base[:7]}"), cfg, None, rules,
+                      ignore_file.IgnoreFile([]), False)
 
 
 def settings_of(files: policy_snapshot.PolicySnapshot, explicit_rel: Optional[str]):

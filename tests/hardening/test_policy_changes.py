@@ -230,3 +230,23 @@ def test_a_weakened_rule_pack_in_the_repository(repo, capsys):
     assert "hardening-marker" not in _active(doc)
     code, doc = _scan(capsys, "--baseline", "main", "--policy-from", "base")
     assert "hardening-marker" in _active(doc) and code == 4
+
+
+def test_a_base_with_a_broken_policy_is_judged_against_the_defaults(repo, capsys):
+    git(repo, "checkout", "-q", "main")
+    (repo / ".mcp-sentinel.yaml").write_text("severity-threshold: [\n")
+    _commit(repo, "broken config")
+    git(repo, "checkout", "-q", "-b", "fix")
+    (repo / ".mcp-sentinel.yaml").write_text(f"disabled-rules: [{SECRET_RULE}]\n")
+    (repo / "server.py").write_text(SERVER)
+    _commit(repo)
+    code, doc = _scan(capsys, "--baseline", "main")
+    assert (".mcp-sentinel.yaml", 1, f"disables rule {SECRET_RULE}; hides 1 CRITICAL in server.py") in _policy(doc)
+    assert "base's policy cannot be used" in capsys.readouterr().err or doc["scan"]["policy"]["base_unreadable"]
+    assert main(["scan", "--no-cache", "--baseline", "main", "--policy-from", "base"]) == 2
+    assert "at " in capsys.readouterr().err
+
+
+def test_policy_from_base_needs_a_baseline(repo, capsys):
+    assert main(["scan", "--staged", "--policy-from", "base"]) == 2
+    assert "--policy-from base needs --baseline" in capsys.readouterr().err
