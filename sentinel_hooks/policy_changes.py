@@ -81,7 +81,8 @@ def locate(text: Optional[str], key: str, value: Optional[str] = None, section: 
     if key_line is None:
         return 1
     if value is not None:
-        found = next((i for i in range(key_line, len(lines)) if value in lines[i]), None)
+        token = re.compile(rf"(?<![\w.-]){re.escape(value)}(?![\w.-])")
+        found = next((i for i in range(key_line, len(lines)) if token.search(lines[i])), None)
         if found is not None:
             return found + 1
     return key_line + 1

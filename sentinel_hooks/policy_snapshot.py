@@ -15,7 +15,7 @@ from typing import Iterable, Optional
 from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.records import field, record
 
-POLICY_LIMIT = 1_000_000
+POLICY_LIMIT = 4_000_000  # ignore files of many thousand entries fit; the config loader keeps its own 1 MB bound
 CONFIG_FILE = ".mcp-sentinel.yaml"
 PYPROJECT = "pyproject.toml"
 EXCLUDE_FILE = ".mcp-sentinelignore"
