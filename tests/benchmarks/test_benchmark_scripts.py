@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-SCRIPTS = ["precommit_latency.py", "diff_scaling.py", "throughput.py", "cache.py", "memory.py"]
+SCRIPTS = ["precommit_latency.py", "diff_scaling.py", "range_history.py", "throughput.py", "cache.py", "memory.py"]
 
 
 def run_quick(script: str, folder: Path, *extra: str) -> tuple[str, dict]:
