@@ -200,6 +200,11 @@ def discover(root: Path, explicit: Optional[Path],
     return Settings(), None
 
 
+def has_pyproject_section(text: str, origin: str) -> bool:
+    """True when a pyproject.toml text holds a ``[tool.mcp-sentinel]`` section (TOML parsed, not validated)."""
+    return "mcp-sentinel" in text and _pyproject_section(text, Path(f"pyproject.toml ({origin})")) is not None
+
+
 def settings_from_text(name: str, text: str, origin: str) -> Optional[Settings]:
     """The settings a configuration file's text holds (``origin`` says where it was read, e.g. a
     revision); None for a pyproject.toml without a ``[tool.mcp-sentinel]`` section."""

@@ -50,3 +50,11 @@ def test_messages_say_what_is_hidden_and_whether_it_applied():
     strict = to_finding(change, applied=False)
     assert strict.message.endswith("(not applied: --policy-from base); would hide 1 CRITICAL, 1 HIGH in a.py, b.py")
     assert strict.severity == Severity.LOW and strict.rule_id == "policy-change"
+
+
+def test_the_rule_is_a_valid_rule():
+    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.policy_changes import RULE_DATA, rule
+
+    validated = Rule.model_validate({k: v for k, v in RULE_DATA.items() if k != "source"})
+    assert validated.id == rule().id == "policy-change" and rule().severity == Severity.LOW

@@ -84,7 +84,7 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
     hidden = [f for f in base_findings if not f.suppressed and f.severity >= base_plan.threshold
               and finding_key(f) not in head_active]
 
-    head_cfg_rel = explicit_rel if explicit_rel else settings_of(head_files, None)[1]
+    head_cfg_rel = config_rel(head_files, explicit_rel)
     changes: list[policy_changes.Change] = []
     if not operator_config:
         cfg_path = head_cfg_rel or base_cfg_rel or policy_snapshot.CONFIG_FILE
@@ -140,7 +140,9 @@ def _base_policy(args: argparse.Namespace, root: Path, head_plan, source, head_f
     if operator_config:
         base_cfg, base_cfg_rel = head_plan.cfg, None
     else:
-        base_cfg, base_cfg_rel = settings_of(base_files, explicit_rel)
+        base_cfg_rel = config_rel(base_files, explicit_rel)
+        base_cfg = settings_of(base_files, base_cfg_rel, head_files, config_rel(head_files, explicit_rel),
+                               head_plan.cfg)
     base_pack_paths = _config_pack_paths(root, base_cfg, base_cfg_rel) + list(args.rules)
     base_pack_rels = _inside(root, base_pack_paths)
     if base_pack_rels:
@@ -170,25 +172,31 @@ def _default_policy(args: argparse.Namespace, root: Path, source) -> BasePolicy:
                       ignore_file.IgnoreFile([]), False)
 
 
-def settings_of(files: policy_snapshot.PolicySnapshot, explicit_rel: Optional[str]):
-    """(Settings, repository-relative config path) as ``config.discover`` would choose them."""
-    from sentinel_hooks.config import Settings, settings_from_text
+def config_rel(files: policy_snapshot.PolicySnapshot, explicit_rel: Optional[str]) -> Optional[str]:
+    """The repository-relative configuration file ``config.discover`` would choose among ``files``."""
+    from sentinel_hooks.config import has_pyproject_section
 
     if explicit_rel is not None:
-        text = files.text(explicit_rel)
-        if text is None:
-            return Settings(), None
-        found = settings_from_text(explicit_rel, text, files.where)
-        return (found or Settings()), explicit_rel
-    text = files.text(policy_snapshot.CONFIG_FILE)
-    if text is not None:
-        return settings_from_text(policy_snapshot.CONFIG_FILE, text, files.where), policy_snapshot.CONFIG_FILE
+        return explicit_rel if files.text(explicit_rel) is not None else None
+    if files.text(policy_snapshot.CONFIG_FILE) is not None:
+        return policy_snapshot.CONFIG_FILE
     text = files.text(policy_snapshot.PYPROJECT)
-    if text is not None and "mcp-sentinel" in text:
-        found = settings_from_text(policy_snapshot.PYPROJECT, text, files.where)
-        if found is not None:
-            return found, policy_snapshot.PYPROJECT
-    return Settings(), None
+    if text is not None and has_pyproject_section(text, files.where):
+        return policy_snapshot.PYPROJECT
+    return None
+
+
+def settings_of(files: policy_snapshot.PolicySnapshot, rel: Optional[str], head_files: policy_snapshot.PolicySnapshot,
+                head_rel: Optional[str], head_cfg):
+    """The Settings of ``files``' configuration: the range's own when the text is the same (no parsing)."""
+    from sentinel_hooks.config import Settings, settings_from_text
+
+    if rel is None:
+        return head_cfg if head_rel is None else Settings()
+    text = files.text(rel)
+    if rel == head_rel and text == head_files.text(head_rel):
+        return head_cfg
+    return settings_from_text(rel, text, files.where) or Settings()
 
 
 def _config_pack_paths(root: Path, cfg, cfg_rel: Optional[str]) -> list[Path]:
