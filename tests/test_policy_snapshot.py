@@ -1,0 +1,45 @@
+import pytest
+
+from gitutil import git
+from sentinel_hooks import policy_snapshot
+from sentinel_hooks.errors import ConfigError
+from sentinel_hooks.sources.git import BlobReader, Git
+
+
+@pytest.fixture
+def repo(make_repo, monkeypatch):
+    repo = make_repo()
+    monkeypatch.chdir(repo)
+    (repo / ".mcp-sentinel.yaml").write_text("rules: [packs]\n")
+    (repo / "packs").mkdir()
+    (repo / "packs" / "a.yaml").write_text("pack: a\n")
+    (repo / "packs" / "notes.txt").write_text("not a pack\n")
+    (repo / ".mcp-sentinel-ignore").symlink_to("/etc/passwd")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "policy")
+    return repo
+
+
+def test_a_revision_and_the_work_tree_give_the_same_snapshot(repo):
+    git_ = Git()
+    blobs = BlobReader(git_)
+    try:
+        at_head = policy_snapshot.at_revision(git_, blobs, git(repo, "rev-parse", "HEAD").strip(), ["packs"])
+    finally:
+        blobs.close()
+    here = policy_snapshot.in_work_tree(repo, ["packs"])
+    for snap in (at_head, here):
+        assert snap.text(".mcp-sentinel.yaml") == "rules: [packs]\n"
+        assert snap.packs("packs") == ["packs/a.yaml"] and snap.text("packs/a.yaml") == "pack: a\n"
+        assert snap.text(".mcp-sentinel-ignore") is None  # a symlink is never read
+
+
+def test_a_policy_file_over_the_bound_is_refused(repo, monkeypatch):
+    monkeypatch.setattr(policy_snapshot, "POLICY_LIMIT", 8)
+    with pytest.raises(ConfigError, match="too large"):
+        policy_snapshot.in_work_tree(repo)
+
+
+def test_repo_relative(repo, tmp_path):
+    assert policy_snapshot.repo_relative(repo, repo / "packs") == "packs"
+    assert policy_snapshot.repo_relative(repo, tmp_path / "elsewhere") is None
