@@ -7,6 +7,7 @@ secrets rules scan them. The pass is bounded in commits and in bytes of patch re
 """
 from __future__ import annotations
 
+import os
 from typing import Optional, Sequence
 
 from sentinel_hooks.errors import GitError
@@ -34,18 +35,36 @@ class History:
     blocks: list[AddedBlock] = field(default_factory=list)
     commits: int = 0
     truncated: bool = False
+    binary: set[tuple[str, str]] = field(default_factory=set)  # (commit, path) git showed as binary
+    order: list[str] = field(default_factory=list)  # the commits, oldest first
 
 
-def log_command(base: str, tip: str, paths: Sequence[str]) -> list[str]:
+def log_command(base: str, tip: str, paths: Sequence[str], *, as_text: bool = False) -> list[str]:
     args = ["log", "--reverse", "--no-merges", f"-n{MAX_COMMITS + 1}", "--format=%x01commit %H", "-p", "-U0",
             "-M", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/", "--dst-prefix=b/",
-            "--no-relative", f"{base}..{tip}"]
+            "--no-relative", *(["--text"] if as_text else []), f"{base}..{tip}"]
     return args + (["--", *pathspecs(paths)] if paths else [])
 
 
 def read_history(git: Git, base: str, tip: str, paths: Sequence[str] = ()) -> History:
-    """The added blocks of every non-merge commit in ``base..tip`` (oldest first), read in one pass."""
-    proc = git.popen(log_command(base, tip, paths))
+    """The added blocks of every non-merge commit in ``base..tip`` (oldest first).
+
+    One pass reads the range; git calls a file binary by the attributes the range itself can set
+    (``binary``, ``-diff``), so the files it showed as binary are read again as text, and their
+    content decides (a block holding a NUL is binary).
+    """
+    history = _read(git, log_command(base, tip, paths), base, tip)
+    if history.binary and not history.truncated:
+        again = _read(git, log_command(base, tip, sorted({p for _, p in history.binary}), as_text=True), base, tip)
+        history.blocks += [b for b in again.blocks if (b.commit, b.path) in history.binary]
+        position = {sha: i for i, sha in enumerate(history.order)}
+        history.blocks.sort(key=lambda b: position.get(b.commit, len(position)))  # stable: file order kept
+        history.truncated = again.truncated
+    return history
+
+
+def _read(git: Git, command: list[str], base: str, tip: str) -> History:
+    proc = git.popen(command)
     assert proc.stdout is not None
     try:
         if proc.stdin is not None:
@@ -74,6 +93,7 @@ def parse_log(data: bytes) -> History:
     lines = data.split(b"\n")
     commit: Optional[str] = None
     path: Optional[str] = None
+    header: Optional[str] = None
     commits: list[str] = []
     i = 0
     while i < len(lines):
@@ -85,6 +105,9 @@ def parse_log(data: bytes) -> History:
             path = None
         elif line.startswith(b"diff "):
             path = None
+            header = _header_path(line)
+        elif line.startswith(b"Binary files ") and commit is not None and header is not None:
+            history.binary.add((commit, header))
         elif line.startswith(b"+++ "):
             path = _new_path(line[4:])
         elif line.startswith(b"@@ "):
@@ -116,4 +139,17 @@ def parse_log(data: bytes) -> History:
         history.blocks = [b for b in history.blocks if b.commit != dropped]
         history.truncated = True
     history.commits = min(len(commits), MAX_COMMITS)
+    history.order = commits[-MAX_COMMITS:]
     return history
+
+
+def _header_path(line: bytes) -> Optional[str]:
+    """The path of a ``diff --git a/P b/P`` line whose two names agree (None for a rename)."""
+    from sentinel_hooks.sources.git_diff import unquote_c
+
+    rest = line[len(b"diff --git "):]
+    half = (len(rest) - 1) // 2
+    old, new = unquote_c(rest[:half]), unquote_c(rest[half + 1:])
+    if rest[half:half + 1] != b" " or not old.startswith(b"a/") or not new.startswith(b"b/") or old[2:] != new[2:]:
+        return None
+    return os.fsdecode(new[2:])

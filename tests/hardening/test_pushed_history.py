@@ -85,3 +85,20 @@ def test_a_secret_still_at_the_tip_is_reported_once_with_its_commit(pushed, caps
 def test_staged_scans_have_no_history(pushed, capsys):
     code, doc = _scan(capsys, "--staged")
     assert code == 0 and doc["findings"] == [] and "history_commits" not in doc["scan"]
+
+
+def test_attributes_in_the_range_do_not_hide_a_commit_from_the_history(make_repo, monkeypatch, capsys):
+    """`.gitattributes` saying `-diff` makes git show the file as binary: its content decides."""
+    repo = make_repo()
+    monkeypatch.chdir(repo)
+    (repo / "app.py").write_text("import os\n")
+    _commit(repo, "initial")
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / ".gitattributes").write_text("*.env -diff\n")
+    (repo / "prod.env").write_text(f"GITHUB_TOKEN={TOKEN}\n")
+    added = _commit(repo, "add settings")
+    (repo / "prod.env").write_text("GITHUB_TOKEN=\n")
+    _commit(repo, "empty the token")
+    code, doc = _scan(capsys, "--baseline", "main")
+    assert [(f["path"], f["rule_id"], f["extra"].get("commit")) for f in doc["findings"]
+            if f["rule_id"] == SECRET_RULE] == [("prod.env", SECRET_RULE, added)]

@@ -34,3 +34,9 @@ def test_commits_beyond_the_bound_are_dropped(monkeypatch):
     monkeypatch.setattr(git_history, "MAX_COMMITS", 1)
     history = parse_log(log((A, PATCH), (B, PATCH)))
     assert history.truncated and history.commits == 1 and {b.commit for b in history.blocks} == {B}
+
+
+def test_files_shown_as_binary_are_remembered_by_commit_and_path():
+    patch = 'diff --git a/x y.env b/x y.env\nindex 1..2 100644\nBinary files a/x y.env and b/x y.env differ\n'
+    quoted = 'diff --git "a/t\\tb" "b/t\\tb"\nBinary files "a/t\\tb" and "b/t\\tb" differ\n'
+    assert parse_log(log((A, patch), (B, quoted))).binary == {(A, "x y.env"), (B, "t\tb")}
