@@ -198,14 +198,13 @@ def pack_changes(base_files: Any, head_files: Any, pack_paths: list[str]) -> lis
 
 # -- giving hidden findings to changes ---------------------------------------------------------
 def attribute(hidden: list[Finding], head_findings: dict[tuple, Finding], changes: list[Change], *,
-              head_rule_ids: set[str], head_threshold: Severity, ignore_path: str,
-              head_ignore: Any, base_fingerprints: set[str]) -> list[Change]:
-    """Give each hidden finding to the change that explains it; returns the changes made on the way
-    (inline suppressions, found through the findings they suppress)."""
+              head_rule_ids: set[str], head_threshold: Severity, ignore_path: str) -> list[Change]:
+    """Give each hidden finding to the change that explains it; returns the changes found on the way
+    (inline suppressions, known through the findings they suppress), described."""
     inline: dict[tuple[str, int], Change] = {}
     for f in hidden:
         twin = head_findings.get(finding_key(f))
-        change = _explain(f, twin, changes, head_rule_ids, head_threshold, inline, head_ignore, base_fingerprints)
+        change = _explain(f, twin, changes, head_rule_ids, head_threshold, inline)
         if change is None:
             change = next((c for c in changes if c.kind in ("pack", "setting", "rules", "all-rules")), None)
         if change is None:
@@ -213,11 +212,13 @@ def attribute(hidden: list[Finding], head_findings: dict[tuple, Finding], change
                             1, "changes the policy", "setting")
             changes.append(change)
         change.hidden.append(f)
+    for change in inline.values():
+        _describe_inline(change)
     return list(inline.values())
 
 
 def _explain(f: Finding, twin: Optional[Finding], changes: list[Change], head_rule_ids: set[str],
-             head_threshold: Severity, inline: dict, head_ignore: Any, base_fingerprints: set[str]) -> Optional[Change]:
+             head_threshold: Severity, inline: dict) -> Optional[Change]:
     if twin is not None:
         if twin.suppressed_by == "inline" and twin.extra.get(INLINE_ADDED):
             where = (twin.path, twin.extra.get(INLINE_LINE, twin.line))
@@ -247,7 +248,7 @@ def _entry_matches(change: Change, fingerprint: str) -> bool:
     return any(fp == fingerprint or fp == fingerprint.split(":", 1)[0] for fp in change.fingerprints)
 
 
-def describe_inline(change: Change) -> None:
+def _describe_inline(change: Change) -> None:
     ids = sorted(change.rule_ids)
     change.what = "suppresses " + (f"rule {ids[0]}" if len(ids) == 1 else f"rules {', '.join(ids)}") + \
         " with an inline comment"

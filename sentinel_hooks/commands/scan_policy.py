@@ -25,7 +25,6 @@ from sentinel_hooks.records import record
 
 def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: list[Path], source, deadline):
     """(result, the plan whose exit codes apply) of a ``--baseline`` scan."""
-    from sentinel_hooks import scan as scan_mod
     from sentinel_hooks.commands.scan import make_plan
 
     strict = args.policy_from == "base"
@@ -46,35 +45,17 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
         base = _default_policy(args, root, source)
     finally:
         source.close()
-    base_files, base_cfg, base_cfg_rel = base.files, base.cfg, base.cfg_rel
-    base_ignore = base.ignore
     head_ignore = ignore_file.load(root)
-    base_plan = make_plan(args, base_cfg, base.rules, base_files.lines(policy_snapshot.EXCLUDE_FILE))
-    packs_unchanged = base.packs_unchanged
-    head_exclude_lines = head_files.lines(policy_snapshot.EXCLUDE_FILE)
-    same_scan = (base_cfg == head_plan.cfg and packs_unchanged
-                 and base_files.lines(policy_snapshot.EXCLUDE_FILE) == head_exclude_lines)
-
-    def scan_under(plan) -> Any:
-        result = scan_mod.ScanResult(rules=plan.rules, threshold=plan.threshold)
-        result.meta = {"mode": "full", "paths": [p.replace(os.sep, "/") for p in args.paths] or ["."]}
-        scan_mod.run_diff_scan(plan.engine, source.again(context=plan.context, excludes=plan.excludes,
-                                                         max_file_size=plan.max_file_size),
-                               deadline=deadline, result=result)
-        return result
+    base_plan = make_plan(args, base.cfg, base.rules, base.files.lines(policy_snapshot.EXCLUDE_FILE))
+    same_scan = (base.cfg == head_plan.cfg and base.packs_unchanged
+                 and base.files.lines(policy_snapshot.EXCLUDE_FILE) == head_files.lines(policy_snapshot.EXCLUDE_FILE))
 
     effective_plan, other_plan = (base_plan, head_plan) if strict else (head_plan, base_plan)
-    result = scan_under(effective_plan)
-    other = copy.deepcopy(result.findings) if same_scan else scan_under(other_plan).findings
+    result = _scan_under(effective_plan, args, source, deadline)
+    other = copy.deepcopy(result.findings) if same_scan else _scan_under(other_plan, args, source, deadline).findings
     head_findings, base_findings = (other, result.findings) if strict else (result.findings, other)
-
-    ignore_file.apply(head_findings, head_ignore, any_occurrence=True)
-    for f in base_findings:
-        f.suppressed_by = None
-    ignore_file.apply(base_findings, base_ignore, any_occurrence=True)
-    for f in base_findings:  # under the base's policy a suppression comment the range added does not count
-        if f.extra.get(INLINE_LINE) is not None and not f.extra.get(INLINE_ADDED) and f.suppressed_by is None:
-            f.suppressed_by = "inline"
+    _judge_under_range(head_findings, head_ignore)
+    _judge_under_base(base_findings, base.ignore)
     if getattr(args, "report_unused_ignores", False):
         for entry in ignore_file.unused_entries(head_ignore, (f.fingerprint for f in head_findings)):
             print(f"mcp-sentinel: unused ignore entry ({ignore_file.IGNORE_FILE}:{entry.line_number}): "
@@ -83,27 +64,18 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
     head_active = {finding_key(f) for f in head_findings if not f.suppressed and f.severity >= head_plan.threshold}
     hidden = [f for f in base_findings if not f.suppressed and f.severity >= base_plan.threshold
               and finding_key(f) not in head_active]
-
-    head_cfg_rel = config_rel(head_files, explicit_rel)
-    changes: list[policy_changes.Change] = []
-    if not operator_config:
-        cfg_path = head_cfg_rel or base_cfg_rel or policy_snapshot.CONFIG_FILE
-        changes += policy_changes.config_changes(base_cfg, head_plan.cfg, cfg_path, head_files.text(cfg_path))
-    changes += policy_changes.exclude_file_changes(base_files.lines(policy_snapshot.EXCLUDE_FILE), head_exclude_lines,
+    changes = [] if operator_config else _config_changes(base, head_plan.cfg, head_files, explicit_rel)
+    changes += policy_changes.exclude_file_changes(base.files.lines(policy_snapshot.EXCLUDE_FILE),
+                                                   head_files.lines(policy_snapshot.EXCLUDE_FILE),
                                                    policy_snapshot.EXCLUDE_FILE)
-    changes += policy_changes.ignore_entry_changes(base_ignore, head_ignore, policy_snapshot.IGNORE_FILE)
-    changes += policy_changes.pack_changes(base_files, head_files,
-                                           _all_pack_files(head_files, base_files, head_pack_rels))
-    inline = policy_changes.attribute(
-        hidden, {finding_key(f): f for f in head_findings}, changes,
-        head_rule_ids={r.id for r in head_plan.rules}, head_threshold=head_plan.threshold,
-        ignore_path=policy_snapshot.IGNORE_FILE, head_ignore=head_ignore, base_fingerprints=base_ignore.fingerprints())
-    for change in inline:
-        policy_changes.describe_inline(change)
-    changes += inline
+    changes += policy_changes.ignore_entry_changes(base.ignore, head_ignore, policy_snapshot.IGNORE_FILE)
+    changes += policy_changes.pack_changes(base.files, head_files,
+                                           _all_pack_files(head_files, base.files, head_pack_rels))
+    changes += policy_changes.attribute(hidden, {finding_key(f): f for f in head_findings}, changes,
+                                        head_rule_ids={r.id for r in head_plan.rules},
+                                        head_threshold=head_plan.threshold, ignore_path=policy_snapshot.IGNORE_FILE)
 
-    made = [policy_changes.to_finding(c, applied=not strict, line_text=_line_text(c, head_files))
-            for c in changes]
+    made = [policy_changes.to_finding(c, applied=not strict, line_text=_line_text(c, head_files)) for c in changes]
     assign_fingerprints(made)
     for f in result.findings:
         f.extra.pop(INLINE_LINE, None)
@@ -118,6 +90,37 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
     if unreadable is not None:
         result.meta["policy"]["base_unreadable"] = unreadable
     return result, effective_plan
+
+
+def _scan_under(plan, args: argparse.Namespace, source, deadline):
+    """The diff scan of ``source``'s comparison under one policy's plan."""
+    from sentinel_hooks import scan as scan_mod
+
+    result = scan_mod.ScanResult(rules=plan.rules, threshold=plan.threshold)
+    result.meta = {"mode": "full", "paths": [p.replace(os.sep, "/") for p in args.paths] or ["."]}
+    fresh = source.again(context=plan.context, excludes=plan.excludes, max_file_size=plan.max_file_size)
+    return scan_mod.run_diff_scan(plan.engine, fresh, deadline=deadline, result=result)
+
+
+def _judge_under_range(findings: list[Finding], ignore) -> None:
+    """The range's policy: its ignore file (inline suppressions were applied by the engine)."""
+    ignore_file.apply(findings, ignore, any_occurrence=True)
+
+
+def _judge_under_base(findings: list[Finding], ignore) -> None:
+    """The base's policy: its ignore file, and only the suppression comments the range did not add."""
+    for f in findings:
+        f.suppressed_by = None
+    ignore_file.apply(findings, ignore, any_occurrence=True)
+    for f in findings:
+        if f.suppressed_by is None and f.extra.get(INLINE_LINE) is not None and not f.extra.get(INLINE_ADDED):
+            f.suppressed_by = "inline"
+
+
+def _config_changes(base, head_cfg, head_files, explicit_rel: Optional[str]) -> list[policy_changes.Change]:
+    head_rel = config_rel(head_files, explicit_rel)
+    path = head_rel or base.cfg_rel or policy_snapshot.CONFIG_FILE
+    return policy_changes.config_changes(base.cfg, head_cfg, path, head_files.text(path))
 
 
 @record
