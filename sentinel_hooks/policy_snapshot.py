@@ -1,42 +1,30 @@
-<<<<<<<< HEAD:sentinel_hooks/policy_files.py
-"""Reading the files that steer a scan (configuration, ignore files, rule packs) as untrusted input.
-========
 """A snapshot of the files that make a scan's policy, as text: the configuration, the two ignore
 files and the rule packs the configuration names, as one state of the repository has them.
->>>>>>>> 049a6f1 (policy_snapshot: the policy files of one repository state (work tree or revision), named apart from the work-tree reader of untrusted policy files):sentinel_hooks/policy_snapshot.py
 
-A file the scanned repository supplies is read only when it is a regular file that is neither a
-symlink nor below one inside the repository, up to a size bound; a symlink to ``/proc/self/environ``,
-``~/.git-credentials`` or ``/dev/zero`` is refused before anything is read. Errors name the file and
-the problem, never its content. Files the user names on the command line may be symlinks (the
-user's choice), but must still be regular files within the bound.
+They are read from the work tree (what a scan obeys by default) or from a revision's git objects
+(the base of a comparison, for ``--policy-from base`` and to see what a change to them hides):
+regular files only (a symlink's target is never read), at most ``POLICY_LIMIT`` bytes each. Their
+content is never echoed in an error.
 """
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
-from sentinel_hooks.errors import ConfigError, FileSystemError
+from sentinel_hooks.errors import ConfigError
+from sentinel_hooks.records import field, record
 
-MAX_POLICY_BYTES = 10_000_000
+POLICY_LIMIT = 4_000_000  # ignore files of many thousand entries fit; the config loader keeps its own 1 MB bound
+CONFIG_FILE = ".mcp-sentinel.yaml"
+PYPROJECT = "pyproject.toml"
+EXCLUDE_FILE = ".mcp-sentinelignore"
+IGNORE_FILE = ".mcp-sentinel-ignore"
+FIXED_FILES = (CONFIG_FILE, PYPROJECT, EXCLUDE_FILE, IGNORE_FILE)
+REGULAR_MODES = ("100644", "100755", "100664")
+PACK_SUFFIXES = (".yaml", ".yml")
 
 
-<<<<<<<< HEAD:sentinel_hooks/policy_files.py
-def _symlink_below(path: Path, root: Path) -> Optional[Path]:
-    """The first symlink among the components of ``path`` below ``root`` (``path`` included)."""
-    try:
-        rel = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(root)))
-    except ValueError:
-        return None
-    current = Path(os.path.abspath(root))
-    for part in rel.parts:
-        current = current / part
-        if os.path.islink(current):
-            return current
-    return None
-========
 @record
 class PolicySnapshot:
     """Repository-relative path -> text of the policy files found; ``where`` names their origin."""
@@ -57,72 +45,15 @@ class PolicySnapshot:
         if rel in self.folders:
             return self.folders[rel]
         return [rel] if rel in self.texts else []
->>>>>>>> 049a6f1 (policy_snapshot: the policy files of one repository state (work tree or revision), named apart from the work-tree reader of untrusted policy files):sentinel_hooks/policy_snapshot.py
 
 
-def _refuse_symlink(path: Path, root: Path, what: str) -> None:
-    link = _symlink_below(path, root)
-    if link is None:
-        return
-    where = "is a symlink" if link == Path(os.path.abspath(path)) else f"lies below a symlink ({link.name})"
-    raise ConfigError(f"{path}: {what} {where}: files that steer the scan are read only as regular files")
-
-
-def read_bytes(path: Path, what: str, *, root: Optional[Path] = None, limit: int = MAX_POLICY_BYTES) -> Optional[bytes]:
-    """The file's bytes, or None when it does not exist.
-
-    With ``root`` (the file comes from the scanned repository) a symlink anywhere from ``root`` down
-    to the file is refused; without it a symlink is followed. Anything but a regular file, or a file
-    over ``limit`` bytes, is refused (ConfigError, exit 2); an unreadable file is a FileSystemError.
-    """
-    if root is not None:
-        _refuse_symlink(path, root, what)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    if root is not None:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: {what} is a directory") from None
-    except OSError as exc:
-        raise FileSystemError(f"{path}: {what} cannot be read ({exc.strerror or exc.__class__.__name__})") from None
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-        os.close(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise ConfigError(f"{path}: {what} is a directory")
-        if not stat.S_ISREG(st.st_mode):
-            raise ConfigError(f"{path}: {what} is not a regular file")
-        raise ConfigError(f"{path}: {what} is too large ({st.st_size} bytes; limit {limit})")
-    with os.fdopen(fd, "rb") as fh:
-        try:
-            data = fh.read(limit + 1)
-        except OSError as exc:
-            raise FileSystemError(f"{path}: {what} cannot be read ({exc.strerror or exc.__class__.__name__})") from None
-    if len(data) > limit:  # a file that grows, or a pseudo-file whose size says 0
-        raise ConfigError(f"{path}: {what} is too large (over {limit} bytes)")
-    return data
-
-
-def read_text(path: Path, what: str, *, root: Optional[Path] = None, limit: int = MAX_POLICY_BYTES) -> Optional[str]:
-    """``read_bytes`` decoded as UTF-8 (a file that is not UTF-8 is a ConfigError)."""
-    data = read_bytes(path, what, root=root, limit=limit)
-    if data is None:
-        return None
+def _decode(data: bytes, rel: str, where: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: {what} is not UTF-8 text") from None
+        raise ConfigError(f"{rel} ({where}): policy file is not UTF-8 text") from None
 
 
-<<<<<<<< HEAD:sentinel_hooks/policy_files.py
-def check_named_by_repository(path: Path, root: Path, what: str) -> None:
-    """A path the repository's own config names (a rule pack or folder of packs) must lie inside the
-    repository with no symlink on the way, and a folder's packs must not be symlinks either."""
-    absolute = Path(os.path.abspath(path))
-========
 # -- from git objects ---------------------------------------------------------------------------
 def _ls_tree(git, revision: str, paths: Iterable[str]) -> list[tuple[str, str, str, int, str]]:
     """(mode, type, object, size, path) of the named entries of ``revision``'s tree."""
@@ -168,7 +99,7 @@ def in_work_tree(root: Path, extra_paths: Iterable[str] = ()) -> PolicySnapshot:
     files = PolicySnapshot(where="in the working tree")
     for rel in dict.fromkeys([*FIXED_FILES, *(p.rstrip("/") for p in extra_paths if p)]):
         full = root / rel
-        if full.is_dir() and not full.is_symlink():
+        if full.is_dir() and os.path.realpath(full) == os.path.join(os.path.realpath(root), *rel.split("/")):
             members = sorted(p for p in os.listdir(full) if p.endswith(PACK_SUFFIXES))
             files.folders[rel] = [f"{rel}/{m}" for m in members if _read_file(files, root, f"{rel}/{m}")]
         else:
@@ -179,13 +110,28 @@ def in_work_tree(root: Path, extra_paths: Iterable[str] = ()) -> PolicySnapshot:
 def _read_file(files: PolicySnapshot, root: Path, rel: str) -> bool:
     from sentinel_hooks.sources.files import open_regular
 
->>>>>>>> 049a6f1 (policy_snapshot: the policy files of one repository state (work tree or revision), named apart from the work-tree reader of untrusted policy files):sentinel_hooks/policy_snapshot.py
+    if os.path.realpath(root / rel) != os.path.join(os.path.realpath(root), *rel.split("/")):
+        return False  # a symlink on the way: never followed
     try:
-        absolute.relative_to(Path(os.path.abspath(root)))
+        fh = open_regular(str(root / rel))
+    except OSError:
+        return False  # absent, or a symlink (O_NOFOLLOW): the normal loaders report what they must
+    if fh is None:
+        return False
+    with fh:
+        data = fh.read(POLICY_LIMIT + 1)
+    if len(data) > POLICY_LIMIT:
+        raise ConfigError(f"{rel} ({files.where}): policy file is too large (limit {POLICY_LIMIT} bytes)")
+    files.texts[rel] = _decode(data, rel, files.where)
+    return True
+
+
+def repo_relative(root: Path, path: Path) -> Optional[str]:
+    """``path`` relative to the repository root (POSIX), or None when it lies outside it."""
+    full = Path(os.path.abspath(path if path.is_absolute() else root / path))
+    try:
+        rel = full.relative_to(root)
     except ValueError:
-        raise ConfigError(f"{path}: {what} named by the repository's config lies outside the repository") from None
-    _refuse_symlink(absolute, root, what)
-    if absolute.is_dir():
-        for entry in sorted(absolute.iterdir()):
-            if entry.suffix in (".yaml", ".yml") and entry.is_symlink():
-                _refuse_symlink(entry, root, what)
+        return None
+    text = rel.as_posix()
+    return None if text in ("", ".") or text.startswith("../") else text

@@ -43,3 +43,12 @@ def test_a_policy_file_over_the_bound_is_refused(repo, monkeypatch):
 def test_repo_relative(repo, tmp_path):
     assert policy_snapshot.repo_relative(repo, repo / "packs") == "packs"
     assert policy_snapshot.repo_relative(repo, tmp_path / "elsewhere") is None
+
+
+def test_no_symlink_on_the_way_is_followed(repo, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "b.yaml").write_text("pack: outside\n")
+    (repo / "linked").symlink_to(outside)
+    snap = policy_snapshot.in_work_tree(repo, ["linked", "linked/b.yaml"])
+    assert snap.packs("linked") == [] and snap.text("linked/b.yaml") is None
