@@ -47,6 +47,8 @@ def vulnerability(f: Finding) -> dict[str, Any]:
     description = " ".join((f.description or f.title).split())
     if f.message and f.message != f.title:
         description = f"{' '.join(f.message.split())}\n\n{description}"
+    if f.extra.get("commit"):
+        description += f"\n\nAdded in commit {f.extra['commit']}."
     entry: dict[str, Any] = {
         "id": vulnerability_id(f),
         "name": f.title[:255],

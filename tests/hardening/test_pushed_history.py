@@ -63,12 +63,17 @@ def test_pre_push_refs_report_it(pushed, capsys, monkeypatch):
     assert code == 3
 
 
-def test_commit_shown_in_terminal_and_sarif(pushed, capsys):
+def test_commit_shown_in_every_report(pushed, capsys):
     main(["scan", "--no-cache", "--baseline", "main"])
     assert f"commit: {pushed['added']}" in capsys.readouterr().out
     main(["scan", "--no-cache", "--baseline", "main", "-o", "sarif"])
     results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     assert [r["properties"].get("commit") for r in results] == [pushed["added"]]
+    main(["scan", "--no-cache", "--baseline", "main", "-o", "gitlab-sast"])
+    (vulnerability,) = json.loads(capsys.readouterr().out)["vulnerabilities"]
+    assert vulnerability["description"].endswith(f"Added in commit {pushed['added']}.")
+    main(["scan", "--no-cache", "--baseline", "main", "-o", "html"])
+    assert pushed["added"] in capsys.readouterr().out
 
 
 def test_a_secret_still_at_the_tip_is_reported_once_with_its_commit(pushed, capsys):
