@@ -22,30 +22,23 @@ INLINE_LINE = "_inline_suppression_line"    # the line holding the comment that 
 INLINE_ADDED = "_inline_suppression_added"  # that line is one the compared range added
 
 
-RULE_DATA: dict[str, Any] = {
-    "id": RULE_ID, "title": "Change to the scanner's own policy", "severity": "LOW", "confidence": "HIGH",
-    "cwe": "CWE-693", "category": "policy",
-    "description": ("The compared range changes what the scan checks: configuration, .mcp-sentinelignore, "
-                    ".mcp-sentinel-ignore, a rule pack or an inline suppression. The change takes effect (or, "
-                    "with --policy-from base, does not); the finding says what it turns off and which findings "
-                    "it hides in this scan."),
-    "remediation": ("Review the policy change with the code it ships with; if it is not meant, revert it. "
-                    "Run with --policy-from base to judge a change under the base's policy."),
-    "languages": [], "paths": [], "exclude_paths": [], "keywords": [], "keyword_reach": None, "regex": None,
-    "flags": [], "report_group": None, "secret": False, "secret_group": None, "entropy": None, "allow": [],
-    "allow_line": [], "placeholder_filter": False, "validator": None, "detector": RULE_ID, "options": {},
-    "tags": ["policy"], "examples": {"path": None, "match": [], "no_match": [], "base": None},
-    "source": "<builtin>",
-}
+DESCRIPTION = ("The compared range changes what the scan checks: configuration, .mcp-sentinelignore, "
+               ".mcp-sentinel-ignore, a rule pack or an inline suppression. The change takes effect (or, with "
+               "--policy-from base, does not); the finding says what it turns off and which findings it hides "
+               "in this scan.")
+REMEDIATION = ("Review the policy change with the code it ships with; if it is not meant, revert it. Run with "
+               "--policy-from base to judge a change under the base's policy.")
 
 
 @functools.lru_cache(maxsize=1)
 def rule():
-    """The rule every policy-change finding reports under (listed by `rules`, never disabled). Plain
-    data like the cached rule set, so a diff scan does not load the rule model to report it."""
-    from sentinel_hooks.engine.compiled import CompiledRule
+    """The rule every policy-change finding reports under (listed by `rules`, never disabled). Its
+    findings are made here, never by the engine, which does not run it."""
+    from sentinel_hooks.engine.rule import Rule
 
-    return CompiledRule(dict(RULE_DATA))
+    return Rule(id=RULE_ID, title="Change to the scanner's own policy", severity=Severity.LOW,
+                confidence=Confidence.HIGH, cwe="CWE-693", description=DESCRIPTION, remediation=REMEDIATION,
+                category="policy", detector=RULE_ID, tags=("policy",))
 
 
 @record

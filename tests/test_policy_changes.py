@@ -53,8 +53,11 @@ def test_messages_say_what_is_hidden_and_whether_it_applied():
 
 
 def test_the_rule_is_a_valid_rule():
-    from sentinel_hooks.engine.rules import Rule
-    from sentinel_hooks.policy_changes import RULE_DATA, rule
+    from sentinel_hooks.engine.rules import RuleSpec
+    from sentinel_hooks.policy_changes import DESCRIPTION, REMEDIATION, rule
 
-    validated = Rule.model_validate({k: v for k, v in RULE_DATA.items() if k != "source"})
-    assert validated.id == rule().id == "policy-change" and rule().severity == Severity.LOW
+    spec = RuleSpec.model_validate({"id": "policy-change", "title": rule().title, "severity": "low",
+                                    "confidence": "high", "cwe": rule().cwe, "category": "policy",
+                                    "description": DESCRIPTION, "remediation": REMEDIATION,
+                                    "detector": "policy-change", "tags": ["policy"]})
+    assert spec.to_rule("<builtin>") == rule() and rule().severity == Severity.LOW

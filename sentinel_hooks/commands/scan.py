@@ -297,7 +297,7 @@ def run(args: argparse.Namespace) -> int:
         if diff_source is not None and diff_source.meta.get("mode") == "baseline":
             from sentinel_hooks.commands import scan_policy
 
-            result, plan = scan_policy.run_baseline(args, root, plan, rule_paths, diff_source, deadline)
+            plan = scan_policy.run_baseline(args, root, plan, rule_paths, diff_source, deadline, result)
             judged = True
         elif diff_source is not None:
             scan_mod.run_diff_scan(plan.engine, diff_source, deadline=deadline, result=result)

@@ -23,8 +23,10 @@ from sentinel_hooks.policy_changes import INLINE_ADDED, INLINE_LINE, finding_key
 from sentinel_hooks.records import record
 
 
-def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: list[Path], source, deadline):
-    """(result, the plan whose exit codes apply) of a ``--baseline`` scan."""
+def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: list[Path], source, deadline, result):
+    """Fill ``result`` with a ``--baseline`` scan; returns the plan whose exit codes apply. On a timeout
+    ``result`` holds what the effective policy's scan had found."""
+    from sentinel_hooks import scan as scan_mod
     from sentinel_hooks.commands.scan import make_plan
 
     strict = args.policy_from == "base"
@@ -51,8 +53,9 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
                  and base.files.lines(policy_snapshot.EXCLUDE_FILE) == head_files.lines(policy_snapshot.EXCLUDE_FILE))
 
     effective_plan, other_plan = (base_plan, head_plan) if strict else (head_plan, base_plan)
-    result = _scan_under(effective_plan, args, source, deadline)
-    other = copy.deepcopy(result.findings) if same_scan else _scan_under(other_plan, args, source, deadline).findings
+    _scan_under(effective_plan, source, deadline, result)
+    other = copy.deepcopy(result.findings) if same_scan else \
+        _scan_under(other_plan, source, deadline, scan_mod.ScanResult(rules=other_plan.rules)).findings
     head_findings, base_findings = (other, result.findings) if strict else (result.findings, other)
     _judge_under_range(head_findings, head_ignore)
     _judge_under_base(base_findings, base.ignore)
@@ -89,15 +92,14 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
                              ("would_hide" if strict else "hidden_by_range"): len(hidden)}
     if unreadable is not None:
         result.meta["policy"]["base_unreadable"] = unreadable
-    return result, effective_plan
+    return effective_plan
 
 
-def _scan_under(plan, args: argparse.Namespace, source, deadline):
-    """The diff scan of ``source``'s comparison under one policy's plan."""
+def _scan_under(plan, source, deadline, result):
+    """The diff scan of ``source``'s comparison under one policy's plan, into ``result``."""
     from sentinel_hooks import scan as scan_mod
 
-    result = scan_mod.ScanResult(rules=plan.rules, threshold=plan.threshold)
-    result.meta = {"mode": "full", "paths": [p.replace(os.sep, "/") for p in args.paths] or ["."]}
+    result.rules, result.threshold = plan.rules, plan.threshold
     fresh = source.again(context=plan.context, excludes=plan.excludes, max_file_size=plan.max_file_size)
     return scan_mod.run_diff_scan(plan.engine, fresh, deadline=deadline, result=result)
 
