@@ -250,3 +250,18 @@ def test_a_base_with_a_broken_policy_is_judged_against_the_defaults(repo, capsys
 def test_policy_from_base_needs_a_baseline(repo, capsys):
     assert main(["scan", "--staged", "--policy-from", "base"]) == 2
     assert "--policy-from base needs --baseline" in capsys.readouterr().err
+
+
+def test_a_baseline_scan_that_times_out_still_writes_its_report(repo, capsys, tmp_path):
+    from hardening.hardening_kit import marker_rule
+
+    pack = tmp_path / "slow.yaml"
+    pack.write_text(marker_rule(rule_id="slow-rule", keyword="aaaa", regex="(a+)+$"))
+    (repo / "server.py").write_text("a" * 40 + "!\n")
+    (repo / ".mcp-sentinel.yaml").write_text("exclude-patterns: ['docs/']\n")
+    _commit(repo)
+    report = tmp_path / "report.json"
+    code = main(["scan", "--no-cache", "--baseline", "main", "--no-builtin-rules", "--rules", str(pack),
+                 "--timeout", "2", "-o", "json", "--output-file", str(report)])
+    assert code == 7 and "scan timed out" in capsys.readouterr().err
+    assert json.loads(report.read_text())["scan"]["incomplete"].startswith("scan timed out after 2s")
