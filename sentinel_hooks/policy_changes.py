@@ -55,12 +55,11 @@ class Change:
     hidden: list[Finding] = field(default_factory=list)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def shown(text: str) -> str:
     """Text from the scanned repository as a message may hold it: control characters escaped."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    from sentinel_hooks.printable import printable
+
+    return printable(text)
 
 
 def finding_key(f: Finding) -> tuple:
