@@ -38,6 +38,12 @@ Usage (from the repository root)::
     python benchmarks/detection.py                # MCP Sentinel and every peer found
     python benchmarks/detection.py --quick        # MCP Sentinel only
     python benchmarks/detection.py --peer-bin "$peers/bin" --json-out figures.json   # peers: see README
+
+A third section (``_secret_forms.py``) measures secret recall per provider group and per form on
+credentials generated from the providers' published formats, each written as a Python assignment, an
+``os.environ.get`` default, a ``.env`` line and an MCP client ``env`` block, and false positives on
+placeholders, on random-looking non-credentials and on clean code (the reference SDK and servers at fixed
+commits), with detect-secrets on the same files.
 """
 from __future__ import annotations
 
@@ -462,6 +468,12 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--peer-bin", type=Path, default=None,
                         help=f"folder holding the peer executables (then $BENCH_PEERS_BIN, {DEFAULT_PEER_BIN}, PATH)")
     parser.add_argument("--json-out", type=Path, default=None, help="also write the figures as JSON here")
+    parser.add_argument("--no-secret-forms", action="store_true",
+                        help="skip the secret-forms section (generated credentials in four forms, clean code)")
+    parser.add_argument("--forms-per-format", type=int, default=3,
+                        help="generated values per credential format in the secret-forms section (default 3)")
+    parser.add_argument("--no-clean-code", action="store_true",
+                        help="skip the false-positive count on the reference SDK and servers")
     return parser.parse_args(argv)
 
 
@@ -517,10 +529,21 @@ def main(argv: Optional[list[str]] = None) -> int:
     print()
     for data in datasets:
         print(f"[{data.name}] " + "\n".join(describe_misses(OURS, results[data.name][OURS])))
+    document = to_json(results)
+    if not args.no_secret_forms:
+        import _secret_forms
+
+        peer = None if args.quick else find_peer("detect-secrets", args.peer_bin)
+        lines, document["secret_forms"] = _secret_forms.run(peer, per_spec=args.forms_per_format,
+                                                            clean=not args.no_clean_code)
+        print()
+        print("Secret recall per form and provider group, false positives (benchmarks/_secret_forms.py):")
+        print()
+        print("\n".join(lines))
     for note in notes:
         print(note, file=sys.stderr)
     if args.json_out:
-        args.json_out.write_text(json.dumps(to_json(results), indent=2), encoding="utf-8")
+        args.json_out.write_text(json.dumps(document, indent=2), encoding="utf-8")
     return 0
 
 

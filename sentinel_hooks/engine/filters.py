@@ -21,7 +21,7 @@ _PLACEHOLDER_WORDS = lazy(
     r"(?i)(?:change[_-]?me|changeit|replace[_-]?(?:me|with)|your[_-]?[a-z0-9_-]{0,24}?(?:key|token|secret|password|pass|pat)|"
     r"(?:^|[^a-z])my[_-]?(?:api[_-]?)?(?:key|token|secret|password)|enter[_-]?(?:your|a|the)|"
     r"example|sample|dummy|placeholder|redacted|insert[_-]?(?:key|token|here|your)|fixme|todo|"
-    r"(?:^|[^a-z])fake(?:[^a-z]|$)|not[_-]?a[_-]?real|test[_-]?(?:key|token|secret|password)|"
+    r"(?:^|[^a-z])(?:fake|invalid)(?:[^a-z]|$)|not[_-]?a[_-]?real|test[_-]?(?:key|token|secret|password)|"
     r"^(?:password|secret|token|apikey|api_key|passwd|pass|none|null|nil|undefined|true|false|"
     r"required|optional|string|hidden|default|empty|unset|tbd|n/a)$)"
 )
@@ -34,7 +34,7 @@ _CODE_REFERENCE = lazy(
     r"settings\.|secrets\.|vault\.|ENV\[|System\.getenv)",
     re.I,
 )
-_MASKED = lazy(r"(?:x{4,}|X{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|0{8,}|1234567|abcdef(?:gh)?(?:123)?$)")
+_MASKED = lazy(r"(?:x{4,}|X{4,}|\*{3,}|\.{3,}|#{4,}|•{3,}|!{3,}|0{8,}|1234567|abcdef(?:gh)?(?:123)?$|(.)\1{7,})")
 
 
 def is_placeholder(value: str) -> bool:

@@ -295,16 +295,25 @@ def make_snippet(line: str, column: int, end_column: Optional[int], multiline: b
 
 
 def _drop_shadowed(findings: list[Finding], rules: dict[str, Rule]) -> list[Finding]:
-    """A generic rule yields to a specific rule that reports the same place."""
+    """A generic rule yields to a specific rule that reports the same place, and the generic secret
+    rules (whose forms overlap) report a line once."""
     if len(findings) < 2:
         return findings
     specific = {(f.line, f.path) for f in findings if "generic" not in rules[f.rule_id].tags
                 and rules[f.rule_id].category == "secrets"}
     seen: set[tuple] = set()
+    widest: dict[tuple, Finding] = {}  # one generic secret finding per line (the widest): their forms overlap
+    for f in findings:
+        if _generic_secret(rules[f.rule_id]):
+            best = widest.get((f.line, f.path))
+            if best is None or _width(f) > _width(best):
+                widest[(f.line, f.path)] = f
     out = []
     for f in findings:
         r = rules[f.rule_id]
         if "generic" in r.tags and (f.line, f.path) in specific:
+            continue
+        if _generic_secret(r) and widest[(f.line, f.path)] is not f:
             continue
         key = (f.rule_id, f.line, f.column, f.end_line, f.end_column)
         if key in seen:
@@ -312,3 +321,11 @@ def _drop_shadowed(findings: list[Finding], rules: dict[str, Rule]) -> list[Find
         seen.add(key)
         out.append(f)
     return out
+
+
+def _generic_secret(rule: Rule) -> bool:
+    return "generic" in rule.tags and rule.category == "secrets" and rule.id != "private-key"
+
+
+def _width(f: Finding) -> int:
+    return (f.end_line - f.line) * 10_000 + f.end_column - f.column

@@ -175,7 +175,7 @@ def discord_bot_token(secret: str) -> bool:
     return raw is not None and 15 <= len(raw) <= 20 and raw.isdigit()
 
 
-_PEM_LINE_NOISE = lazy(r"\\[rn]|[\s\"'+,]")
+_PEM_LINE_NOISE = lazy(r"\\[rn]|[\s\"'+,\\]")
 _PEM_HEADER = lazy(r"^[A-Za-z-]+:.*$", re.M)
 
 
@@ -211,3 +211,83 @@ def strong_entropy(secret: str) -> bool:
     classes = sum(bool(re.search(p, secret)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
     needed = min(3.5, 0.85 * math.log2(len(secret)))
     return classes >= 2 and shannon_entropy(secret) >= needed
+
+
+_AZURE_KEY_BYTES = {"accountkey": (64,), "sharedaccesskey": (32,), "secret": (32, 33, 48, 64)}
+
+
+def azure_connection_fields(text: str) -> dict[str, str]:
+    """``Key=Value;`` pairs of an Azure connection string, keys lower-cased (a value may hold '=')."""
+    fields: dict[str, str] = {}
+    for part in text.split(";"):
+        key, sep, value = part.strip().partition("=")
+        if sep and key:
+            fields[key.lower()] = value
+    return fields
+
+
+@validator("azure_connection_string")
+def azure_connection_string(secret: str) -> bool:
+    """The fields a real connection string of its kind has, each key the base64 of the documented
+    number of random bytes: Storage and Cosmos DB ``AccountKey`` 64 bytes (with ``AccountName`` or an
+    ``AccountEndpoint`` on documents.azure.*), Service Bus / Event Hubs ``SharedAccessKey`` 32 bytes
+    (with an ``sb://`` endpoint and a key name), App Configuration ``Secret`` (with an azconfig.io
+    endpoint and an ``Id``)."""
+    fields = azure_connection_fields(secret)
+    if "accountkey" in fields:
+        kind_ok = "accountname" in fields or ".documents.azure." in fields.get("accountendpoint", "")
+        key = "accountkey"
+    elif "sharedaccesskey" in fields:
+        kind_ok = fields.get("endpoint", "").startswith("sb://") and bool(fields.get("sharedaccesskeyname"))
+        key = "sharedaccesskey"
+    elif "secret" in fields:
+        kind_ok = ".azconfig.io" in fields.get("endpoint", "") and bool(fields.get("id"))
+        key = "secret"
+    else:
+        return False
+    raw = b64_decode(fields[key], urlsafe=False)
+    return kind_ok and raw is not None and len(raw) in _AZURE_KEY_BYTES[key]
+
+
+@validator("azure_account_key")
+def azure_account_key(secret: str) -> bool:
+    """A storage or Cosmos DB account key: base64 of 64 random bytes."""
+    raw = b64_decode(secret, urlsafe=False)
+    return raw is not None and len(raw) == 64
+
+
+_SA_FIELD = r'\\?"{0}\\?"\s*:\s*\\?"([^"\\]*(?:\\.[^"\\]*)*?)\\?"'
+
+
+def service_account_fields(text: str) -> dict[str, str]:
+    """The string fields of a (possibly JSON-escaped) service-account key file."""
+    out = {}
+    for name in ("type", "project_id", "private_key_id", "private_key", "client_email", "token_uri"):
+        m = re.search(_SA_FIELD.format(name), text)
+        if m:
+            out[name] = m.group(1)
+    return out
+
+
+@validator("gcp_service_account")
+def gcp_service_account(secret: str) -> bool:
+    """A Google Cloud service-account key: ``type`` service_account, a 40-hex ``private_key_id``, a
+    ``client_email`` of an iam.gserviceaccount.com (or developer) account when present, and a PEM
+    private key whose body decodes to a key."""
+    fields = service_account_fields(secret)
+    if fields.get("type") != "service_account":
+        return False
+    key_id = fields.get("private_key_id")
+    if key_id is not None and not re.fullmatch(r"[0-9a-f]{40}", key_id):
+        return False
+    email = fields.get("client_email")
+    if email is not None and not re.search(r"@[a-z0-9-]+\.iam\.gserviceaccount\.com$|gserviceaccount\.com$", email):
+        return False
+    start = secret.find("-----BEGIN")
+    return start >= 0 and private_key_body(secret[start:])
+
+
+@validator("aws_key_id")
+def aws_key_id(secret: str) -> bool:
+    """AWS key ids are a four-letter prefix and 16 characters of base32 (A-Z, 2-7)."""
+    return re.fullmatch(r"A[A-Z]{3}[A-Z2-7]{16}", secret) is not None

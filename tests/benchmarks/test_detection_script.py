@@ -96,7 +96,8 @@ def test_semgrep_rules_declare_a_compared_category():
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("detection") / "figures.json"
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--json-out", str(out)],
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--json-out", str(out), "--no-clean-code",
+                           "--forms-per-format", "1"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc.stdout, json.loads(out.read_text(encoding="utf-8"))
@@ -107,8 +108,19 @@ def test_quick_run_prints_a_row_per_category_for_both_data_sets(quick_run):
     for category in bench.CATEGORIES + ["overall"]:
         assert stdout.count(f"| {category} |") == 2, category
     assert "detect-secrets" not in stdout and "| mcp-sentinel |" in stdout
-    assert set(figures) == {"corpus", "example"}
+    assert set(figures) == {"corpus", "example", "secret_forms"}
     assert set(figures["corpus"]) == {"mcp-sentinel"}
+
+
+def test_quick_run_measures_every_secret_form_and_group(quick_run):
+    stdout, figures = quick_run
+    forms = figures["secret_forms"]["mcp-sentinel"]
+    assert set(forms["form"]) == {"python assignment", "os.environ.get default", ".env line", "client config env"}
+    assert set(forms["group"]) == {"AI / LLM", "developer SaaS and data", "cloud", "generic (URLs, JWT)"}
+    total = forms["overall"]["all"]
+    assert total["total"] == sum(f["total"] for f in forms["form"].values()) > 0
+    assert forms["fp"]["placeholders"]["found"] == 0 and forms["fp"]["placeholders"]["total"] > 0
+    assert "| os.environ.get default |" in stdout and "| placeholder files |" in stdout
 
 
 def test_quick_run_agrees_with_the_corpus_test(quick_run):

@@ -55,3 +55,14 @@ def test_test_paths(path):
 ])
 def test_non_test_paths(path):
     assert not is_test_path(path)
+
+
+@pytest.mark.parametrize("value", ["AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "sk-ZZZZZZZZZZZZZZZZ", "!!!invalid-base64!!!",
+                                   "an-invalid-key"])
+def test_masks_runs_and_marked_test_values_are_placeholders(value):
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize("value", ["q7Rk2Lm9Vx4Tn8Wz3Pb6", "tokenizer-9f3Kq2"])
+def test_random_values_with_word_fragments_are_not_placeholders(value):
+    assert not is_placeholder(value)

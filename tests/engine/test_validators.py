@@ -174,3 +174,63 @@ def test_every_validator_named_by_a_rule_exists():
     named = {r.validator for p in load_builtin_packs() for r in p.rules if r.validator}
     assert named <= set(v.REGISTRY)
     assert {"github_checksum", "npm_checksum", "pypi_macaroon"} <= named
+
+
+# --- Azure connection strings and GCP service-account key files ------------------------------------
+
+def _b64(n: int, seed: int) -> str:
+    rng = random.Random(seed)
+    return base64.b64encode(bytes(rng.randrange(256) for _ in range(n))).decode()
+
+
+@pytest.mark.parametrize("conn", [
+    f"DefaultEndpointsProtocol=https;AccountName=mcpfiles;AccountKey={_b64(64, 1)};EndpointSuffix=core.windows.net",
+    f"AccountEndpoint=https://acct.documents.azure.com:443/;AccountKey={_b64(64, 2)};",
+    f"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey={_b64(32, 3)}",
+    f"Endpoint=https://store.azconfig.io;Id=Ab3d-l1-s0:Qx7Lm2Vn9Tr4Wz8Kp3Ys;Secret={_b64(32, 4)}",
+])
+def test_azure_connection_string_accepts_each_kind(conn):
+    assert v.azure_connection_string(conn)
+
+
+@pytest.mark.parametrize("conn", [
+    f"DefaultEndpointsProtocol=https;AccountName=mcpfiles;AccountKey={_b64(48, 1)};",  # key of the wrong size
+    f"AccountKey={_b64(64, 2)};",  # no account name or endpoint
+    f"Endpoint=https://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey={_b64(32, 3)}",  # not sb://
+    f"Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey={_b64(32, 3)}",  # no key name
+    f"Endpoint=https://store.example.io;Id=x:y;Secret={_b64(32, 4)}",  # not an App Configuration endpoint
+    "Endpoint=https://store.azconfig.io;Id=Ab3d-l1-s0:Qx7L;Secret=not*base64",
+    "UseDevelopmentStorage=true",
+])
+def test_azure_connection_string_rejects_broken_fields(conn):
+    assert not v.azure_connection_string(conn)
+
+
+def _service_account(key_id: str = "a" * 8 + "0123456789abcdef0123456789abcdef", email: str = "mcp@demo-1.iam.gserviceaccount.com",
+                     body: str = "") -> str:
+    body = body or _b64(600, 9)
+    pem = "-----BEGIN PRIVATE KEY-----\n" + "\n".join(body[i:i + 64] for i in range(0, len(body), 64)) + "\n-----END PRIVATE KEY-----\n"
+    return json.dumps({"type": "service_account", "project_id": "demo-1", "private_key_id": key_id,
+                       "private_key": pem, "client_email": email})
+
+
+def test_gcp_service_account_accepts_a_key_file_plain_and_escaped():
+    key_file = _service_account()
+    assert v.gcp_service_account(key_file)
+    assert v.gcp_service_account(json.dumps(key_file))  # pasted into a JSON string (an env value)
+
+
+@pytest.mark.parametrize("key_file", [
+    _service_account(key_id="not-a-key-id"),
+    _service_account(email="someone@gmail.com"),
+    _service_account(body="c2hvcnQ="),  # a body too short to be a key
+    _service_account().replace("service_account", "authorized_user"),
+])
+def test_gcp_service_account_rejects_wrong_fields(key_file):
+    assert not v.gcp_service_account(key_file)
+
+
+@pytest.mark.parametrize("key_id, valid", [("AKIAQ3MZ7KXL2WPR5TNB", True), ("ASIAZ2Y3X4W5V6U7T2S3", True),
+                                           ("AKIA1Q3MZ7KXL2WPR5TN", False), ("AKIAQ3MZ7KXL8WPR9TN0", False)])
+def test_aws_key_id_alphabet_is_base32(key_id, valid):
+    assert v.aws_key_id(key_id) is valid

@@ -64,10 +64,16 @@ DETECTORS: dict[str, str] = {
     "unicode_zero_width": "unicode",
     "unicode_homoglyph": "unicode",
     "regex_unless_present": "file_context",
+    "keyed_secret": "secret_assignments",
+    "secret_assignment_contexts": "secret_assignments",
+    "token_public_in_context": "secret_assignments",
+    "service_account_key": "secret_assignments",
 }
 
 # detectors whose hits depend on the unit's own text (not the whole file): run on every window
-WINDOW_DETECTORS = frozenset({"unicode_tags", "unicode_bidi", "unicode_zero_width", "unicode_homoglyph"})
+WINDOW_DETECTORS = frozenset({"unicode_tags", "unicode_bidi", "unicode_zero_width", "unicode_homoglyph",
+                              "keyed_secret", "secret_assignment_contexts", "token_public_in_context",
+                              "service_account_key"})
 
 _loaded: dict[str, Detector] = {}
 

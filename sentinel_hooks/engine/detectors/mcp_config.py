@@ -148,7 +148,14 @@ _NOT_SECRET_WORDS = {"path", "file", "dir", "url", "uri", "endpoint", "host", "p
                      "name", "user", "username", "limit", "max", "min", "count", "region", "header", "expiry",
                      "expires", "ttl", "length", "size", "format", "version", "enabled", "required", "public",
                      "env", "var", "scope", "scopes", "provider", "method", "location", "store", "field",
-                     "prefix", "timeout", "tokens", "budget", "issuer", "audience", "algorithm", "kind"}
+                     "prefix", "timeout", "tokens", "budget", "issuer", "audience", "algorithm", "kind",
+                     "cache", "idempotency", "sort", "partition", "primary", "foreign", "dedup", "dedupe",
+                     "publishable", "anon"}
+# values whose format a provider rule checks exactly (a GitLab token of the wrong length is not a token)
+_PROVIDER_JUDGED_PREFIXES = ("glpat-",)
+# digests and UUIDs are what non-secret *_KEY names (cache keys, request ids) usually hold
+_HASH_OR_UUID = lazy(r"[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64}|"
+                           r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SCHEME = lazy(r"(?i)^(?:bearer|basic|token|apikey|api-key|key|digest)\s+")
 _REFERENCE = lazy(r"\$\{[^}]*\}|^\$[A-Za-z_][A-Za-z0-9_]*$|^\$env:|^%[A-Za-z_][A-Za-z0-9_]*%$|"
                         r"\{\{.*\}\}|^env:|^op://|^vault:|^secret:|^keychain:")
@@ -186,9 +193,9 @@ def looks_random(value: str) -> bool:
 
 def is_credential_pair(key: str, value: str) -> bool:
     strength = credential_strength(key)
-    if not strength or not is_literal_secret(value):
+    if not strength or not is_literal_secret(value) or value.strip().startswith(_PROVIDER_JUDGED_PREFIXES):
         return False
-    return strength == "strong" or looks_random(value)
+    return strength == "strong" or (looks_random(value) and not _HASH_OR_UUID.fullmatch(value.strip()))
 
 
 def is_literal_secret(value: str) -> bool:
