@@ -7,9 +7,11 @@ history records its deletion; any other missing path is a typo or a broken scrip
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 from typing import Optional
+
+from sentinel_hooks.errors import GitError
+from sentinel_hooks.sources.git import Git, pathspecs
 
 
 def existing_ancestor(path: Path) -> Optional[Path]:
@@ -20,11 +22,11 @@ def existing_ancestor(path: Path) -> Optional[Path]:
 
 
 def _git_paths(top: Path, args: list[str], rels: list[str]) -> set[str]:
-    """Paths git prints (NUL-separated) for a command limited to ``rels``; empty when git fails."""
+    """Paths git prints (NUL-separated) for a command limited to ``rels``; empty when git fails (an
+    unborn HEAD, say)."""
     try:
-        out = subprocess.run(["git", "-C", str(top), "--literal-pathspecs", "-c", "core.fsmonitor=false", *args,
-                              "--", *rels], capture_output=True, timeout=120).stdout
-    except (OSError, subprocess.SubprocessError):
+        out = Git(top).output([*args, "--", *pathspecs(rels)])
+    except GitError:
         return set()
     return {os.fsdecode(p) for p in out.split(b"\0") if p.strip()}
 

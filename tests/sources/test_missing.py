@@ -25,6 +25,8 @@ def test_deleted_in_history_at_head_and_in_the_index(make_repo):
     (repo / "kept.py").unlink()  # tracked, gone from the work tree
     found = deleted_in_git(repo, ["old.py", "pkg", "pkg/mod.py", "kept.py", "never.py", "ol"])
     assert found == {"old.py", "pkg", "pkg/mod.py", "kept.py"}
+    git(repo, "rm", "-q", "--cached", "kept.py")  # a staged deletion: at HEAD only
+    assert deleted_in_git(repo, ["kept.py"]) == {"kept.py"}
 
 
 def test_paths_as_given_relative_to_the_working_directory(make_repo, monkeypatch):
