@@ -63,13 +63,18 @@ def _python_comments(text: str) -> Optional[dict[int, list[tuple[int, str]]]]:
     return out
 
 
+def comment_family(language: Optional[str]) -> str:
+    """The comment family of a language (a key of the families above); "other" when unknown."""
+    return _LANGUAGE_FAMILY.get(language or "", "other")
+
+
 def comments_by_line(text: str, language: Optional[str]) -> dict[int, list[tuple[int, str]]]:
     """Line number (1-based) -> (column, text) of each comment or part of a block comment on it."""
     if language == "python":
         exact = _python_comments(text)
         if exact is not None:
             return exact
-    family = _LANGUAGE_FAMILY.get(language or "", "other")
+    family = comment_family(language)
     out: dict[int, list[tuple[int, str]]] = {}
     line, pos = 1, 0
     for m in _lexer(family).finditer(text):

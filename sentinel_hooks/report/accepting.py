@@ -2,32 +2,22 @@
 commit or a failing job (accept its fingerprint in the ignore file, or suppress it in the code)."""
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Optional
 
+from sentinel_hooks.engine.comments import comment_family
+from sentinel_hooks.engine.languages import language_of
 from sentinel_hooks.findings import Finding
 
-# file extension -> how an inline suppression comment is written there (see policy.py)
-_SLASH = {".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".jsonc", ".java", ".go", ".c", ".h",
-          ".cc", ".cpp", ".hpp", ".cs", ".rs", ".swift", ".kt", ".kts", ".scala", ".php", ".dart"}
-_MARKUP = {".html", ".htm", ".xml", ".md", ".markdown", ".vue", ".svelte"}
-_DASHES = {".sql", ".lua", ".hs"}
-_NO_COMMENTS = {".json"}
+# comment family (engine.comments) -> how a suppression comment is written there; JSON files get
+# none, since most JSON readers (MCP clients among them) reject comments
+_COMMENT_FORMS = {"hash": "# {}", "c": "// {}", "c_hash": "// {}", "markup": "<!-- {} -->", "ini": "; {}",
+                  "sql": "-- {}", "other": "# {}"}
 
 
 def inline_comment(finding: Finding) -> Optional[str]:
-    """The suppression comment for the finding's file type, or None where files have no comments."""
-    suffix = PurePosixPath(finding.path).suffix.lower()
-    marker = f"mcp-sentinel: ignore[{finding.rule_id}] <reason>"
-    if suffix in _NO_COMMENTS:
-        return None
-    if suffix in _SLASH:
-        return f"// {marker}"
-    if suffix in _MARKUP:
-        return f"<!-- {marker} -->"
-    if suffix in _DASHES:
-        return f"-- {marker}"
-    return f"# {marker}"
+    """The suppression comment for the finding's file type, or None where it has no comments."""
+    form = _COMMENT_FORMS.get(comment_family(language_of(finding.path)))
+    return None if form is None else form.format(f"mcp-sentinel: ignore[{finding.rule_id}] <reason>")
 
 
 def hint_lines(findings: list[Finding]) -> list[str]:

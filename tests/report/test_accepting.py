@@ -16,7 +16,8 @@ def test_comment_form_per_file_type():
     assert inline_comment(finding("a.py")) == "# mcp-sentinel: ignore[demo-rule] <reason>"
     assert inline_comment(finding("src/a.TS")) == "// mcp-sentinel: ignore[demo-rule] <reason>"
     assert inline_comment(finding("t.html")) == "<!-- mcp-sentinel: ignore[demo-rule] <reason> -->"
-    assert inline_comment(finding("q.sql")) == "-- mcp-sentinel: ignore[demo-rule] <reason>"
+    assert inline_comment(finding("web/.npmrc")) == "; mcp-sentinel: ignore[demo-rule] <reason>"
+    assert inline_comment(finding("notes.unknown")) == "# mcp-sentinel: ignore[demo-rule] <reason>"
     assert inline_comment(finding(".cursor/mcp.json")) is None  # JSON has no comments
 
 
