@@ -135,6 +135,14 @@ def open_regular(path: str) -> Optional[BinaryIO]:
     return fh
 
 
+# -- paths ---------------------------------------------------------------------------------------
+def typed_path_as_posix(path: str, sep: str = os.sep) -> str:
+    """A path as typed on this system, with ``/`` between its parts, as every report, fingerprint
+    and ignore file spells it. Windows separates with ``\\`` (and accepts ``/``); on POSIX a backslash
+    belongs to the name and stays."""
+    return path if sep == "/" else path.replace(sep, "/")
+
+
 # -- console text ----------------------------------------------------------------------------------
 CONSOLE_ERRORS = "mcp-sentinel-console"
 # characters the reports use, spelled in ASCII for consoles whose code page lacks them (cp1252 has

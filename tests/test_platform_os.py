@@ -142,6 +142,16 @@ def test_a_fifo_is_not_waited_on(tmp_path):
     assert platform_os.open_regular(str(tmp_path / "pipe")) is None
 
 
+# -- paths ---------------------------------------------------------------------------------------
+def test_paths_typed_on_windows_are_spelled_with_slashes():
+    assert platform_os.typed_path_as_posix("src\\tools\\app.py", sep="\\") == "src/tools/app.py"
+    assert platform_os.typed_path_as_posix("src/tools\\app.py", sep="\\") == "src/tools/app.py"
+
+
+def test_a_backslash_in_a_posix_file_name_stays():
+    assert platform_os.typed_path_as_posix("odd\\name.py", sep="/") == "odd\\name.py"
+
+
 # -- console text --------------------------------------------------------------------------------
 def cp1252_console() -> tuple[io.BytesIO, io.TextIOWrapper]:
     raw = io.BytesIO()
