@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.linux_only, pytest.mark.needs_git]  # the scripts sample memory from /proc
+
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 SCRIPTS = ["precommit_latency.py", "diff_scaling.py", "range_history.py", "throughput.py", "cache.py", "memory.py"]
 

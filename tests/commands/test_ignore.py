@@ -12,6 +12,8 @@ from sentinel_hooks.cli import main
 from sentinel_hooks.errors import ConfigError
 from tests.report.conftest import FILES, PACK
 
+pytestmark = pytest.mark.needs_git
+
 FP = "0123456789abcdef0123456789abcdef:0"
 
 

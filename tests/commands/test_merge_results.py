@@ -10,6 +10,8 @@ import pytest
 from sentinel_hooks.cli import main
 from tests.report.conftest import FILES, PACK
 
+pytestmark = pytest.mark.needs_git
+
 
 @pytest.fixture
 def sarif_files(tmp_path: Path, monkeypatch) -> dict[str, Path]:

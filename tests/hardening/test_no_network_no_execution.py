@@ -17,6 +17,8 @@ NO_NETWORK = '''
 import os
 import socket
 
+pytestmark = pytest.mark.needs_git
+
 _LOG = os.environ["HARDENING_SOCKET_LOG"]
 
 
