@@ -59,6 +59,10 @@ def _work(entry: FileEntry) -> FileOutcome:
     return outcome
 
 
+def _work_batch(batch: list[FileEntry]) -> list[FileOutcome]:
+    return [_work(entry) for entry in batch]
+
+
 def should_parallelise(entries: list[FileEntry], workers: int) -> bool:
     return workers > 1 and len(entries) >= PARALLEL_MIN_FILES and \
         sum(e.size for e in entries) >= PARALLEL_MIN_BYTES
@@ -86,19 +90,22 @@ def run(entries: list[FileEntry], engine: Engine, *, workers: int, cache: Option
         pool = _start(engine, max(min(workers, len(entries)), 1), cache, chunk, rss_limit)
         # biggest first, so one large file does not start last and stretch the wall time
         ordered = sorted(entries, key=lambda e: -e.size)
-        results = pool.imap_unordered(_work, ordered, chunksize=1 if len(entries) < 512 else 4)
+        size = 1 if len(entries) < 512 else 4
+        batches = [ordered[i:i + size] for i in range(0, len(ordered), size)]
+        results = pool.imap_unordered(_work_batch, batches)
         finished: set[str] = set()
         while True:
             try:
-                outcome = results.next(timeout=_time_left(deadline))
+                outcomes = results.next(timeout=_time_left(deadline))
             except StopIteration:
                 break
             except multiprocessing.TimeoutError:
-                # tasks go out in order, so the first unfinished file is one a worker is stuck in
+                # batches go out in order, so the first unfinished file is one a worker is stuck in
                 on_start(next(e for e in ordered if e.display_path not in finished))
                 raise deadline.timeout_error() from None  # type: ignore[union-attr]
-            finished.add(outcome.path)
-            yield outcome
+            for outcome in outcomes:
+                finished.add(outcome.path)
+                yield outcome
         pool.close()
         pool.join()
     finally:
