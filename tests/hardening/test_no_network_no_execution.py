@@ -13,11 +13,11 @@ import pytest
 from hardening.hardening_kit import Sandbox, assert_no_traceback
 from gitutil import git
 
+pytestmark = pytest.mark.needs_git
+
 NO_NETWORK = '''
 import os
 import socket
-
-pytestmark = pytest.mark.needs_git
 
 _LOG = os.environ["HARDENING_SOCKET_LOG"]
 
