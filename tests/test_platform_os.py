@@ -200,3 +200,14 @@ def test_only_this_module_asks_which_system_it_runs_on():
                  if p.name != "platform_os.py" and asking.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
 
+
+
+def test_no_module_reads_proc():
+    """macOS and Windows have no /proc; memory comes from psutil (which knows each system)."""
+    import pathlib
+
+    package = pathlib.Path(platform_os.__file__).parent
+    offenders = [str(p.relative_to(package)) for p in package.rglob("*.py")
+                 if '"/proc' in p.read_text(encoding="utf-8") or "'/proc" in p.read_text(encoding="utf-8")
+                 or 'f"/proc' in p.read_text(encoding="utf-8")]
+    assert offenders == []

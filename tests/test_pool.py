@@ -36,3 +36,25 @@ def test_a_spawned_worker_builds_its_engine_once_and_loads_neither_yaml_nor_pyda
     heavy = {"yaml", "pydantic", "rich", "git", "pathspec", "jsonschema"}
     assert heavy.isdisjoint(m.split(".")[0] for m in modules)
     assert ask(spawned_worker, "__import__('multiprocessing').get_start_method()") == "spawn"
+
+
+def test_a_memory_limited_scan_with_spawned_workers_finds_what_one_process_finds(tmp_path: Path, monkeypatch):
+    """Spawned workers measure their memory with psutil (no /proc on macOS and Windows)."""
+    import json
+
+    from sentinel_hooks.cli import main
+
+    token = "AKIA" + "Q4ZL7N2VXW3PRT5M"
+    for i in range(20):
+        (tmp_path / f"m{i:02}.py").write_text(f'KEY = "{token}"\n' + "# filler line of text\n" * 6000)
+    monkeypatch.chdir(tmp_path)
+    common = ["scan", ".", "--no-cache", "-o", "json"]
+    code = main(common + ["--output-file", "one.json", "--max-concurrent-files", "1"])
+    assert code == 4  # HIGH
+    monkeypatch.setenv(platform_os.START_METHOD_ENV, "spawn")
+    assert main(common + ["--output-file", "spawned.json", "--max-concurrent-files", "2",
+                          "--memory-limit", "1GB"]) == code
+    one, spawned = (json.loads((tmp_path / n).read_text(encoding="utf-8")) for n in ("one.json", "spawned.json"))
+    assert spawned["scan"]["workers"] == 2
+    assert [f["fingerprint"] for f in spawned["findings"]] == [f["fingerprint"] for f in one["findings"]]
+    assert len(one["findings"]) == 20
