@@ -160,6 +160,7 @@ def test_ignore_without_action_is_a_usage_error(repo, capsys):
     assert "add, list or prune" in capsys.readouterr().err
 
 
+@pytest.mark.posix_only  # permission bits
 def test_written_file_keeps_ordinary_permissions(repo):
     import os
     import stat
