@@ -16,7 +16,7 @@ from sentinel_hooks import platform_os
 from sentinel_hooks.cache import ResultCache
 from sentinel_hooks.deadline import Deadline
 from sentinel_hooks.engine.matcher import Engine
-from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.units import FileAnalysis, TextUnit
 from sentinel_hooks.file_scan import DEFAULT_CHUNK, FileOutcome, scan_file
 from sentinel_hooks.findings import Finding
 from sentinel_hooks.sources.files import FileEntry
@@ -174,21 +174,26 @@ class _Loaded:
 
 
 def transferable(units: list[TextUnit]) -> list[TextUnit]:
-    """The units with their loaders run here, so they can be sent to a worker; texts shared by
-    several units (the windows of one file) stay shared, and are sent once."""
-    loaded: dict[int, _Loaded] = {}
-
-    def load(loader):
-        if loader is None:
-            return None
-        if id(loader) not in loaded:
-            loaded[id(loader)] = _Loaded(loader())
-        return loaded[id(loader)]
-
-    return [TextUnit(path=u.path, text=u.text, first_line=u.first_line, first_column=u.first_column,
-                     partial=u.partial, changed_lines=u.changed_lines,
-                     full_text_loader=load(u.full_text_loader), base_text_loader=load(u.base_text_loader))
-            for u in units]
+    """The units with their loaders run here, so they can be sent to a worker. Units that share a
+    file's analysis (the windows of one file) still share one after the journey, and its texts are
+    sent once."""
+    moved: dict[int, tuple[_Loaded, _Loaded, FileAnalysis]] = {}
+    out = []
+    for u in units:
+        original = u.file()
+        if id(original) not in moved:
+            text = _Loaded(original.text())
+            base = _Loaded(original.base_text() if u.base_text_loader is not None else None)
+            analysis = FileAnalysis(text, base)
+            analysis.text(), analysis.base_text()  # loaded now: a not-loaded mark would not survive pickling
+            moved[id(original)] = (text, base, analysis)
+        text, base, analysis = moved[id(original)]
+        out.append(TextUnit(path=u.path, text=u.text, first_line=u.first_line, first_column=u.first_column,
+                            partial=u.partial, changed_lines=u.changed_lines,
+                            full_text_loader=text if u.full_text_loader is not None else None,
+                            base_text_loader=base if u.base_text_loader is not None else None,
+                            analysis=analysis))
+    return out
 
 
 def shard_of(path: str, count: int) -> int:

@@ -22,6 +22,7 @@ from sentinel_hooks.errors import ScanTimeout
 from sentinel_hooks.pool import transferable
 from sentinel_hooks.scan import FullScanOptions, ScanResult, run_full_scan, scan_units
 from sentinel_hooks.sources.files import Excludes
+from sentinel_hooks.sources.git_diff import window_units
 
 from gitutil import git
 
@@ -92,16 +93,18 @@ def test_units_cross_to_a_worker_with_their_loaders_run_and_shared_texts_sent_on
         base_reads.append(1)
         return "old\n"
 
-    windows = [TextUnit(path="f.py", text=whole[:5], first_line=n, changed_lines=frozenset({n}),
-                        full_text_loader=lambda: whole, base_text_loader=read_base) for n in (1, 2, 3)]
+    windows = window_units("f.py", whole, [100, 5000, 9000], 3, read_base)  # as a diff scan cuts them
+    assert len(windows) == 3
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
         pickle.dumps(windows)
     sent = pickle.dumps(transferable(windows))
     assert len(sent) < len(whole) * 1.5 and base_reads == [1]
     received = pickle.loads(sent)
+    assert len({id(u.file()) for u in received}) == 1  # the windows still share one analysis
     assert [u.full_text() for u in received] == [whole] * 3
     assert [u.base_text() for u in received] == ["old\n"] * 3
-    assert [u.changed_lines for u in received] == [frozenset({1}), frozenset({2}), frozenset({3})]
+    assert [u.changed_lines for u in received] == [frozenset({100}), frozenset({5000}), frozenset({9000})]
+    assert [u.text for u in received] == [u.text for u in windows]
 
 
 def write_project(root: Path) -> None:
