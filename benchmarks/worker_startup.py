@@ -32,7 +32,7 @@ SCAN_OK = (0, 3, 4, 5, 6)
 def pool_startup(method: str, runs: int) -> list[float]:
     """Seconds from creating a one-worker pool to its first result, per run."""
     from sentinel_hooks import pool
-    from sentinel_hooks.engine.compiled import load_rules
+    from sentinel_hooks.rule_cache import load_rules
     from sentinel_hooks.engine.matcher import Engine
     from sentinel_hooks.engine.units import TextUnit
 
@@ -63,7 +63,7 @@ def worker_parts(runs: int) -> dict[str, float]:
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], env=child_env(), check=True)
         bare.append(time.perf_counter() - started)
-    from sentinel_hooks.engine.compiled import load_rules
+    from sentinel_hooks.rule_cache import load_rules
     from sentinel_hooks.engine.matcher import Engine
 
     with tempfile.TemporaryDirectory() as tmp:

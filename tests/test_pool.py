@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from sentinel_hooks import platform_os, pool
-from sentinel_hooks.engine.compiled import load_rules
+from sentinel_hooks.rule_cache import load_rules
 from sentinel_hooks.engine.matcher import Engine
 
 
