@@ -11,11 +11,13 @@ import codecs
 import os
 import stat
 import sys
+from pathlib import Path
 from typing import BinaryIO, Optional, TextIO
 
 from sentinel_hooks.errors import ConfigError
 
 IS_LINUX = sys.platform.startswith("linux")
+IS_MACOS = sys.platform == "darwin"
 IS_WINDOWS = os.name == "nt"
 
 # -- worker processes ------------------------------------------------------------------------------
@@ -133,6 +135,22 @@ def open_regular(path: str) -> Optional[BinaryIO]:
         fh.close()
         raise
     return fh
+
+
+# -- per-user folders ------------------------------------------------------------------------------
+def user_cache_folder(app: str) -> Optional[Path]:
+    """The system's per-user cache folder for ``app``: ``%LOCALAPPDATA%\\<app>\\Cache`` on Windows,
+    ``~/Library/Caches/<app>`` on macOS, ``~/.cache/<app>`` elsewhere; None without a home."""
+    if IS_WINDOWS:
+        local = os.environ.get("LOCALAPPDATA", "")
+        return Path(local) / app / "Cache" if local else None
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError):
+        return None
+    if IS_MACOS:
+        return home / "Library" / "Caches" / app
+    return home / ".cache" / app
 
 
 # -- paths ---------------------------------------------------------------------------------------

@@ -143,6 +143,23 @@ def test_a_fifo_is_not_waited_on(tmp_path):
     assert platform_os.open_regular(str(tmp_path / "pipe")) is None
 
 
+# -- per-user folders --------------------------------------------------------------------------------
+def test_the_user_cache_folder_follows_each_systems_convention(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path))
+    monkeypatch.setattr(platform_os, "IS_WINDOWS", False)
+    monkeypatch.setattr(platform_os, "IS_MACOS", False)
+    assert platform_os.user_cache_folder("app") == tmp_path / ".cache" / "app"
+    monkeypatch.setattr(platform_os, "IS_MACOS", True)
+    assert platform_os.user_cache_folder("app") == tmp_path / "Library" / "Caches" / "app"
+    monkeypatch.setattr(platform_os, "IS_WINDOWS", True)
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    assert platform_os.user_cache_folder("app") == tmp_path / "Local" / "app" / "Cache"
+    monkeypatch.delenv("LOCALAPPDATA")
+    assert platform_os.user_cache_folder("app") is None
+
+
 # -- paths ---------------------------------------------------------------------------------------
 def test_paths_typed_on_windows_are_spelled_with_slashes():
     assert platform_os.typed_path_as_posix("src\\tools\\app.py", sep="\\") == "src/tools/app.py"
