@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -35,16 +34,9 @@ def user_dir() -> Optional[Path]:
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     if xdg and os.path.isabs(xdg):
         return Path(xdg) / APP
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA", "")
-        return Path(local) / APP / "Cache" if local else None
-    try:
-        home = Path.home()
-    except (RuntimeError, KeyError):
-        return None
-    if sys.platform == "darwin":
-        return home / "Library" / "Caches" / APP
-    return home / ".cache" / APP
+    from sentinel_hooks.platform_os import user_cache_folder
+
+    return user_cache_folder(APP)
 
 
 def prepare(cache_dir: Path) -> bool:

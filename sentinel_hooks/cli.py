@@ -6,7 +6,7 @@ import importlib
 import sys
 from typing import Optional, Sequence
 
-from sentinel_hooks import __version__, errors
+from sentinel_hooks import __version__, errors, platform_os
 from sentinel_hooks.commands.common import Parser
 from sentinel_hooks.errors import SentinelError
 
@@ -51,6 +51,7 @@ def command_first(argv: list[str]) -> list[str]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = command_first(unfolded(list(sys.argv[1:] if argv is None else argv)))
+    platform_os.protect_console()
     debug = "--debug" in argv
     try:
         args = build_parser(argv).parse_args(argv)

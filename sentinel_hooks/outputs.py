@@ -57,10 +57,19 @@ def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
         raise
 
 
-def write_to_stdout(render: Callable[[TextIO], None]) -> None:
-    """Render to stdout; a reader that went away (`| head`) is not an error, and the rest is dropped."""
+def write_to_stdout(render: Callable[[TextIO], None], document: bool = False) -> None:
+    """Render to stdout; a reader that went away (`| head`) is not an error, and the rest is dropped.
+    A ``document`` for programs (JSON, SARIF, HTML, Markdown) is UTF-8 whatever the console's encoding;
+    text for people is in the console's encoding (``platform_os.protect_console``)."""
     try:
-        render(sys.stdout)
+        if document:
+            from sentinel_hooks.platform_os import write_document
+
+            rendered = io.StringIO()
+            render(rendered)
+            write_document(sys.stdout, rendered.getvalue())
+        else:
+            render(sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:
         silence_stdout()

@@ -59,6 +59,8 @@ def read_bytes(path: Path, what: str, *, root: Optional[Path] = None, limit: int
     except IsADirectoryError:
         raise ConfigError(f"{path}: {what} is a directory") from None
     except OSError as exc:
+        if os.path.isdir(path):  # Windows refuses to open a folder with PermissionError
+            raise ConfigError(f"{path}: {what} is a directory") from None
         raise FileSystemError(f"{path}: {what} cannot be read ({exc.strerror or exc.__class__.__name__})") from None
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode) or st.st_size > limit:

@@ -1,20 +1,24 @@
 """Running a full scan's files: in-process for small inputs, otherwise over worker processes
-(regex matching is CPU-bound, so only processes use several cores in CPython).
+(regex matching is CPU-bound, so only processes use several cores in CPython); with a time limit,
+always in worker processes, full and diff scans alike (see ``deadline``).
 
 At most ``workers`` files are in flight. On timeout or Ctrl-C the workers are terminated, so a
-pathological file cannot keep the scan alive.
+pathological file cannot keep the scan alive. Workers start the way ``platform_os.start_method``
+says (fork on Linux, spawn elsewhere) and build their engine once, from the rules they are given.
 """
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
-import sys
 from typing import Callable, Iterable, Iterator, Optional
 
+from sentinel_hooks import platform_os
 from sentinel_hooks.cache import ResultCache
+from sentinel_hooks.deadline import Deadline
 from sentinel_hooks.engine.matcher import Engine
+from sentinel_hooks.engine.units import FileAnalysis, TextUnit
 from sentinel_hooks.file_scan import DEFAULT_CHUNK, FileOutcome, scan_file
+from sentinel_hooks.findings import Finding
 from sentinel_hooks.sources.files import FileEntry
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
@@ -24,10 +28,7 @@ _worker: dict = {}
 
 
 def default_workers() -> int:
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(os.cpu_count() or 1, 1)
+    return platform_os.usable_cpus()
 
 
 def useful_workers(requested: int, files: int) -> int:
@@ -40,7 +41,7 @@ def _init_worker(rules, redact: bool, inline: bool, cache: Optional[ResultCache]
                  rss_limit: Optional[int]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us
     if rss_limit is not None:
-        keep_heap_small()  # inherited through fork already; spawned workers need it too
+        platform_os.keep_heap_small()  # inherited through fork already; spawned workers need it too
     _worker["engine"] = Engine(rules, redact=redact, inline_suppressions=inline)
     _worker["cache"] = cache
     _worker["chunk"] = chunk
@@ -53,31 +54,13 @@ def _work(entry: FileEntry) -> FileOutcome:
     except MemoryError:
         outcome = FileOutcome(entry.display_path, error="memory")
     limit = _worker["rss_limit"]
-    if limit is not None and current_rss() > limit:
+    if limit is not None and platform_os.rss() > limit:
         outcome.error = outcome.error or "memory"
     return outcome
 
 
-def keep_heap_small() -> None:
-    """Serve large blocks straight from the OS and give them back when freed (glibc's fixed
-    ``M_MMAP_THRESHOLD``). By default glibc raises that threshold after the first large free, and the
-    chunks of a big file then stay in the heap: measured on a 200 MB file, 139 MB resident with the
-    default against 59 MB with this. A no-op where there is no glibc."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD = -3
-    except (OSError, AttributeError):  # pragma: no cover - not glibc
-        pass
-
-
-def current_rss(pid: Optional[int] = None) -> int:
-    """Resident memory of a process in bytes (0 where it cannot be read)."""
-    try:
-        with open(f"/proc/{pid or 'self'}/statm", "rb") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
+def _work_batch(batch: list[FileEntry]) -> list[FileOutcome]:
+    return [_work(entry) for entry in batch]
 
 
 def should_parallelise(entries: list[FileEntry], workers: int) -> bool:
@@ -85,49 +68,132 @@ def should_parallelise(entries: list[FileEntry], workers: int) -> bool:
         sum(e.size for e in entries) >= PARALLEL_MIN_BYTES
 
 
+def uses_workers(entries: list[FileEntry], workers: int, deadline: Optional[Deadline]) -> bool:
+    """Worker processes for large inputs, and whenever there is a time limit (only a process can be
+    stopped inside a regex on every system)."""
+    return bool(entries) and (should_parallelise(entries, workers) or (deadline is not None and deadline.limited))
+
+
 def run(entries: list[FileEntry], engine: Engine, *, workers: int, cache: Optional[ResultCache],
         chunk: int = DEFAULT_CHUNK, rss_limit: Optional[int] = None,
-        on_start: Callable[[FileEntry], None] = lambda e: None) -> Iterator[FileOutcome]:
-    """Outcomes of every entry (in completion order when parallel)."""
-    if not should_parallelise(entries, workers):
+        on_start: Callable[[FileEntry], None] = lambda e: None,
+        deadline: Optional[Deadline] = None) -> Iterator[FileOutcome]:
+    """Outcomes of every entry (in completion order when parallel). Past the deadline the workers
+    are terminated and its ScanTimeout is raised; what was yielded until then stands."""
+    if not uses_workers(entries, workers, deadline):
         for entry in entries:
             on_start(entry)
             yield scan_file(entry, engine, cache, chunk)
         return
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    ctx = multiprocessing.get_context(method)
     pool = None
-    # Ctrl-C and the timeout alarm are held back while the workers start: either one half-way through
-    # creating the pool would leave workers behind that nobody terminates.
-    held = _hold_signals()
     try:
-        try:
-            pool = ctx.Pool(workers, initializer=_init_worker,
-                            initargs=(engine.rules, engine.redact, engine.inline_suppressions, cache, chunk,
-                                      rss_limit))
-        finally:
-            _release_signals(held)
+        pool = _start(engine, max(min(workers, len(entries)), 1), cache, chunk, rss_limit)
         # biggest first, so one large file does not start last and stretch the wall time
         ordered = sorted(entries, key=lambda e: -e.size)
-        for outcome in pool.imap_unordered(_work, ordered, chunksize=1 if len(entries) < 512 else 4):
-            yield outcome
-        pool.close()
-        pool.join()
-    finally:
+        size = 1 if len(entries) < 512 else 4
+        batches = [ordered[i:i + size] for i in range(0, len(ordered), size)]
+        results = pool.imap_unordered(_work_batch, batches)
+        finished: set[str] = set()
+        while True:
+            try:
+                outcomes = results.next(timeout=_time_left(deadline))
+            except StopIteration:
+                break
+            except multiprocessing.TimeoutError:
+                # batches go out in order, so the first unfinished file is one a worker is stuck in
+                on_start(next(e for e in ordered if e.display_path not in finished))
+                raise deadline.timeout_error() from None  # type: ignore[union-attr]
+            for outcome in outcomes:
+                finished.add(outcome.path)
+                yield outcome
+    finally:  # idle or stuck, the workers hold nothing worth a graceful exit (a spawned one takes ~0.1 s)
         if pool is not None:
             pool.terminate()
             pool.join()
 
 
-def _hold_signals():
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGALRM})
+def _start(engine: Engine, workers: int, cache: Optional[ResultCache], chunk: int, rss_limit: Optional[int]):
+    ctx = multiprocessing.get_context(platform_os.start_method())
+    # Ctrl-C is held back while the workers start: half-way through creating the pool it would leave
+    # workers behind that nobody terminates.
+    held = platform_os.hold_interrupts()
+    try:
+        return ctx.Pool(workers, initializer=_init_worker,
+                        initargs=(engine.rules, engine.redact, engine.inline_suppressions, cache, chunk, rss_limit))
+    finally:
+        platform_os.release_interrupts(held)
 
 
-def _release_signals(previous) -> None:
-    if previous is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+def _time_left(deadline: Optional[Deadline]) -> Optional[float]:
+    """How long the watchdog (this process) waits for a worker's next result."""
+    return deadline.remaining() if deadline is not None else None
+
+
+class UnitScanner:
+    """``engine.scan`` over the units of a diff scan, a file's units at a time: in this process
+    without a time limit, in one worker process with one (terminated at the deadline)."""
+
+    def __init__(self, engine: Engine, deadline: Optional[Deadline]):
+        self.engine = engine
+        self.deadline = deadline
+        self.pool = None
+
+    def __enter__(self) -> "UnitScanner":
+        if self.deadline is not None and self.deadline.limited:
+            self.pool = _start(self.engine, 1, None, DEFAULT_CHUNK, None)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def scan(self, units: list[TextUnit]) -> list[Finding]:
+        if self.pool is None:
+            return [f for unit in units for f in self.engine.scan(unit)]
+        pending = self.pool.apply_async(_scan_units, (transferable(units),))
+        try:
+            return pending.get(timeout=_time_left(self.deadline))
+        except multiprocessing.TimeoutError:
+            raise self.deadline.timeout_error() from None  # type: ignore[union-attr]
+
+
+def _scan_units(units: list[TextUnit]) -> list[Finding]:
+    return [f for unit in units for f in _worker["engine"].scan(unit)]
+
+
+class _Loaded:
+    """A text loaded already, in place of a loader that reads git (which cannot cross processes)."""
+
+    def __init__(self, value: Optional[str]):
+        self.value = value
+
+    def __call__(self) -> Optional[str]:
+        return self.value
+
+
+def transferable(units: list[TextUnit]) -> list[TextUnit]:
+    """The units with their loaders run here, so they can be sent to a worker. Units that share a
+    file's analysis (the windows of one file) still share one after the journey, and its texts are
+    sent once."""
+    moved: dict[int, tuple[_Loaded, _Loaded, FileAnalysis]] = {}
+    out = []
+    for u in units:
+        original = u.file()
+        if id(original) not in moved:
+            text = _Loaded(original.text())
+            base = _Loaded(original.base_text() if u.base_text_loader is not None else None)
+            analysis = FileAnalysis(text, base)
+            analysis.text(), analysis.base_text()  # loaded now: a not-loaded mark would not survive pickling
+            moved[id(original)] = (text, base, analysis)
+        text, base, analysis = moved[id(original)]
+        out.append(TextUnit(path=u.path, text=u.text, first_line=u.first_line, first_column=u.first_column,
+                            partial=u.partial, changed_lines=u.changed_lines,
+                            full_text_loader=text if u.full_text_loader is not None else None,
+                            base_text_loader=base if u.base_text_loader is not None else None,
+                            analysis=analysis))
+    return out
 
 
 def shard_of(path: str, count: int) -> int:

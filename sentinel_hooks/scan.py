@@ -4,15 +4,14 @@ Exit codes are not decided here (only ``cli`` does that).
 """
 from __future__ import annotations
 
-import signal
-import threading
+import itertools
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
+from sentinel_hooks.deadline import Deadline
 from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.units import TextUnit
-from sentinel_hooks.errors import ScanTimeout
 from sentinel_hooks.findings import Finding, Severity, assign_fingerprints
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import files
@@ -90,43 +89,6 @@ def _key(f: Finding) -> tuple:
     return finding_key(f)
 
 
-class Deadline:
-    """The scan's time limit. Checked between units, and enforced inside a long match by SIGALRM
-    (the regex engine checks for signals, so a backtracking rule cannot hang past the limit)."""
-
-    def __init__(self, seconds: Optional[float], why: str = ""):
-        self.seconds = seconds
-        self.at = None if seconds is None else time.monotonic() + seconds
-        self.progress = ""
-        self.why = why  # said with the timeout when the limit is not the one the user set
-
-    def expired(self) -> bool:
-        return self.at is not None and time.monotonic() >= self.at
-
-    def timeout_error(self) -> ScanTimeout:
-        how_far = f": {self.progress}" if self.progress else ""
-        why = f" ({self.why})" if self.why else ""
-        return ScanTimeout(f"scan timed out after {self.seconds:g}s{why}{how_far}")
-
-
-    def __enter__(self) -> "Deadline":
-        self._armed = False
-        if self.at is not None and hasattr(signal, "setitimer") \
-                and threading.current_thread() is threading.main_thread():
-            def on_alarm(signum, frame):  # noqa: ARG001
-                raise self.timeout_error()
-
-            self._previous = signal.signal(signal.SIGALRM, on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, max(self.at - time.monotonic(), 0.001))
-            self._armed = True
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._armed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._previous)
-
-
 # Rule packs the scanned repository names run user-written regexes that may backtrack without end;
 # such a scan gets this time limit unless --timeout on the command line sets another.
 REPOSITORY_PACK_BUDGET = 600.0
@@ -145,19 +107,24 @@ def time_limit(flag: Optional[float], configured: Optional[float], repository_pa
 
 def scan_units(engine: Engine, units: Iterable[TextUnit], result: ScanResult, deadline: Deadline,
                total_hint: Optional[int] = None) -> None:
-    """Run the engine over units, appending findings; raises ScanTimeout at the deadline."""
+    """Run the engine over units (a file's units at a time), appending findings; raises ScanTimeout
+    at the deadline, keeping the findings of the files scanned until then."""
+    from sentinel_hooks.pool import UnitScanner
+
     seen_paths: set[str] = set()
     of = f" of {total_hint}" if total_hint else ""
-    with deadline:
-        for unit in units:
-            deadline.progress = f"{len(seen_paths)}{of} files scanned, stopped in {unit.path}"
+    with deadline, UnitScanner(engine, deadline) as scanner:
+        for path, group in itertools.groupby(units, key=lambda u: u.path):
+            deadline.progress = f"{len(seen_paths)}{of} files scanned, stopped in {path}"
             if deadline.expired():
                 raise deadline.timeout_error()
-            if unit.path not in seen_paths:
-                seen_paths.add(unit.path)
+            batch = list(group)
+            findings = scanner.scan(batch)
+            if path not in seen_paths:
+                seen_paths.add(path)
                 result.files_scanned += 1
-            result.bytes_scanned += len(unit.text)
-            result.findings.extend(engine.scan(unit))
+            result.bytes_scanned += sum(len(unit.text) for unit in batch)
+            result.findings.extend(findings)
 
 
 def finish(result: ScanResult) -> ScanResult:
@@ -199,12 +166,12 @@ def memory_plan(limit: Optional[int], workers: int, baseline: Optional[int] = No
     """
     from sentinel_hooks.errors import MemoryLimitExceeded
     from sentinel_hooks.file_scan import DEFAULT_CHUNK, OVERLAP
-    from sentinel_hooks.pool import current_rss
+    from sentinel_hooks.platform_os import rss
 
     if limit is None:
         return workers, DEFAULT_CHUNK, None
     if baseline is None:
-        baseline = max(current_rss(), 32 * 1024 * 1024)
+        baseline = max(rss(), 32 * 1024 * 1024)
     smallest = baseline + CHUNK_COST * MIN_CHUNK
     if limit < smallest:
         raise MemoryLimitExceeded(f"--memory-limit {limit / 1e6:.0f}MB is too small: this scan needs at least "
@@ -223,7 +190,7 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
     """Walk the paths, then scan the files (in parallel when worth it), with cache and limits."""
     import contextlib
 
-    from sentinel_hooks import pool
+    from sentinel_hooks import platform_os, pool
     from sentinel_hooks.errors import MemoryLimitExceeded
 
     opts = options or FullScanOptions()
@@ -243,12 +210,12 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
                                                  "cpus": pool.default_workers()}
             workers, chunk, rss_limit = memory_plan(opts.memory_limit, useful)
             if rss_limit is not None:
-                pool.keep_heap_small()
+                platform_os.keep_heap_small()
             deadline.progress = f"0 of {total} files scanned"
             progress = _progress_bar(total, sum(e.size for e in entries)) if opts.progress else None
             try:
                 outcomes = pool.run(entries, engine, workers=workers, cache=opts.cache, chunk=chunk,
-                                    rss_limit=rss_limit,
+                                    rss_limit=rss_limit, deadline=deadline,
                                     on_start=lambda e: setattr(deadline, "progress",
                                                                f"{done} of {total} files scanned, stopped in {e.display_path}"))
                 with contextlib.closing(outcomes):
@@ -273,7 +240,7 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
                             progress.advance(outcome.bytes)
                         if deadline.expired():
                             raise deadline.timeout_error()
-                        if rss_limit is not None and pool.current_rss() > opts.memory_limit - rss_limit * (workers - 1):
+                        if rss_limit is not None and platform_os.rss() > opts.memory_limit - rss_limit * (workers - 1):
                             raise MemoryLimitExceeded("memory limit exceeded: raise --memory-limit")
             finally:
                 if progress is not None:
@@ -285,7 +252,7 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
         result.meta["cache"] = cache_counts
     if opts.shard is not None:
         result.meta["shard"] = f"{opts.shard[0]}/{opts.shard[1]}"
-    result.meta["workers"] = workers if pool.should_parallelise(entries, workers) else 1
+    result.meta["workers"] = min(workers, len(entries)) if pool.uses_workers(entries, workers, deadline) else 1
     return finish(result)
 
 

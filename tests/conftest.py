@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,24 @@ SARIF_SCHEMA_URL = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/s
 collect_ignore = ["corpus"]
 
 from gitutil import GIT_ENV, git  # noqa: F401 (re-exported for tests)
+
+# marker -> why a test carrying it cannot run here (None: it can)
+_UNMET = {
+    "posix_only": None if os.name == "posix" else "needs POSIX file system or process features",
+    "linux_only": None if sys.platform.startswith("linux") else "needs a Linux-only interface (/proc)",
+    "needs_git": None if shutil.which("git") else "git is not on PATH",
+    "needs_bash": None if shutil.which("bash") else "bash is not on PATH",
+}
+_GIT_FIXTURES = {"make_repo"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if _GIT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.needs_git)
+        for marker, reason in _UNMET.items():
+            if reason is not None and item.get_closest_marker(marker) is not None:
+                item.add_marker(pytest.mark.skip(reason=f"{marker}: {reason}"))
 
 
 @pytest.fixture(autouse=True, scope="session")

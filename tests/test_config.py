@@ -101,3 +101,26 @@ def test_the_file_model_is_built_from_settings_so_keys_and_defaults_cannot_drift
     assert list(config_model.FileConfig.model_fields) == [f.name for f in fields(Settings)]
     assert Settings.from_model(config_model.validate(None, "x")) == Settings()
     assert Settings().exit_codes == errors.SEVERITY_EXIT_CODES == {"critical": 3, "high": 4, "medium": 5, "low": 6}
+
+
+@pytest.mark.parametrize("error", [None, IsADirectoryError, PermissionError], ids=["linux", "macos", "windows"])
+def test_a_folder_given_as_config_is_a_config_error_on_every_system(tmp_path: Path, monkeypatch, error):
+    """Linux opens a folder (its stat then says so), macOS raises IsADirectoryError and Windows
+    PermissionError, which used to end as a file-system error (exit 8) there."""
+    import os
+
+    from sentinel_hooks import policy_files
+
+    folder = tmp_path / "cfg.yaml"
+    folder.mkdir()
+    real_open = os.open
+
+    def open_as_on(path, flags, *args):
+        if error is not None and os.path.isdir(path):
+            raise error(13 if error is PermissionError else 21, "cannot open", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(policy_files.os, "open", open_as_on)
+    with pytest.raises(ConfigError, match="is a directory") as caught:
+        discover(tmp_path, folder)
+    assert caught.value.exit_code == 2

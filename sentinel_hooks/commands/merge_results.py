@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         stream.write("\n")
 
     if target is None:
-        write_to_stdout(render)
+        write_to_stdout(render, document=True)  # SARIF is UTF-8 whatever the console's encoding
     else:
         write_atomic(target, render)
     return 0

@@ -175,7 +175,7 @@ def write_reports(result, outputs: list[tuple[str, Optional[Path]]]) -> None:
     for fmt, target in outputs:
         writer = get_reporter(fmt)
         if target is None:
-            write_to_stdout(lambda stream, w=writer: w(result, stream))
+            write_to_stdout(lambda stream, w=writer: w(result, stream), document=fmt != "terminal")
         else:
             write_atomic(target, lambda stream, w=writer: w(result, stream))
 

@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 from typing import Iterator, Optional
 
+from sentinel_hooks import platform_os
 from sentinel_hooks.errors import FileSystemError
 from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.records import record
@@ -283,13 +284,8 @@ class FileWalker:
 
 def open_regular(abs_path: str):
     """The file opened for binary reading without following a symlink or blocking on a FIFO, or None
-    when it is not a regular file. OSError propagates."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-    fh = os.fdopen(os.open(abs_path, flags), "rb")
-    if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-        fh.close()
-        return None
-    return fh
+    when it is not a regular file (how, per system: ``platform_os.open_regular``). OSError propagates."""
+    return platform_os.open_regular(abs_path)
 
 
 def read_text(entry: FileEntry, skipped: SkipLog, errors: list[tuple[str, str]]) -> Optional[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
 from sentinel_hooks.errors import ConfigError, GitError
+from sentinel_hooks.platform_os import typed_path_as_posix
 from sentinel_hooks.records import record
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -131,9 +132,9 @@ class Repo:
         if os.path.isabs(path):
             parent, name = os.path.split(os.path.normpath(path))
             rel = os.path.relpath(os.path.join(os.path.realpath(parent or "/"), name), self.root)
-            rel = rel.replace(os.sep, "/")
+            rel = typed_path_as_posix(rel)
         else:
-            rel = posixpath.normpath(self.prefix + path.replace(os.sep, "/"))
+            rel = posixpath.normpath(self.prefix + typed_path_as_posix(path))
         if rel == ".":
             return ""
         if rel == ".." or rel.startswith("../"):

@@ -5,6 +5,7 @@ import os
 from typing import Any, Mapping, Optional
 
 from sentinel_hooks.errors import ConfigError
+from sentinel_hooks.platform_os import typed_path_as_posix
 from sentinel_hooks.records import record
 from sentinel_hooks.sources import ci_env
 from sentinel_hooks.sources.files import Excludes
@@ -107,7 +108,7 @@ def open_scan(*, staged_mode: bool, baseline_ref: Optional[str], paths: list[str
     flag = "--staged" if staged_mode else "--baseline"
     repo = locate(git, flag)
     rel_paths = [repo.relative(p) for p in paths]
-    shown_paths = {"paths": [p.replace(os.sep, "/") for p in paths] or ["."]}
+    shown_paths = {"paths": [typed_path_as_posix(p) for p in paths] or ["."]}
     if staged_mode:
         chosen = staged(repo)
         whole = [rel for rel in rel_paths if rel and not os.path.isdir(os.path.join(repo.root, rel))]

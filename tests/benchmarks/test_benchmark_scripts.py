@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.linux_only, pytest.mark.needs_git]  # the scripts sample memory from /proc
+
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-SCRIPTS = ["precommit_latency.py", "diff_scaling.py", "range_history.py", "throughput.py", "cache.py", "memory.py"]
+SCRIPTS = ["precommit_latency.py", "diff_scaling.py", "range_history.py", "throughput.py", "cache.py", "memory.py",
+           "worker_startup.py"]
 
 
 def run_quick(script: str, folder: Path, *extra: str) -> tuple[str, dict]:
@@ -102,3 +105,11 @@ def test_rule_translation_counts_are_consistent():
     doc = json.loads(_rules.semgrep_yaml(dict(list(ruleset.regexes.items())[:3])))
     assert [r["languages"] for r in doc["rules"]] == [["regex"]] * 3
     assert all(r["pattern-regex"] for r in doc["rules"])
+
+
+def test_worker_startup_reports_both_start_methods_and_the_worker_parts(quick):
+    stdout, result = quick("worker_startup.py")
+    assert set(result["pool_startup_seconds"]) == {"fork", "spawn"}
+    assert all(t > 0 for times in result["pool_startup_seconds"].values() for t in times)
+    assert result["spawned_worker_parts"]["engine_build_ms"] > 0
+    assert {"no --timeout (in-process)", "--timeout 60, fork", "--timeout 60, spawn"} == set(result["command"])

@@ -165,6 +165,7 @@ def test_debug_shows_traceback(project, monkeypatch):
         main(["scan", "src", "--debug"])
 
 
+@pytest.mark.needs_git
 def test_ignore_file_of_the_working_repository_does_not_apply_to_a_folder_elsewhere(tmp_path, monkeypatch, capsys):
     from gitutil import git
 

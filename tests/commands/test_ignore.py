@@ -12,6 +12,8 @@ from sentinel_hooks.cli import main
 from sentinel_hooks.errors import ConfigError
 from tests.report.conftest import FILES, PACK
 
+pytestmark = pytest.mark.needs_git
+
 FP = "0123456789abcdef0123456789abcdef:0"
 
 
@@ -158,6 +160,7 @@ def test_ignore_without_action_is_a_usage_error(repo, capsys):
     assert "add, list or prune" in capsys.readouterr().err
 
 
+@pytest.mark.posix_only  # permission bits
 def test_written_file_keeps_ordinary_permissions(repo):
     import os
     import stat

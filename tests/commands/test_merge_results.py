@@ -10,6 +10,8 @@ import pytest
 from sentinel_hooks.cli import main
 from tests.report.conftest import FILES, PACK
 
+pytestmark = pytest.mark.needs_git
+
 
 @pytest.fixture
 def sarif_files(tmp_path: Path, monkeypatch) -> dict[str, Path]:
@@ -117,3 +119,19 @@ def test_unreadable_input_is_exit_8(tmp_path, capsys):
     assert "missing.sarif: no such file" in capsys.readouterr().err
     assert main(["merge-results", str(tmp_path)]) == 8
     assert "is a directory" in capsys.readouterr().err
+
+
+def test_merged_log_on_a_cp1252_console_is_utf8(tmp_path: Path, monkeypatch):
+    """Windows pipes default to cp1252; SARIF is UTF-8 whatever the console."""
+    import io
+    import sys
+
+    log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "t", "rules": []}},
+                                         "results": [{"ruleId": "r", "message": {"text": "a \u2192 b \U0001f600"}}]}]}
+    (tmp_path / "one.sarif").write_text(json.dumps(log), encoding="utf-8")
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="cp1252"))
+    assert main(["merge-results", str(tmp_path / "one.sarif")]) == 0
+    sys.stdout.flush()
+    merged = json.loads(raw.getvalue().decode("utf-8"))
+    assert merged["runs"][0]["results"][0]["message"]["text"] == "a \u2192 b \U0001f600"

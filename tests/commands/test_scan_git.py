@@ -14,6 +14,8 @@ import pytest
 from gitutil import GIT_ENV, git
 from sentinel_hooks.cli import main
 
+pytestmark = pytest.mark.needs_git
+
 RULE = "github-pat-classic"
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from pathlib import Path
 
 import pytest
 
@@ -175,17 +174,13 @@ HOSTILE_LINE = "a" * 40 + "!\n"
 
 def leftover_processes(tag: str) -> list[int]:
     """Live processes whose command line mentions ``tag`` (a path unique to one test)."""
+    import psutil
+
     found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        if tag.encode() in cmdline and "State:\tZ" not in status:
-            found.append(int(pid))
+    for proc in psutil.process_iter(["cmdline", "status"]):
+        cmdline = " ".join(proc.info["cmdline"] or ())
+        if proc.pid != os.getpid() and tag in cmdline and proc.info["status"] != psutil.STATUS_ZOMBIE:
+            found.append(proc.pid)
     return found
 
 

@@ -155,6 +155,7 @@ def test_500_level_deep_folders(sandbox):
 
 
 # -- special files --------------------------------------------------------------------------------
+@pytest.mark.posix_only
 def test_fifo_without_writer_is_skipped_without_blocking(sandbox):
     os.mkfifo(sandbox.work / "pipe.py")
     (sandbox.work / "real.py").write_text(f"{marker(12)}\n")
@@ -164,6 +165,7 @@ def test_fifo_without_writer_is_skipped_without_blocking(sandbox):
     assert doc["summary"]["skipped"]["not a regular file"] == 1
 
 
+@pytest.mark.posix_only
 def test_fifo_named_explicitly_is_skipped(sandbox):
     os.mkfifo(sandbox.work / "pipe.py")
     proc, doc = scan(sandbox, "pipe.py", extra=("--timeout", "60"), timeout=120)
@@ -171,6 +173,7 @@ def test_fifo_named_explicitly_is_skipped(sandbox):
     assert skipped(doc) == {"not a regular file": 1}
 
 
+@pytest.mark.posix_only
 def test_char_device_is_skipped(sandbox):
     try:
         os.mknod(sandbox.work / "zero", 0o666 | stat.S_IFCHR, os.makedev(1, 5))
@@ -181,6 +184,7 @@ def test_char_device_is_skipped(sandbox):
     assert skipped(doc) == {"not a regular file": 1}
 
 
+@pytest.mark.posix_only
 def test_symlink_to_a_char_device_is_not_followed(sandbox):
     (sandbox.work / "zero.py").symlink_to("/dev/zero")
     (sandbox.work / "urandom.js").symlink_to("/dev/urandom")
@@ -189,6 +193,7 @@ def test_symlink_to_a_char_device_is_not_followed(sandbox):
     assert skipped(doc) == {"symlink": 2}
 
 
+@pytest.mark.posix_only
 def test_symlink_loops(sandbox):
     (sandbox.work / "a").symlink_to("b")
     (sandbox.work / "b").symlink_to("a")
@@ -202,6 +207,7 @@ def test_symlink_loops(sandbox):
     assert doc["summary"]["skipped"]["symlink"] == 4
 
 
+@pytest.mark.posix_only
 def test_symlinks_out_of_the_root_are_not_followed(sandbox):
     outside = sandbox.base / "outside"
     outside.mkdir()

@@ -13,6 +13,8 @@ from hardening.hardening_kit import (Sandbox, assert_exit, assert_no_traceback, 
                                      marker_rule)
 from gitutil import git
 
+pytestmark = pytest.mark.needs_git
+
 HIGH = 4
 
 

@@ -13,6 +13,8 @@ import pytest
 from hardening.hardening_kit import Sandbox, assert_no_traceback
 from gitutil import git
 
+pytestmark = pytest.mark.needs_git
+
 NO_NETWORK = '''
 import os
 import socket

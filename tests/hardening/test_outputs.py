@@ -58,6 +58,7 @@ def test_output_file_that_is_an_existing_folder(sandbox):
     no_temporary_files(sandbox.work)
 
 
+@pytest.mark.linux_only
 def test_output_file_in_a_folder_that_refuses_files(sandbox):
     """/proc accepts no new files, even for root."""
     proc = sandbox.run(project(sandbox) + ["-o", "sarif", "--output-file", "/proc/mcp-sentinel-report.sarif"])
@@ -125,6 +126,8 @@ def test_failure_while_writing_keeps_the_old_report_and_no_temporary_file(sandbo
 
 
 # -- stdout closed early -----------------------------------------------------------------------------
+@pytest.mark.posix_only
+@pytest.mark.needs_bash
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_stdout_closed_early_through_a_real_pipe(sandbox, fmt):
     args = project(sandbox, findings=5000)
@@ -144,6 +147,7 @@ def test_stdout_closed_early_through_a_real_pipe(sandbox, fmt):
     sandbox.assert_clean()
 
 
+@pytest.mark.posix_only  # a closed pipe is EPIPE here, EINVAL on Windows
 def test_reader_closing_mid_report(sandbox):
     """The reader takes one chunk, then closes: the scan ends quietly with its usual exit code."""
     args = project(sandbox, findings=20000)
@@ -197,6 +201,7 @@ def slow_pack(sandbox: Sandbox) -> Path:
     return pack
 
 
+@pytest.mark.linux_only  # process groups, and children read from /proc
 def test_ctrl_c_in_process(sandbox):
     pack = slow_pack(sandbox)
     src = sandbox.work / "src"
@@ -216,6 +221,7 @@ def test_ctrl_c_in_process(sandbox):
 
 
 @pytest.mark.slow
+@pytest.mark.linux_only
 def test_ctrl_c_with_worker_processes(sandbox):
     pack = slow_pack(sandbox)
     src = sandbox.work / "src"

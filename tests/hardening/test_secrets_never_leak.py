@@ -116,6 +116,7 @@ def test_full_scan_outputs_hold_no_secret(sandbox, secret_needles):
     assert leaks(texts, secret_needles) == []
 
 
+@pytest.mark.needs_git
 def test_staged_scan_outputs_hold_no_secret(sandbox, secret_needles):
     copy_corpus(sandbox)
     git(sandbox.work, "init", "-q", "-b", "main")

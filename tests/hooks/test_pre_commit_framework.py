@@ -15,7 +15,7 @@ from gitutil import git
 CHECKOUT = Path(__file__).resolve().parents[2]
 TOKEN = "ghp_" + "R7n2Vq9XkLm4Tz8Wc1Ya6Bd3Fe5Gh0Jk2Pq7"  # a GitHub token shape (no real account)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.needs_git]
 
 
 def pre_commit() -> list[str]:

@@ -7,6 +7,7 @@ from sentinel_hooks.sources import skips
 from sentinel_hooks.sources.files import DEFAULT_EXCLUDE_DIRS, Excludes, FileWalker, decode, read_text
 
 from gitutil import git
+from oskit import running_as_root
 
 
 def walk(paths, excludes=None, **kw):
@@ -75,6 +76,7 @@ def test_mcp_sentinelignore_lines_apply(tmp_path: Path):
     assert set(found) == {"keep.py"}
 
 
+@pytest.mark.posix_only
 def test_symlinks_and_special_files_are_skipped(tmp_path: Path):
     (tmp_path / "real.py").write_text("x")
     (tmp_path / "link.py").symlink_to(tmp_path / "real.py")
@@ -106,7 +108,8 @@ def test_binary_files_are_skipped_and_text_decoded(tmp_path: Path):
     assert errors == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read files without read permission")
+@pytest.mark.posix_only  # permission bits
+@pytest.mark.skipif(running_as_root(), reason="root can read files without read permission")
 def test_unreadable_file_is_recorded(tmp_path: Path):
     f = tmp_path / "secret.py"
     f.write_text("x")
@@ -135,3 +138,14 @@ def test_named_folder_that_git_ignores_is_walked_as_a_plain_folder(make_repo):
     (repo / "versions" / "lib" / "mod.py").write_text("x")
     _, found = walk([repo / "versions"])
     assert set(found) == {"lib/mod.py"}
+
+
+def test_display_paths_use_slashes_for_windows_paths():
+    """Reports, fingerprints and ignore files name a file the same way on every system, so a finding
+    accepted on Windows stays accepted on Linux."""
+    from pathlib import PureWindowsPath
+
+    walker = FileWalker([], Excludes([], []))
+    root = PureWindowsPath("C:\\Users\\dev\\repo")
+    assert walker.display(root / "src" / "tools" / "app.py", root) == "src/tools/app.py"
+    assert walker.display(PureWindowsPath("D:\\elsewhere\\x.py"), root) == "D:/elsewhere/x.py"

@@ -10,6 +10,8 @@ from sentinel_hooks.errors import ConfigError, GitError
 from sentinel_hooks.sources.git import EMPTY_TREE, BlobReader, Git, locate, pathspecs
 from sentinel_hooks.sources.git_range import baseline, resolve_ref, staged
 
+pytestmark = pytest.mark.needs_git
+
 
 @pytest.fixture
 def repo(make_repo) -> Path:

@@ -12,6 +12,8 @@ from sentinel_hooks.sources.git_diff import (
     INDEX, WORKTREE, Comparison, DiffScan, added_lines, line_windows, parse_diff, unquote_c, window_units,
 )
 
+pytestmark = pytest.mark.needs_git
+
 
 def raw_diff(repo: Path, *args: str) -> bytes:
     return subprocess.run(["git", "-C", str(repo), "-c", "core.quotepath=off", *args], check=True,

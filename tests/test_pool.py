@@ -1,0 +1,60 @@
+"""Worker processes: how they start and what they load (spawn is how macOS and Windows start them)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sentinel_hooks import platform_os, pool
+from sentinel_hooks.rule_cache import load_rules
+from sentinel_hooks.engine.matcher import Engine
+
+
+@pytest.fixture
+def spawned_worker(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv(platform_os.START_METHOD_ENV, "spawn")
+    engine = Engine(load_rules([], [], cache_dir=tmp_path))
+    workers = pool._start(engine, 1, None, 1 << 20, None)
+    try:
+        yield workers
+    finally:
+        workers.terminate()
+        workers.join()
+
+
+def ask(workers, expression: str):
+    """Evaluate an expression inside the worker (eval is picklable; a test function is not, under spawn)."""
+    return workers.apply(eval, (expression,))
+
+
+def test_a_spawned_worker_builds_its_engine_once_and_loads_neither_yaml_nor_pydantic(spawned_worker):
+    engine_id = "id(__import__('sentinel_hooks.pool').pool._worker['engine'])"
+    first = ask(spawned_worker, engine_id)
+    assert ask(spawned_worker, engine_id) == first  # the same engine serves every task
+    assert ask(spawned_worker, "len(__import__('sentinel_hooks.pool').pool._worker['engine'].rules)") > 100
+    modules = set(ask(spawned_worker, "sorted(__import__('sys').modules)"))
+    heavy = {"yaml", "pydantic", "rich", "git", "pathspec", "jsonschema"}
+    assert heavy.isdisjoint(m.split(".")[0] for m in modules)
+    assert ask(spawned_worker, "__import__('multiprocessing').get_start_method()") == "spawn"
+
+
+def test_a_memory_limited_scan_with_spawned_workers_finds_what_one_process_finds(tmp_path: Path, monkeypatch):
+    """Spawned workers measure their memory with psutil (no /proc on macOS and Windows)."""
+    import json
+
+    from sentinel_hooks.cli import main
+
+    token = "AKIA" + "Q4ZL7N2VXW3PRT5M"
+    for i in range(20):
+        (tmp_path / f"m{i:02}.py").write_text(f'KEY = "{token}"\n' + "# filler line of text\n" * 6000)
+    monkeypatch.chdir(tmp_path)
+    common = ["scan", ".", "--no-cache", "-o", "json"]
+    code = main(common + ["--output-file", "one.json", "--max-concurrent-files", "1"])
+    assert code == 4  # HIGH
+    monkeypatch.setenv(platform_os.START_METHOD_ENV, "spawn")
+    assert main(common + ["--output-file", "spawned.json", "--max-concurrent-files", "2",
+                          "--memory-limit", "1GB"]) == code
+    one, spawned = (json.loads((tmp_path / n).read_text(encoding="utf-8")) for n in ("one.json", "spawned.json"))
+    assert spawned["scan"]["workers"] == 2
+    assert [f["fingerprint"] for f in spawned["findings"]] == [f["fingerprint"] for f in one["findings"]]
+    assert len(one["findings"]) == 20
