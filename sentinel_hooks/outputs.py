@@ -23,8 +23,33 @@ def file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def _is_special_file(path: Path) -> bool:
+    """A device, FIFO or socket (``/dev/null``, ``/dev/stdout``, a process substitution): written into,
+    never renamed over."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_special(path: Path, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise FileSystemError(f"{path}: cannot write report ({exc.strerror or exc})") from None
+
+
 def write_atomic(path: Path, render: Callable[[TextIO], None]) -> None:
-    """Render into a temporary file beside ``path`` and rename it over ``path``; never half-written."""
+    """Render into a temporary file beside ``path`` and rename it over ``path``; never half-written.
+    A device or FIFO named as the target (``--output-file /dev/null``) is written into instead: renaming
+    over it would replace the device for every other program on the machine."""
+    if _is_special_file(path):
+        buffer = io.StringIO()
+        render(buffer)
+        _write_special(path, buffer.getvalue())
+        return
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)  # CI recipes write into artifact folders not yet made
