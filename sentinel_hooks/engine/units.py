@@ -15,11 +15,14 @@ _NOT_LOADED: Any = object()
 
 
 class FileAnalysis:
-    """Whole-file work, shared by every unit of one file. ``memo`` holds what detectors derive."""
+    """Whole-file work, shared by every unit of one file. ``memo`` holds what detectors derive;
+    ``changed_lines`` are the file's changed lines across all its units (None: every line counts)."""
 
-    __slots__ = ("_load_text", "_load_base", "_text", "_lowered", "_base", "memo")
+    __slots__ = ("_load_text", "_load_base", "_text", "_lowered", "_base", "memo", "changed_lines")
 
-    def __init__(self, load_text: Callable[[], str], load_base: Optional[Callable[[], Optional[str]]] = None):
+    def __init__(self, load_text: Callable[[], str], load_base: Optional[Callable[[], Optional[str]]] = None,
+                 changed_lines: Optional[frozenset[int]] = None):
+        self.changed_lines = changed_lines
         self._load_text = load_text
         self._load_base = load_base
         self._text: Optional[str] = None
@@ -80,7 +83,7 @@ class TextUnit:
         """The whole-file analysis this unit belongs to."""
         if self.analysis is None:
             load = self.full_text_loader if self.full_text_loader is not None else (lambda: self.text)
-            self.analysis = FileAnalysis(load, self.base_text_loader)
+            self.analysis = FileAnalysis(load, self.base_text_loader, self.changed_lines)
         return self.analysis
 
     @property

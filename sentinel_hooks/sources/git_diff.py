@@ -241,7 +241,7 @@ def window_units(path: str, text: str, added: Sequence[int], context: int,
     holding part of a multi-line construct (a private-key block, a multi-line string) grows to
     the whole construct."""
     starts = line_offsets(text) if text else []
-    shared = FileAnalysis(lambda: text, base_loader)  # one analysis of the file for all its windows
+    shared = FileAnalysis(lambda: text, base_loader, frozenset(added))  # one analysis for all its windows
     units = []
     windows = constructs.widen(line_windows(added, context, len(starts)),
                                constructs.construct_spans(path, text, starts), list(added))

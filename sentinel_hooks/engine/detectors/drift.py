@@ -34,20 +34,28 @@ def changed_parts(old: ToolDecl, new: ToolDecl) -> list[str]:
     return parts
 
 
-def _baseline_tools(unit: TextUnit) -> Optional[list[ToolDecl]]:
-    if "tool_metadata_base" not in unit.memo:
-        base = unit.base_text()
-        unit.memo["tool_metadata_base"] = None if base is None else extract_tools(unit.path, base)
-    return unit.memo["tool_metadata_base"]
+def _may_report(tool: ToolDecl, changed: Optional[frozenset[int]]) -> bool:
+    """Whether a drift of ``tool`` could touch a changed line: its hit lies within the span of its
+    declaration, description and schema, and the engine keeps only hits on changed lines."""
+    if changed is None:
+        return True
+    spans = [s for s in (tool.declaration_span, tool.description_span, tool.schema_span) if s is not None]
+    first, last = min(s.line for s in spans), max(s.end_line for s in spans)
+    return any(first <= n <= last for n in changed)
 
 
 @detector("tool_metadata_drift")
 def detect_metadata_drift(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    before = _baseline_tools(unit)
+    changed = unit.file().changed_lines
+    current = {name: t for name, t in _by_name(unit_tools(unit)).items() if _may_report(t, changed)}
+    if not current:
+        return  # nothing that could drift on a changed line: the baseline is not read
+    base = unit.base_text()
+    before = None if base is None else extract_tools(unit.path, base, wanted=set(current))
     if not before:
         return
     old_tools = _by_name(before)
-    for name, new in _by_name(unit_tools(unit)).items():
+    for name, new in current.items():
         old = old_tools.get(name)
         if old is None:
             continue

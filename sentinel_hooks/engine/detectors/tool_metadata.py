@@ -142,7 +142,10 @@ class _PySource:
         """ast reports UTF-8 byte offsets; findings use characters."""
         if line < 1 or line > len(self.lines):
             return byte_offset + 1
-        raw = self.lines[line - 1].encode("utf-8")[:byte_offset]
+        text = self.lines[line - 1]
+        if text.isascii():  # one byte a character
+            return min(byte_offset, len(text)) + 1
+        raw = text.encode("utf-8")[:byte_offset]
         return len(raw.decode("utf-8", errors="replace")) + 1
 
     def span(self, node: ast.AST) -> Span:
@@ -251,7 +254,8 @@ def _python_params(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], source: _Py
     return params
 
 
-def _python_function_tool(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], source: _PySource) -> Optional[ToolDecl]:
+def _python_function_tool(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], source: _PySource,
+                          wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
     decorator = next((d for d in fn.decorator_list if _is_tool_decorator(d, source)), None)
     if decorator is None:
         return None
@@ -261,6 +265,8 @@ def _python_function_tool(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], sour
         name_node = _keyword(decorator, "name") or (decorator.args[0] if decorator.args else None)
         name = source.string_value(name_node) or name
         desc_node = _keyword(decorator, "description")
+    if wanted is not None and name not in wanted:
+        return None
     description = source.string_value(desc_node)
     if description is None:
         desc_node = None
@@ -279,11 +285,13 @@ def _python_function_tool(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], sour
                     declaration_span=source.span(fn), schema=schema, schema_span=sig_span, params=params)
 
 
-def _python_tool_object(call: ast.Call, source: _PySource) -> Optional[ToolDecl]:
+def _python_tool_object(call: ast.Call, source: _PySource, wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
     if _callee_name(call) not in _PY_TOOL_CLASSES:
         return None
     desc_node = _keyword(call, "description")
     name = source.string_value(_keyword(call, "name"))
+    if wanted is not None and name not in wanted:
+        return None
     description = source.string_value(desc_node)
     if name is None or description is None or desc_node is None:
         return None
@@ -316,8 +324,9 @@ def _python_schema_params(schema: ast.Dict, source: _PySource) -> list[ToolParam
     return []
 
 
-def python_tools(text: str, tree: Optional[ast.Module] = None) -> list[ToolDecl]:
-    """Decorated tool functions and ``Tool(...)`` objects; ``tree`` is the parsed ``text`` if at hand."""
+def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[set[str]] = None) -> list[ToolDecl]:
+    """Decorated tool functions and ``Tool(...)`` objects; ``tree`` is the parsed ``text`` if at hand;
+    with ``wanted``, only the tools of those names."""
     if tree is None:
         tree = python_tree.parse(text)
         if tree is None:
@@ -331,9 +340,9 @@ def python_tools(text: str, tree: Optional[ast.Module] = None) -> list[ToolDecl]
     for node in ast.walk(tree) if may_call_tool else python_tree.walk_statements(tree):
         decl = None
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
-            decl = _python_function_tool(node, source)
+            decl = _python_function_tool(node, source, wanted)
         elif isinstance(node, ast.Call):
-            decl = _python_tool_object(node, source)
+            decl = _python_tool_object(node, source, wanted)
         if decl is not None:
             tools.append(decl)
     return tools
@@ -1145,17 +1154,19 @@ _MAY_DECLARE = {
 _EXTRACTORS = {"python": python_tools, "javascript": js_tools, "json": json_tools, "yaml": yaml_tools}
 
 
-def extract_tools(path: str, text: str, unit: Optional[TextUnit] = None) -> list[ToolDecl]:
+def extract_tools(path: str, text: str, unit: Optional[TextUnit] = None,
+                  wanted: Optional[set[str]] = None) -> list[ToolDecl]:
     """The tools declared in a file, by its language; [] for anything else. ``unit``, when ``text``
-    is its whole file, lends the file's shared Python tree."""
+    is its whole file, lends the file's shared Python tree; ``wanted`` names the tools that matter
+    (the other languages' extractors return all)."""
     lang = language_of(path)
     if lang == "typescript":
         lang = "javascript"
     if lang not in _EXTRACTORS or not text or len(text) > MAX_SOURCE_CHARS or not _MAY_DECLARE[lang].search(text):
         return []
-    if lang == "python" and unit is not None:
-        tree = python_tree.tree_of(unit)
-        return _unique(python_tools(text, tree)) if tree is not None else []
+    if lang == "python":
+        tree = python_tree.tree_of(unit) if unit is not None else python_tree.parse(text)
+        return _unique(python_tools(text, tree, wanted)) if tree is not None else []
     return _unique(_EXTRACTORS[lang](text))
 
 
