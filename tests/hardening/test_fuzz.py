@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sentinel_hooks.config import _yaml_document, parse_config
 from sentinel_hooks.engine import jsonc
-from sentinel_hooks.engine.detectors.tool_metadata import extract_tools
+from sentinel_hooks.engine.tool_metadata.extract import extract_tools
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.errors import ConfigError, GitError
 from sentinel_hooks.sources.git_diff import added_lines, parse_diff, unquote_c

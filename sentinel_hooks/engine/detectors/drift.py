@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.tool_metadata import ToolDecl, extract_tools, join_spans, unit_tools
+from sentinel_hooks.engine.tool_metadata.extract import extract_tools, unit_tools
+from sentinel_hooks.engine.tool_metadata.model import ToolDecl, join_spans
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.units import TextUnit
 

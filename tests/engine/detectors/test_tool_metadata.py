@@ -1,7 +1,10 @@
 """Tool extraction (Python, JS/TS, JSON, YAML) and the poisoning detectors built on it."""
 from __future__ import annotations
 
-from sentinel_hooks.engine.detectors.tool_metadata import Span, extract_tools, model_view, tokenize
+from sentinel_hooks.engine.tool_metadata.extract import extract_tools
+from sentinel_hooks.engine.tool_metadata.js_tokens import tokenize
+from sentinel_hooks.engine.tool_metadata.model import Span
+from sentinel_hooks.engine.tool_metadata.signals import model_view
 from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.rules import build_ruleset
 from sentinel_hooks.engine.units import TextUnit
@@ -193,7 +196,7 @@ def test_window_reports_in_file_coordinates():
 # -- literal prefilters of the description patterns -----------------------------------------------
 
 def _description_patterns():
-    from sentinel_hooks.engine.detectors import tool_metadata as tm
+    from sentinel_hooks.engine.tool_metadata import signals as tm
 
     for name, value in vars(tm).items():
         for pattern in value if isinstance(value, list) else [value]:

@@ -1,0 +1,51 @@
+"""The tools a file declares, by its language, after a cheap test that it may declare any."""
+from __future__ import annotations
+
+from typing import Optional
+
+from sentinel_hooks.engine import python_tree
+from sentinel_hooks.engine.languages import language_of
+from sentinel_hooks.engine.patterns import lazy
+from sentinel_hooks.engine.text_gate import Gate
+from sentinel_hooks.engine.tool_metadata.js_tools import js_tools, json_tools
+from sentinel_hooks.engine.tool_metadata.model import MAX_SOURCE_CHARS, ToolDecl, unique_tools
+from sentinel_hooks.engine.tool_metadata.python_tools import python_tools
+from sentinel_hooks.engine.tool_metadata.yaml_tools import yaml_tools
+from sentinel_hooks.engine.units import TextUnit
+
+
+# -- dispatch --------------------------------------------------------------------------------------
+
+
+# cheap signs that a file may declare tools, checked before any parsing (from their literals)
+_MAY_DECLARE = {
+    "python": Gate(lazy(r"@\s*[\w.]*\btool\b|\bTool\s*\("), ("@", "Tool"), anchored=True),
+    "javascript": Gate(lazy(r"\.(?:tool|registerTool|addTool)\s*\(|\binput_?[sS]chema\b|\btools['\"]?\s*:"),
+                       (".tool", ".registerTool", ".addTool", "input", "tools"), anchored=True),
+    "json": Gate(lazy(r"\"tools\"\s*:"), ('"tools"',), anchored=True),
+    "yaml": Gate(lazy(r"(?m)^\s*['\"]?tools['\"]?\s*:"), ("tools",), reach=200),
+}
+_EXTRACTORS = {"python": python_tools, "javascript": js_tools, "json": json_tools, "yaml": yaml_tools}
+
+
+def extract_tools(path: str, text: str, unit: Optional[TextUnit] = None,
+                  wanted: Optional[set[str]] = None) -> list[ToolDecl]:
+    """The tools declared in a file, by its language; [] for anything else. ``unit``, when ``text``
+    is its whole file, lends the file's shared Python tree; ``wanted`` names the tools that matter
+    (the other languages' extractors return all)."""
+    lang = language_of(path)
+    if lang == "typescript":
+        lang = "javascript"
+    if lang not in _EXTRACTORS or not text or len(text) > MAX_SOURCE_CHARS or not _MAY_DECLARE[lang].search(text):
+        return []
+    if lang == "python":
+        tree = python_tree.tree_of(unit) if unit is not None else python_tree.parse(text)
+        return unique_tools(python_tools(text, tree, wanted)) if tree is not None else []
+    return unique_tools(_EXTRACTORS[lang](text))
+
+
+def unit_tools(unit: TextUnit) -> list[ToolDecl]:
+    """Tools of the unit's whole file, extracted once per file."""
+    if "tool_metadata" not in unit.memo:
+        unit.memo["tool_metadata"] = [] if unit.partial else extract_tools(unit.path, unit.full_text(), unit)
+    return unit.memo["tool_metadata"]

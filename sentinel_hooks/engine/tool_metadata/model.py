@@ -1,0 +1,85 @@
+"""The model of a declared tool: its name, description, parameters and input schema, with their positions."""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+
+MAX_SOURCE_CHARS = 2_000_000
+
+
+# -- data model ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class ToolParam:
+    name: str
+    description: str = ""
+    span: Optional[Span] = None
+
+
+@dataclass
+class ToolDecl:
+    """One tool as the model sees it: its name, description, and input schema."""
+
+    name: str
+    description: Optional[str]
+    description_span: Optional[Span]
+    declaration_span: Span
+    schema: str = ""  # a canonical text of the input schema, for comparison
+    schema_span: Optional[Span] = None
+    params: list[ToolParam] = field(default_factory=list)
+
+    @property
+    def report_span(self) -> Span:
+        return self.description_span or self.declaration_span
+
+
+def join_spans(spans: Iterable[Optional[Span]]) -> Optional[Span]:
+    present = [s for s in spans if s is not None]
+    if not present:
+        return None
+    first = min(present, key=lambda s: (s.line, s.column))
+    last = max(present, key=lambda s: (s.end_line, s.end_column))
+    return Span(first.line, first.column, last.end_line, last.end_column)
+
+
+class LineIndex:
+    """Character offsets of a text to 1-based (line, column)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        idx = bisect.bisect_right(self.starts, offset) - 1
+        return idx + 1, offset - self.starts[idx] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(*self.position(start), *self.position(end))
+
+    def line(self, number: int) -> str:
+        if number < 1 or number > len(self.starts):
+            return ""
+        end = self.starts[number] - 1 if number < len(self.starts) else len(self.text)
+        return self.text[self.starts[number - 1]:end]
+
+
+def unique_tools(tools: list[ToolDecl]) -> list[ToolDecl]:
+    seen: set[tuple] = set()
+    out = []
+    for t in tools:
+        key = (t.name, t.report_span)
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return sorted(out, key=lambda t: (t.report_span.line, t.report_span.column))

@@ -1,0 +1,255 @@
+"""Tools declared in Python: ``@mcp.tool`` / ``@server.tool`` / ``@app.tool()`` decorated functions with
+their ``description=`` or docstring, and ``Tool(...)`` / ``types.Tool(...)`` objects."""
+from __future__ import annotations
+
+import ast
+import inspect
+from typing import Optional, Union
+
+from sentinel_hooks.engine import python_tree
+from sentinel_hooks.engine.tool_metadata.model import Span, ToolDecl, ToolParam
+
+
+# -- Python ----------------------------------------------------------------------------------------
+
+_PY_TOOL_CLASSES = {"Tool"}
+_PY_SELF_PARAMS = {"self", "cls"}
+
+
+def _callee_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
+
+
+class _PySource:
+    def __init__(self, text: str, tree: ast.Module):
+        self.lines = text.splitlines()
+        self.tree = tree
+        self.constants = self._module_constants(tree)
+        self.imported_tool = any(
+            isinstance(n, ast.ImportFrom) and any(a.name == "tool" and a.asname is None for a in n.names)
+            for n in tree.body)
+
+    @staticmethod
+    def _module_constants(tree: ast.Module) -> dict[str, ast.AST]:
+        out: dict[str, ast.AST] = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                out[node.targets[0].id] = node.value
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+                out[node.target.id] = node.value
+        return out
+
+    def column(self, line: int, byte_offset: int) -> int:
+        """ast reports UTF-8 byte offsets; findings use characters."""
+        if line < 1 or line > len(self.lines):
+            return byte_offset + 1
+        text = self.lines[line - 1]
+        if text.isascii():  # one byte a character
+            return min(byte_offset, len(text)) + 1
+        raw = text.encode("utf-8")[:byte_offset]
+        return len(raw.decode("utf-8", errors="replace")) + 1
+
+    def span(self, node: ast.AST) -> Span:
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        return Span(node.lineno, self.column(node.lineno, node.col_offset), end_line,
+                    self.column(end_line, end_col if end_col is not None else node.col_offset))
+
+    def string_value(self, node: Optional[ast.AST], depth: int = 0) -> Optional[str]:
+        """The value of a string expression built from literals, concatenation and constants."""
+        if node is None or depth > 8:
+            return None
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            left, right = self.string_value(node.left, depth + 1), self.string_value(node.right, depth + 1)
+            return None if left is None or right is None else left + right
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            text = self.string_value(node.left, depth + 1)
+            count = node.right.value if isinstance(node.right, ast.Constant) else None
+            if text is not None and isinstance(count, int) and 0 <= count <= 10_000:
+                return text * count
+            return None
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for value in node.values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    parts.append(value.value)
+                else:
+                    parts.append("{" + ast.unparse(value.value if isinstance(value, ast.FormattedValue)
+                                                   else value) + "}")
+            return "".join(parts)
+        if isinstance(node, ast.Name) and node.id in self.constants:
+            return self.string_value(self.constants[node.id], depth + 1)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
+            if node.func.attr in ("strip", "lstrip", "rstrip") and not node.args:
+                inner = self.string_value(node.func.value, depth + 1)
+                return inner.strip() if inner is not None else None
+            if node.func.attr == "join" and len(node.args) == 1 and isinstance(node.args[0], (ast.List, ast.Tuple)):
+                sep = self.string_value(node.func.value, depth + 1)
+                items = [self.string_value(e, depth + 1) for e in node.args[0].elts]
+                if sep is not None and all(i is not None for i in items):
+                    return sep.join(items)  # type: ignore[arg-type]
+            if node.func.attr == "dedent" and len(node.args) == 1:
+                inner = self.string_value(node.args[0], depth + 1)
+                return inspect.cleandoc(inner) if inner is not None else None
+        if isinstance(node, ast.Call) and _callee_name(node) == "dedent" and len(node.args) == 1:
+            inner = self.string_value(node.args[0], depth + 1)
+            return inspect.cleandoc(inner) if inner is not None else None
+        return None
+
+
+def _is_tool_decorator(dec: ast.AST, source: _PySource) -> bool:
+    target = dec.func if isinstance(dec, ast.Call) else dec
+    if isinstance(target, ast.Attribute):
+        return target.attr == "tool"
+    return isinstance(target, ast.Name) and target.id == "tool" and source.imported_tool
+
+
+def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def _field_description(node: Optional[ast.AST], source: _PySource) -> Optional[tuple[str, ast.AST]]:
+    """``Field(description=...)`` / ``Annotated[..., Field(description=...)]`` / ``Annotated[T, "doc"]``."""
+    if node is None:
+        return None
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and _callee_name(sub) in ("Field", "Param", "Parameter", "Arg"):
+            desc = _keyword(sub, "description")
+            value = source.string_value(desc)
+            if value is not None and desc is not None:
+                return value, desc
+        if isinstance(sub, ast.Subscript) and _callee_name(sub.value) == "Annotated":
+            items = sub.slice.elts if isinstance(sub.slice, ast.Tuple) else []
+            for item in items[1:]:
+                value = source.string_value(item)
+                if value is not None:
+                    return value, item
+    return None
+
+
+def _is_context_annotation(node: Optional[ast.AST]) -> bool:
+    """The framework-injected request context (``ctx: Context``) is not an input the model fills."""
+    return node is not None and _callee_name(node.value if isinstance(node, ast.Subscript) else node) \
+        in ("Context", "RequestContext")
+
+
+def _python_params(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], source: _PySource) -> list[ToolParam]:
+    args = fn.args
+    positional = args.posonlyargs + args.args
+    defaults: list[Optional[ast.AST]] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    pairs = list(zip(positional, defaults)) + list(zip(args.kwonlyargs, args.kw_defaults))
+    params = []
+    for arg, default in pairs:
+        if arg.arg in _PY_SELF_PARAMS or _is_context_annotation(arg.annotation):
+            continue
+        found = _field_description(arg.annotation, source) or _field_description(default, source)
+        if found:
+            params.append(ToolParam(arg.arg, found[0], source.span(found[1])))
+        else:
+            params.append(ToolParam(arg.arg, "", source.span(arg)))
+    return params
+
+
+def _python_function_tool(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], source: _PySource,
+                          wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
+    decorator = next((d for d in fn.decorator_list if _is_tool_decorator(d, source)), None)
+    if decorator is None:
+        return None
+    name = fn.name
+    desc_node: Optional[ast.AST] = None
+    if isinstance(decorator, ast.Call):
+        name_node = _keyword(decorator, "name") or (decorator.args[0] if decorator.args else None)
+        name = source.string_value(name_node) or name
+        desc_node = _keyword(decorator, "description")
+    if wanted is not None and name not in wanted:
+        return None
+    description = source.string_value(desc_node)
+    if description is None:
+        desc_node = None
+        body0 = fn.body[0] if fn.body else None
+        if isinstance(body0, ast.Expr) and isinstance(body0.value, ast.Constant) and isinstance(body0.value.value, str):
+            desc_node = body0.value
+            description = inspect.cleandoc(body0.value.value)
+    params = _python_params(fn, source)
+    sig_end = fn.body[0].lineno - 1 if fn.body and fn.body[0].lineno > fn.lineno else fn.lineno
+    sig_span = Span(fn.lineno, source.column(fn.lineno, fn.col_offset), sig_end,
+                    len(source.lines[sig_end - 1]) + 1 if sig_end <= len(source.lines) else 1)
+    args_text = ast.unparse(fn.args)
+    schema = args_text + "|" + ";".join(f"{p.name}={p.description}" for p in params)
+    return ToolDecl(name=name, description=description,
+                    description_span=source.span(desc_node) if desc_node is not None else None,
+                    declaration_span=source.span(fn), schema=schema, schema_span=sig_span, params=params)
+
+
+def _python_tool_object(call: ast.Call, source: _PySource, wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
+    if _callee_name(call) not in _PY_TOOL_CLASSES:
+        return None
+    desc_node = _keyword(call, "description")
+    name = source.string_value(_keyword(call, "name"))
+    if wanted is not None and name not in wanted:
+        return None
+    description = source.string_value(desc_node)
+    if name is None or description is None or desc_node is None:
+        return None
+    schema_node = _keyword(call, "inputSchema") or _keyword(call, "input_schema") or _keyword(call, "parameters")
+    params: list[ToolParam] = []
+    if isinstance(schema_node, ast.Dict):
+        params = _python_schema_params(schema_node, source)
+    schema = ast.unparse(schema_node) if schema_node is not None else ""
+    return ToolDecl(name=name, description=description, description_span=source.span(desc_node),
+                    declaration_span=source.span(call), schema=schema,
+                    schema_span=source.span(schema_node) if schema_node is not None else None, params=params)
+
+
+def _python_schema_params(schema: ast.Dict, source: _PySource) -> list[ToolParam]:
+    for key, value in zip(schema.keys, schema.values):
+        if source.string_value(key) == "properties" and isinstance(value, ast.Dict):
+            params = []
+            for pkey, pvalue in zip(value.keys, value.values):
+                pname = source.string_value(pkey)
+                if pname is None:
+                    continue
+                desc, span = "", source.span(pkey)  # type: ignore[arg-type]
+                if isinstance(pvalue, ast.Dict):
+                    for dkey, dvalue in zip(pvalue.keys, pvalue.values):
+                        if source.string_value(dkey) == "description":
+                            desc = source.string_value(dvalue) or ""
+                            span = source.span(dvalue)
+                params.append(ToolParam(pname, desc, span))
+            return params
+    return []
+
+
+def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[set[str]] = None) -> list[ToolDecl]:
+    """Decorated tool functions and ``Tool(...)`` objects; ``tree`` is the parsed ``text`` if at hand;
+    with ``wanted``, only the tools of those names."""
+    if tree is None:
+        tree = python_tree.parse(text)
+        if tree is None:
+            return []
+    source = _PySource(text, tree)
+    tools = []
+    # a Tool(...) call can be anywhere in an expression; decorated functions are statements, and
+    # only statements need visiting when the file cannot name Tool (a non-ASCII identifier can
+    # normalise to it)
+    may_call_tool = "Tool" in text or not text.isascii()
+    for node in ast.walk(tree) if may_call_tool else python_tree.walk_statements(tree):
+        decl = None
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
+            decl = _python_function_tool(node, source, wanted)
+        elif isinstance(node, ast.Call):
+            decl = _python_tool_object(node, source, wanted)
+        if decl is not None:
+            tools.append(decl)
+    return tools
