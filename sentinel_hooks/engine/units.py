@@ -6,9 +6,9 @@ the hits of a whole-file detector) are computed once per file, however many wind
 """
 from __future__ import annotations
 
-import bisect
 from typing import Any, Callable, Optional
 
+from sentinel_hooks import text_lines
 from sentinel_hooks.records import field, record
 
 _NOT_LOADED: Any = object()
@@ -109,23 +109,15 @@ class TextUnit:
 
     def line_starts(self) -> list[int]:
         if self._line_starts is None:
-            starts = [0]
-            find = self.text.find
-            pos = find("\n")
-            while pos != -1:
-                starts.append(pos + 1)
-                pos = find("\n", pos + 1)
-            self._line_starts = starts
+            self._line_starts = text_lines.line_starts(self.text)
         return self._line_starts
 
     def position(self, offset: int) -> tuple[int, int]:
         """File (line, column) of a character offset in ``text``; both 1-based."""
-        starts = self.line_starts()
-        idx = bisect.bisect_right(starts, offset) - 1
-        column = offset - starts[idx] + 1
-        if idx == 0:
+        line, column = text_lines.position(self.line_starts(), offset)
+        if line == 1:
             column += self.first_column - 1
-        return self.first_line + idx, column
+        return self.first_line + line - 1, column
 
     def line_text(self, line: int) -> str:
         """The text of file line ``line`` if it lies in this unit, else ''."""

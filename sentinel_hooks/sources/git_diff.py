@@ -11,6 +11,7 @@ import os
 import re
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
+from sentinel_hooks import text_lines
 from sentinel_hooks.engine.units import FileAnalysis, TextUnit
 from sentinel_hooks.errors import GitError
 from sentinel_hooks.records import field, record
@@ -225,12 +226,10 @@ def line_windows(added: Iterable[int], context: int, line_count: int) -> list[tu
 
 
 def line_offsets(text: str) -> list[int]:
-    """Offset of the start of each line (lines end at '\\n', as git counts them)."""
-    starts = [0]
-    pos = text.find("\n")
-    while pos != -1 and pos + 1 < len(text):
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
+    """Offset of the start of each line as git counts them: a final newline starts no line."""
+    starts = text_lines.line_starts(text)
+    if len(starts) > 1 and starts[-1] == len(text):
+        starts.pop()
     return starts
 
 

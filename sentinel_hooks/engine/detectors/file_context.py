@@ -15,6 +15,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Iterable, Optional, Union
 
+from sentinel_hooks import text_lines
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.patterns import FLAG_NAMES, flag_value, lazy
@@ -30,17 +31,6 @@ COMMENT_LINE = lazy(r"\s*(?:#|//|/\*|\*|<!--)")
 @functools.lru_cache(maxsize=256)
 def _compile(pattern: str, *flag_names: str) -> re.Pattern[str]:
     return re.compile(pattern, flag_value(flag_names))
-
-
-def _position(starts: list[int], offset: int) -> tuple[int, int]:
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo + 1, offset - starts[lo] + 1
 
 
 @detector("regex_unless_present")
@@ -65,9 +55,9 @@ def regex_unless_present(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         if not starts:  # the first candidate: now the file-wide condition is worth checking
             if unless and _compile(unless, "multiline").search(text):
                 return
-            starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        line, col = _position(starts, start)
+            starts = text_lines.line_starts(text)
+        line, col = text_lines.position(starts, start)
         if opts.get("code_only") and COMMENT_LINE.match(text, starts[line - 1]):
             continue
-        end_line, end_col = _position(starts, end)
+        end_line, end_col = text_lines.position(starts, end)
         yield Hit(line, col, end_line, end_col, text[start:end])

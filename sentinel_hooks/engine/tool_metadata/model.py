@@ -1,10 +1,10 @@
 """The model of a declared tool: its name, description, parameters and input schema, with their positions."""
 from __future__ import annotations
 
-import bisect
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
+
+from sentinel_hooks import text_lines
 
 
 MAX_SOURCE_CHARS = 2_000_000
@@ -58,11 +58,10 @@ class LineIndex:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.starts = text_lines.line_starts(text)
 
     def position(self, offset: int) -> tuple[int, int]:
-        idx = bisect.bisect_right(self.starts, offset) - 1
-        return idx + 1, offset - self.starts[idx] + 1
+        return text_lines.position(self.starts, offset)
 
     def span(self, start: int, end: int) -> Span:
         return Span(*self.position(start), *self.position(end))

@@ -1,0 +1,23 @@
+"""Line starts of a text and the (line, column) of a character offset: the one helper the sources,
+the engine and the detectors share."""
+from __future__ import annotations
+
+import bisect
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line of ``text`` starts (lines end at '\\n'); a text ending with a
+    newline has a last, empty line starting at ``len(text)``."""
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
+def position(starts: list[int], offset: int) -> tuple[int, int]:
+    """1-based (line, column) of ``offset``, given the text's ``line_starts``."""
+    idx = bisect.bisect_right(starts, offset) - 1
+    return idx + 1, offset - starts[idx] + 1

@@ -1,0 +1,14 @@
+"""The one line-offset helper."""
+from sentinel_hooks.sources.git_diff import line_offsets
+from sentinel_hooks.text_lines import line_starts, position
+
+
+def test_line_starts_and_positions():
+    assert line_starts("") == [0]
+    assert line_starts("ab\ncd\n") == [0, 3, 6]  # a final newline opens an empty last line
+    starts = line_starts("ab\ncd")
+    assert [position(starts, i) for i in range(5)] == [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2)]
+
+
+def test_git_counts_no_line_after_a_final_newline():
+    assert line_offsets("ab\ncd\n") == [0, 3] and line_offsets("ab\ncd") == [0, 3] and line_offsets("") == [0]
