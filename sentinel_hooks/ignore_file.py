@@ -21,7 +21,7 @@ from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.findings import Finding
 from sentinel_hooks.records import record
 
-IGNORE_FILE = ".mcp-sentinel-ignore"
+FINDINGS_IGNORE_FILE = ".mcp-sentinel-ignore"  # accepted findings by fingerprint; paths to skip: files.PATH_IGNORE_FILE
 SUPPRESSED_BY = "ignore-file"
 FINGERPRINT = re.compile(r"^[0-9a-f]{32}(?::\d+)?$")
 _COMMENT = re.compile(r"\s#")
@@ -94,7 +94,7 @@ def parse_line(text: str, line_number: int = 0) -> "Entry | str":
     fp = fields[0].lower()
     if not FINGERPRINT.match(fp):
         where = f"line {line_number}: " if line_number else ""  # the line itself is never echoed
-        raise ConfigError(f"{IGNORE_FILE}: {where}not a finding fingerprint (expected <32 hex digits>:<occurrence>)")
+        raise ConfigError(f"{FINDINGS_IGNORE_FILE}: {where}not a finding fingerprint (expected <32 hex digits>:<occurrence>)")
     return Entry(fp, fields[1] if len(fields) > 1 else "", fields[2].strip() if len(fields) > 2 else "",
                  reason, line_number)
 
@@ -104,7 +104,7 @@ def parse(text: str) -> IgnoreFile:
 
 
 def path_for(root: Path) -> Path:
-    return root / IGNORE_FILE
+    return root / FINDINGS_IGNORE_FILE
 
 
 def load(root: Path) -> IgnoreFile:

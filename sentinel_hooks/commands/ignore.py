@@ -68,7 +68,7 @@ def run_add(args: argparse.Namespace, root: Path) -> int:
         ignore_file.save(root, ignore)
     already = len(new) - added
     note = f" ({already} already listed)" if already else ""
-    print(f"added {added} entr{'y' if added == 1 else 'ies'} to {ignore_file.IGNORE_FILE}{note}")
+    print(f"added {added} entr{'y' if added == 1 else 'ies'} to {ignore_file.FINDINGS_IGNORE_FILE}{note}")
     return 0
 
 
@@ -76,14 +76,14 @@ def run_list(args: argparse.Namespace, root: Path) -> int:
     entries = ignore_file.load(root).entries
     for e in entries:
         print(printable(e.render()))
-    print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in {ignore_file.IGNORE_FILE}")
+    print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'} in {ignore_file.FINDINGS_IGNORE_FILE}")
     return 0
 
 
 def run_prune(args: argparse.Namespace, root: Path) -> int:
     ignore = ignore_file.load(root)
     if not ignore.entries:
-        print(f"nothing to prune: {ignore_file.IGNORE_FILE} has no entries")
+        print(f"nothing to prune: {ignore_file.FINDINGS_IGNORE_FILE} has no entries")
         return 0
     fingerprints, errors = scan_repository(args, root)
     if errors:

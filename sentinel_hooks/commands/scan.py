@@ -150,7 +150,7 @@ def apply_ignore_file(result, root: Path, args: argparse.Namespace) -> None:
                                any_occurrence=result.meta.get("mode", "full") != "full")
     if getattr(args, "report_unused_ignores", False):
         for entry in unused:
-            print(f"mcp-sentinel: unused ignore entry ({ignore_file.IGNORE_FILE}:{entry.line_number}): "
+            print(f"mcp-sentinel: unused ignore entry ({ignore_file.FINDINGS_IGNORE_FILE}:{entry.line_number}): "
                   f"{printable(entry.render())}", file=sys.stderr)
 
 

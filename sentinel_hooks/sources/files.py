@@ -21,7 +21,7 @@ DEFAULT_EXCLUDE_DIRS = (
     ".git", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox", ".mypy_cache",
     ".pytest_cache", ".ruff_cache", ".hypothesis", ".mcp-sentinel-cache",
 )
-IGNORE_FILE = ".mcp-sentinelignore"
+PATH_IGNORE_FILE = ".mcp-sentinelignore"  # paths a scan skips (gitignore syntax); accepted findings: ignore_file.py
 
 
 @record(frozen=True)
@@ -73,7 +73,7 @@ def read_ignore_file(root: Path) -> list[str]:
     """The lines of ``root``'s .mcp-sentinelignore (a regular file, not a symlink, at most 1 MB)."""
     from sentinel_hooks.policy_files import read_bytes
 
-    data = read_bytes(root / IGNORE_FILE, "ignore file", root=root, limit=MAX_IGNORE_FILE_BYTES)
+    data = read_bytes(root / PATH_IGNORE_FILE, "ignore file", root=root, limit=MAX_IGNORE_FILE_BYTES)
     return [] if data is None else data.decode("utf-8", errors="replace").splitlines()
 
 

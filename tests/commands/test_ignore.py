@@ -40,7 +40,7 @@ def json_scan(repo: Path, *extra: str) -> tuple[int, dict]:
 
 
 def ignore_text(repo: Path) -> str:
-    return (repo / ignore_file.IGNORE_FILE).read_text(encoding="utf-8")
+    return (repo / ignore_file.FINDINGS_IGNORE_FILE).read_text(encoding="utf-8")
 
 
 def test_parse_and_render_round_trip():
@@ -78,7 +78,7 @@ def test_add_list_and_reason(repo, capsys):
 def test_add_rejects_bad_fingerprints_and_writes_nothing(repo, capsys):
     assert main(["ignore", "add", FP, "nope"]) == 2
     assert "not a finding fingerprint" in capsys.readouterr().err
-    assert not (repo / ignore_file.IGNORE_FILE).exists()
+    assert not (repo / ignore_file.FINDINGS_IGNORE_FILE).exists()
     assert main(["ignore", "add"]) == 2
 
 
@@ -124,7 +124,7 @@ def test_bare_hash_accepts_every_occurrence(repo):
     _, report = json_scan(repo)
     evals = [f["fingerprint"] for f in report["findings"] if f["path"] == "app.py"]
     assert len(evals) == 2 and evals[0].split(":")[0] == evals[1].split(":")[0]
-    (repo / ignore_file.IGNORE_FILE).write_text(evals[0].split(":")[0] + "  # both\n", encoding="utf-8")
+    (repo / ignore_file.FINDINGS_IGNORE_FILE).write_text(evals[0].split(":")[0] + "  # both\n", encoding="utf-8")
     _, after = json_scan(repo)
     assert [f["suppressed_by"] for f in after["findings"] if f["path"] == "app.py"] == ["ignore-file"] * 2
 
@@ -132,7 +132,7 @@ def test_bare_hash_accepts_every_occurrence(repo):
 def test_report_unused_ignores(repo, capsys):
     _, report = json_scan(repo)
     used = next(f["fingerprint"] for f in report["findings"] if f["rule_id"] == "demo-debug")
-    (repo / ignore_file.IGNORE_FILE).write_text(f"{used}\n{FP}  demo-old  gone.py  # stale\n", encoding="utf-8")
+    (repo / ignore_file.FINDINGS_IGNORE_FILE).write_text(f"{used}\n{FP}  demo-old  gone.py  # stale\n", encoding="utf-8")
     capsys.readouterr()
     json_scan(repo, "--report-unused-ignores")
     err = capsys.readouterr().err
@@ -146,7 +146,7 @@ def test_prune_removes_only_entries_that_match_nothing(repo, capsys):
     _, report = json_scan(repo)
     used = next(f["fingerprint"] for f in report["findings"] if f["rule_id"] == "demo-debug")
     original = f"# team decisions\n{used}  demo-debug  app.py  # staging only\n\n{FP}  demo-old  gone.py\n"
-    (repo / ignore_file.IGNORE_FILE).write_text(original, encoding="utf-8")
+    (repo / ignore_file.FINDINGS_IGNORE_FILE).write_text(original, encoding="utf-8")
     assert main(["ignore", "prune", "--dry-run", *rule_args(repo)]) == 0
     assert f"would remove: {FP}" in capsys.readouterr().out
     assert ignore_text(repo) == original
@@ -168,7 +168,7 @@ def test_written_file_keeps_ordinary_permissions(repo):
     old = os.umask(0o022)
     try:
         assert main(["ignore", "add", FP]) == 0
-        path = repo / ignore_file.IGNORE_FILE
+        path = repo / ignore_file.FINDINGS_IGNORE_FILE
         assert stat.S_IMODE(path.stat().st_mode) == 0o644
         path.chmod(0o664)
         assert main(["ignore", "add", FP.replace(":0", ":7")]) == 0
