@@ -52,7 +52,7 @@ def is_placeholder(value: str) -> bool:
 
 
 _TEST_PATH = lazy(r"(?i)(?:^|/)(?:tests?|__tests__|spec|fixtures?|testdata|__mocks__|mocks?)(?:/|$)|"
-                        r"(?:^|/)test_[^/]*$|_test\.[a-z]+$|\.(?:test|spec)\.[a-z]+$")
+                  r"(?:^|/)test_[^/]*$|_test\.[a-z]+$|\.(?:test|spec)\.[a-z]+$")
 
 
 def is_test_path(path: str) -> bool:

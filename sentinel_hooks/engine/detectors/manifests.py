@@ -21,8 +21,8 @@ FLOATING_TAGS = {"latest"}
 _ANY_VERSION = lazy(r"^(?:[*xX](?:\.[*xX]){0,2}|>=?\s*0(?:\.0){0,2}|)$")
 _LOCAL_PROTOCOLS = ("file:", "link:", "portal:", "workspace:", "patch:", "exec:", "./", "../", "/", "~/")
 _GIT_SPEC = lazy(r"^(?:git\+[a-z]+://|git://|github:|gitlab:|bitbucket:|gist:|"
-                       r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/[^/]+/[^/#]+?(?:\.git)?(?:#|$)|"
-                       r"[A-Za-z0-9][\w.-]*/[\w.-]+(?:#|$))")
+                 r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/[^/]+/[^/#]+?(?:\.git)?(?:#|$)|"
+                 r"[A-Za-z0-9][\w.-]*/[\w.-]+(?:#|$))")
 _PINNED_REF = lazy(r"#(?:[0-9a-f]{7,40}|semver:v?\d+\.\d+\.\d+[\w.+-]*|v?\d+\.\d+\.\d+[\w.+-]*)$")
 
 
@@ -87,10 +87,10 @@ def detect_npm_unpinned_git(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 # -- Poetry ----------------------------------------------------------------------------------------
 
 _POETRY_TABLE = lazy(r"^\s*\[\s*tool\.poetry\.(?:dependencies|dev-dependencies|group\.[\w.-]+\.dependencies)"
-                           r"\s*\]\s*(?:#.*)?$")
+                     r"\s*\]\s*(?:#.*)?$")
 _TABLE = lazy(r"^\s*\[")
 _STAR_ENTRY = lazy(r"""^\s*(?P<name>["']?[A-Za-z0-9][\w.-]*["']?)\s*=\s*(?:\{[^}]*?\bversion\s*=\s*)?"""
-                         r"""(?P<version>["']\*["'])""")
+                   r"""(?P<version>["']\*["'])""")
 
 
 @detector("poetry_wildcard_version")

@@ -158,9 +158,9 @@ _HASH_OR_UUID = lazy(r"[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9A-F]{32}|[0-9A
                            r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SCHEME = lazy(r"(?i)^(?:bearer|basic|token|apikey|api-key|key|digest)\s+")
 _REFERENCE = lazy(r"\$\{[^}]*\}|^\$[A-Za-z_][A-Za-z0-9_]*$|^\$env:|^%[A-Za-z_][A-Za-z0-9_]*%$|"
-                        r"\{\{.*\}\}|^env:|^op://|^vault:|^secret:|^keychain:")
+                  r"\{\{.*\}\}|^env:|^op://|^vault:|^secret:|^keychain:")
 _CLI_SECRET_FLAG = lazy(r"(?i)^--?(?:[a-z]+-)*(?:api-?key|token|secret|password|passwd|access-key|auth)"
-                              r"(?:=(?P<value>.+))?$")
+                        r"(?:=(?P<value>.+))?$")
 _ENV_FLAGS = {"-e", "--env"}
 
 

@@ -1,0 +1,131 @@
+"""What the Python checks look for: the calls that are sinks, the sanitisers and propagators of
+taint, the decorators and request fields that bring input from the outside world, and the cheap text
+gates that let a file skip parsing when it cannot hold a hit."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from sentinel_hooks.engine.patterns import lazy
+from sentinel_hooks.engine.text_gate import Gate
+
+# Cheap text tests that skip parsing a file that cannot hold a hit of the check.
+# a literal first argument (not an f-string) cannot be a finding, so such calls do not count here
+EVAL_TEXT = lazy(r"(?<![\w.])(?:eval|exec|compile)\s*\(\s*(?![rRbBuU]{0,2}[\"'])")
+SHELL_TEXT = lazy(r"shell\s*=\s*True|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell")
+INPUT_TEXT = lazy(r"@[\w.]*\b(?:tool|call_tool|resource|prompt|route|api_route|websocket)\b|"
+                  r"@[\w.]+\.(?:get|post|put|delete|patch)\s*\(\s*[rRuU]?[\"']/|"
+                  r"\brequest\.(?:args|form|json|values|files|get_json|query_params|path_params|params|data|"
+                  r"body|GET|POST|match_info|query|url|headers|cookies)\b|\barguments\s*(?:\[|\.get\b)")
+CONTENT_LIMIT = 200
+
+LITERAL, BUILT, OPAQUE = "literal", "built", "opaque"
+
+TOOL_DECORATORS = {"tool", "call_tool", "resource", "prompt"}
+ROUTE_DECORATORS = {"route", "get", "post", "put", "delete", "patch", "api_route", "websocket"}
+UNTAINTED_PARAMS = {"self", "cls", "ctx", "context"}
+SAFE_ANNOTATIONS = {"int", "float", "bool", "Context"}
+REQUEST_FIELDS = {"args", "form", "values", "json", "get_json", "query_params", "path_params", "GET",
+                  "POST", "data", "files", "cookies", "body", "query", "match_info", "headers", "arguments"}
+
+SANITIZERS = {"shlex.quote", "pipes.quote", "quote", "int", "float", "bool", "len",
+              "os.path.basename", "secure_filename", "werkzeug.utils.secure_filename", "re.escape",
+              "html.escape", "escape", "markupsafe.escape", "bleach.clean", "hashlib.sha256",
+              "uuid.UUID", "abs"}
+PROPAGATORS = {"os.path.join", "os.path.abspath", "os.path.normpath", "os.path.expanduser",
+               "os.path.expandvars", "os.path.realpath", "pathlib.Path", "Path", "pathlib.PurePath",
+               "PurePath", "str", "bytes", "os.fspath", "urllib.parse.urljoin", "urljoin",
+               "posixpath.join", "f"}
+SANITIZER_METHODS = {"isdigit", "isalnum", "isidentifier", "hexdigest"}
+
+EVAL_FUNCS = {"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"}
+SUBPROCESS_SHELL_OPTIONAL = {"subprocess.run", "subprocess.call", "subprocess.check_call",
+                             "subprocess.check_output", "subprocess.Popen"}
+ALWAYS_SHELL = {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
+                "commands.getoutput", "commands.getstatusoutput", "asyncio.create_subprocess_shell",
+                "popen2.popen2", "popen2.popen3"}
+SQL_METHODS = {"execute", "executemany", "executescript", "exec_driver_sql", "raw", "mogrify",
+               "fetch", "fetchrow", "fetchval", "read_sql", "read_sql_query"}
+SQL_FUNCS = {"sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text", "text",
+             "pandas.read_sql", "pandas.read_sql_query"}
+SQL_WORDS = lazy(r"(?i)\b(?:select\b[\s\S]{0,400}?\bfrom|insert\s+(?:or\s+\w+\s+)?into|update\b[\s\S]{0,200}?\bset|"
+                 r"delete\s+from|replace\s+into|create\s+(?:table|index|view|database)|drop\s+"
+                 r"(?:table|index|view|database)|alter\s+table|truncate\s+table|pragma\s|attach\s)")
+NUMERIC_FUNCS = {"int", "float", "len", "min", "max", "round", "abs", "sum"}
+SQL_VALUE_CONTEXT = lazy(r"""(?:['"%]|\b(?:like|in\s*\(|values\s*\()|[=<>]\s*)$""", re.I)
+PICKLE_LIKE = {"pickle.load", "pickle.loads", "pickle.Unpickler", "cPickle.load", "cPickle.loads",
+               "cPickle.Unpickler", "_pickle.load", "_pickle.loads", "_pickle.Unpickler", "dill.load",
+               "dill.loads", "cloudpickle.load", "cloudpickle.loads", "joblib.load",
+               "pandas.read_pickle", "jsonpickle.decode", "jsonpickle.unpickler.decode"}
+WEAKER_DESERIALIZERS = {"marshal.load", "marshal.loads", "shelve.open"}
+YAML_LOADS = {"yaml.load", "yaml.load_all"}
+YAML_UNSAFE = {"yaml.unsafe_load", "yaml.unsafe_load_all"}
+YAML_SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader", "FullLoader", "CFullLoader"}
+NETWORK_ATTRS = {"recv", "read", "content", "body", "data", "get_data", "payload"}
+PATH_FUNCS = {"open", "io.open", "codecs.open", "aiofiles.open", "os.open", "os.remove", "os.unlink",
+              "os.rmdir", "os.removedirs", "os.listdir", "os.scandir", "os.makedirs", "os.mkdir",
+              "os.rename", "os.replace", "os.chmod", "os.walk", "shutil.copy", "shutil.copyfile",
+              "shutil.copy2", "shutil.copytree", "shutil.rmtree", "shutil.move", "send_file",
+              "flask.send_file", "FileResponse", "starlette.responses.FileResponse",
+              "fastapi.responses.FileResponse", "tarfile.open", "zipfile.ZipFile"}
+PATH_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", "unlink", "rmdir",
+                "mkdir", "iterdir", "glob", "rglob", "rename", "touch"}
+PATH_GUARD_ATTRS = {"is_relative_to", "relative_to", "commonpath", "commonprefix", "startswith",
+                    "safe_join", "secure_filename"}
+GUARD_NAME = lazy(r"(?i)safe|valid|allow|within|contain|sanitiz|ensure|verify|check|inside|jail")
+HTTP_FUNCS = {f"{lib}.{verb}" for lib in ("requests", "httpx")
+              for verb in ("get", "post", "put", "delete", "patch", "head", "options", "request", "stream")}
+HTTP_FUNCS |= {"urllib.request.urlopen", "urllib.request.Request", "urllib2.urlopen", "aiohttp.request",
+               "urlopen"}
+HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options", "request", "stream", "ws_connect"}
+CLIENT_NAME = lazy(r"(?i)(?:^|_)(?:session|sess|client|http|httpx|aiohttp|requests)$")
+URL_GUARD_NAME = lazy(r"(?i)allow|whitelist|trusted|permitted|approved")
+URL_GUARD_CALLS = {"urlparse", "urlsplit", "urllib.parse.urlparse", "urllib.parse.urlsplit", "httpx.URL",
+                   "yarl.URL", "URL", "ipaddress.ip_address"}
+FIXED_HOST = lazy(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]+[/?#]")
+# cheap text tests before any parsing: a file without such a call cannot hold a finding of the check
+DESERIALIZATION_TEXT = lazy(r"\b(?:loads?|Unpickler|unsafe_load(?:_all)?|full_load|load_all|read_pickle|"
+                            r"decode)\s*\(|shelve\s*\.\s*open")
+TORCH_TEXT = lazy(r"\bload\s*\(")  # the rule's keyword already requires "torch"
+MARKUP_TEXT = lazy(r"\b(?:Markup|mark_safe)\s*\(")
+# Lines that may hold a sink of the checks that need no tool input. Functions without such a line
+# are not analysed (parsing stays whole-file); files that show tool or request input get everything.
+_SINK_MODULES = r"pickle|cPickle|_pickle|dill|cloudpickle|joblib|marshal|shelve|yaml|jsonpickle|torch"
+SINK_LINE = lazy(
+    r"(?<![\w.])(?:eval|exec|compile)\s*\(|shell\s*=|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell|"
+    r"(?<=\.)(?:execute\w*|exec_driver_sql|raw|mogrify|fetch\w*)\s*\(|\b(?:text|read_sql\w*)\s*\(|"
+    r"\b(?:" + _SINK_MODULES + r"|Unpickler|read_pickle|Markup|mark_safe|SafeString)\b")
+_SINK_IMPORT_ALIAS = lazy(r"\b(?:from\s+(?:" + _SINK_MODULES + r")[\w.]*\s+import|import\s+(?:"
+                          + _SINK_MODULES + r")[\w.]*\s+as)\b")
+
+# The same tests, tried only where a literal every match starts with occurs (engine/text_gate.py).
+EVAL_GATE = Gate(EVAL_TEXT, ("eval", "exec", "compile"), anchored=True)
+SHELL_GATE = Gate(SHELL_TEXT, ("shell", "system", "popen", "getoutput", "getstatusoutput", "subprocess_shell"),
+                  anchored=True)
+INPUT_GATE = Gate(INPUT_TEXT, ("@", "request.", "arguments"), anchored=True)
+SQL_GATE = Gate(SQL_WORDS, ("select", "insert", "update", "delete", "replace", "create", "drop", "alter",
+                            "truncate", "pragma", "attach"), ignore_case=True, anchored=True)
+DESERIALIZATION_GATE = Gate(DESERIALIZATION_TEXT, ("load", "Unpickler", "unsafe_load", "full_load", "read_pickle",
+                                                   "decode", "shelve"), anchored=True)
+TORCH_GATE = Gate(TORCH_TEXT, ("load",), anchored=True)
+MARKUP_GATE = Gate(MARKUP_TEXT, ("Markup", "mark_safe"), anchored=True)
+_MODULE_LITERALS = ("pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib", "marshal", "shelve", "yaml",
+                    "jsonpickle", "torch")
+SINK_GATE = Gate(SINK_LINE, ("eval", "exec", "compile", "shell", "system", "popen", "getoutput", "getstatusoutput",
+                             "subprocess_shell", "raw", "mogrify", "fetch", "text", "read_sql", "Unpickler",
+                             "read_pickle", "Markup", "mark_safe", "SafeString") + _MODULE_LITERALS, anchored=True)
+SINK_IMPORT_GATE = Gate(_SINK_IMPORT_ALIAS, _MODULE_LITERALS)  # the module name lies inside the match
+
+
+def candidate_offsets(text: str, input_seen: Optional[bool] = None) -> Optional[list[int]]:
+    """Offsets of the text that may start a sink, ascending; None when every function must be
+    analysed (``input_seen``: the result of ``INPUT_GATE`` when the caller has it)."""
+    if input_seen is None:
+        input_seen = INPUT_GATE.search(text)
+    if input_seen or SINK_IMPORT_GATE.search(text):
+        return None  # tool input reaches broad sinks (open, get); imported names hide the module
+    return SINK_GATE.offsets(text)
+
+
+MARKUP_FUNCS = {"Markup", "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "mark_safe",
+                "django.utils.safestring.mark_safe", "SafeString", "django.utils.safestring.SafeString"}
