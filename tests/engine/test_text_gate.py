@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sentinel_hooks.engine.detectors import python_ast
+from sentinel_hooks.engine.detectors import python_sinks
 from sentinel_hooks.engine.text_gate import Gate, lines_of
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-PYTHON_GATES = {name: getattr(python_ast, name) for name in dir(python_ast) if name.endswith("_GATE")}
+PYTHON_GATES = {name: getattr(python_sinks, name) for name in dir(python_sinks) if name.endswith("_GATE")}
 
 
 @functools.lru_cache(maxsize=1)
