@@ -51,13 +51,22 @@ def test_script_prints_machine_and_medians(script: str, quick):
 
 def test_precommit_latency_reports_targets_and_imports(quick):
     stdout, result = quick("precommit_latency.py")
-    assert set(result["repos"]) == {"small", "large"}
-    assert result["targets"]["large_seconds"] > 0
+    assert set(result["repos"]) == {"small", "large", "mcp"}
+    assert len(result["repos"]["mcp"]["staged"]) == 4  # the realistic MCP commit
+    assert result["targets"]["large_seconds"] > 0 and result["targets"]["mcp_commit_seconds"] > 0
     assert result["targets"]["ratio_large_small"] > 0
     assert "python -X importtime" in stdout and "heavy packages loaded:" in stdout
     assert set(result["imports"]["heavy"]) >= {"pydantic", "yaml", "git", "rich"}
+    assert not result["imports_mcp_commit"]["heavy"]["pydantic"] and not result["imports_mcp_commit"]["heavy"]["yaml"]
     assert result["imports"]["modules"] > 50 and "sentinel_hooks modules loaded" in stdout
     assert "by cumulative time" in stdout
+
+
+def test_diff_scaling_compares_the_many_windows_change_with_a_full_scan(quick):
+    stdout, result = quick("diff_scaling.py")
+    windows = result["windows"]
+    assert windows["changed_lines"] > 0 and windows["ratio"] > 0
+    assert "diff / full:" in stdout
 
 
 def test_throughput_scans_a_copy_of_the_standard_library(quick):
