@@ -61,7 +61,7 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
     _judge_under_base(base_findings, base.ignore)
     if getattr(args, "report_unused_ignores", False):
         for entry in ignore_file.unused_entries(head_ignore, (f.fingerprint for f in head_findings)):
-            print(f"mcp-sentinel: unused ignore entry ({ignore_file.IGNORE_FILE}:{entry.line_number}): "
+            print(f"mcp-sentinel: unused ignore entry ({ignore_file.FINDINGS_IGNORE_FILE}:{entry.line_number}): "
                   f"{entry.render()}", file=sys.stderr)
 
     head_active = {finding_key(f) for f in head_findings if not f.suppressed and f.severity >= head_plan.threshold}
