@@ -274,6 +274,7 @@ def make_plan(args: argparse.Namespace, cfg, rules, exclude_lines: list[str]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from sentinel_hooks import context_severity
     from sentinel_hooks import scan as scan_mod
 
     outputs = pair_outputs(args)
@@ -311,6 +312,7 @@ def run(args: argparse.Namespace) -> int:
         result.meta["incomplete"] = str(exc)
         scan_mod.finish(result)
     _note_capped_workers(result, args, cfg)
+    context_severity.apply(result.findings, cfg.context_severity)
     if judged:
         if getattr(args, "sarif_category", None):
             result.meta["sarif_category"] = args.sarif_category
