@@ -11,7 +11,7 @@ A finding carries the context of its file. The first answer that applies wins:
 2. ``test``: a folder named ``test``, ``tests``, ``__tests__``, ``spec``, ``fixtures``, ``testdata``,
    ``mocks``, ``e2e``, ``conftest.py``, or a file named ``test_*``, ``*_test.*``, ``*.test.*``, ``*.spec.*``;
 3. ``example``: a folder named ``example(s)``, ``sample(s)``, ``demo(s)``, or a file named
-   ``*.example.*``/``*.sample.*``;
+   ``*.example(s).*``/``*.sample(s).*``;
 4. ``docs``: documentation markup (``*.md``, ``*.mdx``, ``*.rst``, ``*.adoc``, ``*.txt``) or a folder named
    ``doc`` or ``docs``;
 5. ``code``: everything else.
@@ -36,7 +36,7 @@ _GENERATED_NAME = re.compile(
 _GENERATED_MARK = re.compile(r"(?i)@generated\b|\bDO NOT EDIT\b|\bCode generated\b|\bauto-?generated\b")
 _TEST = re.compile(r"(?i)(?:^|/)(?:tests?|__tests__|spec|specs|fixtures?|testdata|test-data|__mocks__|mocks?|e2e)/|"
                    r"(?:^|/)(?:test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(?:test|spec)\.[a-z]+|conftest\.py)$")
-_EXAMPLE = re.compile(r"(?i)(?:^|/)(?:examples?|samples?|demos?)/|(?:^|/)[^/]*\.(?:example|sample)(?:\.[a-z]+)?$")
+_EXAMPLE = re.compile(r"(?i)(?:^|/)(?:examples?|samples?|demos?)/|(?:^|/)[^/]*\.(?:examples?|samples?)(?:\.[a-z]+)?$")
 _DOCS = re.compile(r"(?i)\.(?:md|mdx|markdown|rst|adoc|txt)$|(?:^|/)docs?/")
 
 HEAD = 1024

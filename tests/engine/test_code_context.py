@@ -19,6 +19,7 @@ from sentinel_hooks.engine.code_context import classify, looks_generated
     ("examples/weather/server.py", "example"),
     ("config.example.json", "example"),
     ("demo/app.ts", "example"),
+    ("packages/server/src/server/mcp.examples.ts", "example"),
     ("README.md", "docs"),
     ("docs/integrations/setup.mdx", "docs"),
     ("docs/conf.py", "docs"),
