@@ -95,3 +95,15 @@ def test_comments_inside_an_expression_and_names_inside_strings() -> None:
     )
     assert is_fixed("`${cmd} --version`", scope)
     assert is_fixed("`mkfifo ${fifo}`", scope)  # `fifo=` inside a template is not an assignment
+
+
+def test_html_sinks_in_a_file_that_escapes_html_are_low() -> None:
+    from sentinel_hooks.findings import Severity
+
+    text = ("function escapeHtml(s) { return s.replace(/</g, '&lt;'); }\n"
+            "function row(item) { return `<li>${escapeHtml(item.name)}</li>`; }\n"
+            "list.innerHTML = items.map(row).join('');\n")
+    [f] = ENGINE.scan(TextUnit(path="src/ui.ts", text=text))
+    assert f.rule_id == "js-dom-html-sink" and f.severity == Severity.LOW
+    [plain] = ENGINE.scan(TextUnit(path="src/ui.ts", text="list.innerHTML = items.map(row).join('');\n"))
+    assert plain.severity == Severity.MEDIUM

@@ -7,6 +7,7 @@ Options of a rule using ``detector: js_built_value``:
               (e.g. ``exec\\s*\\(\\s*`` or ``innerHTML\\s*\\+?=\\s*``)
   judge       ``first`` (the first argument or the assigned value, the default) or ``all`` (every
               argument up to the closing parenthesis)
+  lower_when_present  a regex; when the file matches it (it calls an escaper, say), hits are LOW
 
 A match is not reported when it lies inside a string literal or a comment (code kept as text, a
 bundle held in a string), or when the judged value is fixed by the program (``js_values.is_fixed``:
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Iterable
 from sentinel_hooks.engine import js_values
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.findings import Severity
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rules import Rule
@@ -89,7 +91,12 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             line_text = line_text.split("\n", 1)[0]
             if any(a.search(line_text) for a in rule.compiled_allow_line):
                 continue
-        yield Hit(line, col, end_line, end_col, m.group(0))  # the whole match, as regex rules fingerprint
+        lower = memo.get("lower")
+        if lower is None:
+            marker = opts.get("lower_when_present")
+            lower = memo["lower"] = bool(marker and _compile(marker).search(text))
+        yield Hit(line, col, end_line, end_col, m.group(0),  # the whole match, as regex rules fingerprint
+                  severity=Severity.LOW if lower else None)
 
 
 def _position(starts: list[int], offset: int) -> tuple[int, int]:
