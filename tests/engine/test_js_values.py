@@ -107,3 +107,11 @@ def test_html_sinks_in_a_file_that_escapes_html_are_low() -> None:
     assert f.rule_id == "js-dom-html-sink" and f.severity == Severity.LOW
     [plain] = ENGINE.scan(TextUnit(path="src/ui.ts", text="list.innerHTML = items.map(row).join('');\n"))
     assert plain.severity == Severity.MEDIUM
+
+
+def test_sql_from_constant_table_names_is_not_reported_and_from_a_parameter_is() -> None:
+    fixed = ("const TABLE = 'issues';\nconst COLS = ['id', 'title'].join(', ');\n"
+             "export const all = () => db.query(`SELECT ${COLS} FROM ${TABLE} WHERE open = true`);\n")
+    assert rules_hit("src/db.ts", fixed) == []
+    built = "export const find = (repo) => db.query(`SELECT * FROM issues WHERE repo = '${repo}'`);\n"
+    assert rules_hit("src/db.ts", built) == ["js-sql-injection"]
