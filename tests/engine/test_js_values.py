@@ -115,3 +115,15 @@ def test_sql_from_constant_table_names_is_not_reported_and_from_a_parameter_is()
     assert rules_hit("src/db.ts", fixed) == []
     built = "export const find = (repo) => db.query(`SELECT * FROM issues WHERE repo = '${repo}'`);\n"
     assert rules_hit("src/db.ts", built) == ["js-sql-injection"]
+
+
+def test_tool_input_sinks_kept_in_a_string_literal_are_not_judged() -> None:
+    live = ("server.tool('run', schema, async (args) => {\n"
+            "  const out = execSync(`git log ${args.ref}`);\n"
+            "  const text = await fs.readFile(path.join(ROOT, args.path), 'utf8');\n"
+            "  const res = await fetch(args.url);\n"
+            "});\n")
+    assert sorted(rules_hit("src/server.ts", live)) == ["js-command-injection-tool-input", "js-path-traversal",
+                                                         "js-ssrf"]
+    kept = "export const SNIPPET = " + repr(live.replace("`", "")).replace("\\n", " ") + ";\n"
+    assert rules_hit("src/snippets.ts", kept) == []

@@ -4,7 +4,8 @@ Options of a rule using ``detector: js_built_value``:
   pattern     the regex of the risky construct (the rule's ``flags`` apply)
   group       the group whose span is reported (default: the whole match)
   value_after a regex, searched from the start of the match, whose end is where the judged value begins
-              (e.g. ``exec\\s*\\(\\s*`` or ``innerHTML\\s*\\+?=\\s*``)
+              (e.g. ``exec\\s*\\(\\s*`` or ``innerHTML\\s*\\+?=\\s*``); without it no value is judged,
+              only matches inside string literals and comments are left out
   judge       ``first`` (the first argument or the assigned value, the default) or ``all`` (every
               argument up to the closing parenthesis)
   lower_when_present  a regex; when the file matches it (it calls an escaper, say), hits are LOW
@@ -52,7 +53,7 @@ def judged_value(text: str, start: int, judge: str) -> str:
 def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     opts = rule.options
     pattern = _compile(opts["pattern"], tuple(getattr(rule, "flags", ()) or ()))
-    value_after = _compile(opts["value_after"])
+    value_after = _compile(opts["value_after"]) if opts.get("value_after") else None
     group = opts.get("group", 0)
     judge = opts.get("judge", "first")
     text = unit.full_text() if unit.is_window and not unit.partial else unit.text
@@ -72,7 +73,7 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             spans = memo["spans"] = js_values.string_spans(text)
         if js_values.inside(spans, m.start()):
             continue
-        found = value_after.search(text, m.start())
+        found = value_after.search(text, m.start()) if value_after is not None else None
         if found is not None and found.start() <= m.end():
             if scope is None:
                 scope = memo["scope"] = js_values.Scope(text, spans)
