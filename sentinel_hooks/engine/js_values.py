@@ -102,33 +102,43 @@ def _skip_braces(text: str, i: int) -> int:
 _REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^") | {""}
 
 
+_INTERESTING = re.compile(r"['\"`/]")
+
+
+def _previous_significant(text: str, i: int) -> str:
+    """The last non-space character before ``i`` ('' at the start), as a class: 'a' for word characters."""
+    j = i - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    if j < 0:
+        return ""
+    c = text[j]
+    return "a" if c.isalnum() or c in "_$" or c in "'\"`)]" else c
+
+
 def string_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every string literal, template literal and comment of a JS/TS file, in order.
 
     A ``/`` after an operator or an opening bracket starts a regular expression literal, which is
     skipped as well (its quotes are not strings)."""
     spans: list[tuple[int, int]] = []
-    i, n, prev = 0, len(text), ""
-    while i < n:
+    n = len(text)
+    m = _INTERESTING.search(text)
+    while m is not None:
+        i = m.start()
         c = text[i]
         if c in "'\"`":
             end = _skip_string(text, i)
             spans.append((i, end))
-            i, prev = end, "a"
-            continue
-        if c == "/" and text.startswith("//", i):
+        elif text.startswith("//", i):
             end = text.find("\n", i)
             end = n if end < 0 else end
             spans.append((i, end))
-            i = end
-            continue
-        if c == "/" and text.startswith("/*", i):
+        elif text.startswith("/*", i):
             end = text.find("*/", i + 2)
             end = n if end < 0 else end + 2
             spans.append((i, end))
-            i = end
-            continue
-        if c == "/" and prev in _REGEX_BEFORE:
+        elif _previous_significant(text, i) in _REGEX_BEFORE:
             j, in_class = i + 1, False
             while j < n and text[j] != "\n":
                 if text[j] == "\\":
@@ -141,11 +151,10 @@ def string_spans(text: str) -> list[tuple[int, int]]:
                 elif text[j] == "/" and not in_class:
                     break
                 j += 1
-            i, prev = j + 1, "a"
-            continue
-        if not c.isspace():
-            prev = c if not (c.isalnum() or c in "_$") else "a"
-        i += 1
+            end = j + 1
+        else:
+            end = i + 1  # division
+        m = _INTERESTING.search(text, max(end, i + 1))
     return spans
 
 
