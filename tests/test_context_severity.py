@@ -152,3 +152,15 @@ def test_a_token_that_passes_its_checksum_keeps_its_severity_in_a_test_file(tmp_
     assert "rule_severity" not in real_finding["extra"]
     broken_finding = found[("tests/test_broken.py", "github-pat-classic")]
     assert broken_finding["extra"]["rule_severity"] == "CRITICAL" and broken_finding["severity"] == "HIGH"
+
+
+def test_a_staged_scan_reports_the_context_too(project: Path, tmp_path: Path) -> None:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "PATH": "/usr/bin:/bin"}
+    subprocess.run(["git", "add", "-A"], cwd=project, check=True, capture_output=True, env=env)
+    subprocess.run(["git", "commit", "-qm", "base"], cwd=project, check=True, capture_output=True, env=env)
+    (project / "tests" / "test_app.py").write_text("x = 1\nresult = eval(input())\nagain = eval(input())\n")
+    subprocess.run(["git", "add", "tests/test_app.py"], cwd=project, check=True, capture_output=True, env=env)
+    code, by_path = scan_json(tmp_path, "--staged")
+    assert code == 5
+    assert by_path["tests/test_app.py"]["context"] == "test" and by_path["tests/test_app.py"]["severity"] == "MEDIUM"
