@@ -8,7 +8,8 @@ caller, request or tool argument can reach it? Fixed are:
 * conditionals (``c ? a : b``: the branches, whatever the condition), ``+``, ``||``, ``??`` and other
   operators of fixed operands;
 * names declared in the file (``const``/``let``/``var``, ``for (const x of LIST)``) whose every
-  initializer and later assignment is fixed (a function parameter is never fixed);
+  initializer and later assignment is fixed, and that no function of the file takes as a parameter
+  (a parameter is never fixed, and it may shadow a constant of the same name);
 * what the machine itself provides: ``process.platform``/``arch``/``pid``/``ppid``, ``__dirname``,
   ``__filename``, ``os.tmpdir()``, ``os.homedir()``, ``fs.mkdtemp…()``, ``process.cwd()``, ``Date.now()``, numeric
   properties (``.pid``, ``.length``), ``path.join``/``resolve``/``dirname``/``basename`` and
@@ -49,6 +50,10 @@ _TOKEN = re.compile(r"""
 _DECL = re.compile(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;\n]{1,120}?)?=(?![=>])")
 _FOR_OF = re.compile(r"\bfor\s*\(\s*(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s+of\s+")
 _ASSIGN = r"(?<![\w$.])%s\s*(?:\+|\?\?|\|\|)?=(?![=>])"
+# parameter lists: `(a, { b }, c = 1) =>`, `function f(a) {`, `method(a) {`, `catch (e) {`, and `a =>`
+_PARAMS = re.compile(r"\(([^()]*)\)\s*(?::\s*[^=;{}()]{1,120}?)?\s*(?:=>|\{)|\b([A-Za-z_$][\w$]*)\s*=>")
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+_CONTROL = re.compile(r"\b(?:for|if|while|switch|with)\s*$")  # `for (…) {` is not a parameter list
 
 
 # ------------------------------------------------------------------------------ lexing
@@ -223,13 +228,19 @@ class Scope:
         for m in _FOR_OF.finditer(text):
             if not inside(self.spans, m.start()):
                 self.assigned.setdefault(m.group(1), []).append(expression_at(text, m.end(), ")"))
+        # a name that is also a parameter somewhere may be shadowed by a caller's value
+        self.parameters: set[str] = set()
+        for m in _PARAMS.finditer(text):
+            if inside(self.spans, m.start()) or _CONTROL.search(text, max(m.start() - 12, 0), m.start()):
+                continue
+            self.parameters.update(_IDENT.findall(m.group(1) or m.group(2) or ""))
         self._cache: dict[str, bool] = {}
 
     def name_is_fixed(self, name: str, depth: int) -> bool:
         if name in self._cache:
             return self._cache[name]
         values = self.assigned.get(name)
-        if not values:
+        if not values or name in self.parameters:
             return False
         self._cache[name] = False  # a name defined through itself is not fixed
         later = [expression_at(self.text, m.end()) for m in re.finditer(_ASSIGN % re.escape(name), self.text)

@@ -127,3 +127,11 @@ def test_tool_input_sinks_kept_in_a_string_literal_are_not_judged() -> None:
                                                          "js-ssrf"]
     kept = "export const SNIPPET = " + repr(live.replace("`", "")).replace("\\n", " ") + ";\n"
     assert rules_hit("src/snippets.ts", kept) == []
+
+
+@pytest.mark.parametrize("params", ["function run(cmd) {", "const run = (opts, cmd) => {", "const run = cmd => {",
+                                    "const run = async ({ cmd }) => {", "  run(cmd: string): void {"])
+def test_a_parameter_shadowing_a_constant_is_not_fixed(params: str) -> None:
+    text = f"const cmd = 'ls';\n{params}\n  exec(`${{cmd}} -la`);\n}}\n"
+    assert not is_fixed("`${cmd} -la`", Scope(text))
+    assert is_fixed("`${cmd} -la`", Scope("const cmd = 'ls';\nexec(`${cmd} -la`);\n"))
