@@ -81,3 +81,10 @@ def test_cache_and_database_clients_are_not_http_clients_for_ssrf() -> None:
     assert rule_ids(text) == ["python-ssrf"]
     found = [f.line for f in ENGINE.scan(TextUnit(path="src/server.py", text=text))]
     assert found == [text.splitlines().index("    return http_client.get(url).text") + 1]
+
+
+def test_a_parameter_shadowing_a_module_constant_is_not_constant() -> None:
+    text = TOOL_HEAD + "git = 'git'\n\ndef status(git):\n    return subprocess.run(f'{git} status', shell=True)\n"
+    assert rule_ids(text) == ["python-shell-injection"]
+    module_constant = text.replace("def status(git):", "def status():")
+    assert rule_ids(module_constant) == []

@@ -593,12 +593,23 @@ def string_kind(node: ast.expr, scope: Scope, depth: int = 0) -> str:
 
 
 def lookup(name: str, scope: Optional[Scope]) -> list[ast.expr]:
-    """Values assigned to ``name`` in the innermost scope that assigns it."""
+    """Values assigned to ``name`` in the innermost scope that assigns it; none when a function on the
+    way takes ``name`` as a parameter (its value is the caller's, not an outer assignment's)."""
     while scope is not None:
         if name in scope.assigned:
             return scope.assigned[name]
+        if name in parameter_names(scope.node):
+            return []
         scope = scope.parent
     return []
+
+
+@functools.lru_cache(maxsize=4096)
+def parameter_names(node: ast.AST) -> frozenset[str]:
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return frozenset()
+    a = node.args
+    return frozenset(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg) if p is not None)
 
 
 def resolved(node: ast.expr, scope: Scope) -> list[ast.expr]:
@@ -1019,7 +1030,8 @@ def only_allow_listed(node: ast.expr, scope: Scope, aliases: dict[str, str]) -> 
     names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     checked = names & scope.allow_listed
     return bool(checked) and all(
-        n in checked or n in aliases or constant_eval.is_constant(ast.Name(n, ast.Load()), lambda m: lookup(m, scope))
+        n in checked or n in aliases or constant_eval.is_constant(ast.Name(n, ast.Load()),
+                                                                  lambda m: lookup(m, scope))
         for n in names)
 
 
