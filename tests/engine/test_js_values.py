@@ -135,3 +135,14 @@ def test_a_parameter_shadowing_a_constant_is_not_fixed(params: str) -> None:
     text = f"const cmd = 'ls';\n{params}\n  exec(`${{cmd}} -la`);\n}}\n"
     assert not is_fixed("`${cmd} -la`", Scope(text))
     assert is_fixed("`${cmd} -la`", Scope("const cmd = 'ls';\nexec(`${cmd} -la`);\n"))
+
+
+def test_lowering_for_an_escaper_applies_to_html_sinks_only() -> None:
+    from sentinel_hooks.findings import Severity
+
+    text = ("function escapeHtml(s) { return s.replace(/</g, '&lt;'); }\n"
+            "export function show(el, name, ref) {\n"
+            "  el.innerHTML = `<b>${escapeHtml(name)}</b>` + ref;\n"
+            "  execSync(`git log ${ref}`);\n}\n")
+    severities = {f.rule_id: f.severity for f in ENGINE.scan(TextUnit(path="src/ui.ts", text=text))}
+    assert severities == {"js-dom-html-sink": Severity.LOW, "js-command-injection": Severity.HIGH}

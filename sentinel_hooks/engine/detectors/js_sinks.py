@@ -92,10 +92,8 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             line_text = line_text.split("\n", 1)[0]
             if any(a.search(line_text) for a in rule.compiled_allow_line):
                 continue
-        lower = memo.get("lower")
-        if lower is None:
-            marker = opts.get("lower_when_present")
-            lower = memo["lower"] = bool(marker and _compile(marker).search(text))
+        marker = opts.get("lower_when_present")
+        lower = bool(marker) and memo.setdefault(("lower", marker), bool(_compile(marker).search(text)))
         yield Hit(line, col, end_line, end_col, m.group(0),  # the whole match, as regex rules fingerprint
                   severity=Severity.LOW if lower else None)
 
