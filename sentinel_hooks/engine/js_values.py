@@ -7,6 +7,8 @@ caller, request or tool argument can reach it? Fixed are:
   ``${…}`` is fixed, array literals of fixed elements;
 * conditionals (``c ? a : b``: the branches, whatever the condition), ``+``, ``||``, ``??`` and other
   operators of fixed operands;
+* names checked against a fixed allow-list somewhere in the file (``ALLOWED.includes(x)``,
+  ``KNOWN.has(x)``);
 * names declared in the file (``const``/``let``/``var``, ``for (const x of LIST)``) whose every
   initializer and later assignment is fixed, and that no function of the file takes as a parameter
   (a parameter is never fixed, and it may shadow a constant of the same name);
@@ -32,7 +34,7 @@ SAFE_CALLS = frozenset({
     "os.tmpdir", "os.homedir", "os.platform", "os.arch", "os.type", "process.cwd", "Date.now", "fs.mkdtempSync",
     "fs.mkdtemp", "fsp.mkdtemp",
     "path.join", "path.resolve", "path.dirname", "path.basename", "path.extname", "path.normalize",
-    "String", "Number", "Boolean", "JSON.stringify", "parseInt", "parseFloat", "Math.floor", "Math.round",
+    "String", "Number", "Boolean", "Set", "JSON.stringify", "parseInt", "parseFloat", "Math.floor", "Math.round",
 })
 NUMERIC_PROPERTIES = frozenset({"pid", "ppid", "length", "size", "byteLength"})
 SAFE_METHODS = frozenset({
@@ -54,6 +56,8 @@ _ASSIGN = r"(?<![\w$.])%s\s*(?:\+|\?\?|\|\|)?=(?![=>])"
 _PARAMS = re.compile(r"\(([^()]*)\)\s*(?::\s*[^=;{}()]{1,120}?)?\s*(?:=>|\{)|\b([A-Za-z_$][\w$]*)\s*=>")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _CONTROL = re.compile(r"\b(?:for|if|while|switch|with)\s*$")  # `for (…) {` is not a parameter list
+# allow-list membership: `ALLOWED.includes(x)`, `KNOWN.has(x)`
+_MEMBERSHIP = re.compile(r"([A-Za-z_$][\w$.]*)\s*\.\s*(?:includes|has)\(\s*([A-Za-z_$][\w$]*)\s*\)")
 
 
 # ------------------------------------------------------------------------------ lexing
@@ -234,11 +238,17 @@ class Scope:
             if inside(self.spans, m.start()) or _CONTROL.search(text, max(m.start() - 12, 0), m.start()):
                 continue
             self.parameters.update(_IDENT.findall(m.group(1) or m.group(2) or ""))
+        self.allow_lists: dict[str, list[str]] = {}
+        for m in _MEMBERSHIP.finditer(text):
+            if not inside(self.spans, m.start()):
+                self.allow_lists.setdefault(m.group(2), []).append(m.group(1))
         self._cache: dict[str, bool] = {}
 
     def name_is_fixed(self, name: str, depth: int) -> bool:
         if name in self._cache:
             return self._cache[name]
+        if any(is_fixed(collection, self, depth + 1) for collection in self.allow_lists.get(name, ())):
+            return True  # checked against a fixed allow-list: it can only be one of its values
         values = self.assigned.get(name)
         if not values or name in self.parameters:
             return False
@@ -312,7 +322,7 @@ class _Parser:
         return ok
 
     def unary(self) -> bool:
-        while self.peek() in {"!", "-", "+", "~", "typeof", "await", "void"}:
+        while self.peek() in {"!", "-", "+", "~", "typeof", "await", "void", "new"}:
             self.take()
         return self.postfix()
 

@@ -146,3 +146,15 @@ def test_lowering_for_an_escaper_applies_to_html_sinks_only() -> None:
             "  execSync(`git log ${ref}`);\n}\n")
     severities = {f.rule_id: f.severity for f in ENGINE.scan(TextUnit(path="src/ui.ts", text=text))}
     assert severities == {"js-dom-html-sink": Severity.LOW, "js-command-injection": Severity.HIGH}
+
+
+def test_a_value_checked_against_a_fixed_allow_list_is_fixed() -> None:
+    text = ("const ALLOWED = new Set(['python', 'node']);\n"
+            "export function version(lang) {\n"
+            "  if (!ALLOWED.has(lang)) throw new Error('unsupported');\n"
+            "  return execSync(`${lang} --version`);\n}\n")
+    assert rules_hit("src/run.ts", text) == []
+    unchecked = text.replace("  if (!ALLOWED.has(lang)) throw new Error('unsupported');\n", "")
+    assert rules_hit("src/run.ts", unchecked) == ["js-command-injection"]
+    user_list = text.replace("new Set(['python', 'node'])", "new Set(loadLanguages())")
+    assert rules_hit("src/run.ts", user_list) == ["js-command-injection"]
