@@ -77,9 +77,9 @@ def project(tmp_path: Path, monkeypatch) -> Path:
     return root
 
 
-def scan_json(tmp_path: Path, *extra: str) -> tuple[int, dict[str, dict]]:
+def scan_json(tmp_path: Path, *extra: str, paths: tuple[str, ...] = (".",)) -> tuple[int, dict[str, dict]]:
     out = tmp_path / "r.json"
-    code = main(["scan", ".", "--no-builtin-rules", "--no-cache", "--rules", str(tmp_path / "pack.yaml"),
+    code = main(["scan", *paths, "--no-builtin-rules", "--no-cache", "--rules", str(tmp_path / "pack.yaml"),
                  "-o", "json", "--output-file", str(out), *extra])
     doc = json.loads(out.read_text(encoding="utf-8"))
     return code, {f["path"]: f for f in doc["findings"]}
@@ -164,3 +164,15 @@ def test_a_staged_scan_reports_the_context_too(project: Path, tmp_path: Path) ->
     code, by_path = scan_json(tmp_path, "--staged")
     assert code == 5
     assert by_path["tests/test_app.py"]["context"] == "test" and by_path["tests/test_app.py"]["severity"] == "MEDIUM"
+
+
+def test_the_context_is_judged_below_the_folder_scanned(project: Path, tmp_path: Path) -> None:
+    (project / "examples" / "weather" / "tests").mkdir(parents=True)
+    (project / "examples" / "weather" / "server.py").write_text("result = eval(input())\n")
+    (project / "examples" / "weather" / "tests" / "test_server.py").write_text("result = eval(input())\n")
+    _, whole = scan_json(tmp_path)
+    assert whole["examples/weather/server.py"]["context"] == "example"
+    _, subject = scan_json(tmp_path, paths=("examples/weather",))
+    assert subject["examples/weather/server.py"]["context"] == "code"
+    assert subject["examples/weather/server.py"]["severity"] == "HIGH"
+    assert subject["examples/weather/tests/test_server.py"]["context"] == "test"
