@@ -117,7 +117,7 @@ def test_bad_context_severity_is_a_config_error(project: Path, tmp_path: Path, c
 
 
 def test_every_format_carries_the_context(project: Path, tmp_path: Path) -> None:
-    outs = {fmt: tmp_path / f"r.{fmt}" for fmt in ("sarif", "gitlab-sast", "html", "terminal")}
+    outs = {fmt: tmp_path / f"r.{fmt}" for fmt in ("sarif", "gitlab-sast", "html", "terminal", "markdown")}
     argv = ["scan", ".", "--no-builtin-rules", "--no-cache", "--rules", str(tmp_path / "pack.yaml")]
     for fmt, path in outs.items():
         argv += ["-o", fmt, "--output-file", str(path)]
@@ -133,6 +133,8 @@ def test_every_format_carries_the_context(project: Path, tmp_path: Path) -> None
     assert 'data-context="test"' in html and "example context" in html
     terminal = outs["terminal"].read_text(encoding="utf-8")
     assert "test context (rule: HIGH)" in terminal and "docs context (rule: HIGH)" in terminal
+    markdown = outs["markdown"].read_text(encoding="utf-8")
+    assert "| Severity | Context | Location |" in markdown and "| MEDIUM | example | `examples/demo.py:1`" in markdown
 
 
 def test_a_token_that_passes_its_checksum_keeps_its_severity_in_a_test_file(tmp_path: Path, monkeypatch) -> None:

@@ -18,8 +18,7 @@ A finding carries the context of its file. The first answer that applies wins:
 """
 from __future__ import annotations
 
-import functools
-import re
+from sentinel_hooks.engine.patterns import lazy
 
 CODE = "code"
 TEST = "test"
@@ -28,17 +27,17 @@ DOCS = "docs"
 GENERATED = "generated"
 CONTEXTS = (CODE, TEST, EXAMPLE, DOCS, GENERATED)
 
-_GENERATED_NAME = (
+_GENERATED_NAME = lazy(
     r"(?i)(?:[.-]min\.(?:js|mjs|cjs|css)|\.bundle\.(?:js|mjs|cjs)|\.(?:js|css)\.map|"
     r"(?:^|/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|uv\.lock|"
     r"Pipfile\.lock|Cargo\.lock|composer\.lock|bun\.lockb?)|"
     r"(?:^|/)\.secrets\.baseline|(?:^|/)\.gitleaksignore|(?:^|/)\.trufflehogignore|"
     r"(?:^|/)[^/]*(?:gitleaks|trufflehog|detect-secrets)[^/]*\.(?:json|sarif|csv|ya?ml))$")
-_GENERATED_MARK = r"(?i)@generated\b|\bDO NOT EDIT\b|\bCode generated\b|\bauto-?generated\b"
-_TEST = (r"(?i)(?:^|/)(?:tests?|__tests__|spec|specs|fixtures?|testdata|test-data|__mocks__|mocks?|e2e)/|"
-         r"(?:^|/)(?:test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(?:test|spec)\.[a-z]+|conftest\.py)$")
-_EXAMPLE = r"(?i)(?:^|/)(?:examples?|samples?|demos?)/|(?:^|/)[^/]*\.(?:examples?|samples?)(?:\.[a-z]+)?$"
-_DOCS = r"(?i)\.(?:md|mdx|markdown|rst|adoc|txt)$|(?:^|/)docs?/"
+_GENERATED_MARK = lazy(r"(?i)@generated\b|\bDO NOT EDIT\b|\bCode generated\b|\bauto-?generated\b")
+_TEST = lazy(r"(?i)(?:^|/)(?:tests?|__tests__|spec|specs|fixtures?|testdata|test-data|__mocks__|mocks?|e2e)/|"
+             r"(?:^|/)(?:test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(?:test|spec)\.[a-z]+|conftest\.py)$")
+_EXAMPLE = lazy(r"(?i)(?:^|/)(?:examples?|samples?|demos?)/|(?:^|/)[^/]*\.(?:examples?|samples?)(?:\.[a-z]+)?$")
+_DOCS = lazy(r"(?i)\.(?:md|mdx|markdown|rst|adoc|txt)$|(?:^|/)docs?/")
 
 HEAD = 1024
 MINIFIED_SAMPLE = 65536
@@ -46,15 +45,9 @@ MINIFIED_LONG_LINE = 1000
 MINIFIED_MEAN = 200
 
 
-@functools.lru_cache(maxsize=None)
-def _rx(pattern: str) -> re.Pattern[str]:
-    """Compiled on first use: the context is needed only once a file has a finding (keeps hook start-up lean)."""
-    return re.compile(pattern)
-
-
 def looks_generated(text: str) -> bool:
     """Text that declares itself generated near its top, or whose lines are as long as minified code's."""
-    if _rx(_GENERATED_MARK).search(text, 0, HEAD):
+    if _GENERATED_MARK.search(text, 0, HEAD):
         return True
     sample = text[:MINIFIED_SAMPLE]
     lines = sample.count("\n") + 1
@@ -65,12 +58,12 @@ def looks_generated(text: str) -> bool:
 
 def classify(path: str, text: str = "") -> str:
     """The context of the file at ``path`` (repository-relative, ``/``-separated) holding ``text``."""
-    if _rx(_GENERATED_NAME).search(path) or (text and looks_generated(text)):
+    if _GENERATED_NAME.search(path) or (text and looks_generated(text)):
         return GENERATED
-    if _rx(_TEST).search(path):
+    if _TEST.search(path):
         return TEST
-    if _rx(_EXAMPLE).search(path):
+    if _EXAMPLE.search(path):
         return EXAMPLE
-    if _rx(_DOCS).search(path):
+    if _DOCS.search(path):
         return DOCS
     return CODE

@@ -23,6 +23,8 @@ kept in a string, a bundle) is not judged as code.
 from __future__ import annotations
 
 import re
+
+from sentinel_hooks.engine.patterns import lazy
 from typing import Optional
 
 SAFE_VALUES = frozenset({
@@ -43,21 +45,21 @@ SAFE_METHODS = frozenset({
 })
 MAX_DEPTH = 12
 
-_TOKEN = re.compile(r"""
+_TOKEN = lazy(r"""
     (?P<ws>\s+)
   | (?P<num>\d[\w.]*)
   | (?P<name>[A-Za-z_$][\w$]*)
   | (?P<op>\?\?=?|\?\.|\.\.\.|===|!==|==|!=|<=|>=|&&|\|\||=>|[-+*/%<>!?:.,()\[\]{}=&|^~])
 """, re.VERBOSE)
-_DECL = re.compile(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;\n]{1,120}?)?=(?![=>])")
-_FOR_OF = re.compile(r"\bfor\s*\(\s*(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s+of\s+")
+_DECL = lazy(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;\n]{1,120}?)?=(?![=>])")
+_FOR_OF = lazy(r"\bfor\s*\(\s*(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s+of\s+")
 _ASSIGN = r"(?<![\w$.])%s\s*(?:\+|\?\?|\|\|)?=(?![=>])"
 # parameter lists: `(a, { b }, c = 1) =>`, `function f(a) {`, `method(a) {`, `catch (e) {`, and `a =>`
-_PARAMS = re.compile(r"\(([^()]*)\)\s*(?::\s*[^=;{}()]{1,120}?)?\s*(?:=>|\{)|\b([A-Za-z_$][\w$]*)\s*=>")
-_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
-_CONTROL = re.compile(r"\b(?:for|if|while|switch|with)\s*$")  # `for (…) {` is not a parameter list
+_PARAMS = lazy(r"\(([^()]*)\)\s*(?::\s*[^=;{}()]{1,120}?)?\s*(?:=>|\{)|\b([A-Za-z_$][\w$]*)\s*=>")
+_IDENT = lazy(r"[A-Za-z_$][\w$]*")
+_CONTROL = lazy(r"\b(?:for|if|while|switch|with)\s*$")  # `for (…) {` is not a parameter list
 # allow-list membership: `ALLOWED.includes(x)`, `KNOWN.has(x)`
-_MEMBERSHIP = re.compile(r"([A-Za-z_$][\w$.]*)\s*\.\s*(?:includes|has)\(\s*([A-Za-z_$][\w$]*)\s*\)")
+_MEMBERSHIP = lazy(r"([A-Za-z_$][\w$.]*)\s*\.\s*(?:includes|has)\(\s*([A-Za-z_$][\w$]*)\s*\)")
 
 
 # ------------------------------------------------------------------------------ lexing
@@ -111,7 +113,7 @@ def _skip_braces(text: str, i: int) -> int:
 _REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^") | {""}
 
 
-_INTERESTING = re.compile(r"['\"`/]")
+_INTERESTING = lazy(r"['\"`/]")
 
 
 def _previous_significant(text: str, i: int) -> str:
@@ -179,8 +181,8 @@ def inside(spans: list[tuple[int, int]], offset: int) -> bool:
     return lo < len(spans) and spans[lo][0] < offset < spans[lo][1]
 
 
-_CONTINUES_BEFORE = re.compile(r"(?:[-+?:(,=|&*/%<>]|\?\?)\s*$")
-_CONTINUES_AFTER = re.compile(r"\s*(?:[-+?:.*/%|&]|\?\?|\?\.)")
+_CONTINUES_BEFORE = lazy(r"(?:[-+?:(,=|&*/%<>]|\?\?)\s*$")
+_CONTINUES_AFTER = lazy(r"\s*(?:[-+?:.*/%|&]|\?\?|\?\.)")
 
 
 def _statement_ends(text: str, start: int, newline: int) -> bool:

@@ -15,21 +15,23 @@ from __future__ import annotations
 
 import re
 
+from sentinel_hooks.engine.patterns import lazy
+
 _GIVE_OR_READ = (r"(?:include|send|pass|provide|put|share|paste|enter|add|attach|expose|reveal|disclose|leak|"
                  r"log|store|read|access|open|upload|submit|use|embed)")
-_NEGATED_VERB = re.compile(
+_NEGATED_VERB = lazy(
     r"\b(?:do\s+not|don'?t|does\s+not|doesn'?t|never|must\s+not|mustn'?t|should\s+not|shouldn'?t|cannot|"
     r"can'?t|will\s+not|won'?t|avoid|refrain\s+from|no\s+need\s+to)\s+(?:\w+\s+){0,3}?" + _GIVE_OR_READ + r"(?:s|ing|ed)?\b",
     re.IGNORECASE)
-_URGING = re.compile(r"\b(?:do\s+not|don'?t|never)\s+(?:forget|fail|omit|skip|hesitate|neglect|miss)\b", re.IGNORECASE)
-_REFUSED = re.compile(
+_URGING = lazy(r"\b(?:do\s+not|don'?t|never)\s+(?:forget|fail|omit|skip|hesitate|neglect|miss)\b", re.IGNORECASE)
+_REFUSED = lazy(
     r"\b(?:is|are|will\s+be|get|gets|being)\s+(?:always\s+)?(?:blocked|rejected|denied|refused|forbidden|"
     r"disallowed|prevented|prohibited|sanitized|stripped|redacted|filtered(?:\s+out)?)\b|"
     r"\bnot\s+(?:allowed|permitted|accessible|supported)\b|\bcannot\s+(?:be\s+)?(?:read|accessed|access|escape)\b|"
     r"\b(?:outside|beyond|escap\w*)\s+(?:of\s+)?(?:the\s+)?(?:allowed|permitted|configured|workspace|root|base)\b|"
     r"\b(?:protect\w*|guard\w*)\s+against\b",
     re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?;]\s|\n\s*\n|\n\s*[-*\d]")
+_SENTENCE_END = lazy(r"[.!?;]\s|\n\s*\n|\n\s*[-*\d]")
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:

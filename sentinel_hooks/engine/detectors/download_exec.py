@@ -18,16 +18,17 @@ from typing import TYPE_CHECKING, Iterable
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.findings import Severity
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
     from sentinel_hooks.engine.units import TextUnit
 
-DOCS = re.compile(r"(?i)\.(?:md|mdx|markdown|rst|adoc)$")
-PINNED_URL = re.compile(r"(?i)https?://\S*/[0-9a-f]{40}(?:/|\b)")
-CHECKSUM = re.compile(r"(?i)\b(?:sha(?:256|512|1)?sum|shasum|--checksum|integrity|Get-FileHash)\b")
-NAMES_SOURCE = re.compile(r"(?i)https?://|\$\{?[A-Za-z_]")
+DOCS = lazy(r"(?i)\.(?:md|mdx|markdown|rst|adoc)$")
+PINNED_URL = lazy(r"(?i)https?://\S*/[0-9a-f]{40}(?:/|\b)")
+CHECKSUM = lazy(r"(?i)\b(?:sha(?:256|512|1)?sum|shasum|--checksum|integrity|Get-FileHash)\b")
+NAMES_SOURCE = lazy(r"(?i)https?://|\$\{?[A-Za-z_]")
 
 
 @functools.lru_cache(maxsize=16)

@@ -68,7 +68,7 @@ def regex_unless_present(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             if unless and _compile(unless, "multiline").search(text):
                 return
             requires: Optional[str] = opts.get("requires")
-            if requires and not _compile(requires, False, True, False).search(text):
+            if requires and not _compile(requires, "multiline").search(text):
                 return
             starts = [0] + [m.end() for m in re.finditer("\n", text)]
         line, col = _position(starts, start)

@@ -26,21 +26,17 @@ from typing import TYPE_CHECKING, Iterable
 from sentinel_hooks.engine import js_values
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.patterns import flag_value
 from sentinel_hooks.findings import Severity
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rules import Rule
+    from sentinel_hooks.engine.rule import Rule
     from sentinel_hooks.engine.units import TextUnit
-
-_FLAGS = {"ignorecase": re.I, "multiline": re.M, "dotall": re.S, "verbose": re.X}
 
 
 @functools.lru_cache(maxsize=64)
 def _compile(pattern: str, flags: tuple[str, ...] = ()) -> re.Pattern[str]:
-    value = 0
-    for name in flags:
-        value |= _FLAGS[name]
-    return re.compile(pattern, value)
+    return re.compile(pattern, flag_value(flags))
 
 
 def judged_value(text: str, start: int, judge: str) -> str:
@@ -57,7 +53,9 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     group = opts.get("group", 0)
     judge = opts.get("judge", "first")
     text = unit.full_text() if unit.is_window and not unit.partial else unit.text
-    memo = unit.memo.setdefault("js_sinks", {})
+    # the file's string spans and names, shared by the rules and windows of a file (a chunk of a file
+    # too large to read whole has its own)
+    memo = {} if unit.partial else unit.memo.setdefault("js_sinks", {})
     spans = memo.get("spans")
     scope = memo.get("scope")
     starts: list[int] = []
