@@ -43,6 +43,18 @@ class _Model(BaseModel):
                 raise ValueError(str(exc)) from None
         return v
 
+    @field_validator("context_severity", check_fields=False)
+    @classmethod
+    def _context_severity(cls, v: dict[str, int]) -> dict[str, int]:
+        from sentinel_hooks.context_severity import DEFAULT_LOWERING, LOWERABLE
+
+        for key, steps in v.items():
+            if key not in LOWERABLE:
+                raise ValueError(f"unknown context {key!r} (expected one of: {', '.join(LOWERABLE)})")
+            if not 0 <= steps <= 4:
+                raise ValueError(f"{key}: levels to lower must be 0 to 4, got {steps}")
+        return {**DEFAULT_LOWERING, **v}
+
 
 ExitCodes = create_model("ExitCodes", __base__=_Model, **{
     severity: (int, Field(default=code, ge=0, le=255)) for severity, code in SEVERITY_EXIT_CODES.items()})

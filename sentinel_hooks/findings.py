@@ -70,6 +70,7 @@ class Finding:
     secret: str | None = None  # the raw secret, kept in memory only; never written out
     fingerprint: str = ""
     suppressed_by: str | None = None  # "inline" or "ignore-file" when suppressed
+    context: str = "code"  # code, test, example, docs or generated (engine/code_context.py)
     extra: dict[str, Any] = field(default_factory=dict)
     content_hash: str = ""  # rule id, path and normalised matched content (set by the engine): the fingerprint's base
 
@@ -119,7 +120,7 @@ def to_dict(f: Finding) -> dict[str, Any]:
         "cwe": f.cwe, "path": f.path, "line": f.line, "column": f.column, "end_line": f.end_line,
         "end_column": f.end_column, "snippet": f.snippet, "remediation": f.remediation,
         "description": f.description, "category": f.category, "message": f.message,
-        "suppressed_by": f.suppressed_by, "extra": f.extra, "content_hash": f.content_hash,
+        "suppressed_by": f.suppressed_by, "context": f.context, "extra": f.extra, "content_hash": f.content_hash,
     }
 
 

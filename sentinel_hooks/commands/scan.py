@@ -139,6 +139,20 @@ def _inside(paths: list[Path], root: Path) -> bool:
     return (root / ".git").exists() and all(git_toplevel(Path(os.path.abspath(p))) == root for p in paths)
 
 
+def _scan_roots(paths: list[Path], root: Path) -> list[str]:
+    """The scanned folders (a file's own folder) relative to the repository root, ``/``-terminated."""
+    out = []
+    for p in paths:
+        target = Path(os.path.abspath(p))
+        folder = target if target.is_dir() else target.parent
+        try:
+            rel = folder.relative_to(root).as_posix()
+        except ValueError:
+            continue
+        out.append("" if rel == "." else rel + "/")
+    return out
+
+
 def apply_ignore_file(result, root: Path, args: argparse.Namespace) -> None:
     """Flag findings listed in .mcp-sentinel-ignore; pass report options on through ``result.meta``."""
     from sentinel_hooks import ignore_file
@@ -274,6 +288,7 @@ def make_plan(args: argparse.Namespace, cfg, rules, exclude_lines: list[str]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from sentinel_hooks import context_severity
     from sentinel_hooks import scan as scan_mod
 
     outputs = pair_outputs(args)
@@ -311,6 +326,9 @@ def run(args: argparse.Namespace) -> int:
         result.meta["incomplete"] = str(exc)
         scan_mod.finish(result)
     _note_capped_workers(result, args, cfg)
+    if diff_source is None and _inside(paths, root):
+        context_severity.judge_below(result.findings, _scan_roots(paths, root))
+    context_severity.apply(result.findings, cfg.context_severity)
     if judged:
         if getattr(args, "sarif_category", None):
             result.meta["sarif_category"] = args.sarif_category

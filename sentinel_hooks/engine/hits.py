@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from sentinel_hooks.findings import Confidence
+from sentinel_hooks.findings import Confidence, Severity
 from sentinel_hooks.records import field, record
 
 
@@ -12,7 +12,7 @@ class Hit:
     """A match in file coordinates (1-based lines and columns, end column exclusive).
 
     ``content`` is the matched text used for the fingerprint; ``secret`` the part to redact.
-    ``message`` adds detail to the rule's title; ``confidence`` overrides the rule's.
+    ``message`` adds detail to the rule's title; ``confidence`` and ``severity`` override the rule's.
     """
 
     line: int
@@ -23,4 +23,5 @@ class Hit:
     secret: Optional[str] = None
     message: str = ""
     confidence: Optional[Confidence] = None
+    severity: Optional[Severity] = None
     extra: dict[str, Any] = field(default_factory=dict)

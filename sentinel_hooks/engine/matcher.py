@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
-from sentinel_hooks.engine import detectors, validators
+from sentinel_hooks.engine import code_context, detectors, validators
 from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_aliases, language_of
@@ -114,6 +114,9 @@ class KeywordIndex:
             found.update(kw for kw in self._wide if kw in lowered)
         return found
 
+# Validators that prove a token is a provider's own (checksum or binary structure), not a look-alike.
+PROVIDER_TOKEN_CHECKS = frozenset({"github_checksum", "npm_checksum", "pypi_macaroon", "discord_bot_token"})
+
 
 class Engine:
     """A compiled rule set. ``scan(unit)`` returns the findings of every rule on that unit."""
@@ -159,6 +162,10 @@ class Engine:
                 if not unit.covers(hit.line, hit.end_line) or not unit.touches_change(hit.line, hit.end_line):
                     continue
                 findings.append(self._finding(unit, rule, hit))
+        if findings:
+            context = code_context.classify(unit.path, unit.text if unit.partial else unit.full_text())
+            for f in findings:
+                f.context = context
         return _drop_shadowed(findings, self.by_id)
 
     @staticmethod
@@ -199,6 +206,7 @@ class Engine:
                 if any(a.search(line_text) for a in rule.compiled_allow_line):
                     continue
             confidence: Optional[Confidence] = None
+            extra: dict = {}
             if secret is not None:
                 if rule.entropy is not None and shannon_entropy(secret) < rule.entropy:
                     continue
@@ -206,9 +214,11 @@ class Engine:
                     continue
                 if rule.validator is not None and not validators.REGISTRY[rule.validator](secret):
                     confidence = Confidence.LOW
+                elif rule.validator in PROVIDER_TOKEN_CHECKS:
+                    extra = {"validated": True}  # a real provider token wherever it is (context_severity)
                 elif "generic" in rule.tags and is_test_path(unit.path):
                     confidence = Confidence.LOW
-            yield Hit(line, col, end_line, end_col, m.group(0), secret=secret, confidence=confidence)
+            yield Hit(line, col, end_line, end_col, m.group(0), secret=secret, confidence=confidence, extra=extra)
 
     def _finding(self, unit: TextUnit, rule: Rule, hit: Hit) -> Finding:
         line = unit.line_text(hit.line)
@@ -221,7 +231,7 @@ class Engine:
         snippet = make_snippet(line, hit.column, hit.end_column if hit.end_line == hit.line
                                else None, multiline=hit.end_line > hit.line)
         f = Finding(
-            rule_id=rule.id, title=rule.title, severity=rule.severity,
+            rule_id=rule.id, title=rule.title, severity=hit.severity if hit.severity is not None else rule.severity,
             confidence=hit.confidence if hit.confidence is not None else rule.confidence,
             cwe=rule.cwe, path=unit.path, line=hit.line, column=hit.column, end_line=hit.end_line,
             end_column=hit.end_column, snippet=snippet, remediation=rule.remediation,

@@ -56,6 +56,7 @@ def vulnerability(f: Finding) -> dict[str, Any]:
         "severity": SEVERITIES[f.severity],
         "location": {"file": f.path, "start_line": f.line, "end_line": max(f.end_line, f.line)},
         "identifiers": identifiers(f),
+        "details": {"context": {"name": "Context", "type": "text", "value": f.context}},
     }
     if f.remediation.strip():
         entry["solution"] = " ".join(f.remediation.split())

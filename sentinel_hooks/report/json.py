@@ -9,8 +9,9 @@ Document (format version 1):
              below_threshold: {severity: count}, hidden_by_policy_changes, skipped: {reason: count},
              errors: [{path, reason}]}
   findings  [{rule_id, title, message, severity, confidence, cwe, category, path, line, column,
-             end_line, end_column, snippet, fingerprint, remediation, description, suppressed,
-             suppressed_by, extra}]
+             end_line, end_column, snippet, context, fingerprint, remediation, description, suppressed,
+             suppressed_by, extra}]; context is code, test, example, docs or generated, and
+             extra.rule_severity holds the rule's own severity when the context lowered it
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "rule_id": f.rule_id, "title": f.title, "message": f.message, "severity": f.severity.name,
         "confidence": f.confidence.name, "cwe": f.cwe, "category": f.category, "path": f.path,
         "line": f.line, "column": f.column, "end_line": f.end_line, "end_column": f.end_column,
-        "snippet": f.snippet, "fingerprint": f.fingerprint, "remediation": f.remediation,
+        "snippet": f.snippet, "context": f.context, "fingerprint": f.fingerprint, "remediation": f.remediation,
         "description": f.description, "suppressed": f.suppressed, "suppressed_by": f.suppressed_by,
         "extra": {k: v for k, v in f.extra.items() if not k.startswith("_")},
     }

@@ -73,9 +73,10 @@ def lines(result: Any) -> list[str]:
     top = top_findings(result)
     if top:
         shown = f" ({len(top)} of {len(result.active)})" if len(result.active) > len(top) else ""
-        out += [f"**Top findings{shown}**", "", "| Severity | Location | Rule | Finding |", "| --- | --- | --- | --- |"]
-        out += [f"| {f.severity.name} | {code(f'{f.path}:{f.line}')} | {code(f.rule_id)} | {text(f.message or f.title)} |"
-                for f in top]
+        out += [f"**Top findings{shown}**", "", "| Severity | Context | Location | Rule | Finding |",
+                "| --- | --- | --- | --- | --- |"]
+        out += [f"| {f.severity.name} | {f.context} | {code(f'{f.path}:{f.line}')} | {code(f.rule_id)} | "
+                f"{text(f.message or f.title)} |" for f in top]
         out.append("")
     if result.meta.get("incomplete"):
         out += [f"**Incomplete:** {text(str(result.meta['incomplete']))}", ""]

@@ -174,7 +174,7 @@ def result_entry(f: Finding, rule_index: int, line_hash: str) -> dict[str, Any]:
         }}],
         "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint, LINE_HASH_KEY: line_hash},
         "properties": {"severity": f.severity.name.lower(), "confidence": f.confidence.name.lower(),
-                       "cwe": f.cwe, "category": f.category},
+                       "cwe": f.cwe, "category": f.category, "context": f.context},
     }
     if f.extra.get("commit"):
         entry["properties"]["commit"] = f.extra["commit"]  # the commit of the range that added it

@@ -75,13 +75,21 @@ def _visible(result: Any) -> list[Finding]:
     return result.active
 
 
+def context_note(f: Any) -> str:
+    """``, test context (rule: HIGH)`` for a finding outside shipped code; nothing for code."""
+    if f.context == "code":
+        return ""
+    rule = f.extra.get("rule_severity")
+    return f", {f.context} context" + (f" (rule: {rule})" if rule else "")
+
+
 def write_plain(result: Any, stream: TextIO) -> None:
     out = []
     for path, group in groupby(_visible(result), key=lambda f: f.path):
         out.append(printable(path))
         for f in group:
             out.append(f"  {f.severity.name:<8} {f.line}:{f.column}  {printable(f.rule_id)}  {printable(f.message)}"
-                       f"  [{printable(f.cwe)}, confidence {f.confidence.name.lower()}]")
+                       f"  [{printable(f.cwe)}, confidence {f.confidence.name.lower()}{context_note(f)}]")
             if f.snippet:
                 out.append(f"      {printable(f.snippet)}")
             for key in ("decoded", "detail", "commit"):
@@ -111,7 +119,7 @@ def write_rich(result: Any, stream: TextIO) -> None:
             line.append(f" {f.line}:{f.column}  ", style="dim")
             line.append(printable(f.rule_id), style="bold")
             line.append(f"  {printable(f.message)}  ")
-            line.append(f"[{printable(f.cwe)}, confidence {f.confidence.name.lower()}]", style="dim")
+            line.append(f"[{printable(f.cwe)}, confidence {f.confidence.name.lower()}{context_note(f)}]", style="dim")
             console.print(line)
             if f.snippet:
                 console.print(Text("      " + printable(f.snippet), style="dim"))

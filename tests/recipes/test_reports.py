@@ -219,7 +219,7 @@ def test_markdown_summary_for_the_step_summary(ci_checkout):
     assert f"Changes: {base[:7]} (merge-base of origin/main) → working tree" in text
     assert "| Critical | 2 |" in text
     rows = [line for line in text.splitlines() if line.startswith("| CRITICAL |")]
-    assert len(rows) == 2 and all(row.count(" | ") == 3 for row in rows)
+    assert len(rows) == 2 and all(row.count(" | ") == 4 for row in rows)  # severity, context, location, rule, finding
     assert "``x\\|y @octocat <img src=x> `z`.py:1``" in text  # literal in a code span: no mention, no tag
     assert "`leak.py:1`" in text
 

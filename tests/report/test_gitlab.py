@@ -37,7 +37,8 @@ def test_vulnerabilities(scan):
     assert {v["severity"] for v in vulns} == {"Critical", "High", "Medium", "Low"}
     for v in vulns:
         assert str(uuid.UUID(v["id"])) == v["id"]
-        assert set(v) <= {"id", "name", "description", "severity", "solution", "location", "identifiers"}
+        assert set(v) <= {"id", "name", "description", "severity", "solution", "location", "identifiers", "details"}
+    assert token["details"] == {"context": {"name": "Context", "type": "text", "value": "code"}}
 
 
 def test_ids_are_stable_and_unique(scan, project):

@@ -28,7 +28,7 @@ def test_top_findings_worst_first_and_limited():
     result.finished = result.started
     rows = [line for line in markdown.lines(result) if line.startswith("| ") and ".py:" in line]
     assert len(rows) == markdown.TOP_FINDINGS
-    assert rows[0].startswith("| CRITICAL | `z.py:1`")
+    assert rows[0].startswith("| CRITICAL | code | `z.py:1`")
     assert "**Top findings (10 of 13)**" in markdown.lines(result)
 
 

@@ -68,12 +68,14 @@ DETECTORS: dict[str, str] = {
     "secret_assignment_contexts": "secret_assignments",
     "token_public_in_context": "secret_assignments",
     "service_account_key": "secret_assignments",
+    "download_exec": "download_exec",
+    "js_built_value": "js_sinks",
 }
 
 # detectors whose hits depend on the unit's own text (not the whole file): run on every window
 WINDOW_DETECTORS = frozenset({"unicode_tags", "unicode_bidi", "unicode_zero_width", "unicode_homoglyph",
                               "keyed_secret", "secret_assignment_contexts", "token_public_in_context",
-                              "service_account_key"})
+                              "service_account_key", "download_exec"})
 
 _loaded: dict[str, Detector] = {}
 

@@ -5,6 +5,8 @@ Options of a rule using ``detector: regex_unless_present``:
             rule's ``keyword_reach`` only on the lines near its keywords)
   unless    a regex; when it occurs anywhere in the file, nothing is reported (checked only
             once ``pattern`` has found something)
+  requires  a regex that must occur somewhere in the file for anything to be reported (e.g. that
+            the file is an MCP server)
   group     the group whose span is reported (default: the whole match)
   ignorecase, multiline, dotall, verbose   booleans for ``pattern``
   code_only  when true, a match that starts on a comment-only line is not reported
@@ -54,6 +56,9 @@ def regex_unless_present(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             continue
         if not starts:  # the first candidate: now the file-wide condition is worth checking
             if unless and _compile(unless, "multiline").search(text):
+                return
+            requires: Optional[str] = opts.get("requires")
+            if requires and not _compile(requires, "multiline").search(text):
                 return
             starts = text_lines.line_starts(text)
         line, col = text_lines.position(starts, start)

@@ -12,6 +12,7 @@ from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.jsonc import Member, Node
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.findings import Severity
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
@@ -70,11 +71,25 @@ def _hit(node: Node, message: str) -> Hit:
     return Hit(node.line, node.column, node.end_line, node.end_column, node.raw, message=message)
 
 
+def workspace_scope(unit: TextUnit) -> str:
+    """``@scope/`` of a package.json that declares workspaces (a monorepo root), else ''."""
+    root = _package_json(unit)
+    if root is None or root.get("workspaces") is None:
+        return ""
+    name = root.get("name")
+    text = str(name.value) if name is not None and name.kind == "string" else ""
+    return text.split("/", 1)[0] + "/" if text.startswith("@") and "/" in text else ""
+
+
 @detector("npm_floating_version")
 def detect_npm_floating(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    scope = workspace_scope(unit)
     for section, member in npm_dependencies(unit):
         if is_floating_version(member.value.text):
-            yield _hit(member.value, f"{section}: {member.name} accepts any version ({member.value.text!r})")
+            hit = _hit(member.value, f"{section}: {member.name} accepts any version ({member.value.text!r})")
+            if scope and member.name.startswith(scope):
+                hit.severity = Severity.LOW  # a workspace member of this monorepo: npm links the local copy
+            yield hit
 
 
 @detector("npm_unpinned_git")

@@ -20,7 +20,7 @@ from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.jsonc import Node
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.units import TextUnit
-from sentinel_hooks.findings import Confidence
+from sentinel_hooks.findings import Confidence, Severity
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
@@ -339,6 +339,11 @@ def pypi_spec_pinned(spec: str) -> bool:
     return _PY_EXACT.match(spec.strip()) is not None
 
 
+# Manifests an extension or plugin ships to start its own server (not a user's client configuration).
+DISTRIBUTION_MANIFEST = re.compile(r"(?:^|/)(?:gemini-extension\.json|\.(?:claude|cursor)-plugin/plugin\.json|"
+                                   r"manifest\.json|server\.json)$")
+
+
 @detector("mcp_config_unpinned_package")
 def detect_unpinned_packages(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     for server in servers(unit):
@@ -347,8 +352,11 @@ def detect_unpinned_packages(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
                 continue
             pinned = npm_spec_pinned(run.spec) if run.ecosystem == "npm" else pypi_spec_pinned(run.spec)
             if not pinned:
-                yield _hit(run.node, f"server {server.name!r} runs {run.spec!r} through {run.runner} without "
+                hit = _hit(run.node, f"server {server.name!r} runs {run.spec!r} through {run.runner} without "
                                      f"an exact version", content=run.spec)
+                if DISTRIBUTION_MANIFEST.search(unit.path):
+                    hit.severity = Severity.LOW  # an extension's own launcher: it follows its releases
+                yield hit
 
 
 # -- remote servers over plain HTTP --------------------------------------------------------------

@@ -45,10 +45,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
-from sentinel_hooks.engine import python_tree
+from sentinel_hooks.engine import constant_eval, python_tree
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_prune import prune
-from sentinel_hooks.engine.detectors.python_sinks import (ALWAYS_SHELL, CLIENT_NAME, CONTENT_LIMIT,
+from sentinel_hooks.engine.detectors.python_sinks import (ALWAYS_SHELL, CLIENT_NAME, NON_HTTP_CLIENT, CONTENT_LIMIT,
                                                           DESERIALIZATION_GATE, EVAL_FUNCS, EVAL_GATE, FIXED_HOST,
                                                           GUARD_NAME, HTTP_FUNCS, HTTP_METHODS, INPUT_GATE,
                                                           MARKUP_FUNCS, MARKUP_GATE, NETWORK_ATTRS, NUMERIC_FUNCS,
@@ -90,6 +90,7 @@ class Scope:
     tainted: set[str] = field(default_factory=set)
     path_guarded: bool = False
     url_guarded: bool = False
+    allow_listed: set[str] = field(default_factory=set)  # names checked against a constant collection
 
 
 @dataclass
@@ -291,8 +292,9 @@ def collect(scope: Scope, aliases: dict[str, str], scopes: list[Scope], keep=lam
                 bind(scope, n.optional_vars, n.context_expr)
         elif kind is ast.Compare:
             if any(isinstance(c, ast.Constant) and isinstance(c.value, str) and ".." in c.value
-                   for c in [n.left, *n.comparators]):
+                   for c in [n.left, *n.comparators]) or constant_eval.is_containment_check(n):
                 scope.path_guarded = True
+            scope.allow_listed |= constant_eval.allow_listed_names(n, lambda name, s=scope: lookup(name, s))
         stack.extend(child_nodes(n))
 
 
@@ -443,6 +445,9 @@ def is_tainted(node: ast.expr, tainted: set[str], aliases: dict[str, str]) -> bo
 
 def string_kind(node: ast.expr, scope: Scope, depth: int = 0) -> str:
     """LITERAL (constant text), BUILT (text assembled at run time) or OPAQUE (anything else)."""
+    if depth == 0 and not isinstance(node, ast.Constant) and constant_eval.is_constant(
+            node, lambda name: lookup(name, scope)):
+        return LITERAL  # f-strings, conditionals and concatenations of constants
     if isinstance(node, ast.Constant):
         return LITERAL if isinstance(node.value, (str, bytes)) or node.value is None else OPAQUE
     if isinstance(node, ast.JoinedStr):
@@ -476,12 +481,23 @@ def string_kind(node: ast.expr, scope: Scope, depth: int = 0) -> str:
 
 
 def lookup(name: str, scope: Optional[Scope]) -> list[ast.expr]:
-    """Values assigned to ``name`` in the innermost scope that assigns it."""
+    """Values assigned to ``name`` in the innermost scope that assigns it; none when a function on the
+    way takes ``name`` as a parameter (its value is the caller's, not an outer assignment's)."""
     while scope is not None:
         if name in scope.assigned:
             return scope.assigned[name]
+        if name in parameter_names(scope.node):
+            return []
         scope = scope.parent
     return []
+
+
+@functools.lru_cache(maxsize=4096)
+def parameter_names(node: ast.AST) -> frozenset[str]:
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return frozenset()
+    a = node.args
+    return frozenset(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg) if p is not None)
 
 
 def resolved(node: ast.expr, scope: Scope) -> list[ast.expr]:
@@ -887,11 +903,24 @@ def path_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             continue
         if target is None or not is_tainted(target, scope.tainted, analysis.aliases):
             continue
+        if only_allow_listed(target, scope, analysis.aliases):
+            continue
         if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr == "get" \
                 and not is_request_source(target):
             continue  # ``mapping.get(key).open()``: the path is looked up, not given
         yield make_hit(analysis, call, "file path comes from tool or request input without a containment check",
                        Confidence.HIGH if direct_input(target, scope) else Confidence.MEDIUM, True)
+
+
+def only_allow_listed(node: ast.expr, scope: Scope, aliases: dict[str, str]) -> bool:
+    """Some name in ``node`` was checked against a constant allow-list in this function and every
+    other name is a constant or an imported module or function."""
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    checked = names & scope.allow_listed
+    return bool(checked) and all(
+        n in checked or n in aliases or constant_eval.is_constant(ast.Name(n, ast.Load()),
+                                                                  lambda m: lookup(m, scope))
+        for n in names)
 
 
 def guarded(scope: Scope, flag: str) -> bool:
@@ -932,6 +961,9 @@ def ssrf_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 def is_client(node: ast.expr) -> bool:
     if isinstance(node, ast.Call):
         node = node.func
+    own = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    if NON_HTTP_CLIENT.search(own):
+        return False
     if isinstance(node, ast.Attribute):
         return bool(CLIENT_NAME.search(node.attr)) or (isinstance(node.value, ast.Name) and node.value.id in (
             "httpx", "requests", "aiohttp"))

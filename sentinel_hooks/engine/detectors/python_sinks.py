@@ -79,6 +79,10 @@ HTTP_FUNCS |= {"urllib.request.urlopen", "urllib.request.Request", "urllib2.urlo
                "urlopen"}
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options", "request", "stream", "ws_connect"}
 CLIENT_NAME = lazy(r"(?i)(?:^|_)(?:session|sess|client|http|httpx|aiohttp|requests)$")
+# clients of caches, databases, queues and cloud SDKs: their get()/request() take keys, not URLs
+NON_HTTP_CLIENT = lazy(r"(?i)memcache|redis|mongo|(?:^|_)(?:db|kv|s3|es|sql)(?:_|$)|database|sqlite|postgres|"
+                       r"mysql|cache|dynamo|boto|kafka|sqs|sns|ldap|smtp|ftp|ssh|grpc|qdrant|pinecone|chroma|"
+                       r"elastic|neo4j|etcd|consul|docker|kube|k8s|openai|anthropic|llm")
 URL_GUARD_NAME = lazy(r"(?i)allow|whitelist|trusted|permitted|approved")
 URL_GUARD_CALLS = {"urlparse", "urlsplit", "urllib.parse.urlparse", "urllib.parse.urlsplit", "httpx.URL",
                    "yarl.URL", "URL", "ipaddress.ip_address"}

@@ -10,6 +10,7 @@ from typing import Iterator, Optional
 
 from sentinel_hooks.engine.filters import shannon_entropy
 from sentinel_hooks.engine.patterns import lazy
+from sentinel_hooks.engine.protective_text import is_protective
 from sentinel_hooks.engine.tool_metadata.model import Span, ToolDecl
 from sentinel_hooks.findings import Confidence
 
@@ -186,7 +187,7 @@ def sensitive_file_signals(tool: ToolDecl) -> Iterator[Signal]:
     for text, span in _texts(tool):
         strong = _SENSITIVE_STRONG.search(text)
         match = strong or _SENSITIVE_WEAK.search(text)
-        if match is None:
+        if match is None or is_protective(text, match.start(), match.end()):
             continue
         window = text[max(match.start() - 120, 0):match.end() + 120]
         verb = _READ_VERB.search(window)
@@ -226,7 +227,7 @@ def exfiltration_signals(tool: ToolDecl) -> Iterator[Signal]:
             continue
         described = model_view(param.description)
         m = _EXFIL_PARAM_DESC.search(described) or _EXFIL_PARAM_DESC_PASSIVE.search(described)
-        if m is None:
+        if m is None or is_protective(described, m.start(), m.end()):
             continue
         if _CREDENTIAL_PARAM.search(param.name) and not _DATA_WORDS.search(m.group(0)):
             continue  # a credential parameter that asks for a credential is not exfiltration
@@ -237,6 +238,8 @@ def exfiltration_signals(tool: ToolDecl) -> Iterator[Signal]:
         pattern = _rx(_EXFIL_INTO.replace("NAMES", "|".join(sorted(names, key=len, reverse=True))),
                       *_EXFIL_INTO_LITERALS)
         for m in pattern.finditer(model_view(tool.description)):
+            if is_protective(model_view(tool.description), m.start(), m.end()):
+                continue
             if re.search(_EXFIL_PAYLOAD, m.group(1), re.IGNORECASE) or _SENSITIVE_STRONG.search(m.group(1)):
                 yield Signal("exfiltration", m.group(0), tool.report_span, Confidence.HIGH,
                              detail=f"parameter {m.group(2)}")

@@ -315,3 +315,27 @@ def test_poetry_wildcard_only_inside_dependency_tables():
     text = '[tool.poetry.dev-dependencies]\nblack = "*"\n[tool.other]\nx = "*"\n'
     found = findings("pyproject.toml", text, "supply-chain-poetry-wildcard-version")
     assert [(f.line, f.column) for f in found] == [(2, 9)]
+
+
+def test_an_extension_manifest_launching_its_own_package_unpinned_is_low():
+    from sentinel_hooks.findings import Severity
+
+    text = '{"name": "dc", "mcpServers": {"dc": {"command": "npx", "args": ["-y", "@acme/dc-mcp@latest"]}}}\n'
+    for path in ("gemini-extension.json", "plugins/claude/.claude-plugin/plugin.json"):
+        [f] = findings(path, text, "mcp-config-unpinned-package")
+        assert f.severity == Severity.LOW
+    [user_config] = findings(".cursor/mcp.json", text, "mcp-config-unpinned-package")
+    assert user_config.severity == Severity.MEDIUM
+
+
+def test_a_monorepo_root_depending_on_its_own_workspace_members_with_star_is_low():
+    from sentinel_hooks.findings import Severity
+
+    text = ('{"name": "@acme/servers", "private": true, "workspaces": ["src/*"],\n'
+            ' "dependencies": {\n  "@acme/server-notes": "*",\n  "left-pad": "*"}}\n')
+    found = {f.snippet: f.severity for f in findings("package.json", text, "supply-chain-npm-floating-version")}
+    assert [s for snip, s in found.items() if "@acme" in snip] == [Severity.LOW]
+    assert [s for snip, s in found.items() if "left-pad" in snip] == [Severity.MEDIUM]
+    no_workspaces = text.replace('"workspaces": ["src/*"],', "")
+    assert {f.severity for f in findings("package.json", no_workspaces, "supply-chain-npm-floating-version")} == {
+        Severity.MEDIUM}

@@ -1,0 +1,101 @@
+"""JS/TS sinks (shell commands, dynamic code, HTML) judged on the value they receive.
+
+Options of a rule using ``detector: js_built_value``:
+  pattern     the regex of the risky construct (the rule's ``flags`` apply)
+  group       the group whose span is reported (default: the whole match)
+  value_after a regex, searched from the start of the match, whose end is where the judged value begins
+              (e.g. ``exec\\s*\\(\\s*`` or ``innerHTML\\s*\\+?=\\s*``); without it no value is judged,
+              only matches inside string literals and comments are left out
+  judge       ``first`` (the first argument or the assigned value, the default) or ``all`` (every
+              argument up to the closing parenthesis)
+  lower_when_present  a regex; when the file matches it (it calls an escaper, say), hits are LOW
+
+A match is not reported when it lies inside a string literal or a comment (code kept as text, a
+bundle held in a string), or when the judged value is fixed by the program (``js_values.is_fixed``:
+literals, constants, conditionals and concatenations of them, literal lists, values of the machine).
+The rule's ``allow`` patterns (on the match) and ``allow_line`` patterns (on its line) apply as for
+regex rules.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from typing import TYPE_CHECKING, Iterable
+
+from sentinel_hooks.engine import js_values
+from sentinel_hooks.engine.detectors import detector
+from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.patterns import flag_value
+from sentinel_hooks.findings import Severity
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rule import Rule
+    from sentinel_hooks.engine.units import TextUnit
+
+
+@functools.lru_cache(maxsize=64)
+def _compile(pattern: str, flags: tuple[str, ...] = ()) -> re.Pattern[str]:
+    return re.compile(pattern, flag_value(flags))
+
+
+def judged_value(text: str, start: int, judge: str) -> str:
+    if judge == "all":
+        return "[" + js_values.expression_at(text, start, ")") + "]"
+    return js_values.expression_at(text, start)
+
+
+@detector("js_built_value")
+def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    opts = rule.options
+    pattern = _compile(opts["pattern"], tuple(getattr(rule, "flags", ()) or ()))
+    value_after = _compile(opts["value_after"]) if opts.get("value_after") else None
+    group = opts.get("group", 0)
+    judge = opts.get("judge", "first")
+    text = unit.full_text() if unit.is_window and not unit.partial else unit.text
+    # the file's string spans and names, shared by the rules and windows of a file (a chunk of a file
+    # too large to read whole has its own)
+    memo = {} if unit.partial else unit.memo.setdefault("js_sinks", {})
+    spans = memo.get("spans")
+    scope = memo.get("scope")
+    starts: list[int] = []
+    for m in pattern.finditer(text):
+        start, end = m.span(group)
+        if start < 0:
+            start, end = m.span(0)
+        if end == start:
+            continue
+        if any(a.search(m.group(0)) for a in rule.compiled_allow):
+            continue
+        if spans is None:
+            spans = memo["spans"] = js_values.string_spans(text)
+        if js_values.inside(spans, m.start()):
+            continue
+        found = value_after.search(text, m.start()) if value_after is not None else None
+        if found is not None and found.start() <= m.end():
+            if scope is None:
+                scope = memo["scope"] = js_values.Scope(text, spans)
+            if js_values.is_fixed(judged_value(text, found.end(), judge), scope):
+                continue
+        if text is unit.text:
+            line, col = unit.position(start)
+            end_line, end_col = unit.position(end)
+        else:
+            if not starts:
+                starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+            line, col = _position(starts, start)
+            end_line, end_col = _position(starts, end)
+        if rule.compiled_allow_line:
+            line_text = text[starts[line - 1]:] if starts else unit.line_text(line)
+            line_text = line_text.split("\n", 1)[0]
+            if any(a.search(line_text) for a in rule.compiled_allow_line):
+                continue
+        marker = opts.get("lower_when_present")
+        lower = bool(marker) and memo.setdefault(("lower", marker), bool(_compile(marker).search(text)))
+        yield Hit(line, col, end_line, end_col, m.group(0),  # the whole match, as regex rules fingerprint
+                  severity=Severity.LOW if lower else None)
+
+
+def _position(starts: list[int], offset: int) -> tuple[int, int]:
+    idx = bisect.bisect_right(starts, offset) - 1
+    return idx + 1, offset - starts[idx] + 1

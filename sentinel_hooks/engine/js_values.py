@@ -1,0 +1,440 @@
+"""Constant evaluation for JavaScript/TypeScript, without a full parser.
+
+``is_fixed(expr, scope)`` answers: is this expression's value fixed by the program itself, so that no
+caller, request or tool argument can reach it? Fixed are:
+
+* literals (strings, numbers, ``true``/``false``/``null``/``undefined``), template literals whose every
+  ``${…}`` is fixed, array literals of fixed elements;
+* conditionals (``c ? a : b``: the branches, whatever the condition), ``+``, ``||``, ``??`` and other
+  operators of fixed operands;
+* names checked against a fixed allow-list somewhere in the file (``ALLOWED.includes(x)``,
+  ``KNOWN.has(x)``);
+* names declared in the file (``const``/``let``/``var``, ``for (const x of LIST)``) whose every
+  initializer and later assignment is fixed, and that no function of the file takes as a parameter
+  (a parameter is never fixed, and it may shadow a constant of the same name);
+* what the machine itself provides: ``process.platform``/``arch``/``pid``/``ppid``, ``__dirname``,
+  ``__filename``, ``os.tmpdir()``, ``os.homedir()``, ``fs.mkdtemp…()``, ``process.cwd()``, ``Date.now()``, numeric
+  properties (``.pid``, ``.length``), ``path.join``/``resolve``/``dirname``/``basename`` and
+  ``String``/``Number``/``JSON.stringify`` of fixed values, and string methods of fixed receivers.
+
+``string_spans(text)`` lists the string literals and comments of a file, so a match inside one (code
+kept in a string, a bundle) is not judged as code.
+"""
+from __future__ import annotations
+
+import re
+
+from sentinel_hooks.engine.patterns import lazy
+from typing import Optional
+
+SAFE_VALUES = frozenset({
+    "process.platform", "process.arch", "process.pid", "process.ppid", "process.execPath", "__dirname",
+    "__filename", "process.versions.node", "process.version", "os.EOL", "path.sep", "path.delimiter",
+    "undefined", "null", "true", "false", "NaN", "Infinity",
+})
+SAFE_CALLS = frozenset({
+    "os.tmpdir", "os.homedir", "os.platform", "os.arch", "os.type", "process.cwd", "Date.now", "fs.mkdtempSync",
+    "fs.mkdtemp", "fsp.mkdtemp",
+    "path.join", "path.resolve", "path.dirname", "path.basename", "path.extname", "path.normalize",
+    "String", "Number", "Boolean", "Set", "JSON.stringify", "parseInt", "parseFloat", "Math.floor", "Math.round",
+})
+NUMERIC_PROPERTIES = frozenset({"pid", "ppid", "length", "size", "byteLength"})
+SAFE_METHODS = frozenset({
+    "toString", "trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase", "join", "slice", "substring",
+    "replace", "replaceAll", "padStart", "padEnd", "toFixed", "concat", "split", "map", "filter",
+})
+MAX_DEPTH = 12
+
+_TOKEN = lazy(r"""
+    (?P<ws>\s+)
+  | (?P<num>\d[\w.]*)
+  | (?P<name>[A-Za-z_$][\w$]*)
+  | (?P<op>\?\?=?|\?\.|\.\.\.|===|!==|==|!=|<=|>=|&&|\|\||=>|[-+*/%<>!?:.,()\[\]{}=&|^~])
+""", re.VERBOSE)
+_DECL = lazy(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;\n]{1,120}?)?=(?![=>])")
+_FOR_OF = lazy(r"\bfor\s*\(\s*(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s+of\s+")
+_ASSIGN = r"(?<![\w$.])%s\s*(?:\+|\?\?|\|\|)?=(?![=>])"
+# parameter lists: `(a, { b }, c = 1) =>`, `function f(a) {`, `method(a) {`, `catch (e) {`, and `a =>`
+_PARAMS = lazy(r"\(([^()]*)\)\s*(?::\s*[^=;{}()]{1,120}?)?\s*(?:=>|\{)|\b([A-Za-z_$][\w$]*)\s*=>")
+_IDENT = lazy(r"[A-Za-z_$][\w$]*")
+_CONTROL = lazy(r"\b(?:for|if|while|switch|with)\s*$")  # `for (…) {` is not a parameter list
+# allow-list membership: `ALLOWED.includes(x)`, `KNOWN.has(x)`
+_MEMBERSHIP = lazy(r"([A-Za-z_$][\w$.]*)\s*\.\s*(?:includes|has)\(\s*([A-Za-z_$][\w$]*)\s*\)")
+
+
+# ------------------------------------------------------------------------------ lexing
+
+
+def _skip_string(text: str, i: int) -> int:
+    """Index after the quoted string starting at ``text[i]`` (a quote); to the end if unterminated."""
+    quote, n = text[i], len(text)
+    i += 1
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == quote or (c == "\n" and quote != "`"):
+            return i + 1
+        if quote == "`" and c == "$" and text.startswith("${", i):
+            i = _skip_braces(text, i + 1)
+            continue
+        i += 1
+    return n
+
+
+def _skip_comment(text: str, i: int) -> int:
+    """Index after the comment starting at ``text[i]`` (a line comment stops before its line end)."""
+    if text.startswith("//", i):
+        end = text.find("\n", i)
+        return len(text) if end < 0 else end
+    end = text.find("*/", i + 2)
+    return len(text) if end < 0 else end + 2
+
+
+def _skip_braces(text: str, i: int) -> int:
+    """Index after the ``{…}`` group starting at ``text[i]``, strings inside it skipped."""
+    depth, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"`":
+            i = _skip_string(text, i)
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return n
+
+
+_REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^") | {""}
+
+
+_INTERESTING = lazy(r"['\"`/]")
+
+
+def _previous_significant(text: str, i: int) -> str:
+    """The last non-space character before ``i`` ('' at the start), as a class: 'a' for word characters."""
+    j = i - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    if j < 0:
+        return ""
+    c = text[j]
+    return "a" if c.isalnum() or c in "_$" or c in "'\"`)]" else c
+
+
+def string_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every string literal, template literal and comment of a JS/TS file, in order.
+
+    A ``/`` after an operator or an opening bracket starts a regular expression literal, which is
+    skipped as well (its quotes are not strings)."""
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    m = _INTERESTING.search(text)
+    while m is not None:
+        i = m.start()
+        c = text[i]
+        if c in "'\"`":
+            end = _skip_string(text, i)
+            spans.append((i, end))
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            spans.append((i, end))
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            spans.append((i, end))
+        elif _previous_significant(text, i) in _REGEX_BEFORE:
+            j, in_class = i + 1, False
+            while j < n and text[j] != "\n":
+                if text[j] == "\\":
+                    j += 2
+                    continue
+                if text[j] == "[":
+                    in_class = True
+                elif text[j] == "]":
+                    in_class = False
+                elif text[j] == "/" and not in_class:
+                    break
+                j += 1
+            end = j + 1
+        else:
+            end = i + 1  # division
+        m = _INTERESTING.search(text, max(end, i + 1))
+    return spans
+
+
+def inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    """True when ``offset`` lies strictly inside one of ``spans`` (sorted, not overlapping)."""
+    lo, hi = 0, len(spans)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if spans[mid][1] <= offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < len(spans) and spans[lo][0] < offset < spans[lo][1]
+
+
+_CONTINUES_BEFORE = lazy(r"(?:[-+?:(,=|&*/%<>]|\?\?)\s*$")
+_CONTINUES_AFTER = lazy(r"\s*(?:[-+?:.*/%|&]|\?\?|\?\.)")
+
+
+def _statement_ends(text: str, start: int, newline: int) -> bool:
+    """A line end ends the expression unless its line or the next line shows it goes on."""
+    before = text[max(start, newline - 200):newline]
+    if not before.strip() or _CONTINUES_BEFORE.search(before):
+        return False
+    return not _CONTINUES_AFTER.match(text, newline + 1)
+
+
+def expression_at(text: str, start: int, stops: str = ",);") -> str:
+    """The expression that starts at ``start``: up to the first of ``stops`` (or a line end after a
+    complete expression) outside brackets and strings."""
+    depth, i, n = 0, start, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"`":
+            i = _skip_string(text, i)
+            continue
+        if c == "/" and text.startswith(("//", "/*"), i):
+            i = _skip_comment(text, i)
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0 and (c in stops or (c == "\n" and _statement_ends(text, start, i))):
+            break
+        i += 1
+    return text[start:i]
+
+
+# ------------------------------------------------------------------------------ scope
+
+
+class Scope:
+    """The names a file declares, with every expression assigned to each (initializers, ``for…of``
+    sources and later assignments)."""
+
+    def __init__(self, text: str, spans: Optional[list[tuple[int, int]]] = None):
+        self.text = text
+        self.spans = string_spans(text) if spans is None else spans
+        self.assigned: dict[str, list[str]] = {}
+        for m in _DECL.finditer(text):
+            if not inside(self.spans, m.start()):
+                self.assigned.setdefault(m.group(1), []).append(expression_at(text, m.end()))
+        for m in _FOR_OF.finditer(text):
+            if not inside(self.spans, m.start()):
+                self.assigned.setdefault(m.group(1), []).append(expression_at(text, m.end(), ")"))
+        # a name that is also a parameter somewhere may be shadowed by a caller's value
+        self.parameters: set[str] = set()
+        for m in _PARAMS.finditer(text):
+            if inside(self.spans, m.start()) or _CONTROL.search(text, max(m.start() - 12, 0), m.start()):
+                continue
+            self.parameters.update(_IDENT.findall(m.group(1) or m.group(2) or ""))
+        self.allow_lists: dict[str, list[str]] = {}
+        for m in _MEMBERSHIP.finditer(text):
+            if not inside(self.spans, m.start()):
+                self.allow_lists.setdefault(m.group(2), []).append(m.group(1))
+        self._cache: dict[str, bool] = {}
+
+    def name_is_fixed(self, name: str, depth: int) -> bool:
+        if name in self._cache:
+            return self._cache[name]
+        if any(is_fixed(collection, self, depth + 1) for collection in self.allow_lists.get(name, ())):
+            return True  # checked against a fixed allow-list: it can only be one of its values
+        values = self.assigned.get(name)
+        if not values or name in self.parameters:
+            return False
+        self._cache[name] = False  # a name defined through itself is not fixed
+        later = [expression_at(self.text, m.end()) for m in re.finditer(_ASSIGN % re.escape(name), self.text)
+                 if not inside(self.spans, m.start())]
+        ok = all(is_fixed(v, self, depth + 1) for v in values + later)
+        self._cache[name] = ok
+        return ok
+
+
+# ------------------------------------------------------------------------------ evaluation
+
+
+class _Parser:
+    def __init__(self, expr: str, scope: Optional[Scope], depth: int):
+        self.tokens: list[tuple[str, str]] = []
+        self.ok = True
+        self.scope, self.depth = scope, depth
+        i, n = 0, len(expr)
+        while i < n:
+            c = expr[i]
+            if c == "/" and expr.startswith(("//", "/*"), i):
+                i = _skip_comment(expr, i)
+                continue
+            if c in "'\"":
+                end = _skip_string(expr, i)
+                self.tokens.append(("str", expr[i:end]))
+                i = end
+                continue
+            if c == "`":
+                end = _skip_string(expr, i)
+                self.tokens.append(("tpl", expr[i:end]))
+                i = end
+                continue
+            m = _TOKEN.match(expr, i)
+            if not m:
+                self.ok = False
+                return
+            if m.lastgroup != "ws":
+                self.tokens.append((m.lastgroup or "", m.group()))
+            i = m.end()
+        self.pos = 0
+
+    def peek(self) -> str:
+        return self.tokens[self.pos][1] if self.pos < len(self.tokens) else ""
+
+    def take(self) -> tuple[str, str]:
+        tok = self.tokens[self.pos] if self.pos < len(self.tokens) else ("", "")
+        self.pos += 1
+        return tok
+
+    def expression(self) -> bool:
+        """ternary := binary ('?' expression ':' expression)?; the condition does not count."""
+        first = self.binary()
+        if self.peek() == "?":
+            self.take()
+            yes = self.expression()
+            if self.take()[1] != ":":
+                return False
+            no = self.expression()
+            return yes and no
+        return first
+
+    def binary(self) -> bool:
+        ok = self.unary()
+        while self.peek() in {"+", "-", "*", "/", "%", "||", "&&", "??", "===", "!==", "==", "!=", "<", ">",
+                              "<=", ">=", "&", "|", "^"}:
+            self.take()
+            ok = self.unary() and ok
+        return ok
+
+    def unary(self) -> bool:
+        while self.peek() in {"!", "-", "+", "~", "typeof", "await", "void", "new"}:
+            self.take()
+        return self.postfix()
+
+    def postfix(self) -> bool:
+        kind, value = self.take()
+        if kind == "str" or kind == "num":
+            fixed, dotted = True, None
+        elif kind == "tpl":
+            fixed, dotted = _template_fixed(value, self.scope, self.depth), None
+        elif value == "(":
+            fixed, dotted = self.expression(), None
+            if self.take()[1] != ")":
+                return False
+        elif value == "[":
+            fixed, dotted = self.items("]"), None
+        elif kind == "name":
+            fixed, dotted = None, value
+        else:
+            return False
+        while True:
+            nxt = self.peek()
+            if nxt in {".", "?."}:
+                self.take()
+                kind, prop = self.take()
+                if kind != "name":
+                    return False
+                if self.peek() == "(":
+                    self.take()
+                    args = self.items(")")
+                    if dotted is not None and dotted + "." + prop in SAFE_CALLS:
+                        fixed = args
+                    else:
+                        receiver = fixed if fixed is not None else self.name_fixed(dotted)
+                        fixed = bool(receiver and args and prop in SAFE_METHODS)
+                    dotted = None
+                    continue
+                if prop in NUMERIC_PROPERTIES:
+                    fixed, dotted = True, None
+                    continue
+                if dotted is not None:
+                    dotted = dotted + "." + prop
+                    continue
+                fixed = False  # a property of a computed value: unknown
+            elif nxt == "(":
+                self.take()
+                args = self.items(")")
+                fixed = bool(dotted is not None and dotted in SAFE_CALLS and args)
+                dotted = None
+            elif nxt == "[":
+                self.take()
+                index = self.expression()
+                if self.take()[1] != "]":
+                    return False
+                base = fixed if fixed is not None else self.name_fixed(dotted)
+                fixed, dotted = bool(base and index), None
+            else:
+                break
+        if dotted is not None:
+            fixed = self.name_fixed(dotted)
+        return bool(fixed)
+
+    def name_fixed(self, dotted: Optional[str]) -> bool:
+        if dotted is None:
+            return False
+        if dotted in SAFE_VALUES:
+            return True
+        if "." in dotted or self.scope is None or self.depth > MAX_DEPTH:
+            return False
+        return self.scope.name_is_fixed(dotted, self.depth)
+
+    def items(self, close: str) -> bool:
+        ok = True
+        while self.peek() not in {close, ""}:
+            if self.peek() == "...":
+                self.take()
+            ok = self.expression() and ok
+            if self.peek() == ",":
+                self.take()
+        return self.take()[1] == close and ok
+
+
+def _template_fixed(literal: str, scope: Optional[Scope], depth: int) -> bool:
+    i, n = 1, len(literal)
+    while i < n:
+        c = literal[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "$" and literal.startswith("${", i):
+            end = _skip_braces(literal, i + 1)
+            if not is_fixed(literal[i + 2:end - 1], scope, depth + 1):
+                return False
+            i = end
+            continue
+        i += 1
+    return True
+
+
+def is_fixed(expr: str, scope: Optional[Scope] = None, depth: int = 0) -> bool:
+    """True when the value of ``expr`` is fixed by the program (see the module docstring)."""
+    expr = expr.strip()
+    if not expr or depth > MAX_DEPTH:
+        return False
+    parser = _Parser(expr, scope, depth)
+    if not parser.ok or not parser.tokens:
+        return False
+    try:
+        ok = parser.expression()
+    except IndexError:  # pragma: no cover - defensive: the parser checks bounds
+        return False
+    if parser.peek() == "as":  # TypeScript: `x as string`
+        return ok
+    return ok and parser.pos == len(parser.tokens)

@@ -1,0 +1,160 @@
+"""Constant evaluation of JS/TS expressions, string-literal spans, and the sinks judged with them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sentinel_hooks.engine import js_values
+from sentinel_hooks.engine.js_values import Scope, is_fixed
+from sentinel_hooks.engine.matcher import Engine
+from sentinel_hooks.engine.rules import build_ruleset
+from sentinel_hooks.engine.units import TextUnit
+
+RULES_DIR = Path(__file__).resolve().parents[2] / "sentinel_hooks" / "rules"
+ENGINE = Engine(build_ruleset([RULES_DIR / "injection.yaml", RULES_DIR / "xss.yaml"], [], builtin=False))
+
+
+@pytest.mark.parametrize("expr", [
+    "'ls -la'", '"x" + "y"', "`pnpm ls${prod ? ' --prod' : ''}`", "42", "['a', 'b']",
+    "process.platform === 'win32' ? 'where' : 'which'", "`${whichCmd} ${systemRg}`",
+    "`taskkill /pid ${proc.pid} /T /F`", "path.join(os.tmpdir(), `fifo-${Date.now()}`)",
+    "`rm -f ${fifo}`", "`${cmd} --version`", "String(process.pid)", "(COLLAPSE_ICON)",
+])
+def test_fixed_values(expr: str) -> None:
+    scope = Scope(
+        "const whichCmd = process.platform === 'win32' ? 'where' : 'which';\n"
+        "const systemRg = process.platform === 'win32' ? 'rg.exe' : 'rg';\n"
+        "const fifo = path.join(os.tmpdir(), `dc-fifo-${Date.now()}`);\n"
+        "const COLLAPSE_ICON = '<svg></svg>';\n"
+        "const pythonCommands = process.platform === 'win32' ? ['python', 'py'] : ['python3'];\n"
+        "for (const cmd of pythonCommands) { run(cmd); }\n"
+    )
+    assert is_fixed(expr, scope)
+
+
+@pytest.mark.parametrize("expr", [
+    "userInput", "`git log ${args.ref}`", "'open ' + target", "`ls ${dir}`", "req.query.cmd",
+    "JSON.parse(body).cmd", "`echo ${later}`", "`echo ${param}`", "foo()", "x => x",
+])
+def test_values_that_are_not_fixed(expr: str) -> None:
+    scope = Scope(
+        "let later = 'a';\nlater = readInput();\n"
+        "function run(param) { return param; }\n"
+        "const dir = process.argv[2];\n"
+    )
+    assert not is_fixed(expr, scope)
+
+
+def test_a_name_defined_through_itself_is_not_fixed() -> None:
+    assert not is_fixed("a", Scope("let a = b;\nlet b = a;\n"))
+
+
+def test_string_spans_cover_strings_templates_comments_and_skip_regex_literals() -> None:
+    text = "const a = 'x'; // c\nconst r = /'/g; const t = `y${z}`;\n"
+    spans = js_values.string_spans(text)
+    assert [text[s:e] for s, e in spans] == ["'x'", "// c", "`y${z}`"]
+    assert js_values.inside(spans, text.index("x")) and not js_values.inside(spans, text.index("const r"))
+
+
+def rules_hit(path: str, text: str) -> list[str]:
+    return [f.rule_id for f in ENGINE.scan(TextUnit(path=path, text=text))]
+
+
+def test_a_command_built_from_constants_is_not_reported_and_one_from_a_parameter_is() -> None:
+    fixed = ("const whichCmd = process.platform === 'win32' ? 'where' : 'which';\n"
+             "export function find() { return execSync(`${whichCmd} rg`); }\n"
+             "export function ls(prod) { return exec(`pnpm ls${prod ? ' --prod' : ''}`); }\n")
+    assert "js-command-injection" not in rules_hit("src/a.ts", fixed)
+    built = "export function logs(containerId) { return execSync(`docker logs ${containerId}`); }\n"
+    assert rules_hit("src/a.ts", built) == ["js-command-injection"]
+
+
+def test_code_kept_in_a_string_literal_is_not_judged() -> None:
+    bundle = "export const BUNDLE = `(function(){ el.innerHTML = data.html; new Function(src)(); })()`;\n"
+    assert rules_hit("src/bundle.ts", bundle) == []
+    live = "el.innerHTML = data.html;\nconst f = new Function(src);\n"
+    assert sorted(rules_hit("src/page.ts", live)) == ["js-dom-html-sink", "js-dynamic-code-execution"]
+
+
+def test_html_from_constants_and_conditionals_of_constants_is_not_reported() -> None:
+    text = ("const EXPAND_ICON = '<svg>+</svg>';\nconst COLLAPSE_ICON = '<svg>-</svg>';\n"
+            "btn.innerHTML = expanded ? COLLAPSE_ICON : EXPAND_ICON;\n"
+            "box.innerHTML = `<b>${EXPAND_ICON}</b>`;\n")
+    assert rules_hit("src/ui.ts", text) == []
+
+
+def test_comments_inside_an_expression_and_names_inside_strings() -> None:
+    scope = Scope(
+        "const cmds = process.platform === 'win32'\n"
+        "    ? ['python', 'py']  // Windows: 'python' is common\n"
+        "    : ['python3'];      // Unix\n"
+        "for (const cmd of cmds) { execSync(`${cmd} --version`); }\n"
+        "const fifo = path.join(os.tmpdir(), 'f');\n"
+        "log(`fifo=${fifo}`);\n"
+    )
+    assert is_fixed("`${cmd} --version`", scope)
+    assert is_fixed("`mkfifo ${fifo}`", scope)  # `fifo=` inside a template is not an assignment
+
+
+def test_html_sinks_in_a_file_that_escapes_html_are_low() -> None:
+    from sentinel_hooks.findings import Severity
+
+    text = ("function escapeHtml(s) { return s.replace(/</g, '&lt;'); }\n"
+            "function row(item) { return `<li>${escapeHtml(item.name)}</li>`; }\n"
+            "list.innerHTML = items.map(row).join('');\n")
+    [f] = ENGINE.scan(TextUnit(path="src/ui.ts", text=text))
+    assert f.rule_id == "js-dom-html-sink" and f.severity == Severity.LOW
+    [plain] = ENGINE.scan(TextUnit(path="src/ui.ts", text="list.innerHTML = items.map(row).join('');\n"))
+    assert plain.severity == Severity.MEDIUM
+
+
+def test_sql_from_constant_table_names_is_not_reported_and_from_a_parameter_is() -> None:
+    fixed = ("const TABLE = 'issues';\nconst COLS = ['id', 'title'].join(', ');\n"
+             "export const all = () => db.query(`SELECT ${COLS} FROM ${TABLE} WHERE open = true`);\n")
+    assert rules_hit("src/db.ts", fixed) == []
+    built = "export const find = (repo) => db.query(`SELECT * FROM issues WHERE repo = '${repo}'`);\n"
+    assert rules_hit("src/db.ts", built) == ["js-sql-injection"]
+
+
+def test_tool_input_sinks_kept_in_a_string_literal_are_not_judged() -> None:
+    live = ("server.tool('run', schema, async (args) => {\n"
+            "  const out = execSync(`git log ${args.ref}`);\n"
+            "  const text = await fs.readFile(path.join(ROOT, args.path), 'utf8');\n"
+            "  const res = await fetch(args.url);\n"
+            "});\n")
+    assert sorted(rules_hit("src/server.ts", live)) == ["js-command-injection-tool-input", "js-path-traversal",
+                                                         "js-ssrf"]
+    kept = "export const SNIPPET = " + repr(live.replace("`", "")).replace("\\n", " ") + ";\n"
+    assert rules_hit("src/snippets.ts", kept) == []
+
+
+@pytest.mark.parametrize("params", ["function run(cmd) {", "const run = (opts, cmd) => {", "const run = cmd => {",
+                                    "const run = async ({ cmd }) => {", "  run(cmd: string): void {"])
+def test_a_parameter_shadowing_a_constant_is_not_fixed(params: str) -> None:
+    text = f"const cmd = 'ls';\n{params}\n  exec(`${{cmd}} -la`);\n}}\n"
+    assert not is_fixed("`${cmd} -la`", Scope(text))
+    assert is_fixed("`${cmd} -la`", Scope("const cmd = 'ls';\nexec(`${cmd} -la`);\n"))
+
+
+def test_lowering_for_an_escaper_applies_to_html_sinks_only() -> None:
+    from sentinel_hooks.findings import Severity
+
+    text = ("function escapeHtml(s) { return s.replace(/</g, '&lt;'); }\n"
+            "export function show(el, name, ref) {\n"
+            "  el.innerHTML = `<b>${escapeHtml(name)}</b>` + ref;\n"
+            "  execSync(`git log ${ref}`);\n}\n")
+    severities = {f.rule_id: f.severity for f in ENGINE.scan(TextUnit(path="src/ui.ts", text=text))}
+    assert severities == {"js-dom-html-sink": Severity.LOW, "js-command-injection": Severity.HIGH}
+
+
+def test_a_value_checked_against_a_fixed_allow_list_is_fixed() -> None:
+    text = ("const ALLOWED = new Set(['python', 'node']);\n"
+            "export function version(lang) {\n"
+            "  if (!ALLOWED.has(lang)) throw new Error('unsupported');\n"
+            "  return execSync(`${lang} --version`);\n}\n")
+    assert rules_hit("src/run.ts", text) == []
+    unchecked = text.replace("  if (!ALLOWED.has(lang)) throw new Error('unsupported');\n", "")
+    assert rules_hit("src/run.ts", unchecked) == ["js-command-injection"]
+    user_list = text.replace("new Set(['python', 'node'])", "new Set(loadLanguages())")
+    assert rules_hit("src/run.ts", user_list) == ["js-command-injection"]
