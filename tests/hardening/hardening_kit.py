@@ -166,3 +166,27 @@ def marker_rule(rule_id: str = "hardening-marker", keyword: str = "plantedmarker
     keywords: [{keyword}]
     regex: '{regex}'
 """
+
+
+def marker(n: int) -> str:
+    """Text that ``marker_rule`` finds: a finding a test plants on purpose."""
+    return f"PLANTEDMARKER_{n}"
+
+
+def init_repo(repo: Path) -> Path:
+    """An empty git repository on ``main`` with a committer set."""
+    from gitutil import git
+
+    repo.mkdir(parents=True, exist_ok=True)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "t@example.com")
+    git(repo, "config", "user.name", "T")
+    return repo
+
+
+def commit_all(repo: Path, message: str = "c", force: bool = False) -> None:
+    """Commit everything in the work tree (``force``: ignored files too)."""
+    from gitutil import git
+
+    git(repo, "add", "-A", *(["-f"] if force else []))
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)

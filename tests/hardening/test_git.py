@@ -10,29 +10,12 @@ from pathlib import Path
 import pytest
 
 from hardening.hardening_kit import (Sandbox, assert_exit, assert_no_traceback, assert_one_line_error,
-                                     marker_rule)
+                                     commit_all, init_repo, marker, marker_rule)
 from gitutil import git
 
 pytestmark = pytest.mark.needs_git
 
 HIGH = 4
-
-
-def marker(n: int) -> str:
-    return f"PLANTEDMARKER_{n}"
-
-
-def init(repo: Path) -> Path:
-    repo.mkdir(parents=True, exist_ok=True)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "T")
-    return repo
-
-
-def commit_all(repo: Path, message: str = "c") -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message)
 
 
 def scan(sandbox: Sandbox, *args: str, cwd: Path | None = None, timeout: float = 300, reports_dir: Path | None = None):
@@ -56,7 +39,7 @@ def found(doc: dict) -> dict[str, list[int]]:
 
 
 def test_detached_head(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     (repo / "a.py").write_text("x = 1\n")
     commit_all(repo)
     (repo / "a.py").write_text(f"x = 1\ny = '{marker(1)}'\n")
@@ -73,7 +56,7 @@ def test_detached_head(sandbox):
 
 
 def test_linked_worktree(sandbox):
-    repo = init(sandbox.work / "main")
+    repo = init_repo(sandbox.work / "main")
     (repo / "a.py").write_text("x = 1\n")
     commit_all(repo)
     tree = sandbox.work / "wt"
@@ -92,10 +75,10 @@ def test_linked_worktree(sandbox):
 
 
 def test_submodule_is_skipped_not_entered(sandbox):
-    sub = init(sandbox.base / "subsrc")
+    sub = init_repo(sandbox.base / "subsrc")
     (sub / "inner.py").write_text(f"s = '{marker(4)}'\n")
     commit_all(sub)
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     (repo / "a.py").write_text("x = 1\n")
     commit_all(repo)
     git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "vendor/sub")
@@ -111,7 +94,7 @@ def test_submodule_is_skipped_not_entered(sandbox):
 
 
 def test_sparse_checkout(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     for d in ("kept", "gone"):
         (repo / d).mkdir()
         (repo / d / "a.py").write_text("x = 1\n")
@@ -132,7 +115,7 @@ def test_sparse_checkout(sandbox):
 
 
 def test_lfs_pointer_files_are_skipped(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     commit_all(repo)
     pointer = ("version https://git-lfs.github.com/spec/v1\n"
                "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n")
@@ -146,7 +129,7 @@ def test_lfs_pointer_files_are_skipped(sandbox):
 
 
 def test_repository_with_no_commits(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     (repo / "a.py").write_text(f"a = '{marker(9)}'\n")
     git(repo, "add", "a.py")
     proc, doc = scan(sandbox, "--staged")
@@ -161,7 +144,7 @@ def test_repository_with_no_commits(sandbox):
 
 
 def test_baseline_that_does_not_exist(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     (repo / "a.py").write_text("x = 1\n")
     commit_all(repo)
     proc, doc = scan(sandbox, "--baseline", "no-such-branch")
@@ -171,7 +154,7 @@ def test_baseline_that_does_not_exist(sandbox):
 
 
 def test_shallow_clone_without_the_merge_base(sandbox):
-    origin = init(sandbox.base / "origin")
+    origin = init_repo(sandbox.base / "origin")
     (origin / "a.py").write_text("x = 1\n")
     commit_all(origin)
     for i in range(3):
@@ -197,7 +180,7 @@ def test_shallow_clone_without_the_merge_base(sandbox):
 
 @pytest.mark.slow
 def test_diff_touching_10000_files(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     for d in range(10):
         (repo / f"d{d}").mkdir()
         for i in range(1000):
@@ -216,7 +199,7 @@ def test_diff_touching_10000_files(sandbox):
 
 
 def test_no_git_on_path(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     (repo / "a.py").write_text(f"a = '{marker(11)}'\n")
     commit_all(repo)
     empty = sandbox.base / "emptybin"
@@ -243,7 +226,7 @@ def corrupt_object(repo: Path, sha: str) -> None:
 
 
 def test_corrupted_object(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     (repo / "a.py").write_text("x = 1\n")
     commit_all(repo)
     (repo / "b.py").write_text(f"b = '{marker(12)}'\n")

@@ -9,27 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from hardening.hardening_kit import CACHE_DIR, Sandbox, assert_exit, assert_no_traceback, marker_rule, text
+from hardening.hardening_kit import (CACHE_DIR, assert_exit, assert_no_traceback, commit_all, init_repo,
+                                     marker, marker_rule, Sandbox, text)
 from gitutil import git
 
 HIGH = 4
-
-
-def marker(n: int) -> str:
-    return f"PLANTEDMARKER_{n}"
-
-
-def init(repo: Path) -> Path:
-    repo.mkdir(parents=True, exist_ok=True)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "T")
-    return repo
-
-
-def commit_all(repo: Path, message: str = "c") -> None:
-    git(repo, "add", "-A", "-f")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message)
 
 
 def pack_in_repo(repo: Path) -> None:
@@ -69,10 +53,10 @@ def marker_rule_id() -> str:
 def committed_cache_clone(sandbox: Sandbox, user_cache_in_repo: bool) -> Path:
     """A PR that force-adds a cache folder filled by a real run at the very path CI checks it out to
     (so every key matches), then poisoned; returned as a fresh clone of that PR."""
-    origin = init(sandbox.base / "origin")
+    origin = init_repo(sandbox.base / "origin")
     pack_in_repo(origin)
     (origin / "a.py").write_text("a = 1\n")
-    commit_all(origin)
+    commit_all(origin, force=True)
     git(origin, "checkout", "-q", "-b", "pr")
     git(origin, "config", "receive.denyCurrentBranch", "ignore")
     clone = sandbox.work / "clone"
@@ -86,7 +70,7 @@ def committed_cache_clone(sandbox: Sandbox, user_cache_in_repo: bool) -> Path:
     proc, doc = scan(sandbox, "--baseline", "origin/main", cwd=clone, env=env)
     assert_exit(proc, HIGH)
     poison(clone / CACHE_DIR)
-    commit_all(clone, "pr with a cache")
+    commit_all(clone, "pr with a cache", force=True)
     assert git(clone, "ls-files", CACHE_DIR).strip()
     git(clone, "push", "-q", "origin", "pr")
     shutil.rmtree(clone)
@@ -109,7 +93,7 @@ def test_a_committed_cache_folder_decides_nothing(sandbox, mode, user_cache_in_r
 
 
 def test_rule_set_and_config_are_never_cached_in_the_repository(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     pack_in_repo(repo)
     (repo / "a.py").write_text(f"a = '{marker(2)}'\n")
     proc, _ = scan(sandbox, cwd=repo)
@@ -122,7 +106,7 @@ def test_rule_set_and_config_are_never_cached_in_the_repository(sandbox):
 
 
 def test_results_are_bound_to_the_configuration(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     pack_in_repo(repo)
     (repo / "a.py").write_text(f"a = '{marker(3)}'\n")
     proc, _ = scan(sandbox, cwd=repo)
@@ -140,7 +124,7 @@ def test_results_are_bound_to_the_configuration(sandbox):
                                    '{"key": "K", "settings": {"timeout": "soon"}}',
                                    '{"key": "K", "rules": [{"id": 5}]}'])
 def test_cache_entries_of_the_wrong_shape_are_ignored(sandbox, shape):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     pack_in_repo(repo)
     (repo / "a.py").write_text(f"a = '{marker(4)}'\n")
     proc, _ = scan(sandbox, cwd=repo)
@@ -157,7 +141,7 @@ def test_cache_entries_of_the_wrong_shape_are_ignored(sandbox, shape):
 
 @pytest.mark.parametrize("cache_dir", ["../outside", "/ABSOLUTE"])
 def test_cache_dir_from_the_repository_config_cannot_point_outside(sandbox, cache_dir):
-    repo = init(sandbox.work / "repo")
+    repo = init_repo(sandbox.work / "repo")
     outside = sandbox.base / "outside-abs"
     cache_dir = cache_dir.replace("/ABSOLUTE", str(outside))
     (repo / ".mcp-sentinel.yaml").write_text(f"cache-dir: {cache_dir}\n")
@@ -170,7 +154,7 @@ def test_cache_dir_from_the_repository_config_cannot_point_outside(sandbox, cach
 
 
 def test_a_cache_folder_that_is_a_symlink_is_not_written_through(sandbox):
-    repo = init(sandbox.work / "repo")
+    repo = init_repo(sandbox.work / "repo")
     elsewhere = sandbox.base / "elsewhere"
     elsewhere.mkdir()
     (repo / CACHE_DIR).symlink_to(elsewhere)
@@ -182,7 +166,7 @@ def test_a_cache_folder_that_is_a_symlink_is_not_written_through(sandbox):
 
 
 def test_cache_dir_dot_does_not_hide_the_repository_from_git(sandbox):
-    repo = init(sandbox.work / "repo")
+    repo = init_repo(sandbox.work / "repo")
     (repo / ".mcp-sentinel.yaml").write_text("cache-dir: .\n")
     (repo / "a.py").write_text("a = 1\n")
     proc, _ = scan(sandbox, cwd=repo)
@@ -193,7 +177,7 @@ def test_cache_dir_dot_does_not_hide_the_repository_from_git(sandbox):
 
 
 def test_a_cache_dir_holding_other_files_gets_no_gitignore(sandbox):
-    repo = init(sandbox.work / "repo")
+    repo = init_repo(sandbox.work / "repo")
     (repo / "src").mkdir()
     (repo / "src" / "a.py").write_text("a = 1\n")
     (repo / ".mcp-sentinel.yaml").write_text("cache-dir: src\n")
@@ -203,7 +187,7 @@ def test_a_cache_dir_holding_other_files_gets_no_gitignore(sandbox):
 
 
 def test_the_default_cache_still_works(sandbox):
-    repo = init(sandbox.work / "repo")
+    repo = init_repo(sandbox.work / "repo")
     (repo / "a.py").write_text("a = 1\n")
     proc, _ = scan(sandbox, cwd=repo)
     assert_exit(proc, 0)

@@ -8,28 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from hardening.hardening_kit import Sandbox, assert_exit, assert_no_traceback, marker_rule
+from hardening.hardening_kit import (assert_exit, assert_no_traceback, commit_all, init_repo, marker,
+                                     marker_rule, Sandbox)
 from gitutil import git
 
 HIGH = 4
 CRITICAL = 3
-
-
-def marker(n: int) -> str:
-    return f"PLANTEDMARKER_{n}"
-
-
-def init(repo: Path) -> Path:
-    repo.mkdir(parents=True, exist_ok=True)
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "t@example.com")
-    git(repo, "config", "user.name", "T")
-    return repo
-
-
-def commit_all(repo: Path, message: str = "c") -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message)
 
 
 def scan(sandbox: Sandbox, *args: str, builtin: bool = False):
@@ -57,7 +41,7 @@ def found(doc: dict) -> dict[str, list[int]]:
 @pytest.mark.parametrize("attribute", ["binary", "-diff", "-text", "diff=opaque"])
 @pytest.mark.parametrize("mode", ["--staged", "--baseline"])
 def test_gitattributes_in_the_change_do_not_hide_files_from_diff_scans(sandbox, attribute, mode):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     (repo / "server.py").write_text("x = 1\n")
     commit_all(repo)
     git(repo, "config", "diff.opaque.binary", "true")
@@ -77,7 +61,7 @@ def test_gitattributes_in_the_change_do_not_hide_files_from_diff_scans(sandbox, 
 
 
 def test_real_binary_files_stay_skipped_in_diff_scans(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     commit_all(repo)
     (repo / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + marker(3).encode() + bytes(range(256)))
     git(repo, "add", "-A")
@@ -88,7 +72,7 @@ def test_real_binary_files_stay_skipped_in_diff_scans(sandbox):
 
 @pytest.mark.parametrize("name", [".env", "deploy.sh"])
 def test_a_fake_lfs_header_does_not_hide_a_file(sandbox, name):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     commit_all(repo)
     (repo / name).write_text("version https://git-lfs.github.com/spec/v1\n"
                              f"TOKEN={marker(4)}\n")
@@ -100,7 +84,7 @@ def test_a_fake_lfs_header_does_not_hide_a_file(sandbox, name):
 
 
 def test_an_lfs_pointer_with_an_extra_line_is_scanned(sandbox):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     commit_all(repo)
     (repo / "weights.py").write_text("version https://git-lfs.github.com/spec/v1\n"
                                      "oid sha256:" + "ab" * 32 + "\nsize 12\n" + f"# {marker(5)}\n")
@@ -130,7 +114,7 @@ def rule_lines(doc: dict) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize("mode", ["full", "--staged", "--baseline"])
 def test_cr_only_line_ends_give_the_same_python_findings(sandbox, mode):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     (repo / "lf.py").write_text("x = 1\n")
     (repo / "cr.py").write_bytes(b"x = 1\r")
     (repo / "crlf.py").write_bytes(b"x = 1\r\n")
@@ -163,7 +147,7 @@ def test_cr_only_file_larger_than_a_chunk_keeps_its_line_numbers(sandbox):
 
 @pytest.mark.parametrize("mode", ["full", "--staged"])
 def test_text_with_a_nul_and_utf16_without_bom_are_scanned(sandbox, mode):
-    repo = init(sandbox.work)
+    repo = init_repo(sandbox.work)
     commit_all(repo)
     (repo / "run.js").write_bytes(b"/*\0*/\n" + f"const k = '{marker(7)}';\n".encode())
     (repo / "notes.txt").write_bytes(f"first line\nkey = {marker(8)}\n".encode("utf-16-le"))
