@@ -11,7 +11,7 @@ Options of a rule using ``detector: js_built_value``:
   lower_when_present  a regex; when the file matches it (it calls an escaper, say), hits are LOW
 
 A match is not reported when it lies inside a string literal or a comment (code kept as text, a
-bundle held in a string), or when the judged value is fixed by the program (``js_values.is_fixed``:
+bundle held in a string), or when the judged value is fixed by the program (``js_constants.is_fixed``:
 literals, constants, conditionals and concatenations of them, literal lists, values of the machine).
 The rule's ``allow`` patterns (on the match) and ``allow_line`` patterns (on its line) apply as for
 regex rules.
@@ -23,7 +23,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Iterable
 
-from sentinel_hooks.engine import js_values
+from sentinel_hooks.engine import js_constants
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.patterns import flag_value
@@ -41,8 +41,8 @@ def _compile(pattern: str, flags: tuple[str, ...] = ()) -> re.Pattern[str]:
 
 def judged_value(text: str, start: int, judge: str) -> str:
     if judge == "all":
-        return "[" + js_values.expression_at(text, start, ")") + "]"
-    return js_values.expression_at(text, start)
+        return "[" + js_constants.expression_at(text, start, ")") + "]"
+    return js_constants.expression_at(text, start)
 
 
 @detector("js_built_value")
@@ -68,14 +68,14 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         if any(a.search(m.group(0)) for a in rule.compiled_allow):
             continue
         if spans is None:
-            spans = memo["spans"] = js_values.string_spans(text)
-        if js_values.inside(spans, m.start()):
+            spans = memo["spans"] = js_constants.string_spans(text)
+        if js_constants.inside(spans, m.start()):
             continue
         found = value_after.search(text, m.start()) if value_after is not None else None
         if found is not None and found.start() <= m.end():
             if scope is None:
-                scope = memo["scope"] = js_values.Scope(text, spans)
-            if js_values.is_fixed(judged_value(text, found.end(), judge), scope):
+                scope = memo["scope"] = js_constants.Scope(text, spans)
+            if js_constants.is_fixed(judged_value(text, found.end(), judge), scope):
                 continue
         if text is unit.text:
             line, col = unit.position(start)

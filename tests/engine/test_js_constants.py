@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from sentinel_hooks.engine import js_values
-from sentinel_hooks.engine.js_values import Scope, is_fixed
+from sentinel_hooks.engine import js_constants
+from sentinel_hooks.engine.js_constants import Scope, is_fixed
 from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.rules import build_ruleset
 from sentinel_hooks.engine.units import TextUnit
@@ -52,9 +52,9 @@ def test_a_name_defined_through_itself_is_not_fixed() -> None:
 
 def test_string_spans_cover_strings_templates_comments_and_skip_regex_literals() -> None:
     text = "const a = 'x'; // c\nconst r = /'/g; const t = `y${z}`;\n"
-    spans = js_values.string_spans(text)
+    spans = js_constants.string_spans(text)
     assert [text[s:e] for s, e in spans] == ["'x'", "// c", "`y${z}`"]
-    assert js_values.inside(spans, text.index("x")) and not js_values.inside(spans, text.index("const r"))
+    assert js_constants.inside(spans, text.index("x")) and not js_constants.inside(spans, text.index("const r"))
 
 
 def rules_hit(path: str, text: str) -> list[str]:
