@@ -19,6 +19,7 @@ from sentinel_hooks.sources import constructs, git_history, skips
 from sentinel_hooks.sources.files import (DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, has_lone_cr,
                                          is_binary, open_regular)
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
+from sentinel_hooks.sources.hunks import read_hunk
 from sentinel_hooks.sources.skips import SkipLog
 
 INDEX = "index"
@@ -29,7 +30,6 @@ REGULAR_MODES = ("100644", "100755", "100664")
 # exactly the three lines of a Git LFS pointer: anything more (a token, a command) is a file to scan
 LFS_POINTER = re.compile(rb"version https://git-lfs\.github\.com/spec/v1\noid sha256:[0-9a-f]{64}\nsize [0-9]{1,20}\n?")
 HISTORY_CATEGORIES = frozenset({"secrets"})  # the rules that judge every commit of a range, not the net change
-HUNK_HEADER = re.compile(rb"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 C_ESCAPES = {ord("a"): 7, ord("b"): 8, ord("t"): 9, ord("n"): 10, ord("v"): 11, ord("f"): 12,
              ord("r"): 13, ord('"'): 34, ord("\\"): 92}
 
@@ -182,30 +182,12 @@ def added_lines(patch: bytes) -> dict[str, list[int]]:
             path = _new_path(line[4:])
             current = None if path is None else out.setdefault(path, [])
         elif line.startswith(b"@@ "):
-            m = HUNK_HEADER.match(line)
-            if m is None:
+            hunk = read_hunk(lines, line, i)
+            if hunk is None:
                 continue
-            old_left = 1 if m.group(1) is None else int(m.group(1))
-            number = int(m.group(2))
-            new_left = 1 if m.group(3) is None else int(m.group(3))
-            while (old_left > 0 or new_left > 0) and i < len(lines):
-                body = lines[i]
-                i += 1
-                kind = body[:1]
-                if kind == b"+":
-                    if current is not None:
-                        current.append(number)
-                    number += 1
-                    new_left -= 1
-                elif kind == b"-":
-                    old_left -= 1
-                elif kind == b" ":
-                    number += 1
-                    new_left -= 1
-                    old_left -= 1
-                elif kind != b"\\":
-                    i -= 1
-                    break
+            added, i = hunk
+            if current is not None:
+                current.extend(number for number, _ in added)
     return out
 
 

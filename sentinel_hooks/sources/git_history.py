@@ -14,6 +14,7 @@ from sentinel_hooks.errors import GitError
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources.files import decode
 from sentinel_hooks.sources.git import Git, pathspecs
+from sentinel_hooks.sources.hunks import read_hunk
 
 MAX_COMMITS = 1000
 MAX_PATCH_BYTES = 64 * 1024 * 1024
@@ -87,7 +88,7 @@ def _read(git: Git, command: list[str], base: str, tip: str) -> History:
 def parse_log(data: bytes) -> History:
     """Parse ``log_command`` output; hunk bodies are consumed by their header's counts, so an added
     line that looks like a header (or like a commit mark) is never taken for one."""
-    from sentinel_hooks.sources.git_diff import HUNK_HEADER, _new_path
+    from sentinel_hooks.sources.git_diff import _new_path
 
     history = History()
     lines = data.split(b"\n")
@@ -111,27 +112,12 @@ def parse_log(data: bytes) -> History:
         elif line.startswith(b"+++ "):
             path = _new_path(line[4:])
         elif line.startswith(b"@@ "):
-            m = HUNK_HEADER.match(line)
-            if m is None:
+            hunk = read_hunk(lines, line, i)
+            if hunk is None:
                 continue
-            old_left = 1 if m.group(1) is None else int(m.group(1))
-            number = int(m.group(2))
-            new_left = 1 if m.group(3) is None else int(m.group(3))
-            added: list[bytes] = []
-            while (old_left > 0 or new_left > 0) and i < len(lines):
-                body = lines[i]
-                kind = body[:1]
-                if kind == b"+":
-                    added.append(body[1:])
-                    new_left -= 1
-                elif kind == b"-":
-                    old_left -= 1
-                elif kind == b" ":
-                    new_left -= 1
-                    old_left -= 1
-                elif kind != b"\\":
-                    break
-                i += 1
+            numbered, i = hunk
+            added = [text for _, text in numbered]
+            number = numbered[0][0] if numbered else 0
             if added and commit is not None and path is not None and not any(b"\0" in a for a in added):
                 history.blocks.append(AddedBlock(commit, path, number, decode(b"\n".join(added) + b"\n")))
     if len(commits) > MAX_COMMITS:  # the oldest commit beyond the bound came first: drop it

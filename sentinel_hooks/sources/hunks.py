@@ -1,0 +1,38 @@
+"""Reading the body of one ``-U0`` hunk of a unified diff by its header's counts, so an added line that
+itself starts with ``++ ``, ``@@`` or a commit mark is never taken for a header."""
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+HUNK_HEADER = re.compile(rb"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+def read_hunk(lines: Sequence[bytes], header: bytes, i: int) -> Optional[tuple[list[tuple[int, bytes]], int]]:
+    """The added lines (new-file line number, text without the ``+``) of the hunk whose ``header`` line
+    precedes ``lines[i]``, and the index of the first line after its body; None when ``header`` is not
+    a hunk header."""
+    m = HUNK_HEADER.match(header)
+    if m is None:
+        return None
+    old_left = 1 if m.group(1) is None else int(m.group(1))
+    number = int(m.group(2))
+    new_left = 1 if m.group(3) is None else int(m.group(3))
+    added: list[tuple[int, bytes]] = []
+    while (old_left > 0 or new_left > 0) and i < len(lines):
+        body = lines[i]
+        kind = body[:1]
+        if kind == b"+":
+            added.append((number, body[1:]))
+            number += 1
+            new_left -= 1
+        elif kind == b"-":
+            old_left -= 1
+        elif kind == b" ":
+            number += 1
+            new_left -= 1
+            old_left -= 1
+        elif kind != b"\\":
+            break
+        i += 1
+    return added, i

@@ -1,0 +1,35 @@
+"""sources/hunks.read_hunk: a hunk body is read by its header's counts."""
+from __future__ import annotations
+
+from sentinel_hooks.sources.hunks import read_hunk
+
+
+def test_added_lines_that_look_like_headers_stay_body_lines() -> None:
+    lines = [b"@@ -3,2 +3,3 @@", b"-old", b"-old2", b"+++ not a header", b"+@@ -1 +1 @@", b"+plain",
+             b"diff --git a/x b/x"]
+    added, after = read_hunk(lines, lines[0], 1)
+    assert added == [(3, b"++ not a header"), (4, b"@@ -1 +1 @@"), (5, b"plain")]
+    assert lines[after] == b"diff --git a/x b/x"
+
+
+def test_counts_default_to_one_and_no_newline_marker_is_skipped() -> None:
+    lines = [b"@@ -7 +7 @@", b"-a", b"\\ No newline at end of file", b"+b", b"\\ No newline at end of file", b""]
+    added, after = read_hunk(lines, lines[0], 1)
+    assert added == [(7, b"b")]
+    assert after == 4  # a marker after the last counted line is left to the caller, which ignores it
+
+
+def test_context_lines_advance_the_new_line_number() -> None:
+    lines = [b"@@ -1,3 +1,3 @@", b" keep", b"-gone", b"+new", b" keep"]
+    added, after = read_hunk(lines, lines[0], 1)
+    assert added == [(2, b"new")] and after == 5
+
+
+def test_a_truncated_body_ends_at_the_first_foreign_line() -> None:
+    lines = [b"@@ -0,0 +1,5 @@", b"+one", b"commit abc"]
+    added, after = read_hunk(lines, lines[0], 1)
+    assert added == [(1, b"one")] and lines[after] == b"commit abc"
+
+
+def test_not_a_hunk_header() -> None:
+    assert read_hunk([b"@@ nonsense"], b"@@ nonsense", 1) is None
