@@ -12,15 +12,15 @@ import os
 from pathlib import Path
 from typing import Iterable, Optional
 
+from sentinel_hooks.config import CONFIG_FILE
 from sentinel_hooks.errors import ConfigError
+from sentinel_hooks.ignore_file import FINDINGS_IGNORE_FILE
 from sentinel_hooks.records import field, record
+from sentinel_hooks.sources.files import PATH_IGNORE_FILE
 
 POLICY_LIMIT = 4_000_000  # ignore files of many thousand entries fit; the config loader keeps its own 1 MB bound
-CONFIG_FILE = ".mcp-sentinel.yaml"
 PYPROJECT = "pyproject.toml"
-EXCLUDE_FILE = ".mcp-sentinelignore"
-IGNORE_FILE = ".mcp-sentinel-ignore"
-FIXED_FILES = (CONFIG_FILE, PYPROJECT, EXCLUDE_FILE, IGNORE_FILE)
+FIXED_FILES = (CONFIG_FILE, PYPROJECT, PATH_IGNORE_FILE, FINDINGS_IGNORE_FILE)
 REGULAR_MODES = ("100644", "100755", "100664")
 PACK_SUFFIXES = (".yaml", ".yml")
 

@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 from sentinel_hooks import ignore_file, policy_changes, policy_snapshot
+from sentinel_hooks.config import CONFIG_FILE
 from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.findings import Finding, assign_fingerprints
+from sentinel_hooks.ignore_file import FINDINGS_IGNORE_FILE
 from sentinel_hooks.policy_changes import INLINE_ADDED, INLINE_LINE, finding_key
 from sentinel_hooks.records import record
+from sentinel_hooks.sources.files import PATH_IGNORE_FILE
 
 
 def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: list[Path], source, deadline, result):
@@ -48,9 +51,9 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
     finally:
         source.close()
     head_ignore = ignore_file.load(root)
-    base_plan = make_plan(args, base.cfg, base.rules, base.files.lines(policy_snapshot.EXCLUDE_FILE))
+    base_plan = make_plan(args, base.cfg, base.rules, base.files.lines(PATH_IGNORE_FILE))
     same_scan = (base.cfg == head_plan.cfg and base.packs_unchanged
-                 and base.files.lines(policy_snapshot.EXCLUDE_FILE) == head_files.lines(policy_snapshot.EXCLUDE_FILE))
+                 and base.files.lines(PATH_IGNORE_FILE) == head_files.lines(PATH_IGNORE_FILE))
 
     effective_plan, other_plan = (base_plan, head_plan) if strict else (head_plan, base_plan)
     _scan_under(effective_plan, source, deadline, result)
@@ -68,15 +71,15 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
     hidden = [f for f in base_findings if not f.suppressed and f.severity >= base_plan.threshold
               and finding_key(f) not in head_active]
     changes = [] if operator_config else _config_changes(base, head_plan.cfg, head_files, explicit_rel)
-    changes += policy_changes.exclude_file_changes(base.files.lines(policy_snapshot.EXCLUDE_FILE),
-                                                   head_files.lines(policy_snapshot.EXCLUDE_FILE),
-                                                   policy_snapshot.EXCLUDE_FILE)
-    changes += policy_changes.ignore_entry_changes(base.ignore, head_ignore, policy_snapshot.IGNORE_FILE)
+    changes += policy_changes.exclude_file_changes(base.files.lines(PATH_IGNORE_FILE),
+                                                   head_files.lines(PATH_IGNORE_FILE),
+                                                   PATH_IGNORE_FILE)
+    changes += policy_changes.ignore_entry_changes(base.ignore, head_ignore, FINDINGS_IGNORE_FILE)
     changes += policy_changes.pack_changes(base.files, head_files,
                                            _all_pack_files(head_files, base.files, head_pack_rels))
     changes += policy_changes.attribute(hidden, {finding_key(f): f for f in head_findings}, changes,
                                         head_rule_ids={r.id for r in head_plan.rules},
-                                        head_threshold=head_plan.threshold, ignore_path=policy_snapshot.IGNORE_FILE)
+                                        head_threshold=head_plan.threshold, ignore_path=FINDINGS_IGNORE_FILE)
 
     made = [policy_changes.to_finding(c, applied=not strict, line_text=_line_text(c, head_files)) for c in changes]
     assign_fingerprints(made)
@@ -121,7 +124,7 @@ def _judge_under_base(findings: list[Finding], ignore) -> None:
 
 def _config_changes(base, head_cfg, head_files, explicit_rel: Optional[str]) -> list[policy_changes.Change]:
     head_rel = config_rel(head_files, explicit_rel)
-    path = head_rel or base.cfg_rel or policy_snapshot.CONFIG_FILE
+    path = head_rel or base.cfg_rel or CONFIG_FILE
     return policy_changes.config_changes(base.cfg, head_cfg, path, head_files.text(path))
 
 
@@ -163,7 +166,7 @@ def _base_policy(args: argparse.Namespace, root: Path, head_plan, source, head_f
                                        base_cfg.disabled_rules + common.flatten(args.disable_rule), root)
     else:
         base_rules = _rules_at_base(args, root, base_cfg, base_pack_paths, base_files)
-    base_ignore = ignore_file.parse(base_files.text(policy_snapshot.IGNORE_FILE) or "")
+    base_ignore = ignore_file.parse(base_files.text(FINDINGS_IGNORE_FILE) or "")
     return BasePolicy(base_files, base_cfg, base_cfg_rel, base_rules, base_ignore, packs_unchanged)
 
 
@@ -183,8 +186,8 @@ def config_rel(files: policy_snapshot.PolicySnapshot, explicit_rel: Optional[str
 
     if explicit_rel is not None:
         return explicit_rel if files.text(explicit_rel) is not None else None
-    if files.text(policy_snapshot.CONFIG_FILE) is not None:
-        return policy_snapshot.CONFIG_FILE
+    if files.text(CONFIG_FILE) is not None:
+        return CONFIG_FILE
     text = files.text(policy_snapshot.PYPROJECT)
     if text is not None and has_pyproject_section(text, files.where):
         return policy_snapshot.PYPROJECT
