@@ -3,6 +3,7 @@ nothing but the cache folder and the report files it was asked for."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 import subprocess
@@ -190,3 +191,25 @@ def commit_all(repo: Path, message: str = "c", force: bool = False) -> None:
 
     git(repo, "add", "-A", *(["-f"] if force else []))
     git(repo, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def json_scan(sandbox: "Sandbox", args: Sequence[str], *, assert_clean: bool = True, cwd: Optional[Path] = None,
+              timeout: float = 300, env: Optional[dict[str, str]] = None):
+    """``mcp-sentinel scan ARGS`` with a JSON report beside the sandbox; asserts no traceback and (unless told
+    otherwise) that nothing but the report was written; returns (proc, report document or None)."""
+    report = sandbox.base / "report.json"
+    proc = sandbox.run(["scan", "-o", "json", "--output-file", str(report), *args], cwd=cwd, timeout=timeout, env=env)
+    assert_no_traceback(proc)
+    if assert_clean:
+        sandbox.assert_clean(reports=[os.path.relpath(report, sandbox.work)])
+    doc = json.loads(report.read_text()) if report.exists() else None
+    report.unlink(missing_ok=True)
+    return proc, doc
+
+
+def lines_found(doc: dict) -> dict[str, list[int]]:
+    """Report path -> the lines of its findings, in report order."""
+    out: dict[str, list[int]] = {}
+    for f in doc["findings"]:
+        out.setdefault(f["path"], []).append(f["line"])
+    return out

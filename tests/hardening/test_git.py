@@ -2,15 +2,14 @@
 pointers, no commits, shallow clones, missing refs, 10,000 changed files, no git, a corrupt object."""
 from __future__ import annotations
 
-import json
-import os
 import zlib
 from pathlib import Path
 
 import pytest
 
 from hardening.hardening_kit import (Sandbox, assert_exit, assert_no_traceback, assert_one_line_error,
-                                     commit_all, init_repo, marker, marker_rule)
+                                     commit_all, init_repo, json_scan, lines_found, marker,
+                                     marker_rule)
 from gitutil import git
 
 pytestmark = pytest.mark.needs_git
@@ -18,24 +17,11 @@ pytestmark = pytest.mark.needs_git
 HIGH = 4
 
 
-def scan(sandbox: Sandbox, *args: str, cwd: Path | None = None, timeout: float = 300, reports_dir: Path | None = None):
+def scan(sandbox: Sandbox, *args: str, cwd: Path | None = None, timeout: float = 300):
     """A marker-rules scan with a JSON report beside the sandbox; returns (proc, report or None)."""
     (sandbox.base / "rules.yaml").write_text(marker_rule())
-    report = sandbox.base / "report.json"
-    proc = sandbox.run(["scan", "--no-builtin-rules", "--rules", str(sandbox.base / "rules.yaml"), "-o", "json",
-                        "--output-file", str(report), *args], cwd=cwd, timeout=timeout)
-    assert_no_traceback(proc)
-    sandbox.assert_clean(reports=[os.path.relpath(report, sandbox.work)])
-    doc = json.loads(report.read_text()) if report.exists() else None
-    report.unlink(missing_ok=True)
-    return proc, doc
-
-
-def found(doc: dict) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for f in doc["findings"]:
-        out.setdefault(f["path"], []).append(f["line"])
-    return out
+    return json_scan(sandbox, ["--no-builtin-rules", "--rules", str(sandbox.base / "rules.yaml"), *args],
+                     cwd=cwd, timeout=timeout)
 
 
 def test_detached_head(sandbox):
@@ -49,10 +35,10 @@ def test_detached_head(sandbox):
     git(repo, "add", "a.py")
     proc, doc = scan(sandbox, "--staged")
     assert_exit(proc, HIGH)
-    assert found(doc) == {"a.py": [3]}
+    assert lines_found(doc) == {"a.py": [3]}
     proc, doc = scan(sandbox, "--baseline", "HEAD~1")
     assert_exit(proc, HIGH)
-    assert found(doc) == {"a.py": [2, 3]}
+    assert lines_found(doc) == {"a.py": [2, 3]}
 
 
 def test_linked_worktree(sandbox):
@@ -65,13 +51,13 @@ def test_linked_worktree(sandbox):
     git(tree, "add", "a.py")
     proc, doc = scan(sandbox, "--staged", cwd=tree)
     assert_exit(proc, HIGH)
-    assert found(doc) == {"a.py": [2]}
+    assert lines_found(doc) == {"a.py": [2]}
     proc, doc = scan(sandbox, "--baseline", "main", cwd=tree)
     assert_exit(proc, HIGH)
-    assert found(doc) == {"a.py": [2]}
+    assert lines_found(doc) == {"a.py": [2]}
     proc, doc = scan(sandbox, cwd=tree)
     assert_exit(proc, HIGH)
-    assert found(doc) == {"a.py": [2]}
+    assert lines_found(doc) == {"a.py": [2]}
 
 
 def test_submodule_is_skipped_not_entered(sandbox):
@@ -86,11 +72,11 @@ def test_submodule_is_skipped_not_entered(sandbox):
     git(repo, "add", "b.py")
     proc, doc = scan(sandbox, "--staged")
     assert_exit(proc, HIGH)
-    assert found(doc) == {"b.py": [1]}
+    assert lines_found(doc) == {"b.py": [1]}
     assert doc["summary"]["skipped"].get("submodule") == 1
     proc, doc = scan(sandbox)
     assert_exit(proc, HIGH)
-    assert "b.py" in found(doc)
+    assert "b.py" in lines_found(doc)
 
 
 def test_sparse_checkout(sandbox):
@@ -104,14 +90,14 @@ def test_sparse_checkout(sandbox):
     (repo / "kept" / "a.py").write_text(f"x = 1\ny = '{marker(6)}'\n")
     proc, doc = scan(sandbox, "--baseline", "HEAD")
     assert_exit(proc, HIGH)
-    assert found(doc) == {"kept/a.py": [2]}
+    assert lines_found(doc) == {"kept/a.py": [2]}
     proc, doc = scan(sandbox)
     assert_exit(proc, HIGH)
-    assert found(doc) == {"kept/a.py": [2]}
+    assert lines_found(doc) == {"kept/a.py": [2]}
     git(repo, "add", "kept/a.py")
     proc, doc = scan(sandbox, "--staged")
     assert_exit(proc, HIGH)
-    assert found(doc) == {"kept/a.py": [2]}
+    assert lines_found(doc) == {"kept/a.py": [2]}
 
 
 def test_lfs_pointer_files_are_skipped(sandbox):
@@ -124,7 +110,7 @@ def test_lfs_pointer_files_are_skipped(sandbox):
     git(repo, "add", "-A")
     proc, doc = scan(sandbox, "--staged")
     assert_exit(proc, HIGH)
-    assert found(doc) == {"real.py": [1]}
+    assert lines_found(doc) == {"real.py": [1]}
     assert doc["summary"]["skipped"].get("git-lfs pointer") == 1
 
 
@@ -134,7 +120,7 @@ def test_repository_with_no_commits(sandbox):
     git(repo, "add", "a.py")
     proc, doc = scan(sandbox, "--staged")
     assert_exit(proc, HIGH)
-    assert found(doc) == {"a.py": [1]}
+    assert lines_found(doc) == {"a.py": [1]}
     proc, doc = scan(sandbox)
     assert_exit(proc, HIGH)
     proc, doc = scan(sandbox, "--baseline", "main")
@@ -235,7 +221,7 @@ def test_corrupted_object(sandbox):
     corrupt_object(repo, git(repo, "rev-parse", ":b.py").strip())
     proc, doc = scan(sandbox, "--staged")
     assert_exit(proc, 8)
-    assert found(doc) == {"c.py": [1]}
+    assert lines_found(doc) == {"c.py": [1]}
     assert [e["path"] for e in doc["summary"]["errors"]] == ["b.py"]
     lines = [line for line in proc.stderr.decode().splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("mcp-sentinel: error: b.py: git object ")

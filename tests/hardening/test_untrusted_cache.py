@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hardening.hardening_kit import (CACHE_DIR, assert_exit, assert_no_traceback, commit_all, init_repo,
+from hardening.hardening_kit import (CACHE_DIR, assert_exit, commit_all, init_repo, json_scan,
                                      marker, marker_rule, Sandbox, text)
 from gitutil import git
 
@@ -24,12 +24,8 @@ def pack_in_repo(repo: Path) -> None:
 
 
 def scan(sandbox: Sandbox, *args: str, cwd: Path | None = None, env: dict | None = None):
-    report = sandbox.base / "report.json"
-    proc = sandbox.run(["scan", "-o", "json", "--output-file", str(report), *args], cwd=cwd, env=env)
-    assert_no_traceback(proc)
-    doc = json.loads(report.read_text()) if report.exists() else None
-    report.unlink(missing_ok=True)
-    return proc, doc
+    """A scan with a JSON report; the cache it writes is what these cases inspect, so no clean-tree check."""
+    return json_scan(sandbox, args, assert_clean=False, cwd=cwd, env=env)
 
 
 def poison(cache: Path) -> None:

@@ -2,14 +2,12 @@
 Git LFS header, CR-only line ends, NULs in text and UTF-16 without a byte-order mark."""
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
 
-from hardening.hardening_kit import (assert_exit, assert_no_traceback, commit_all, init_repo, marker,
-                                     marker_rule, Sandbox)
+from hardening.hardening_kit import (assert_exit, assert_no_traceback, commit_all, init_repo, json_scan,
+                                     lines_found, marker, marker_rule, Sandbox)
 from gitutil import git
 
 HIGH = 4
@@ -18,24 +16,11 @@ CRITICAL = 3
 
 def scan(sandbox: Sandbox, *args: str, builtin: bool = False):
     """A scan with a JSON report beside the sandbox (marker rules unless ``builtin``)."""
-    report = sandbox.base / "report.json"
     rules = []
     if not builtin:
         (sandbox.base / "rules.yaml").write_text(marker_rule())
         rules = ["--no-builtin-rules", "--rules", str(sandbox.base / "rules.yaml")]
-    proc = sandbox.run(["scan", *rules, "-o", "json", "--output-file", str(report), *args])
-    assert_no_traceback(proc)
-    sandbox.assert_clean(reports=[os.path.relpath(report, sandbox.work)])
-    doc = json.loads(report.read_text()) if report.exists() else None
-    report.unlink(missing_ok=True)
-    return proc, doc
-
-
-def found(doc: dict) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for f in doc["findings"]:
-        out.setdefault(f["path"], []).append(f["line"])
-    return out
+    return json_scan(sandbox, [*rules, *args])
 
 
 @pytest.mark.parametrize("attribute", ["binary", "-diff", "-text", "diff=opaque"])
@@ -56,7 +41,7 @@ def test_gitattributes_in_the_change_do_not_hide_files_from_diff_scans(sandbox, 
     else:
         proc, doc = scan(sandbox, "--staged")
     assert_exit(proc, HIGH)
-    assert found(doc) == {"added.py": [1], "server.py": [2]}
+    assert lines_found(doc) == {"added.py": [1], "server.py": [2]}
     assert "binary" not in doc["summary"]["skipped"]
 
 
@@ -79,7 +64,7 @@ def test_a_fake_lfs_header_does_not_hide_a_file(sandbox, name):
     git(repo, "add", "-A")
     proc, doc = scan(sandbox, "--staged")
     assert_exit(proc, HIGH)
-    assert found(doc) == {name: [2]}
+    assert lines_found(doc) == {name: [2]}
     assert "git-lfs pointer" not in doc["summary"]["skipped"]
 
 
@@ -91,7 +76,7 @@ def test_an_lfs_pointer_with_an_extra_line_is_scanned(sandbox):
     git(repo, "add", "-A")
     proc, doc = scan(sandbox, "--staged")
     assert_exit(proc, HIGH)
-    assert found(doc) == {"weights.py": [4]}
+    assert lines_found(doc) == {"weights.py": [4]}
 
 
 SERVER = """import subprocess
@@ -142,7 +127,7 @@ def test_cr_only_file_larger_than_a_chunk_keeps_its_line_numbers(sandbox):
     (sandbox.work / "big.py").write_bytes(body)
     proc, doc = scan(sandbox, "--no-cache", "--memory-limit", "64MB")
     assert_exit(proc, HIGH)
-    assert found(doc) == {"big.py": [200_001]}
+    assert lines_found(doc) == {"big.py": [200_001]}
 
 
 @pytest.mark.parametrize("mode", ["full", "--staged"])
@@ -155,7 +140,7 @@ def test_text_with_a_nul_and_utf16_without_bom_are_scanned(sandbox, mode):
     git(repo, "add", "-A")
     proc, doc = scan(sandbox, *(["--no-cache"] if mode == "full" else [mode]))
     assert_exit(proc, HIGH)
-    assert found(doc) == {"be.txt": [2], "notes.txt": [2], "run.js": [2]}
+    assert lines_found(doc) == {"be.txt": [2], "notes.txt": [2], "run.js": [2]}
 
 
 # -- terminal escapes from scanned files and rule packs ---------------------------------------------
