@@ -61,3 +61,10 @@ def test_the_rule_is_a_valid_rule():
                                     "description": DESCRIPTION, "remediation": REMEDIATION,
                                     "detector": "policy-change", "tags": ["policy"]})
     assert spec.to_rule("<builtin>") == rule() and rule().severity == Severity.LOW
+
+
+def test_the_scan_layer_names_the_policy_change_rule_as_policy_changes_does() -> None:
+    """scan.py keeps its own copy of the rule id so a scan need not import policy_changes; they must agree."""
+    from sentinel_hooks import policy_changes, scan
+
+    assert scan.POLICY_CHANGE == policy_changes.RULE_ID
