@@ -17,6 +17,11 @@ caller, request or tool argument can reach it? Fixed are:
   properties (``.pid``, ``.length``), ``path.join``/``resolve``/``dirname``/``basename`` and
   ``String``/``Number``/``JSON.stringify`` of fixed values, and string methods of fixed receivers.
 
+``developer_parameter(text, offset, name)`` tells a library helper's parameter from tool input: the nearest
+parameter ``name`` declared before ``offset`` has a type (inline, or a ``type``/``interface`` of the file)
+that admits values JSON cannot carry (``Buffer``, ``Uint8Array``, ``Blob``, streams), so no tool call or
+request supplies it; its developer does.
+
 ``string_spans(text)`` lists the string literals and comments of a file, so a match inside one (code
 kept in a string, a bundle) is not judged as code.
 """
@@ -58,6 +63,14 @@ _ASSIGN = r"(?<![\w$.])%s\s*(?:\+|\?\?|\|\|)?=(?![=>])"
 _PARAMS = lazy(r"\(([^()]*)\)\s*(?::\s*[^=;{}()]{1,120}?)?\s*(?:=>|\{)|\b([A-Za-z_$][\w$]*)\s*=>")
 _IDENT = lazy(r"[A-Za-z_$][\w$]*")
 _CONTROL = lazy(r"\b(?:for|if|while|switch|with)\s*$")  # `for (…) {` is not a parameter list
+# the name of the function whose parameter list follows: `function name(`, `const name = async (`
+_FUNCTION_NAME = lazy(r"(?:\bfunction\*?\s+([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*"
+                      r"|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;]{1,120}?)?=\s*(?:async\s*)?)$")
+# one plain parameter: `name`, `name: Type`, `name = default`, `name?: Type = default`
+_PARAM = lazy(r"\s*([A-Za-z_$][\w$]*)\s*\??\s*(?::[^=]*?)?(?:=(?!>)([\s\S]*))?$")
+# the file exports the function (or hands it to module.exports)
+_EXPORTED = (r"\bexport\s+(?:default\s+)?(?:async\s+)?(?:function\*?|const|let|var)\s+%s\b"
+             r"|\bexport\s*(?:default\s+%s\b|\{[^{}]*\b%s\b)")
 # allow-list membership: `ALLOWED.includes(x)`, `KNOWN.has(x)`
 _MEMBERSHIP = lazy(r"([A-Za-z_$][\w$.]*)\s*\.\s*(?:includes|has)\(\s*([A-Za-z_$][\w$]*)\s*\)")
 
@@ -220,6 +233,43 @@ def expression_at(text: str, start: int, stops: str = ",);") -> str:
 # ------------------------------------------------------------------------------ scope
 
 
+def _split_top_level(params: str) -> list[str]:
+    """``params`` split at the commas outside brackets and strings."""
+    parts, depth, start, i, n = [], 0, 0, 0, len(params)
+    while i < n:
+        c = params[i]
+        if c in "'\"`":
+            i = _skip_string(params, i)
+            continue
+        if c in "([{<":
+            depth += 1
+        elif c in ")]}>" and depth:
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(params[start:i])
+            start = i + 1
+        i += 1
+    if params[start:].strip():
+        parts.append(params[start:])
+    return parts
+
+
+def _arguments(text: str, start: int) -> list[str]:
+    """The arguments of the call whose ``(`` ends just before ``start``."""
+    args, i, n = [], start, len(text)
+    while i < n:
+        expr = expression_at(text, i, ",)")
+        i += len(expr)
+        while i < n and text[i].isspace():
+            i += 1
+        if expr.strip():
+            args.append(expr)
+        if i >= n or text[i] != ",":
+            break
+        i += 1
+    return args
+
+
 class Scope:
     """The names a file declares, with every expression assigned to each (initializers, ``for…of``
     sources and later assignments)."""
@@ -234,25 +284,95 @@ class Scope:
         for m in _FOR_OF.finditer(text):
             if not inside(self.spans, m.start()):
                 self.assigned.setdefault(m.group(1), []).append(expression_at(text, m.end(), ")"))
-        # a name that is also a parameter somewhere may be shadowed by a caller's value
+        # a name that is also a parameter somewhere may be shadowed by a caller's value; where the function
+        # is one of the file's own (named, not exported) and called in it, its callers' values are known
         self.parameters: set[str] = set()
+        self.parameter_slots: dict[str, list[Optional[tuple[str, int, str]]]] = {}
         for m in _PARAMS.finditer(text):
             if inside(self.spans, m.start()) or _CONTROL.search(text, max(m.start() - 12, 0), m.start()):
                 continue
             self.parameters.update(_IDENT.findall(m.group(1) or m.group(2) or ""))
+            self._record_slots(m)
         self.allow_lists: dict[str, list[str]] = {}
         for m in _MEMBERSHIP.finditer(text):
             if not inside(self.spans, m.start()):
                 self.allow_lists.setdefault(m.group(2), []).append(m.group(1))
         self._cache: dict[str, bool] = {}
+        self._calls: dict[str, Optional[list[list[str]]]] = {}
+
+    def _record_slots(self, m: re.Match[str]) -> None:
+        """Remember, for each parameter of a plain parameter list, the function it belongs to and its position
+        (None when the function has no name of its own in the file: a method, a callback, a destructured
+        parameter)."""
+        if m.group(1) is None:
+            for ident in _IDENT.findall(m.group(2) or ""):
+                self.parameter_slots.setdefault(ident, []).append(None)
+            return
+        owner = _FUNCTION_NAME.search(self.text, max(m.start() - 200, 0), m.start())
+        name = owner.group(1) or owner.group(2) if owner else None
+        for index, param in enumerate(_split_top_level(m.group(1))):
+            found = _PARAM.match(param)
+            if found is None:  # destructuring, rest parameters: not followed
+                for ident in _IDENT.findall(param):
+                    self.parameter_slots.setdefault(ident, []).append(None)
+                continue
+            default = (found.group(2) or "undefined").strip()
+            self.parameter_slots.setdefault(found.group(1), []).append(
+                (name, index, default) if name else None)
+
+    def caller_values(self, name: str) -> Optional[list[str]]:
+        """Every value the file's callers give the parameter ``name`` (defaults for missing arguments), or None
+        when a caller may be outside the file: an exported, unnamed or never-called function, a method, or a
+        function used as a value."""
+        values: list[str] = []
+        for slot in self.parameter_slots.get(name, [None]):
+            if slot is None:
+                return None
+            function, index, default = slot
+            calls = self.calls_of(function)
+            if not calls:
+                return None
+            for args in calls:
+                value = args[index] if index < len(args) else default
+                if value.strip() != name:  # the same name passed on adds no value of its own
+                    values.append(value)
+        return values
+
+    def calls_of(self, function: str) -> Optional[list[list[str]]]:
+        """The argument lists of every call of the file's own ``function``; None when it is exported or
+        referenced otherwise than by a call or its declaration."""
+        if function in self._calls:
+            return self._calls[function]
+        result: Optional[list[list[str]]] = []
+        if re.search(_EXPORTED % (re.escape(function), re.escape(function), re.escape(function)), self.text):
+            result = None
+        else:
+            for m in re.finditer(r"(?<![\w$.])%s(?![\w$])" % re.escape(function), self.text):
+                if inside(self.spans, m.start()):
+                    continue
+                before = self.text[max(m.start() - 20, 0):m.start()]
+                if re.search(r"(?:\bfunction\*?|\b(?:const|let|var))\s*$", before):
+                    continue  # the declaration
+                after = re.compile(r"\s*(?:<[^<>()]*>)?\s*\(").match(self.text, m.end())
+                if after is None:
+                    result = None  # passed as a value, called through .call/.apply, reassigned ...
+                    break
+                result.append(_arguments(self.text, after.end()))  # type: ignore[union-attr]
+        self._calls[function] = result
+        return result
 
     def name_is_fixed(self, name: str, depth: int) -> bool:
         if name in self._cache:
             return self._cache[name]
         if any(is_fixed(collection, self, depth + 1) for collection in self.allow_lists.get(name, ())):
             return True  # checked against a fixed allow-list: it can only be one of its values
-        values = self.assigned.get(name)
-        if not values or name in self.parameters:
+        values = list(self.assigned.get(name) or ())
+        if name in self.parameters:
+            from_callers = self.caller_values(name)
+            if from_callers is None:
+                return False
+            values += from_callers
+        if not values:
             return False
         self._cache[name] = False  # a name defined through itself is not fixed
         later = [expression_at(self.text, m.end()) for m in re.finditer(_ASSIGN % re.escape(name), self.text)
@@ -438,3 +558,56 @@ def is_fixed(expr: str, scope: Optional[Scope] = None, depth: int = 0) -> bool:
     if parser.peek() == "as":  # TypeScript: `x as string`
         return ok
     return ok and parser.pos == len(parser.tokens)
+
+
+# ------------------------------------------------------------------------------ developer parameters
+
+# values a JSON tool call or request body cannot carry
+_NON_JSON_TYPE = lazy(r"\b(?:Buffer|Uint8Array|ArrayBuffer|Blob|ReadableStream|Readable|NodeJS\.ReadableStream)\b")
+
+
+def developer_parameter(text: str, offset: int, name: str, spans: Optional[list[tuple[int, int]]] = None) -> bool:
+    """True when the nearest parameter ``name`` declared before ``offset`` is typed to accept a value no tool
+    call or request can carry (see the module docstring)."""
+    spans = string_spans(text) if spans is None else spans
+    declared = None
+    for m in re.finditer(r"[(,]\s*%s\s*\??\s*:\s*([^,()=]{1,200})" % re.escape(name), text[:offset]):
+        if not inside(spans, m.start()):
+            declared = m
+    if declared is None:
+        return False
+    annotation = declared.group(1).strip()
+    if _NON_JSON_TYPE.search(annotation):
+        return True
+    named = re.fullmatch(r"([A-Za-z_$][\w$]*)\s*(?:\{\s*)?", annotation)
+    if named is None:
+        return False
+    body = re.search(r"\b(?:type\s+%s\s*(?:<[^<>]*>)?\s*=|interface\s+%s\b[^{]*)" % ((re.escape(named.group(1)),) * 2),
+                     text)
+    if body is None or inside(spans, body.start()):
+        return False
+    return bool(_NON_JSON_TYPE.search(_type_body(text, body.end())))
+
+
+def _type_body(text: str, start: int) -> str:
+    """The text of a type alias (from after its ``=``) or an interface body (from its ``{``) starting at
+    ``start``: up to the closing brace, a ``;``, or a line end where the type is complete."""
+    depth, i, n = 0, start, min(len(text), start + 4000)
+    while i < n:
+        c = text[i]
+        if c in "{(<[":
+            depth += 1
+        elif c in "})]" or (c == ">" and text[i - 1] != "="):
+            depth -= 1
+            if depth <= 0 and c == "}":
+                return text[start:i + 1]
+        elif depth <= 0 and (c == ";" or (c == "\n" and _type_complete(text, start, i))):
+            break
+        i += 1
+    return text[start:i]
+
+
+def _type_complete(text: str, start: int, newline: int) -> bool:
+    before = text[start:newline].strip()
+    after = text[newline + 1:newline + 80].lstrip()
+    return bool(before) and not before.endswith(("|", "&", "=")) and not after.startswith(("|", "&"))

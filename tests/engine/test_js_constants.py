@@ -158,3 +158,63 @@ def test_a_value_checked_against_a_fixed_allow_list_is_fixed() -> None:
     assert rules_hit("src/run.ts", unchecked) == ["js-command-injection"]
     user_list = text.replace("new Set(['python', 'node'])", "new Set(loadLanguages())")
     assert rules_hit("src/run.ts", user_list) == ["js-command-injection"]
+
+
+PACK_HELPER = (
+    "function pack(tempDir: string, name: string, cwd = __dirname): string {\n"
+    "  const staging = path.join(tempDir, `staging-${name}`);\n"
+    "  return execSync(`npm pack --pack-destination \"${tempDir}\" ${staging}`, { cwd }).toString();\n"
+    "}\n"
+    "it('packs', () => {\n"
+    "  const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-'));\n"
+    "  pack(tempDir, 'server');\n"
+    "  pack(tempDir, 'core');\n"
+    "});\n"
+)
+
+
+def test_a_parameter_of_a_local_function_whose_every_caller_passes_fixed_values_is_fixed() -> None:
+    assert rules_hit("test/pack.test.ts", PACK_HELPER) == []
+    scope = Scope(PACK_HELPER)
+    assert is_fixed("tempDir", scope) and is_fixed("name", scope) and is_fixed("cwd", scope)
+
+
+@pytest.mark.parametrize("change", [
+    ("  pack(tempDir, 'core');\n", "  pack(tempDir, process.argv[2]);\n"),  # one caller passes outside input
+    ("function pack(", "export function pack("),  # callers outside the file
+    ("  pack(tempDir, 'core');\n", "  ['core'].forEach(pack);\n"),  # used as a value
+    ("  pack(tempDir, 'server');\n  pack(tempDir, 'core');\n", ""),  # never called here
+])
+def test_a_parameter_is_not_fixed_when_a_caller_may_pass_anything(change: tuple[str, str]) -> None:
+    text = PACK_HELPER.replace(*change)
+    assert text != PACK_HELPER
+    assert rules_hit("test/pack.test.ts", text) == ["js-command-injection"]
+
+
+MEDIA_HELPER = (
+    "type MediaInput = { buffer: Buffer } | { path: string } | { url: string };\n"
+    "export const imageContent = async (input: MediaInput): Promise<Image> => {\n"
+    "  if ('url' in input) { const res = await fetch(input.url); return toImage(await res.arrayBuffer()); }\n"
+    "  if ('path' in input) { return toImage(await readFile(input.path)); }\n"
+    "  return toImage(input.buffer);\n"
+    "};\n"
+)
+
+
+def test_a_helper_typed_for_values_no_tool_call_carries_is_not_a_tool_handler() -> None:
+    assert rules_hit("src/media.ts", MEDIA_HELPER) == []
+    inline = MEDIA_HELPER.replace("input: MediaInput", "input: { path: string } | { data: Uint8Array }")
+    assert rules_hit("src/media.ts", inline) == []
+
+
+@pytest.mark.parametrize("change", [
+    ("type MediaInput = { buffer: Buffer } | ", "type MediaInput = "),  # only JSON-shaped input
+    ("async (input: MediaInput)", "async (input)"),  # untyped: a handler's arguments
+])
+def test_a_helper_whose_input_json_can_carry_is_still_reported(change: tuple[str, str]) -> None:
+    text = MEDIA_HELPER.replace(*change)
+    assert text != MEDIA_HELPER
+    assert sorted(rules_hit("src/media.ts", text)) == ["js-path-traversal", "js-ssrf"]
+    handler = ("type MediaInput = { buffer: Buffer };\n"
+               "server.tool('read', schema, async (input) => readFile(input.path));\n")
+    assert rules_hit("src/server.ts", handler) == ["js-path-traversal"]

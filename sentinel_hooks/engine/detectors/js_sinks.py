@@ -9,6 +9,10 @@ Options of a rule using ``detector: js_built_value``:
   judge       ``first`` (the first argument or the assigned value, the default) or ``all`` (every
               argument up to the closing parenthesis)
   lower_when_present  a regex; when the file matches it (it calls an escaper, say), hits are LOW
+  developer_input     true: a match whose input object (``args``, ``input``, ``params``) is the parameter of a
+              function typed to accept values no tool call or request can carry (a ``Buffer``, a stream;
+              ``js_constants.developer_parameter``) is not reported: that function is a library helper its
+              developer calls, and the finding belongs where a caller hands it tool input
 
 A match is not reported when it lies inside a string literal or a comment (code kept as text, a
 bundle held in a string), or when the judged value is fixed by the program (``js_constants.is_fixed``:
@@ -32,6 +36,9 @@ from sentinel_hooks.findings import Severity
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
     from sentinel_hooks.engine.units import TextUnit
+
+
+_INPUT_ROOT = re.compile(r"(?<![\w$.])(args|input|params|arguments)\s*(?:\.|\?\.|\[)")
 
 
 @functools.lru_cache(maxsize=64)
@@ -71,6 +78,10 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             spans = memo["spans"] = js_constants.string_spans(text)
         if js_constants.inside(spans, m.start()):
             continue
+        if opts.get("developer_input"):
+            root = _INPUT_ROOT.search(m.group(0))
+            if root is not None and js_constants.developer_parameter(text, m.start(), root.group(1), spans):
+                continue
         found = value_after.search(text, m.start()) if value_after is not None else None
         if found is not None and found.start() <= m.end():
             if scope is None:
