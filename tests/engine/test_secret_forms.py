@@ -211,3 +211,14 @@ def test_a_provider_key_under_a_plain_key_name(path, text):
 ])
 def test_plain_key_names_need_a_machine_made_value(text):
     assert rule_ids("server.py", text) == set()
+
+
+@pytest.mark.parametrize("name", ["ANALYTICS_WRITE_KEY", "SEGMENT_WRITE_KEY", "mixpanelToken", "POSTHOG_API_KEY"])
+def test_analytics_write_keys_are_public_by_design(name):
+    assert rule_ids("lib/config.ts", f'export const {name} = process.env.{name} ?? "{RANDOM}";') == set()
+
+
+@pytest.mark.parametrize("name", ["ANALYTICS_API_SECRET", "MIXPANEL_SECRET", "POSTHOG_PERSONAL_API_KEY"])
+def test_analytics_secrets_are_still_reported(name):
+    assert rule_ids("lib/config.ts", f'export const {name} = process.env.{name} ?? "{RANDOM}";') == \
+        {"secret-assignment-contexts"}

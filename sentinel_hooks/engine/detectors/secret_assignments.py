@@ -136,6 +136,10 @@ _NOT_SECRET_WORDS = {"path", "file", "dir", "url", "uri", "endpoint", "host", "p
                      "budget", "issuer", "audience", "algorithm", "kind", "header", "cache", "idempotency",
                      "sort", "primary", "partition", "foreign", "hash", "lookup", "index", "label", "display",
                      "publishable", "anon", "pub", "client_id", "next", "page", "cursor", "csrf", "xsrf"}
+# client-side analytics services: their write keys and project tokens are embedded in every page that reports
+# events, public by design; their secrets (an "API secret", a "private" key) are not
+_PUBLIC_ANALYTICS_WORDS = {"analytics", "segment", "mixpanel", "amplitude", "posthog", "rudderstack"}
+_PRIVATE_WORDS = {"secret", "password", "passwd", "private", "admin", "personal"}
 _STRONG_SUFFIXES = ("apikey", "secret", "password", "token", "privatekey", "accesskey", "secretkey", "passwd",
                     "authkey", "auth")
 
@@ -150,6 +154,8 @@ def name_strength(name: str) -> str:
     words = name_words(name)
     if not words or any(w in _NOT_SECRET_WORDS for w in words):
         return ""
+    if any(w in _PUBLIC_ANALYTICS_WORDS for w in words) and not any(w in _PRIVATE_WORDS for w in words):
+        return ""  # an analytics write key or project token: public by design
     joined = "".join(words)
     if any(w in _STRONG_WORDS for w in words) or joined.endswith(_STRONG_SUFFIXES):
         return "strong"
