@@ -4,14 +4,16 @@
 caller, request or tool argument can reach it? Fixed are:
 
 * literals (strings, numbers, ``true``/``false``/``null``/``undefined``), template literals whose every
-  ``${…}`` is fixed, array literals of fixed elements;
+  ``${…}`` is fixed, array and object literals of fixed elements;
 * conditionals (``c ? a : b``: the branches, whatever the condition), ``+``, ``||``, ``??`` and other
   operators of fixed operands;
 * names checked against a fixed allow-list somewhere in the file (``ALLOWED.includes(x)``,
   ``KNOWN.has(x)``);
 * names declared in the file (``const``/``let``/``var``, ``for (const x of LIST)``) whose every
-  initializer and later assignment is fixed, and that no function of the file takes as a parameter
-  (a parameter is never fixed, and it may shadow a constant of the same name);
+  initializer and later assignment is fixed; a name that is also a parameter is fixed only when every
+  function taking it is one of the file's own (named, not exported, never used as a value) and every call
+  of it in the file passes a fixed value (or leaves a fixed default), since a parameter may shadow a
+  constant of the same name;
 * what the machine itself provides: ``process.platform``/``arch``/``pid``/``ppid``, ``__dirname``,
   ``__filename``, ``os.tmpdir()``, ``os.homedir()``, ``fs.mkdtemp…()``, ``process.cwd()``, ``Date.now()``, numeric
   properties (``.pid``, ``.length``), ``path.join``/``resolve``/``dirname``/``basename`` and
@@ -460,6 +462,8 @@ class _Parser:
                 return False
         elif value == "[":
             fixed, dotted = self.items("]"), None
+        elif value == "{":
+            fixed, dotted = self.object_literal(), None
         elif kind == "name":
             fixed, dotted = None, value
         else:
@@ -514,6 +518,30 @@ class _Parser:
         if "." in dotted or self.scope is None or self.depth > MAX_DEPTH:
             return False
         return self.scope.name_is_fixed(dotted, self.depth)
+
+    def object_literal(self) -> bool:
+        """``{ key: value, shorthand, ...spread }`` after its ``{``: fixed when every value is."""
+        ok = True
+        while self.peek() not in {"}", ""}:
+            if self.peek() == "...":
+                self.take()
+                ok = self.expression() and ok
+            else:
+                kind, key = self.take()
+                if kind not in {"name", "str", "num"}:
+                    return False
+                if self.peek() == ":":
+                    self.take()
+                    ok = self.expression() and ok
+                elif kind == "name" and self.peek() in {",", "}"}:
+                    ok = self.name_fixed(key) and ok  # shorthand `{ cwd }`
+                else:
+                    return False  # methods, computed keys: not followed
+            if self.peek() == ",":
+                self.take()
+            elif self.peek() != "}":
+                return False
+        return self.take()[1] == "}" and ok
 
     def items(self, close: str) -> bool:
         ok = True

@@ -218,3 +218,21 @@ def test_a_helper_whose_input_json_can_carry_is_still_reported(change: tuple[str
     handler = ("type MediaInput = { buffer: Buffer };\n"
                "server.tool('read', schema, async (input) => readFile(input.path));\n")
     assert rules_hit("src/server.ts", handler) == ["js-path-traversal"]
+
+
+def test_spawn_with_a_shell_is_judged_on_its_program_arguments_and_options() -> None:
+    runner = ("function runCommand(command, args, cwd = __dirname) {\n"
+              "  return spawn(command, args, {\n    cwd,\n    stdio: 'inherit',\n    shell: true\n  });\n}\n"
+              "await runCommand('npm', ['run', 'build']);\n")
+    assert rules_hit("test/run-all-tests.js", runner) == []
+    from_argv = runner.replace("['run', 'build']", "process.argv.slice(2)")
+    assert rules_hit("test/run-all-tests.js", from_argv) == ["js-spawn-shell-true"]
+    with_env = runner.replace("stdio: 'inherit',", "env: { ...process.env, CI: '1' },")
+    assert rules_hit("test/run-all-tests.js", with_env) == ["js-spawn-shell-true"]
+
+
+@pytest.mark.parametrize("expr", ["{ cwd: __dirname, shell: true }", "{ 'a': 1, ...BASE }", "{ CMD }"])
+def test_object_literals_of_fixed_values_are_fixed(expr: str) -> None:
+    assert is_fixed(expr, Scope("const BASE = { x: 1 };\nconst CMD = 'ls';\n"))
+    assert not is_fixed(expr.replace("1", "input.n").replace("CMD", "cmd").replace("__dirname", "dir"),
+                        Scope("const BASE = { x: input.n };\n"))
