@@ -9,6 +9,8 @@ caller, request or tool argument can reach it? Fixed are:
   operators of fixed operands;
 * names checked against a fixed allow-list somewhere in the file (``ALLOWED.includes(x)``,
   ``KNOWN.has(x)``);
+* fields of fixed values (``platform.name``, ``const { name } = platform``) unless the file assigns to a
+  field of that name;
 * names declared in the file (``const``/``let``/``var``, ``for (const x of LIST)``) whose every
   initializer and later assignment is fixed; a name that is also a parameter is fixed only when every
   function taking it is one of the file's own (named, not exported, never used as a value) and every call
@@ -59,12 +61,15 @@ _TOKEN = lazy(r"""
   | (?P<op>\?\?=?|\?\.|\.\.\.|===|!==|==|!=|<=|>=|&&|\|\||=>|[-+*/%<>!?:.,()\[\]{}=&|^~])
 """, re.VERBOSE)
 _DECL = lazy(r"\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;\n]{1,120}?)?=(?![=>])")
+_DESTRUCTURE = lazy(r"\b(?:const|let|var)\s+\{([^{}]*)\}\s*(?::[^=;\n]{1,120}?)?=(?![=>])")
 _FOR_OF = lazy(r"\bfor\s*\(\s*(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s+of\s+")
 _ASSIGN = r"(?<![\w$.])%s\s*(?:\+|\?\?|\|\|)?=(?![=>])"
 # parameter lists: `(a, { b }, c = 1) =>`, `function f(a) {`, `method(a) {`, `catch (e) {`, and `a =>`
 _PARAMS = lazy(r"\(([^()]*)\)\s*(?::\s*[^=;{}()]{1,120}?)?\s*(?:=>|\{)|\b([A-Za-z_$][\w$]*)\s*=>")
 _IDENT = lazy(r"[A-Za-z_$][\w$]*")
 _CONTROL = lazy(r"\b(?:for|if|while|switch|with)\s*$")  # `for (…) {` is not a parameter list
+# one entry of an object pattern: `key`, `key: local`, `key = default`, `key: local = default`
+_DESTRUCTURED = lazy(r"\s*([A-Za-z_$][\w$]*)\s*(?::\s*([A-Za-z_$][\w$]*)\s*)?(?:=([\s\S]+))?$")
 # the name of the function whose parameter list follows: `function name(`, `const name = async (`
 _FUNCTION_NAME = lazy(r"(?:\bfunction\*?\s+([A-Za-z_$][\w$]*)\s*(?:<[^<>()]*>)?\s*"
                       r"|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;]{1,120}?)?=\s*(?:async\s*)?)$")
@@ -283,6 +288,16 @@ class Scope:
         for m in _DECL.finditer(text):
             if not inside(self.spans, m.start()):
                 self.assigned.setdefault(m.group(1), []).append(expression_at(text, m.end()))
+        for m in _DESTRUCTURE.finditer(text):  # `const { a, b: c = 1 } = source`: a is source.a, c source.b
+            if inside(self.spans, m.start()):
+                continue
+            source = expression_at(text, m.end())
+            for entry in _split_top_level(m.group(1)):
+                found = _DESTRUCTURED.match(entry)
+                if found is not None:
+                    key, local, default = found.group(1), found.group(2) or found.group(1), found.group(3)
+                    value = f"({source}).{key}" + (f" ?? ({default})" if default else "")
+                    self.assigned.setdefault(local, []).append(value)
         for m in _FOR_OF.finditer(text):
             if not inside(self.spans, m.start()):
                 self.assigned.setdefault(m.group(1), []).append(expression_at(text, m.end(), ")"))
@@ -363,6 +378,11 @@ class Scope:
         self._calls[function] = result
         return result
 
+    def fields_assigned(self, name: str) -> bool:
+        """True when the file assigns to a field of ``name`` (``name.x = …``, ``name[k] = …``)."""
+        pattern = r"(?<![\w$.])%s\s*(?:\??\.\s*[\w$]+|\[[^\]\n]*\])+\s*(?:\+|\?\?|\|\||-)?=(?![=>])"
+        return any(not inside(self.spans, m.start()) for m in re.finditer(pattern % re.escape(name), self.text))
+
     def name_is_fixed(self, name: str, depth: int) -> bool:
         if name in self._cache:
             return self._cache[name]
@@ -374,8 +394,8 @@ class Scope:
             if from_callers is None:
                 return False
             values += from_callers
-        if not values:
-            return False
+        if not values or self.fields_assigned(name):
+            return False  # undeclared, or an object whose fields the file changes
         self._cache[name] = False  # a name defined through itself is not fixed
         later = [expression_at(self.text, m.end()) for m in re.finditer(_ASSIGN % re.escape(name), self.text)
                  if not inside(self.spans, m.start())]
@@ -491,7 +511,7 @@ class _Parser:
                 if dotted is not None:
                     dotted = dotted + "." + prop
                     continue
-                fixed = False  # a property of a computed value: unknown
+                # a property of a computed value: fixed when the value is (a fixed object's fields)
             elif nxt == "(":
                 self.take()
                 args = self.items(")")
@@ -515,8 +535,10 @@ class _Parser:
             return False
         if dotted in SAFE_VALUES:
             return True
-        if "." in dotted or self.scope is None or self.depth > MAX_DEPTH:
+        if self.scope is None or self.depth > MAX_DEPTH:
             return False
+        if "." in dotted:  # a field of a fixed object, unless the file assigns to its fields
+            return self.scope.name_is_fixed(dotted.split(".", 1)[0], self.depth)
         return self.scope.name_is_fixed(dotted, self.depth)
 
     def object_literal(self) -> bool:

@@ -236,3 +236,30 @@ def test_object_literals_of_fixed_values_are_fixed(expr: str) -> None:
     assert is_fixed(expr, Scope("const BASE = { x: 1 };\nconst CMD = 'ls';\n"))
     assert not is_fixed(expr.replace("1", "input.n").replace("CMD", "cmd").replace("__dirname", "dir"),
                         Scope("const BASE = { x: input.n };\n"))
+
+
+PLATFORM_LOOP = (
+    "const PLATFORMS = [{ name: 'x86_64-linux', ext: 'tar.gz' }, { name: 'arm64-darwin', ext: 'zip' }];\n"
+    "const TEMP_DIR = path.join(__dirname, '.downloads');\n"
+    "async function fetchPlatform(platform) {\n"
+    "  const { name, ext: suffix } = platform;\n"
+    "  execSync(`tar -xzf \"${path.join(TEMP_DIR, `rg-${name}.${suffix}`)}\" -C ${TEMP_DIR}`);\n"
+    "}\n"
+    "for (const platform of PLATFORMS) { await fetchPlatform(platform); }\n"
+)
+
+
+def test_fields_of_fixed_objects_and_destructured_names_are_fixed() -> None:
+    assert rules_hit("scripts/fetch.cjs", PLATFORM_LOOP) == []
+    assert is_fixed("PLATFORMS[0].name", Scope(PLATFORM_LOOP))
+
+
+@pytest.mark.parametrize("change", [
+    ("for (const platform", "module.exports = { fetchPlatform };\nfor (const platform"),  # callers elsewhere
+    ("for (const platform", "PLATFORMS[0].name = process.argv[2];\nfor (const platform"),  # a field assigned
+    ("{ name: 'x86_64-linux', ext: 'tar.gz' }", "{ name: process.env.RG_NAME, ext: 'tar.gz' }"),
+])
+def test_fields_of_objects_that_may_change_are_not_fixed(change: tuple[str, str]) -> None:
+    text = PLATFORM_LOOP.replace(*change)
+    assert text != PLATFORM_LOOP
+    assert rules_hit("scripts/fetch.cjs", text) == ["js-command-injection"]
