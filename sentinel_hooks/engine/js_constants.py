@@ -19,7 +19,11 @@ caller, request or tool argument can reach it? Fixed are:
 * what the machine itself provides: ``process.platform``/``arch``/``pid``/``ppid``, ``__dirname``,
   ``__filename``, ``os.tmpdir()``, ``os.homedir()``, ``fs.mkdtemp…()``, ``process.cwd()``, ``Date.now()``, numeric
   properties (``.pid``, ``.length``), ``path.join``/``resolve``/``dirname``/``basename`` and
-  ``String``/``Number``/``JSON.stringify`` of fixed values, and string methods of fixed receivers.
+  ``String``/``Number``/``JSON.stringify``/``JSON.parse`` of fixed values, and string methods of fixed
+  receivers;
+* the program's own files: ``fs.readFileSync`` of a path in the program's folder (``Scope.own_path``:
+  built from ``__dirname``/``import.meta``) and ``require`` of a relative ``.json`` file (its manifest,
+  its package.json); files in the working directory, the home or temporary folder are not.
 
 ``developer_parameter(text, offset, name)`` tells a library helper's parameter from tool input: the nearest
 parameter ``name`` declared before ``offset`` has a type (inline, or a ``type``/``interface`` of the file)
@@ -45,8 +49,10 @@ SAFE_CALLS = frozenset({
     "os.tmpdir", "os.homedir", "os.platform", "os.arch", "os.type", "process.cwd", "Date.now", "fs.mkdtempSync",
     "fs.mkdtemp", "fsp.mkdtemp",
     "path.join", "path.resolve", "path.dirname", "path.basename", "path.extname", "path.normalize",
-    "String", "Number", "Boolean", "Set", "JSON.stringify", "parseInt", "parseFloat", "Math.floor", "Math.round",
+    "String", "Number", "Boolean", "Set", "JSON.stringify", "JSON.parse", "parseInt", "parseFloat", "Math.floor", "Math.round",
 })
+# reads of a file: fixed when the path is one of the program's own files (``Scope.own_path``)
+READ_CALLS = frozenset({"fs.readFileSync", "readFileSync", "fs.promises.readFile", "fsp.readFile"})
 NUMERIC_PROPERTIES = frozenset({"pid", "ppid", "length", "size", "byteLength"})
 SAFE_METHODS = frozenset({
     "toString", "trim", "trimStart", "trimEnd", "toLowerCase", "toUpperCase", "join", "slice", "substring",
@@ -68,6 +74,9 @@ _ASSIGN = r"(?<![\w$.])%s\s*(?:\+|\?\?|\|\|)?=(?![=>])"
 _PARAMS = lazy(r"\(([^()]*)\)\s*(?::\s*[^=;{}()]{1,120}?)?\s*(?:=>|\{)|\b([A-Za-z_$][\w$]*)\s*=>")
 _IDENT = lazy(r"[A-Za-z_$][\w$]*")
 _CONTROL = lazy(r"\b(?:for|if|while|switch|with)\s*$")  # `for (…) {` is not a parameter list
+_OWN_ROOT = lazy(r"(?:__dirname|__filename|import\s*\.\s*meta\s*\.\s*(?:dirname|filename|url))\b")
+_PATH_JOIN = lazy(r"path\s*\.\s*(?:join|resolve)\s*\(")
+_BARE_DECL = lazy(r"\b(?:let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=;\n]{1,120}?)?\s*;")
 # one entry of an object pattern: `key`, `key: local`, `key = default`, `key: local = default`
 _DESTRUCTURED = lazy(r"\s*([A-Za-z_$][\w$]*)\s*(?::\s*([A-Za-z_$][\w$]*)\s*)?(?:=([\s\S]+))?$")
 # the name of the function whose parameter list follows: `function name(`, `const name = async (`
@@ -288,6 +297,9 @@ class Scope:
         for m in _DECL.finditer(text):
             if not inside(self.spans, m.start()):
                 self.assigned.setdefault(m.group(1), []).append(expression_at(text, m.end()))
+        for m in _BARE_DECL.finditer(text):  # `let manifest;`: undefined until assigned
+            if not inside(self.spans, m.start()):
+                self.assigned.setdefault(m.group(1), []).append("undefined")
         for m in _DESTRUCTURE.finditer(text):  # `const { a, b: c = 1 } = source`: a is source.a, c source.b
             if inside(self.spans, m.start()):
                 continue
@@ -377,6 +389,29 @@ class Scope:
                 result.append(_arguments(self.text, after.end()))  # type: ignore[union-attr]
         self._calls[function] = result
         return result
+
+    def own_path(self, expr: str, seen: Optional[set[str]] = None) -> bool:
+        """True when the path ``expr`` lies in the program's own folder: it starts from ``__dirname``,
+        ``__filename`` or ``import.meta`` (directly, as the first part of path.join/resolve, or through names
+        whose every value does). Files there are the program's own (its manifest, its package.json); a path
+        in the working directory, the home or temporary folder is not."""
+        expr = expr.strip()
+        if _OWN_ROOT.match(expr):
+            return True
+        joined = _PATH_JOIN.match(expr)
+        if joined is not None:
+            return self.own_path(expression_at(expr, joined.end(), ",)"), seen)
+        if not _IDENT.fullmatch(expr) or expr in self.parameters:
+            return False
+        seen = set() if seen is None else seen
+        if expr in seen or not self.assigned.get(expr):
+            return False
+        seen.add(expr)  # names on the way here: a name defined through itself is not an own path
+        later = [expression_at(self.text, m.end()) for m in re.finditer(_ASSIGN % re.escape(expr), self.text)
+                 if not inside(self.spans, m.start())]
+        own = all(self.own_path(v, seen) for v in self.assigned[expr] + later)
+        seen.discard(expr)
+        return own
 
     def fields_assigned(self, name: str) -> bool:
         """True when the file assigns to a field of ``name`` (``name.x = …``, ``name[k] = …``)."""
@@ -497,9 +532,12 @@ class _Parser:
                     return False
                 if self.peek() == "(":
                     self.take()
+                    first = self.pos
                     args = self.items(")")
                     if dotted is not None and dotted + "." + prop in SAFE_CALLS:
                         fixed = args
+                    elif dotted is not None and dotted + "." + prop in READ_CALLS:
+                        fixed = args and self.reads_own_file(first)
                     else:
                         receiver = fixed if fixed is not None else self.name_fixed(dotted)
                         fixed = bool(receiver and args and prop in SAFE_METHODS)
@@ -514,8 +552,15 @@ class _Parser:
                 # a property of a computed value: fixed when the value is (a fixed object's fields)
             elif nxt == "(":
                 self.take()
+                first = self.pos
                 args = self.items(")")
-                fixed = bool(dotted is not None and dotted in SAFE_CALLS and args)
+                if dotted in READ_CALLS:
+                    fixed = args and self.reads_own_file(first)
+                elif dotted == "require":  # the program's own JSON data: require('../package.json')
+                    kind, module = self.tokens[first] if first < len(self.tokens) else ("", "")
+                    fixed = kind == "str" and bool(re.fullmatch(r"""['"]\.\.?/[^'"]*\.json['"]""", module))
+                else:
+                    fixed = bool(dotted is not None and dotted in SAFE_CALLS and args)
                 dotted = None
             elif nxt == "[":
                 self.take()
@@ -540,6 +585,23 @@ class _Parser:
         if "." in dotted:  # a field of a fixed object, unless the file assigns to its fields
             return self.scope.name_is_fixed(dotted.split(".", 1)[0], self.depth)
         return self.scope.name_is_fixed(dotted, self.depth)
+
+    def reads_own_file(self, first: int) -> bool:
+        """The call whose arguments start at token ``first`` reads a path of the program's own folder."""
+        depth, end = 0, first
+        while end < len(self.tokens):
+            value = self.tokens[end][1]
+            if value in {"(", "[", "{"}:
+                depth += 1
+            elif value in {")", "]", "}"}:
+                if depth == 0:
+                    break
+                depth -= 1
+            elif value == "," and depth == 0:
+                break
+            end += 1
+        path = " ".join(self.tokens[i][1] for i in range(first, end))
+        return self.scope is not None and self.scope.own_path(path)
 
     def object_literal(self) -> bool:
         """``{ key: value, shorthand, ...spread }`` after its ``{``: fixed when every value is."""

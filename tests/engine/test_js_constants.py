@@ -263,3 +263,31 @@ def test_fields_of_objects_that_may_change_are_not_fixed(change: tuple[str, str]
     text = PLATFORM_LOOP.replace(*change)
     assert text != PLATFORM_LOOP
     assert rules_hit("scripts/fetch.cjs", text) == ["js-command-injection"]
+
+
+OWN_MANIFEST = (
+    "const ROOT = path.resolve(__dirname, '..');\n"
+    "const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));\n"
+    "let manifest;\n"
+    "try {\n  manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'));\n"
+    "} catch (error) {\n  process.exit(1);\n}\n"
+    "const out = path.join(ROOT, `${manifest.name}-${pkg.version}.mcpb`);\n"
+    "execSync(`npx mcpb pack \"${ROOT}\" \"${out}\"`, { stdio: 'inherit' });\n"
+)
+
+
+def test_values_read_from_the_programs_own_files_are_fixed() -> None:
+    assert rules_hit("scripts/build.cjs", OWN_MANIFEST) == []
+    assert is_fixed("require('../package.json').version", Scope(""))
+
+
+@pytest.mark.parametrize("change", [
+    ("path.resolve(__dirname, '..')", "process.cwd()"),  # the user's project, not the program's
+    ("path.resolve(__dirname, '..')", "os.homedir()"),
+    ("path.join(ROOT, 'manifest.json')", "process.argv[2]"),
+])
+def test_values_read_from_other_files_are_not_fixed(change: tuple[str, str]) -> None:
+    text = OWN_MANIFEST.replace(*change, 1) if change[0].startswith("path.resolve") else OWN_MANIFEST.replace(*change)
+    assert text != OWN_MANIFEST
+    assert rules_hit("scripts/build.cjs", text) == ["js-command-injection"]
+    assert not is_fixed("require(process.argv[2]).version", Scope(""))
