@@ -427,10 +427,12 @@ class Scope:
         if name in self.parameters:
             from_callers = self.caller_values(name)
             if from_callers is None:
+                self._cache[name] = False
                 return False
             values += from_callers
         if not values or self.fields_assigned(name):
-            return False  # undeclared, or an object whose fields the file changes
+            self._cache[name] = False  # undeclared, or an object whose fields the file changes
+            return False
         self._cache[name] = False  # a name defined through itself is not fixed
         later = [expression_at(self.text, m.end()) for m in re.finditer(_ASSIGN % re.escape(name), self.text)
                  if not inside(self.spans, m.start())]
