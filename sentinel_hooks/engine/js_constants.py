@@ -25,11 +25,6 @@ caller, request or tool argument can reach it? Fixed are:
   built from ``__dirname``/``import.meta``) and ``require`` of a relative ``.json`` file (its manifest,
   its package.json); files in the working directory, the home or temporary folder are not.
 
-``developer_parameter(text, offset, name)`` tells a library helper's parameter from tool input: the nearest
-parameter ``name`` declared before ``offset`` has a type (inline, or a ``type``/``interface`` of the file)
-that admits values JSON cannot carry (``Buffer``, ``Uint8Array``, ``Blob``, streams), so no tool call or
-request supplies it; its developer does.
-
 ``string_spans(text)`` lists the string literals and comments of a file, so a match inside one (code
 kept in a string, a bundle) is not judged as code.
 """
@@ -673,55 +668,3 @@ def is_fixed(expr: str, scope: Optional[Scope] = None, depth: int = 0) -> bool:
         return ok
     return ok and parser.pos == len(parser.tokens)
 
-
-# ------------------------------------------------------------------------------ developer parameters
-
-# values a JSON tool call or request body cannot carry
-_NON_JSON_TYPE = lazy(r"\b(?:Buffer|Uint8Array|ArrayBuffer|Blob|ReadableStream|Readable|NodeJS\.ReadableStream)\b")
-
-
-def developer_parameter(text: str, offset: int, name: str, spans: Optional[list[tuple[int, int]]] = None) -> bool:
-    """True when the nearest parameter ``name`` declared before ``offset`` is typed to accept a value no tool
-    call or request can carry (see the module docstring)."""
-    spans = string_spans(text) if spans is None else spans
-    declared = None
-    for m in re.finditer(r"[(,]\s*%s\s*\??\s*:\s*([^,()=]{1,200})" % re.escape(name), text[:offset]):
-        if not inside(spans, m.start()):
-            declared = m
-    if declared is None:
-        return False
-    annotation = declared.group(1).strip()
-    if _NON_JSON_TYPE.search(annotation):
-        return True
-    named = re.fullmatch(r"([A-Za-z_$][\w$]*)\s*(?:\{\s*)?", annotation)
-    if named is None:
-        return False
-    body = re.search(r"\b(?:type\s+%s\s*(?:<[^<>]*>)?\s*=|interface\s+%s\b[^{]*)" % ((re.escape(named.group(1)),) * 2),
-                     text)
-    if body is None or inside(spans, body.start()):
-        return False
-    return bool(_NON_JSON_TYPE.search(_type_body(text, body.end())))
-
-
-def _type_body(text: str, start: int) -> str:
-    """The text of a type alias (from after its ``=``) or an interface body (from its ``{``) starting at
-    ``start``: up to the closing brace, a ``;``, or a line end where the type is complete."""
-    depth, i, n = 0, start, min(len(text), start + 4000)
-    while i < n:
-        c = text[i]
-        if c in "{(<[":
-            depth += 1
-        elif c in "})]" or (c == ">" and text[i - 1] != "="):
-            depth -= 1
-            if depth <= 0 and c == "}":
-                return text[start:i + 1]
-        elif depth <= 0 and (c == ";" or (c == "\n" and _type_complete(text, start, i))):
-            break
-        i += 1
-    return text[start:i]
-
-
-def _type_complete(text: str, start: int, newline: int) -> bool:
-    before = text[start:newline].strip()
-    after = text[newline + 1:newline + 80].lstrip()
-    return bool(before) and not before.endswith(("|", "&", "=")) and not after.startswith(("|", "&"))

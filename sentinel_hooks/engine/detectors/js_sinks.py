@@ -11,7 +11,7 @@ Options of a rule using ``detector: js_built_value``:
   lower_when_present  a regex; when the file matches it (it calls an escaper, say), hits are LOW
   developer_input     true: a match whose input object (``args``, ``input``, ``params``) is the parameter of a
               function typed to accept values no tool call or request can carry (a ``Buffer``, a stream;
-              ``js_constants.developer_parameter``) is not reported: that function is a library helper its
+              ``js_parameter_types.developer_parameter``) is not reported: that function is a library helper its
               developer calls, and the finding belongs where a caller hands it tool input
 
 A match is not reported when it lies inside a string literal or a comment (code kept as text, a
@@ -27,7 +27,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Iterable
 
-from sentinel_hooks.engine import js_constants
+from sentinel_hooks.engine import js_constants, js_parameter_types
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.patterns import flag_value
@@ -80,7 +80,7 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             continue
         if opts.get("developer_input"):
             root = _INPUT_ROOT.search(m.group(0))
-            if root is not None and js_constants.developer_parameter(text, m.start(), root.group(1), spans):
+            if root is not None and js_parameter_types.developer_parameter(text, m.start(), root.group(1), spans):
                 continue
         found = value_after.search(text, m.start()) if value_after is not None else None
         if found is not None and found.start() <= m.end():
