@@ -67,27 +67,13 @@ def _read(path: Path, root: Optional[Path] = None) -> str:
         raise ConfigError(f"{path}: configuration file is not UTF-8 text") from None
 
 
-def no_alias_loader():
-    """A safe YAML loader that refuses aliases (defeats 'billion laughs' alias bombs); used for the
-    configuration file and rule packs."""
-    import yaml
-
-    class NoAliasLoader(yaml.SafeLoader):
-        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
-                raise yaml.constructor.ConstructorError(
-                    None, None, "YAML aliases are not allowed", event.start_mark)
-            return super().compose_node(parent, index)
-
-    return NoAliasLoader
-
-
 def _yaml_document(text: str, path: Path) -> Any:
     import yaml
 
+    from sentinel_hooks.yaml_documents import load_without_aliases
+
     try:
-        return yaml.load(text, Loader=no_alias_loader())  # noqa: S506 - a SafeLoader subclass
+        return load_without_aliases(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -160,10 +160,10 @@ def _describe_validation_error(exc: ValidationError, data: Any) -> str:
 
 def parse_pack(text: str, source: str) -> RulePack:
     """Validate a YAML rule pack; any problem is a ConfigError naming the file and the rule."""
-    from sentinel_hooks.config import no_alias_loader
+    from sentinel_hooks.yaml_documents import load_without_aliases
 
     try:
-        data = yaml.load(text, Loader=no_alias_loader())  # noqa: S506 - a SafeLoader subclass
+        data = load_without_aliases(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
