@@ -8,6 +8,7 @@ says (fork on Linux, spawn elsewhere) and build their engine once, from the rule
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 from typing import Callable, Iterable, Iterator, Optional
@@ -23,6 +24,12 @@ from sentinel_hooks.sources.files import FileEntry
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 PARALLEL_MIN_FILES = 16
+# Allocations between two collections of the youngest generation in a worker (CPython's default is 700,
+# or 2,000 from 3.13): parsing a file for the Python checks allocates hundreds of thousands of tree
+# nodes, which set off collections that find next to no cyclic garbage. Measured on the standard
+# library (two workers, in turns): 5.7-6.1 s of CPU at the default against 5.0-5.4 s at this setting,
+# peak memory within the noise of the runs.
+WORKER_GC_THRESHOLD = 10_000
 
 _worker: dict = {}
 
@@ -46,6 +53,17 @@ def _init_worker(rules, redact: bool, inline: bool, cache: Optional[ResultCache]
     _worker["cache"] = cache
     _worker["chunk"] = chunk
     _worker["rss_limit"] = rss_limit
+    collect_garbage_less_often()
+
+
+def collect_garbage_less_often() -> None:
+    """Set the worker's garbage collector for scanning: what the worker holds once its engine is
+    built (rules, compiled patterns, modules) lives as long as the worker and is frozen out of every
+    collection, and the youngest generation is collected after ``WORKER_GC_THRESHOLD`` allocations.
+    Reference counting still frees at once whatever holds no cycle."""
+    gc.freeze()
+    youngest, middle, oldest = gc.get_threshold()
+    gc.set_threshold(max(youngest, WORKER_GC_THRESHOLD), middle, oldest)
 
 
 def _work(entry: FileEntry) -> FileOutcome:

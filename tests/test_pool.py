@@ -58,3 +58,20 @@ def test_a_memory_limited_scan_with_spawned_workers_finds_what_one_process_finds
     assert spawned["scan"]["workers"] == 2
     assert [f["fingerprint"] for f in spawned["findings"]] == [f["fingerprint"] for f in one["findings"]]
     assert len(one["findings"]) == 20
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_worker_freezes_what_it_loaded_and_collects_garbage_less_often(tmp_path: Path, monkeypatch, method):
+    if method not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip(f"{method} is not available here")
+    monkeypatch.setenv(platform_os.START_METHOD_ENV, method)
+    engine = Engine(load_rules([], [], cache_dir=tmp_path))
+    workers = pool._start(engine, 1, None, 1 << 20, None)
+    try:
+        youngest = ask(workers, "__import__('gc').get_threshold()[0]")
+        frozen = ask(workers, "__import__('gc').get_freeze_count()")
+    finally:
+        workers.terminate()
+        workers.join()
+    assert youngest >= pool.WORKER_GC_THRESHOLD
+    assert frozen > 10_000  # the modules, rules and compiled patterns the worker holds
