@@ -77,6 +77,21 @@ class Gate:
         return out
 
 
+@record(frozen=True)
+class AllOf:
+    """Gates that must all pass (each tested only while the ones before it passed); for a check whose
+    hits need several things a text shows apart, such as a call's name and its module's."""
+
+    gates: tuple[Gate, ...]
+
+    @property
+    def ignore_case(self) -> bool:
+        return any(gate.ignore_case for gate in self.gates)
+
+    def search(self, text: str, lowered: Optional[str] = None) -> bool:
+        return all(gate.search(text, lowered) for gate in self.gates)
+
+
 def find_all(haystack: str, needles: Iterable[str]) -> list[int]:
     """Ascending start offsets of every occurrence of every needle (``str.find``, memory speed)."""
     hits: list[int] = []

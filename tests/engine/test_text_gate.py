@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from sentinel_hooks.engine.detectors import python_sinks
-from sentinel_hooks.engine.text_gate import Gate, lines_of
+from sentinel_hooks.engine.text_gate import AllOf, Gate, lines_of
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-PYTHON_GATES = {name: getattr(python_sinks, name) for name in dir(python_sinks) if name.endswith("_GATE")}
+PYTHON_GATES = {name: getattr(python_sinks, name) for name in dir(python_sinks)
+                if name.endswith("_GATE") and isinstance(getattr(python_sinks, name), Gate)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -57,6 +58,23 @@ def test_offsets_are_ascending_and_unique_when_literals_overlap():
     gate = Gate(pattern, ("exec", "execute"), anchored=True)
     text = "a.execute(1); exec(2); b.executemany(3)"
     assert gate.offsets(text) == [m.start() for m in pattern.finditer(text)]
+
+
+def test_all_of_passes_only_where_each_of_its_gates_passes():
+    call = Gate(re.compile(r"(?<![\w.])loads\("), ("loads",), anchored=True)
+    module = Gate(re.compile(r"(?i)\bpickle\b"), ("pickle",), ignore_case=True, anchored=True)
+    both = AllOf((call, module))
+    assert both.ignore_case
+    assert both.search("from pickle import loads\nloads(data)\n")
+    assert both.search("from PICKLE import loads\nloads(data)\n", lowered="from pickle import loads\nloads(data)\n")
+    assert not both.search("from json import loads\nloads(data)\n")
+    assert not both.search("import pickle\npickle.dumps(data)\n")
+
+
+def test_every_composite_python_gate_is_made_of_gates_checked_below():
+    composites = [getattr(python_sinks, n) for n in dir(python_sinks) if isinstance(getattr(python_sinks, n), AllOf)]
+    assert composites
+    assert all(part in PYTHON_GATES.values() for gate in composites for part in gate.gates)
 
 
 @pytest.mark.parametrize("name", sorted(PYTHON_GATES))

@@ -7,7 +7,7 @@ import re
 from typing import Optional
 
 from sentinel_hooks.engine.patterns import lazy
-from sentinel_hooks.engine.text_gate import Gate
+from sentinel_hooks.engine.text_gate import AllOf, Gate
 
 # Cheap text tests that skip parsing a file that cannot hold a hit of the check.
 # a literal first argument (not an f-string) cannot be a finding, so such calls do not count here
@@ -109,8 +109,16 @@ SHELL_GATE = Gate(SHELL_TEXT, ("shell", "system", "popen", "getoutput", "getstat
 INPUT_GATE = Gate(INPUT_TEXT, ("@", "request.", "arguments"), anchored=True)
 SQL_GATE = Gate(SQL_WORDS, ("select", "insert", "update", "delete", "replace", "create", "drop", "alter",
                             "truncate", "pragma", "attach"), ignore_case=True, anchored=True)
-DESERIALIZATION_GATE = Gate(DESERIALIZATION_TEXT, ("load", "Unpickler", "unsafe_load", "full_load", "read_pickle",
-                                                   "decode", "shelve"), anchored=True)
+DESERIALIZATION_CALL_GATE = Gate(DESERIALIZATION_TEXT, ("load", "Unpickler", "unsafe_load", "full_load",
+                                                        "read_pickle", "decode", "shelve"), anchored=True)
+# Every deserialiser the check knows is named through its module (``pickle.loads``, ``from pickle import
+# loads``, ``import pandas as pd``), so a file that never names one of these modules as a word holds
+# no hit of the check, however often it calls ``json.loads`` or ``.decode()``.
+_DESERIALIZER_MODULES = sorted({name.split(".")[0] for name in PICKLE_LIKE | WEAKER_DESERIALIZERS | YAML_LOADS
+                                | YAML_UNSAFE})
+DESERIALIZER_MODULE_GATE = Gate(lazy(r"(?<![\w.])(?:" + "|".join(_DESERIALIZER_MODULES) + r")\b"),
+                                tuple(_DESERIALIZER_MODULES), anchored=True)
+DESERIALIZATION_GATE = AllOf((DESERIALIZATION_CALL_GATE, DESERIALIZER_MODULE_GATE))
 TORCH_GATE = Gate(TORCH_TEXT, ("load",), anchored=True)
 MARKUP_GATE = Gate(MARKUP_TEXT, ("Markup", "mark_safe"), anchored=True)
 _MODULE_LITERALS = ("pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib", "marshal", "shelve", "yaml",
