@@ -158,8 +158,11 @@ class Engine:
                 continue
             hits = self._regex_hits(unit, rule) if rule.compiled is not None else self._detector_hits(unit, rule)
             for hit in hits:
-                # detectors may parse the whole file; a window reports only what overlaps it
-                if not unit.covers(hit.line, hit.end_line) or not unit.touches_change(hit.line, hit.end_line):
+                # detectors may parse the whole file; a window reports only what overlaps it, when the
+                # change touches the hit or the data flow that leads to it
+                if not unit.covers(hit.line, hit.end_line) or not (
+                        unit.touches_change(hit.line, hit.end_line)
+                        or (hit.flow is not None and unit.file().flow_touched(hit.flow))):
                     continue
                 findings.append(self._finding(unit, rule, hit))
         if findings:

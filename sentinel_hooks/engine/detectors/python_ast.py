@@ -557,9 +557,28 @@ def make_hit(analysis: Analysis, node: ast.AST, message: str, confidence: Option
         content = "\n".join([analysis.lines[line - 1][col:], *analysis.lines[line:end_line - 1],
                              analysis.lines[end_line - 1][:end_col]])
     shift = analysis.column_offset
+    flow_start = flow_start_line(analysis, line)
     return Hit(line + analysis.line_offset, col + 1 + (shift if line == 1 else 0),
                end_line + analysis.line_offset, end_col + 1 + (shift if end_line == 1 else 0),
-               content[:CONTENT_LIMIT], message=message, confidence=confidence, extra={"tool_input": tainted})
+               content[:CONTENT_LIMIT], message=message, confidence=confidence, extra={"tool_input": tainted},
+               flow=(flow_start + analysis.line_offset, end_line + analysis.line_offset))
+
+
+def flow_start_line(analysis: Analysis, line: int) -> int:
+    """Where the data flow to a sink on ``line`` can begin: the first line (decorators included) of the
+    outermost function holding it, whose parameters and guards feed it, or of its module-level statement."""
+    start = None
+    for scope in analysis.scopes:
+        fn = scope.node
+        if scope.parent is None or not (fn.lineno <= line <= (fn.end_lineno or fn.lineno)):  # type: ignore[attr-defined]
+            continue
+        first = min([fn.lineno] + [d.lineno for d in getattr(fn, "decorator_list", [])])  # type: ignore[attr-defined]
+        start = first if start is None else min(start, first)
+    if start is not None:
+        return start
+    body = getattr(analysis.module.node, "body", [])
+    i = bisect.bisect_right([stmt.lineno for stmt in body], line) - 1
+    return body[i].lineno if i >= 0 else line
 
 
 def char_column(lines: list[str], line: int, byte_offset: int) -> int:
