@@ -12,7 +12,7 @@ from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_aliases, language_of
 from sentinel_hooks.engine.text_gate import keyword_windows
-from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.units import NOT_ANALYSED, TextUnit
 from sentinel_hooks.findings import Confidence, Finding, content_hash, redact_text
 from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.policy import suppressed_in_comments
@@ -170,6 +170,13 @@ class Engine:
             for f in findings:
                 f.context = context
         return _drop_shadowed(findings, self.by_id)
+
+    @staticmethod
+    def not_analysed(unit: TextUnit) -> Optional[str]:
+        """Why a structure-aware check could not analyse the unit's file (after ``scan``), or None."""
+        if unit.analysis is None:
+            return None
+        return unit.analysis.memo.get(NOT_ANALYSED)
 
     @staticmethod
     def _detector_hits(unit: TextUnit, rule: Rule) -> Iterable[Hit]:

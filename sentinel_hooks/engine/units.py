@@ -12,6 +12,7 @@ from sentinel_hooks import text_lines
 from sentinel_hooks.records import field, record
 
 _NOT_LOADED: Any = object()
+NOT_ANALYSED = "not analysed"  # memo key: why a structure-aware check could not analyse the file
 
 
 class FileAnalysis:

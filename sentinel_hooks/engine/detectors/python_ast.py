@@ -116,13 +116,19 @@ def passes(unit: TextUnit, gate: Gate) -> bool:
 def analysis_of(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
     """The parsed file, or None when it does not parse or a precheck finds nothing to look at."""
     if unit.partial:
-        return None  # a piece of a huge file: parsing it would cost memory and find no valid tree
+        # a piece of a huge file: parsing it would cost memory and find no valid tree
+        if all(passes(unit, gate) for gate in prechecks):
+            unit.memo[python_tree.NOT_ANALYSED] = python_tree.TOO_LARGE
+        return None
     if MEMO_KEY not in unit.memo:
         if not all(passes(unit, gate) for gate in prechecks):
             return None
         text = unit.full_text()
         analysis = analyse(text, candidate_offsets(text, passes(unit, INPUT_GATE)),
                            whole_tree=lambda: python_tree.tree_of(unit))
+        if analysis is None:  # the parse left its reason; what it did not explain is size or depth
+            unit.memo.setdefault(python_tree.NOT_ANALYSED, python_tree.TOO_LARGE if len(text) > MAX_PARSE_CHARS
+                                 else python_tree.TOO_DEEP)
         if analysis is not None and unit.full_text_loader is None:
             # the text is the unit itself, which may start inside the file
             analysis.line_offset = unit.first_line - 1
@@ -629,6 +635,7 @@ def survives_deep_nesting(check: Callable[[TextUnit, Rule], Iterable[Hit]]) -> C
         try:
             yield from check(unit, rule)
         except RecursionError:
+            unit.memo[python_tree.NOT_ANALYSED] = python_tree.TOO_DEEP
             return
     return run
 
