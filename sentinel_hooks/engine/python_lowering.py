@@ -7,7 +7,8 @@ What is lowered:
   ``type X[T] = value`` becomes ``X = value``;
 * PEP 701 f-strings (3.12): quotes of the enclosing f-string reused inside a replacement field, a
   backslash or a comment inside one, a field spread over lines of a single-quoted f-string;
-* ``except*`` (3.11) becomes ``except``;
+* ``except*`` (3.11) becomes ``except``, and a starred item in a subscript or annotation (3.11,
+  ``tuple[*Ts]``, ``*args: *Ts``) loses its star;
 * t-strings (3.14, ``t"..."``) are read as f-strings.
 
 Every rewrite keeps each line's number and its UTF-8 length up to the rewritten spot (a blanked
@@ -108,8 +109,13 @@ class _Rewriter:
         j = i + len(delim)
         n = len(self.src)
         spans_lines = False
+        nested = bool(taken)
         while j < n:
             c = self.src[j]
+            if c == "\\" and nested:
+                self.put(j, "_")  # no backslash may stand in a field of the enclosing f-string
+                j += 1
+                continue
             if c == "\\" and not raw:
                 if self.src.startswith("N{", j + 1):
                     close = self.src.find("}", j)
@@ -306,7 +312,8 @@ class _Rewriter:
     def run(self) -> str:
         src = self.src
         n = len(src)
-        depth = 0
+        subscripts: list[bool] = []  # per open bracket: whether it is a subscript's
+        last = ""  # the last character of code that is not white space
         line_start = True
         i = 0
         while i < n:
@@ -316,7 +323,7 @@ class _Rewriter:
                 if c not in "\r\n#":
                     after = self.statement(i)
                     if after is not None:
-                        i = after
+                        i, last = after, src[after - 1]
                         continue
             if c == "#":
                 i = self.skip_comment(i)
@@ -325,18 +332,23 @@ class _Rewriter:
                 prefix = self.prefix_before(i, 0)
                 i = (self.fstring(i - len(prefix), i, prefix, "") if "f" in prefix or "t" in prefix
                      else self.plain_string_end(i, "r" in prefix))
+                last = c
                 continue
             if c == "\\" and src.startswith("\n", i + 1):
                 i += 2
                 continue
+            if c == "*" and subscripts and not src.startswith("**", i) and (
+                    (subscripts[-1] and last in "[,") or (last == ":" and src[i - 1:i] in " *")):
+                self.put(i, " ")  # PEP 646 (3.11): tuple[*Ts], *args: *Ts
             if c in OPENERS:
-                depth += 1
+                subscripts.append(c == "[" and (last.isalnum() or last in "_)]'\""))
             elif c in CLOSERS:
-                depth = max(depth - 1, 0)
-            elif c == "\n" and depth == 0:
+                if subscripts:
+                    subscripts.pop()
+            elif not subscripts and c in "\n;":
                 line_start = True
-            elif c == ";" and depth == 0:
-                line_start = True
+            if c not in " \t\f\r\n":
+                last = c
             i += 1
         return "".join(self.out)
 

@@ -106,3 +106,13 @@ def test_python_tree_parses_newer_syntax_and_names_why_a_file_does_not_parse():
     assert python_tree.parse_or_reason("x = 1\0\n") == (None, python_tree.SYNTAX_ERROR)
     for deep in ("x = " + "(" * 300 + ")" * 300 + "\n", "x = " + "-" * 200_000 + "1\n"):
         assert python_tree.parse_or_reason(deep) == (None, python_tree.TOO_DEEP)
+
+
+def test_starred_items_in_subscripts_and_annotations_lose_their_star():
+    source = "def f(*args: *Ts) -> tuple[int, *Ts]:\n    return run([*args], x[*idx])\n"
+    tree = ast.parse(lower(source))
+    fn = tree.body[0]  # type: ignore[attr-defined]
+    assert fn.args.vararg.arg == "args"
+    call = fn.body[0].value
+    assert isinstance(call.args[0].elts[0], ast.Starred)  # a list display keeps its unpacking
+    assert (call.lineno, call.col_offset, call.end_col_offset) == (2, 11, source.splitlines()[1].index("])") + 2)
