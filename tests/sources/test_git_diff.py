@@ -9,7 +9,8 @@ import pytest
 from gitutil import git
 from sentinel_hooks.sources.git import Git, locate
 from sentinel_hooks.sources.git_diff import (
-    INDEX, WORKTREE, Comparison, DiffScan, added_lines, changed_lines, line_windows, parse_diff, unquote_c, window_units,
+    INDEX, WORKTREE, Comparison, DiffScan, added_lines, changed_lines, line_windows, parse_diff, unquote_c,
+    window_units,
 )
 
 pytestmark = pytest.mark.needs_git
