@@ -576,8 +576,10 @@ def flow_start_line(analysis: Analysis, line: int) -> int:
     start = None
     for scope in analysis.scopes:
         fn = scope.node
+        if scope.parent is None:
+            continue  # the module: no function holds the sink
         last = getattr(fn, "end_lineno", None) or fn.lineno  # type: ignore[attr-defined]
-        if scope.parent is None or not fn.lineno <= line <= last:  # type: ignore[attr-defined]
+        if not fn.lineno <= line <= last:  # type: ignore[attr-defined]
             continue
         first = min([fn.lineno] + [d.lineno for d in getattr(fn, "decorator_list", [])])  # type: ignore[attr-defined]
         start = first if start is None else min(start, first)
