@@ -187,15 +187,26 @@ class ResultCache:
 
     def get(self, key: str) -> Optional[list]:
         """The cached findings (Finding objects) for ``key``, or None."""
+        entry = self.get_entry(key)
+        return None if entry is None else entry[0]
+
+    def get_entry(self, key: str) -> Optional[tuple[list, Optional[str]]]:
+        """The cached findings for ``key`` and why a check could not analyse the file (or None), or None."""
         doc = read_json(self._file(key))
-        findings = None
+        findings, note = None, None
         if isinstance(doc, dict) and doc.get("key") == key and doc.get("scope") == self.scope:
             findings = findings_from_entry(doc.get("findings"))
+            note = doc.get("not_analysed")
+            if note is not None and not isinstance(note, str):
+                findings = None
         if findings is None:
             self.misses += 1
             return None
         self.hits += 1
-        return findings
+        return findings, note
 
-    def put(self, key: str, findings: list[dict[str, Any]]) -> None:
-        write_json_atomic(self._file(key), {"key": key, "scope": self.scope, "findings": findings}, self.dir)
+    def put(self, key: str, findings: list[dict[str, Any]], not_analysed: Optional[str] = None) -> None:
+        doc: dict[str, Any] = {"key": key, "scope": self.scope, "findings": findings}
+        if not_analysed is not None:
+            doc["not_analysed"] = not_analysed
+        write_json_atomic(self._file(key), doc, self.dir)

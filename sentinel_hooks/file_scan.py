@@ -26,6 +26,7 @@ class FileOutcome:
     scanned: bool = False
     bytes: int = 0
     skip_reason: Optional[str] = None
+    not_analysed: Optional[str] = None  # scanned, but a structure-aware check could not analyse it: why
     error: Optional[str] = None
     cached: bool = False
 
@@ -114,14 +115,16 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
             if entry.size <= chunk_size:
                 data = head + fh.read()
                 key = cache.key(entry.display_path, data) if cache is not None else None
-                cached = cache.get(key) if cache is not None else None
+                cached = cache.get_entry(key) if cache is not None else None
                 if cached is not None:
-                    out.findings = cached
+                    out.findings, out.not_analysed = cached
                     out.cached = True
                 else:
-                    out.findings = engine.scan(TextUnit(path=entry.display_path, text=decode(data)))
+                    unit = TextUnit(path=entry.display_path, text=decode(data))
+                    out.findings = engine.scan(unit)
+                    out.not_analysed = engine.not_analysed(unit)
                     if cache is not None:
-                        cache.put(key, [to_dict(f) for f in out.findings])
+                        cache.put(key, [to_dict(f) for f in out.findings], out.not_analysed)
                 out.bytes = len(data)
             else:
                 key = None
@@ -132,9 +135,9 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
                     for block in iter(lambda: fh.read(1 << 20), b""):
                         digest.update(block)
                     key = "big-" + digest.hexdigest()
-                    cached = cache.get(key)
+                    cached = cache.get_entry(key)
                     if cached is not None:
-                        out.findings = cached
+                        out.findings, out.not_analysed = cached
                         out.cached, out.scanned, out.bytes = True, True, entry.size
                         return out
                     fh.seek(len(head))
@@ -145,9 +148,10 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
                         if where not in seen:
                             seen.add(where)
                             out.findings.append(f)
+                    out.not_analysed = out.not_analysed or engine.not_analysed(unit)
                 out.bytes = entry.size
                 if cache is not None and key is not None:
-                    cache.put(key, [to_dict(f) for f in out.findings])
+                    cache.put(key, [to_dict(f) for f in out.findings], out.not_analysed)
     except OSError as exc:
         out.error = exc.strerror or str(exc)
         out.skip_reason = skips.UNREADABLE

@@ -155,6 +155,7 @@ class UnitScanner:
         self.engine = engine
         self.deadline = deadline
         self.pool = None
+        self.not_analysed: Optional[str] = None  # of the last file scanned: why a check could not analyse it
 
     def __enter__(self) -> "UnitScanner":
         if self.deadline is not None and self.deadline.limited:
@@ -168,17 +169,26 @@ class UnitScanner:
             self.pool = None
 
     def scan(self, units: list[TextUnit]) -> list[Finding]:
+        """The findings of one file's units; ``not_analysed`` tells afterwards whether a check could not
+        analyse the file, and why."""
         if self.pool is None:
-            return [f for unit in units for f in self.engine.scan(unit)]
+            findings, self.not_analysed = _scan_with(self.engine, units)
+            return findings
         pending = self.pool.apply_async(_scan_units, (transferable(units),))
         try:
-            return pending.get(timeout=_time_left(self.deadline))
+            findings, self.not_analysed = pending.get(timeout=_time_left(self.deadline))
+            return findings
         except multiprocessing.TimeoutError:
             raise self.deadline.timeout_error() from None  # type: ignore[union-attr]
 
 
-def _scan_units(units: list[TextUnit]) -> list[Finding]:
-    return [f for unit in units for f in _worker["engine"].scan(unit)]
+def _scan_with(engine: Engine, units: list[TextUnit]) -> tuple[list[Finding], Optional[str]]:
+    findings = [f for unit in units for f in engine.scan(unit)]
+    return findings, next((r for r in map(engine.not_analysed, units) if r is not None), None)
+
+
+def _scan_units(units: list[TextUnit]) -> tuple[list[Finding], Optional[str]]:
+    return _scan_with(_worker["engine"], units)
 
 
 class _Loaded:
@@ -202,7 +212,7 @@ def transferable(units: list[TextUnit]) -> list[TextUnit]:
         if id(original) not in moved:
             text = _Loaded(original.text())
             base = _Loaded(original.base_text() if u.base_text_loader is not None else None)
-            analysis = FileAnalysis(text, base)
+            analysis = FileAnalysis(text, base, original.changed_lines, original.deletion_points)
             analysis.text(), analysis.base_text()  # loaded now: a not-loaded mark would not survive pickling
             moved[id(original)] = (text, base, analysis)
         text, base, analysis = moved[id(original)]

@@ -120,6 +120,8 @@ def scan_units(engine: Engine, units: Iterable[TextUnit], result: ScanResult, de
                 raise deadline.timeout_error()
             batch = list(group)
             findings = scanner.scan(batch)
+            if scanner.not_analysed is not None:
+                result.skipped.add(scanner.not_analysed, path)
             if path not in seen_paths:
                 seen_paths.add(path)
                 result.files_scanned += 1
@@ -232,6 +234,8 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
                             result.skipped.add(outcome.skip_reason, outcome.path)
                         if outcome.scanned and opts.cache is not None:
                             cache_counts["hits" if outcome.cached else "misses"] += 1
+                        if outcome.not_analysed is not None:
+                            result.skipped.add(outcome.not_analysed, outcome.path)
                         if outcome.scanned:
                             result.files_scanned += 1
                             result.bytes_scanned += outcome.bytes

@@ -13,6 +13,10 @@ class Hit:
 
     ``content`` is the matched text used for the fingerprint; ``secret`` the part to redact.
     ``message`` adds detail to the rule's title; ``confidence`` and ``severity`` override the rule's.
+    ``flow`` is the (first, last) file lines of the data flow a structure-aware check followed to this
+    hit (from its source, or the enclosing function, to the sink): a diff scan reports the hit when
+    the change adds a line on that span or removes lines inside it (a deleted guard), not only when
+    it adds a line on the hit itself.
     """
 
     line: int
@@ -25,3 +29,4 @@ class Hit:
     confidence: Optional[Confidence] = None
     severity: Optional[Severity] = None
     extra: dict[str, Any] = field(default_factory=dict)
+    flow: Optional[tuple[int, int]] = None

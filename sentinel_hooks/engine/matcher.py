@@ -12,7 +12,7 @@ from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_aliases, language_of
 from sentinel_hooks.engine.text_gate import keyword_windows
-from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.units import NOT_ANALYSED, TextUnit
 from sentinel_hooks.findings import Confidence, Finding, content_hash, redact_text
 from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.policy import suppressed_in_comments
@@ -158,8 +158,11 @@ class Engine:
                 continue
             hits = self._regex_hits(unit, rule) if rule.compiled is not None else self._detector_hits(unit, rule)
             for hit in hits:
-                # detectors may parse the whole file; a window reports only what overlaps it
-                if not unit.covers(hit.line, hit.end_line) or not unit.touches_change(hit.line, hit.end_line):
+                # detectors may parse the whole file; a window reports only what overlaps it, when the
+                # change touches the hit or the data flow that leads to it
+                if not unit.covers(hit.line, hit.end_line) or not (
+                        unit.touches_change(hit.line, hit.end_line)
+                        or (hit.flow is not None and unit.file().flow_touched(hit.flow))):
                     continue
                 findings.append(self._finding(unit, rule, hit))
         if findings:
@@ -167,6 +170,13 @@ class Engine:
             for f in findings:
                 f.context = context
         return _drop_shadowed(findings, self.by_id)
+
+    @staticmethod
+    def not_analysed(unit: TextUnit) -> Optional[str]:
+        """Why a structure-aware check could not analyse the unit's file (after ``scan``), or None."""
+        if unit.analysis is None:
+            return None
+        return unit.analysis.memo.get(NOT_ANALYSED)
 
     @staticmethod
     def _detector_hits(unit: TextUnit, rule: Rule) -> Iterable[Hit]:

@@ -1,5 +1,10 @@
 """The syntax tree of a Python file, parsed once per file and shared by the detectors that need it
-(the Python checks and the tool-metadata extractor), and by every window of the file."""
+(the Python checks and the tool-metadata extractor), and by every window of the file.
+
+A file the running interpreter's ``ast`` rejects is parsed again after its newer syntax is lowered
+(``python_lowering``), so code written for a newer Python is analysed on an older one. A file that
+still does not parse leaves its reason in the file's memo (``NOT_ANALYSED``), which the scan counts
+in its summary."""
 from __future__ import annotations
 
 import ast
@@ -7,28 +12,61 @@ import warnings
 from collections import deque
 from typing import TYPE_CHECKING, Iterator, Optional
 
+from sentinel_hooks.engine.units import NOT_ANALYSED
+
 if TYPE_CHECKING:
     from sentinel_hooks.engine.units import TextUnit
 
 MEMO_KEY = "python.tree"
+SYNTAX_ERROR = "not analysed: syntax error"
+TOO_DEEP = "not analysed: nesting too deep"
+TOO_LARGE = "not analysed: too large to parse"
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
 def parse(source: str) -> Optional[ast.Module]:
     """The tree of ``source``; None when it does not parse (Python 2, templates, nesting too deep)."""
+    return parse_or_reason(source)[0]
+
+
+def parse_or_reason(source: str) -> tuple[Optional[ast.Module], Optional[str]]:
+    """The tree of ``source`` (its newer syntax lowered when the running ``ast`` rejects it), or None
+    and why not."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarnings of scanned code are not ours to print
-            return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+        return _parse(source), None
+    except SyntaxError as exc:
+        if "too many nested" in str(exc.msg):  # parentheses or blocks past the parser's limits
+            return None, TOO_DEEP
+    except ValueError:  # null bytes
+        return None, SYNTAX_ERROR
+    except (RecursionError, MemoryError):
+        return None, TOO_DEEP
+    from sentinel_hooks.engine import python_lowering
+
+    lowered = python_lowering.lower(source)
+    if lowered is None:
+        return None, SYNTAX_ERROR
+    try:
+        return _parse(lowered), None
+    except (SyntaxError, ValueError):
+        return None, SYNTAX_ERROR
+    except (RecursionError, MemoryError):
+        return None, TOO_DEEP
+
+
+def _parse(source: str) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarnings of scanned code are not ours to print
+        return ast.parse(source)
 
 
 def tree_of(unit: TextUnit) -> Optional[ast.Module]:
     """The tree of the unit's whole file, parsed on first request."""
     memo = unit.memo
     if MEMO_KEY not in memo:
-        memo[MEMO_KEY] = parse(unit.full_text())
+        memo[MEMO_KEY], reason = parse_or_reason(unit.full_text())
+        if reason is not None:
+            memo[NOT_ANALYSED] = reason
     return memo[MEMO_KEY]
 
 

@@ -12,17 +12,21 @@ from sentinel_hooks import text_lines
 from sentinel_hooks.records import field, record
 
 _NOT_LOADED: Any = object()
+NOT_ANALYSED = "not analysed"  # memo key: why a structure-aware check could not analyse the file
 
 
 class FileAnalysis:
     """Whole-file work, shared by every unit of one file. ``memo`` holds what detectors derive;
-    ``changed_lines`` are the file's changed lines across all its units (None: every line counts)."""
+    ``changed_lines`` are the file's changed lines across all its units (None: every line counts);
+    ``deletion_points`` the new-file lines after which the change removed lines (0: at the start)."""
 
-    __slots__ = ("_load_text", "_load_base", "_text", "_lowered", "_base", "memo", "changed_lines")
+    __slots__ = ("_load_text", "_load_base", "_text", "_lowered", "_base", "memo", "changed_lines",
+                 "deletion_points")
 
     def __init__(self, load_text: Callable[[], str], load_base: Optional[Callable[[], Optional[str]]] = None,
-                 changed_lines: Optional[frozenset[int]] = None):
+                 changed_lines: Optional[frozenset[int]] = None, deletion_points: frozenset[int] = frozenset()):
         self.changed_lines = changed_lines
+        self.deletion_points = deletion_points
         self._load_text = load_text
         self._load_base = load_base
         self._text: Optional[str] = None
@@ -39,6 +43,15 @@ class FileAnalysis:
         if self._lowered is None:
             self._lowered = self.text().lower()
         return self._lowered
+
+    def flow_touched(self, flow: tuple[int, int]) -> bool:
+        """Whether the change reaches a data flow spanning file lines ``flow`` (its source's first line,
+        its sink's last line): a line added on it, or lines removed between its first and last line."""
+        if self.changed_lines is None:
+            return True
+        first, last = flow
+        return (any(first <= n <= last for n in self.changed_lines)
+                or any(first <= n < last for n in self.deletion_points))
 
     def base_text(self) -> Optional[str]:
         if self._base is _NOT_LOADED:

@@ -70,17 +70,21 @@ def tool_block() -> dict[str, Any]:
 
 def document(result: Any) -> dict[str, Any]:
     shown = [f for f in result.reported if not f.suppressed]
+    scan: dict[str, Any] = {
+        "analyzer": tool_block(),
+        "scanner": tool_block(),
+        "type": "sast",
+        "status": "failure" if result.errors or result.meta.get("incomplete") else "success",
+        "start_time": gitlab_time(result.started),
+        "end_time": gitlab_time(result.finished or result.started),
+    }
+    skipped = result.skipped.as_dict()
+    if skipped:  # files not scanned, or not analysed by a structure-aware check, with the reason
+        scan["messages"] = [{"level": "info", "value": f"skipped: {n} {reason}"} for reason, n in skipped.items()]
     return {
         "$schema": SCHEMA_URI,
         "version": SCHEMA_VERSION,
-        "scan": {
-            "analyzer": tool_block(),
-            "scanner": tool_block(),
-            "type": "sast",
-            "status": "failure" if result.errors or result.meta.get("incomplete") else "success",
-            "start_time": gitlab_time(result.started),
-            "end_time": gitlab_time(result.finished or result.started),
-        },
+        "scan": scan,
         "vulnerabilities": [vulnerability(f) for f in shown],
     }
 

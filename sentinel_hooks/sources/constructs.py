@@ -1,9 +1,16 @@
-"""Multi-line constructs a diff window must hold whole: private-key blocks and multi-line strings.
+"""Multi-line constructs a diff window must hold whole: private-key blocks, multi-line strings, and
+the Python functions (or module-level statements) a change touches.
 
 A change inside a PEM block or a triple-quoted / template string can sit farther than the context
 lines from the block's unchanged first and last lines; the window around it is widened to the whole
 construct so rules that match the construct as a unit (a private key from BEGIN to END) still see it.
 The pairing is lexical and deliberately simple: a wrong pairing only widens a window.
+
+A change inside a Python function can alter a data flow whose sink lies far from it (a deleted guard
+at the top of a tool, the call twenty lines below): the window grows to the whole function, found by
+indentation, so the structure-aware checks can report the sink. Nested functions count as part of
+the outermost function that holds them (closures share its values); a change outside any function
+widens to its module-level statement.
 """
 from __future__ import annotations
 
@@ -14,6 +21,10 @@ PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{1,64}-----")
 PEM_END = re.compile(r"-----END [A-Z0-9 ]{1,64}-----")
 TRIPLE_QUOTE = re.compile(r"\"\"\"|'''")
 BACKTICK = re.compile(r"(?<!\\)`")
+PYTHON_SUFFIXES = (".py", ".pyi", ".pyw")
+PYTHON_DEF = re.compile(r"[ \t]*(?:async[ \t]+)?def[ \t]")
+PYTHON_CLASS = re.compile(r"[ \t]*class[ \t]")
+MAX_BLOCK_LINES = 5_000  # a longer function is generated code: its window stays the lines around the change
 TEMPLATE_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 
 
@@ -81,3 +92,93 @@ def widen(windows: list[tuple[int, int]], spans: list[tuple[int, int]], added: l
         else:
             merged.append((start, end))
     return merged
+
+
+def python_blocks(path: str, text: str, line_starts: list[int], lines: list[int]) -> list[tuple[int, int]]:
+    """Inclusive (first, last) line ranges of the functions (outermost, with decorators) or module-level
+    statements of a Python file holding one of ``lines``; nothing for other files."""
+    if not lines or not path.lower().endswith(PYTHON_SUFFIXES):
+        return []
+    layout = _Layout(text, line_starts)
+    spans: list[tuple[int, int]] = []
+    for n in sorted(set(lines)):
+        if spans and spans[-1][0] <= n <= spans[-1][1]:
+            continue
+        span = layout.block_of(n)
+        if span is not None and span[1] - span[0] < MAX_BLOCK_LINES:
+            spans.append(span)
+    return spans
+
+
+class _Layout:
+    """Indentation of each code line (None: blank or comment), computed once per file."""
+
+    def __init__(self, text: str, line_starts: list[int]):
+        self.text = text
+        self.starts = line_starts
+        self.count = len(line_starts)
+        self.indents: list[int | None] = []
+        for i, start in enumerate(line_starts):
+            stop = line_starts[i + 1] if i + 1 < self.count else len(text)
+            line = text[start:stop]
+            stripped = line.lstrip(" \t")
+            code = stripped.strip()
+            self.indents.append(None if not code or code.startswith("#") else len(line) - len(stripped))
+
+    def line(self, n: int) -> str:
+        stop = self.starts[n] if n < self.count else len(self.text)
+        return self.text[self.starts[n - 1]:stop]
+
+    def code_line_at_or_above(self, n: int) -> int | None:
+        while n >= 1 and self.indents[n - 1] is None:
+            n -= 1
+        return n if n >= 1 else None
+
+    def block_of(self, n: int) -> tuple[int, int] | None:
+        n = min(max(n, 1), self.count)
+        here = self.code_line_at_or_above(n)
+        if here is None:
+            return None
+        outermost = None
+        indent = self.indents[here - 1]
+        limit = max(0, here - MAX_BLOCK_LINES)
+        probe = here
+        if PYTHON_DEF.match(self.line(here)):
+            outermost, indent = here, self.indents[here - 1]
+        while probe > limit and indent:
+            probe -= 1
+            level = self.indents[probe - 1]
+            if level is None or level >= indent:
+                continue
+            indent = level
+            text = self.line(probe)
+            if PYTHON_DEF.match(text):
+                outermost = probe
+            elif PYTHON_CLASS.match(text):
+                break  # a method's block is the method, not its whole class
+        if outermost is None:
+            first = here
+            while first > 1 and self.indents[first - 1] != 0:
+                first -= 1
+            return self._extent(first, 0)
+        return self._extent(outermost, self.indents[outermost - 1] or 0)
+
+    def _extent(self, first: int, indent: int) -> tuple[int, int]:
+        """From ``first`` (moved up over its decorators) to the line before the next code line
+        indented ``indent`` or less (closing brackets aside)."""
+        while first > 1 and self.indents[first - 2] == indent and self.line(first - 1).lstrip().startswith("@"):
+            first -= 1
+        in_header = self.line(first).lstrip().startswith("@")  # decorators, then their def or class
+        last = first
+        n = first + 1
+        while n <= self.count and n - first < MAX_BLOCK_LINES:
+            level = self.indents[n - 1]
+            if level is not None:
+                code = self.line(n).lstrip()
+                if level <= indent and not code.startswith((")", "]", "}")):
+                    if not in_header:
+                        break
+                    in_header = code.startswith("@")
+                last = n
+            n += 1
+        return first, last

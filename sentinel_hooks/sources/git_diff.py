@@ -19,7 +19,7 @@ from sentinel_hooks.sources import constructs, git_history, skips
 from sentinel_hooks.sources.files import (DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, has_lone_cr,
                                          is_binary, open_regular)
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
-from sentinel_hooks.sources.hunks import read_hunk
+from sentinel_hooks.sources.hunks import deletion_point, read_hunk
 from sentinel_hooks.sources.skips import SkipLog
 
 INDEX = "index"
@@ -67,6 +67,8 @@ class FileChange:
     new_blob: str
     binary: bool = False  # git's verdict, which attributes steer; the content decides in the end
     added: list[int] = field(default_factory=list)
+    # new-file lines after which lines were removed (0: at the start): where a deletion touches the file
+    deleted_at: list[int] = field(default_factory=list)
     memo: dict = field(default_factory=dict)
 
     @property
@@ -124,10 +126,10 @@ def _parse_diff(data: bytes) -> list[FileChange]:
             binary.add(os.fsdecode(path))
     if not tokens.at_end():
         tokens.pos += 1  # the separator before the patch
-    lines = added_lines(data[tokens.pos:])
+    lines = changed_lines(data[tokens.pos:])
     for change in changes:
         change.binary = change.path in binary
-        change.added = lines.get(change.path, [])
+        change.added, change.deleted_at = lines.get(change.path, ([], []))
     return changes
 
 
@@ -164,14 +166,20 @@ def _new_path(header_rest: bytes) -> Optional[str]:
 
 
 def added_lines(patch: bytes) -> dict[str, list[int]]:
-    """New-file line numbers of the ``+`` lines of each file in a unified diff.
+    """New-file line numbers of the ``+`` lines of each file in a unified diff."""
+    return {path: added for path, (added, _) in changed_lines(patch).items()}
+
+
+def changed_lines(patch: bytes) -> dict[str, tuple[list[int], list[int]]]:
+    """Per file of a unified diff: the new-file line numbers of its ``+`` lines, and its deletion
+    points (the new-file line after which a hunk that adds nothing removed lines).
 
     Hunk bodies are consumed by their header's counts, so an added line that itself starts
     with ``++ `` or ``@@`` is never taken for a header.
     """
-    out: dict[str, list[int]] = {}
+    out: dict[str, tuple[list[int], list[int]]] = {}
     lines = patch.split(b"\n")
-    current: Optional[list[int]] = None
+    current: Optional[tuple[list[int], list[int]]] = None
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -180,14 +188,17 @@ def added_lines(patch: bytes) -> dict[str, list[int]]:
             current = None
         elif line.startswith(b"+++ "):
             path = _new_path(line[4:])
-            current = None if path is None else out.setdefault(path, [])
+            current = None if path is None else out.setdefault(path, ([], []))
         elif line.startswith(b"@@ "):
             hunk = read_hunk(lines, line, i)
             if hunk is None:
                 continue
             added, i = hunk
             if current is not None:
-                current.extend(number for number, _ in added)
+                current[0].extend(number for number, _ in added)
+                point = deletion_point(line)
+                if point is not None:
+                    current[1].append(point)
     return out
 
 
@@ -216,16 +227,22 @@ def line_offsets(text: str) -> list[int]:
 
 
 def window_units(path: str, text: str, added: Sequence[int], context: int,
-                 base_loader: Optional[Callable[[], Optional[str]]]) -> list[TextUnit]:
-    """The windows of ``text`` around ``added`` lines, each a unit whose changed lines are the
-    added lines it holds; every unit can load the whole file and its base version. A window
-    holding part of a multi-line construct (a private-key block, a multi-line string) grows to
-    the whole construct."""
+                 base_loader: Optional[Callable[[], Optional[str]]],
+                 deleted_at: Sequence[int] = ()) -> list[TextUnit]:
+    """The windows of ``text`` around ``added`` lines and ``deleted_at`` points (the lines after which
+    lines were removed), each a unit whose changed lines are the added lines it holds; every unit can
+    load the whole file and its base version. A window holding part of a multi-line construct (a
+    private-key block, a multi-line string) grows to the whole construct, and one holding a change of
+    a Python function grows to the whole function, where a deleted guard can expose a sink."""
     starts = line_offsets(text) if text else []
-    shared = FileAnalysis(lambda: text, base_loader, frozenset(added))  # one analysis for all its windows
+    # one analysis for all its windows
+    shared = FileAnalysis(lambda: text, base_loader, frozenset(added), frozenset(deleted_at))
     units = []
-    windows = constructs.widen(line_windows(added, context, len(starts)),
-                               constructs.construct_spans(path, text, starts), list(added))
+    # a deletion point touches the lines on both sides of the gap
+    touched = list(added) + [n for point in deleted_at for n in (point, point + 1)]
+    spans = constructs.construct_spans(path, text, starts)
+    spans += constructs.python_blocks(path, text, starts, touched)
+    windows = constructs.widen(line_windows(touched, context, len(starts)), sorted(spans), touched)
     for first, last in windows:
         stop = starts[last] if last < len(starts) else len(text)
         units.append(TextUnit(
@@ -342,9 +359,9 @@ class DiffScan:
             # set: the content decides, and a text file gets its added lines from a --text diff
             if self._new_text(change) is None:
                 return []
-            change.added = self._added_as_text(change)
-        if not change.is_new and not change.added:
-            return []  # only deletions, a pure rename or a mode change: nothing added
+            change.added, change.deleted_at = self._added_as_text(change)
+        if not change.is_new and not change.added and not change.deleted_at:
+            return []  # a pure rename or a mode change: nothing added or removed
         text = self._new_text(change)
         if text is None:
             return []
@@ -352,7 +369,7 @@ class DiffScan:
             # git numbers lines by LF only: in a file with lone CRs its line numbers are not ours
             return [whole_unit(path, text)]
         base = self._loader(change.old_blob)
-        return window_units(path, text, change.added, self.context, base)
+        return window_units(path, text, change.added, self.context, base, change.deleted_at)
 
     def _new_text(self, change: FileChange) -> Optional[str]:
         """The changed file's new content (read once), or None when it is binary or unreadable."""
@@ -363,13 +380,14 @@ class DiffScan:
                 change.memo["new_text"] = self._blob_text(change.new_blob, change.path)
         return change.memo["new_text"]
 
-    def _added_as_text(self, change: FileChange) -> list[int]:
+    def _added_as_text(self, change: FileChange) -> tuple[list[int], list[int]]:
+        """The added lines and deletion points of a change git called binary, from a --text diff."""
         paths = sorted({change.path, change.old_path})
         out = self.git.output(self.comparison.diff_command(as_text=True) + self._pathspec_args(paths))
         for again in parse_diff(out):
             if again.path == change.path:
-                return again.added
-        return []
+                return again.added, again.deleted_at
+        return [], []
 
     def _loader(self, blob: str) -> Callable[[], Optional[str]]:
         def load() -> Optional[str]:

@@ -36,3 +36,12 @@ def read_hunk(lines: Sequence[bytes], header: bytes, i: int) -> Optional[tuple[l
             break
         i += 1
     return added, i
+
+
+def deletion_point(header: bytes) -> Optional[int]:
+    """For a hunk that only removes lines, the new-file line after which they were removed (0: at the
+    start of the file); None for a hunk that adds lines (its added lines mark the change)."""
+    m = HUNK_HEADER.match(header)
+    if m is None or m.group(3) is None or int(m.group(3)) != 0:
+        return None
+    return int(m.group(2))

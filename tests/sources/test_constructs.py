@@ -1,4 +1,4 @@
-from sentinel_hooks.sources.constructs import construct_spans, widen
+from sentinel_hooks.sources.constructs import construct_spans, python_blocks, widen
 from sentinel_hooks.sources.git_diff import line_offsets
 
 
@@ -21,3 +21,54 @@ def test_widen_adds_only_spans_holding_an_added_line():
     assert widen([(6, 8)], [(1, 13), (20, 30)], [7]) == [(1, 13)]
     assert widen([(35, 37)], [(1, 13), (20, 30)], [36]) == [(35, 37)]
     assert widen([(10, 14), (40, 40)], [(12, 20)], [12, 40]) == [(10, 20), (40, 40)]
+
+
+PYTHON = '''\
+import os
+
+SETTINGS = {
+    "a": 1,
+}
+
+
+@mcp.tool()
+@logged
+def tool(arg):
+    if arg.startswith("-"):
+        raise ValueError
+
+    def inner():
+        return 1
+
+    return os.popen(arg).read()
+
+
+class Handler:
+    def first(self):
+        x = 1
+        return x
+
+    def second(self):
+        pass
+'''
+
+
+def blocks(*lines: int) -> list[tuple[int, int]]:
+    return python_blocks("server.py", PYTHON, line_offsets(PYTHON), list(lines))
+
+
+def test_a_change_in_a_function_widens_to_the_outermost_function_with_its_decorators():
+    assert blocks(11) == [(8, 17)]  # the guard
+    assert blocks(15) == [(8, 17)]  # a nested function belongs to its outer function
+    assert blocks(8, 10, 17) == [(8, 17)]
+
+
+def test_a_method_widens_to_the_method_and_module_code_to_its_statement():
+    assert blocks(23) == [(21, 23)]
+    assert blocks(26) == [(25, 26)]
+    assert blocks(4) == [(3, 5)]
+    assert blocks(1) == [(1, 1)]
+
+
+def test_python_blocks_are_only_for_python_files():
+    assert python_blocks("server.js", PYTHON, line_offsets(PYTHON), [11]) == []

@@ -9,7 +9,8 @@ import pytest
 from gitutil import git
 from sentinel_hooks.sources.git import Git, locate
 from sentinel_hooks.sources.git_diff import (
-    INDEX, WORKTREE, Comparison, DiffScan, added_lines, line_windows, parse_diff, unquote_c, window_units,
+    INDEX, WORKTREE, Comparison, DiffScan, added_lines, changed_lines, line_windows, parse_diff, unquote_c,
+    window_units,
 )
 
 pytestmark = pytest.mark.needs_git
@@ -183,3 +184,22 @@ def test_diff_scan_between_two_commits_reads_blobs(repo):
     (repo / "keep.txt").write_text("work tree only\n")
     units, _bases, _source, _runner = scan_units(repo, Comparison(first, second))
     assert [u.text for u in units] == ["committed\n"]
+
+
+def test_changed_lines_carry_deletion_points_beside_added_lines():
+    patch = (b"diff --git a/f.py b/f.py\n--- a/f.py\n+++ b/f.py\n"
+             b"@@ -4,2 +3,0 @@\n-a\n-b\n"
+             b"@@ -9 +8 @@\n-c\n+C\n")
+    assert changed_lines(patch) == {"f.py": ([8], [3])}
+    assert added_lines(patch) == {"f.py": [8]}
+
+
+def test_a_deletion_point_opens_a_window_over_its_python_function():
+    text = "".join(["import os\n", "\n", "def tool(arg):\n"] + ["    x = 1\n"] * 10
+                   + ["    return os.popen(arg)\n", "\n", "def other():\n", "    pass\n"])
+    units = window_units("t.py", text, [], 1, None, [4])
+    assert [(u.first_line, u.text.splitlines()[-1]) for u in units] == [(3, "    return os.popen(arg)")]
+    assert units[0].changed_lines == frozenset()
+    shared = units[0].file()
+    assert shared.deletion_points == frozenset({4})
+    assert shared.flow_touched((3, 14)) and not shared.flow_touched((16, 17))

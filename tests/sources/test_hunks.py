@@ -1,7 +1,7 @@
 """sources/hunks.read_hunk: a hunk body is read by its header's counts."""
 from __future__ import annotations
 
-from sentinel_hooks.sources.hunks import read_hunk
+from sentinel_hooks.sources.hunks import deletion_point, read_hunk
 
 
 def test_added_lines_that_look_like_headers_stay_body_lines() -> None:
@@ -33,3 +33,11 @@ def test_a_truncated_body_ends_at_the_first_foreign_line() -> None:
 
 def test_not_a_hunk_header() -> None:
     assert read_hunk([b"@@ nonsense"], b"@@ nonsense", 1) is None
+
+
+def test_a_hunk_that_only_removes_lines_has_a_deletion_point() -> None:
+    assert deletion_point(b"@@ -12,2 +11,0 @@") == 11  # removed after new line 11
+    assert deletion_point(b"@@ -1 +0,0 @@") == 0  # at the start of the file
+    assert deletion_point(b"@@ -3,2 +3 @@") is None  # a replacement: its added line marks it
+    assert deletion_point(b"@@ -0,0 +1,2 @@") is None
+    assert deletion_point(b"not a header") is None

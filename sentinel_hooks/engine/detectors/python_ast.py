@@ -116,13 +116,19 @@ def passes(unit: TextUnit, gate: Gate) -> bool:
 def analysis_of(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
     """The parsed file, or None when it does not parse or a precheck finds nothing to look at."""
     if unit.partial:
-        return None  # a piece of a huge file: parsing it would cost memory and find no valid tree
+        # a piece of a huge file: parsing it would cost memory and find no valid tree
+        if all(passes(unit, gate) for gate in prechecks):
+            unit.memo[python_tree.NOT_ANALYSED] = python_tree.TOO_LARGE
+        return None
     if MEMO_KEY not in unit.memo:
         if not all(passes(unit, gate) for gate in prechecks):
             return None
         text = unit.full_text()
         analysis = analyse(text, candidate_offsets(text, passes(unit, INPUT_GATE)),
                            whole_tree=lambda: python_tree.tree_of(unit))
+        if analysis is None:  # the parse left its reason; what it did not explain is size or depth
+            unit.memo.setdefault(python_tree.NOT_ANALYSED, python_tree.TOO_LARGE if len(text) > MAX_PARSE_CHARS
+                                 else python_tree.TOO_DEEP)
         if analysis is not None and unit.full_text_loader is None:
             # the text is the unit itself, which may start inside the file
             analysis.line_offset = unit.first_line - 1
@@ -557,9 +563,31 @@ def make_hit(analysis: Analysis, node: ast.AST, message: str, confidence: Option
         content = "\n".join([analysis.lines[line - 1][col:], *analysis.lines[line:end_line - 1],
                              analysis.lines[end_line - 1][:end_col]])
     shift = analysis.column_offset
+    flow_start = flow_start_line(analysis, line)
     return Hit(line + analysis.line_offset, col + 1 + (shift if line == 1 else 0),
                end_line + analysis.line_offset, end_col + 1 + (shift if end_line == 1 else 0),
-               content[:CONTENT_LIMIT], message=message, confidence=confidence, extra={"tool_input": tainted})
+               content[:CONTENT_LIMIT], message=message, confidence=confidence, extra={"tool_input": tainted},
+               flow=(flow_start + analysis.line_offset, end_line + analysis.line_offset))
+
+
+def flow_start_line(analysis: Analysis, line: int) -> int:
+    """Where the data flow to a sink on ``line`` can begin: the first line (decorators included) of the
+    outermost function holding it, whose parameters and guards feed it, or of its module-level statement."""
+    start = None
+    for scope in analysis.scopes:
+        fn = scope.node
+        if scope.parent is None:
+            continue  # the module: no function holds the sink
+        last = getattr(fn, "end_lineno", None) or fn.lineno  # type: ignore[attr-defined]
+        if not fn.lineno <= line <= last:  # type: ignore[attr-defined]
+            continue
+        first = min([fn.lineno] + [d.lineno for d in getattr(fn, "decorator_list", [])])  # type: ignore[attr-defined]
+        start = first if start is None else min(start, first)
+    if start is not None:
+        return start
+    body = getattr(analysis.module.node, "body", [])
+    i = bisect.bisect_right([stmt.lineno for stmt in body], line) - 1
+    return body[i].lineno if i >= 0 else line
 
 
 def char_column(lines: list[str], line: int, byte_offset: int) -> int:
@@ -610,6 +638,7 @@ def survives_deep_nesting(check: Callable[[TextUnit, Rule], Iterable[Hit]]) -> C
         try:
             yield from check(unit, rule)
         except RecursionError:
+            unit.memo[python_tree.NOT_ANALYSED] = python_tree.TOO_DEEP
             return
     return run
 
