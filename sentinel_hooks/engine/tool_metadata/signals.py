@@ -11,37 +11,12 @@ from typing import Iterator, Optional
 from sentinel_hooks.engine.filters import shannon_entropy
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.protective_text import is_protective
+from sentinel_hooks.engine.tool_metadata.description_pattern import DescriptionPattern
 from sentinel_hooks.engine.tool_metadata.model import Span, ToolDecl
 from sentinel_hooks.findings import Confidence
 
 
 # -- what a poisoned description says --------------------------------------------------------------
-
-class DescriptionPattern:
-    """A case-insensitive pattern for descriptions, compiled on first use and tried only on text that
-    holds one of ``literals``: lower-case strings, at least one of which lies in every match.
-
-    Most descriptions hold none of a pattern's literals, so a hook run compiles few of these. The
-    literal test is exact for ASCII text; other text (where case folding can change a letter's
-    width or map a non-ASCII letter onto an ASCII one) always goes to the pattern.
-    """
-
-    def __init__(self, pattern: str, literals: tuple[str, ...]):
-        self.regex = lazy(pattern, re.IGNORECASE | re.DOTALL)
-        self.literals = literals
-
-    def may_match(self, text: str) -> bool:
-        if not text.isascii():
-            return True
-        lowered = text.lower()
-        return any(literal in lowered for literal in self.literals)
-
-    def search(self, text: str) -> Optional[re.Match[str]]:
-        return self.regex.search(text) if self.may_match(text) else None
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.regex.finditer(text) if self.may_match(text) else iter(())
-
 
 def _rx(pattern: str, *literals: str) -> DescriptionPattern:
     return DescriptionPattern(pattern, literals)
