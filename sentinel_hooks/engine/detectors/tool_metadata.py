@@ -28,7 +28,7 @@ def _hits(unit: TextUnit, signals: Iterable[tuple[ToolDecl, Signal]], what: str)
         yield Hit(span.line, span.column, span.end_line, span.end_column,
                   content=f"{tool.name}:{signal.kind}:{signal.phrase or signal.detail}",
                   message=f"{what} in tool '{tool.name}'{quoted}{detail}",
-                  confidence=signal.confidence, extra=extra)
+                  confidence=signal.confidence, severity=signal.severity, extra=extra)
 
 
 def _each(unit: TextUnit, check) -> Iterator[tuple[ToolDecl, Signal]]:
@@ -39,7 +39,7 @@ def _each(unit: TextUnit, check) -> Iterator[tuple[ToolDecl, Signal]]:
 
 @detector("tool_hidden_instructions")
 def detect_hidden_instructions(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    return _hits(unit, _each(unit, hidden_instruction_signals), "Hidden instructions")
+    return _hits(unit, _each(unit, hidden_instruction_signals), "Prompt injection")
 
 
 @detector("tool_sensitive_file_read")

@@ -67,8 +67,9 @@ SIGNALS: tuple[InjectionSignal, ...] = (
     _signal("precedence-over-user", "override", 3.5,
             r"\b(?:takes?|has|have|given)\s+(?:precedence|priority)\s+over\s+(?:all\b|any\b|every\b|anything|other\b|"
             r"the\s+user|user|previous|prior|earlier|your)", "precedence", "priority"),
+    _signal("precedence-word", "override", 1.5, r"\btakes?\s+precedence\b", "precedence"),
     _signal("precedence", "override", 2.5,
-            r"\b(?:takes?|take)\s+precedence\b|\b(?:supersedes?|overrides?)\s+(?:all|any|every|previous|other|"
+            r"\b(?:supersedes?|overrides?)\s+(?:all|any|every|previous|other|"
             r"the\s+user|user)\b|\bhighest\s+priority\b|\bpriority\s+over\s+(?:all|any|other|the\s+user|user)\b|"
             r"\bregardless\s+of\s+(?:what\s+)?(?:the\s+)?(?:user|previous|other|any)\b",
             "precedence", "supersede", "override", "priority", "regardless"),
