@@ -166,6 +166,8 @@ class _PySource:
         return built if len(built) <= MAX_BUILT_CHARS else None
 
     def _plain_value(self, node: ast.AST, depth: int) -> Union[str, int, float, None]:
+        if isinstance(node, ast.Name) and node.id in self.constants and depth <= 8:
+            node = self.constants[node.id]
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
                 and not isinstance(node.value, bool):
             return node.value
