@@ -138,7 +138,7 @@ def hidden_instruction_signals(tool: ToolDecl) -> Iterator[Signal]:
         top = result.top()
         names = ", ".join(e.name for e in top)
         confidence = Confidence.HIGH if severity >= Severity.HIGH else Confidence.MEDIUM
-        yield Signal("hidden", top[0].phrase, span, confidence, detail=f"score {result.score:g}: {names}",
+        yield Signal("hidden", top[0].phrase.strip(" .,:;!\n"), span, confidence, detail=f"score {result.score:g}: {names}",
                      severity=severity)
 
 
