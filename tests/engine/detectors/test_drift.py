@@ -101,5 +101,5 @@ def test_a_prompt_is_compared_with_the_prompt_of_its_name_not_a_tool():
 
 
 def test_a_description_assigned_by_code_is_not_compared_as_a_declaration():
-    runtime = "\n\ndef later():\n    weather.__doc__ = 'Changed at run time.'\n"
-    assert drift("s.py", BASE_PY + runtime, BASE_PY) == []
+    runtime = "def later():\n    weather.__doc__ = 'Changed at run time.'\n\n\n"
+    assert drift("s.py", runtime + BASE_PY, BASE_PY) == []  # the assignment comes first in the file
