@@ -16,6 +16,7 @@ another tool) stay below LOW.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -32,8 +33,10 @@ class InjectionSignal:
     pattern: DescriptionPattern
 
 
-def _signal(name: str, family: str, weight: float, pattern: str, *literals: str) -> InjectionSignal:
-    return InjectionSignal(name, family, weight, DescriptionPattern(pattern, literals))
+def _signal(name: str, family: str, weight: float, pattern: str, *literals: str,
+            case_sensitive: bool = False) -> InjectionSignal:
+    flags = re.DOTALL if case_sensitive else re.IGNORECASE | re.DOTALL
+    return InjectionSignal(name, family, weight, DescriptionPattern(pattern, literals, flags))
 
 
 _MODEL = r"(?:assistant|model|llm|ai|agent|claude|gpt|chatbot|copilot)"
@@ -51,7 +54,9 @@ SIGNALS: tuple[InjectionSignal, ...] = (
     _signal("chat-template-token", "tag", 3.5,
             r"\[/?(?:INST|SYSTEM|SYS|ADMIN|ASSISTANT|IMPORTANT|OVERRIDE|DIRECTIVE|HIDDEN|SECRET|INSTRUCTIONS?)\]|"
             r"<<\s*SYS\s*>>|<\|(?:im_start|system|im_end|endoftext)\|>|###\s*(?:system|instruction)", "[", "<", "###"),
-    _signal("paired-caps-tag", "tag", 2.0, r"<([A-Z][A-Z_-]{3,})>[\s\S]{1,2000}?</\1>", "<"),
+    # an upper-case tag pair such as <RULES_FOR_YOU>…</RULES_FOR_YOU> (lower-case ones like <examples> are
+    # how honest descriptions structure themselves)
+    _signal("paired-caps-tag", "tag", 2.0, r"<([A-Z][A-Z_-]{3,})>[\s\S]{1,2000}?</\1>", "<", case_sensitive=True),
     # overriding what the model was told
     _signal("ignore-previous", "override", 4.0,
             r"\b(?:ignore|disregard|forget|override|bypass|skip|supersedes?|overrides)\s+(?:all\s+|any\s+|every\s+)?(?:of\s+)?"
@@ -60,7 +65,7 @@ SIGNALS: tuple[InjectionSignal, ...] = (
             r"restrictions|policies|constraints|guardrails|safeguards)",
             "ignore", "disregard", "forget", "override", "bypass", "skip", "supersede"),
     _signal("override-vocabulary", "override", 3.0,
-            r"\bsystem\s+(?:override|directive|instruction|notice|command)s?\b|\boverride\s+(?:directive|mode|"
+            r"\bsystem\s+(?:override|directive|notice)s?\b|\boverride\s+(?:directive|mode|"
             r"protocol|instructions?)\b|\b(?:developer|god|jailbreak|unrestricted)\s+mode\b|"
             r"\b(?:system|admin|developer)\s+(?:instructions?|prompt)\s*:|\bnew\s+instructions\s*:",
             "system", "override", "mode", "admin", "developer", "new instructions"),
@@ -154,8 +159,8 @@ SIGNALS: tuple[InjectionSignal, ...] = (
             "mail", "message", "recipient", "address", "destination"),
     _signal("data-into-parameter", "forwarding", 3.0,
             r"\b(?:include|put|pass|provide|add|insert|paste|copy|fill|append|place|write|attach|dump|embed|"
-            r"supply)\b[^.\n]{0,80}?\b(?:(?:entire|full|whole|complete|previous|prior|all)\s+)?(?:conversation|chat)"
-            r"(?:\s+history)?\b|\b(?:include|put|pass|provide|add|insert|paste|copy|fill|append|place|write|attach|"
+            r"supply)\b[^.\n]{0,80}?\b(?:(?:(?:entire|full|whole|complete|previous|prior|all|current)\s+)(?:conversation|"
+            r"chat)\b|(?:conversation|chat)\s+(?:history|transcript|log|so\s+far)\b)|\b(?:include|put|pass|provide|add|insert|paste|copy|fill|append|place|write|attach|"
             r"dump|embed|supply)\b[^.\n]{0,80}?\b(?:system\s+prompt|message\s+history|previous\s+messages|"
             r"(?:your|the)\s+instructions|contents?\s+of\b|file\s+contents?|private\s+keys?|environment\s+"
             r"variables|env\s+vars)\b[^.\n]{0,80}?\b(?:in|into|as|to|inside)\b",

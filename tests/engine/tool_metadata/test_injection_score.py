@@ -68,3 +68,11 @@ def test_signals_and_thresholds_are_data():
     floors = [floor for floor, _ in THRESHOLDS]
     assert floors == sorted(floors, reverse=True)
     assert severity_of(0.0) is None and severity_of(100.0) == THRESHOLDS[0][1]
+
+
+@pytest.mark.parametrize("text", [
+    "Fetches a resource. Pass a Sentry conversation URL to fetch the transcript.\n<examples>\nget(url='x')\n</examples>",
+    "ALWAYS USE FOR: data exploration, system commands.",
+])
+def test_wording_seen_in_real_servers_stays_quiet(text):
+    assert score_text(text).severity is None, score_text(text)
