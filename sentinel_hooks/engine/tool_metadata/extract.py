@@ -20,8 +20,9 @@ from sentinel_hooks.engine.units import TextUnit
 # cheap signs that a file may declare tools, checked before any parsing (from their literals)
 _MAY_DECLARE = {
     "python": Gate(lazy(r"@\s*[\w.]*\b(?:tool|prompt|resource)\b|(?:Tool|Prompt|Resource)\s*\(|\.add_(?:tool|prompt)\s*\(|"
-                        r"\.tool\s*\(|\.__doc__\s*\+?=|\.description\s*\+?="),
-                   ("@", "Tool", "Prompt", "Resource", ".add_", ".tool", ".__doc__", ".description"), anchored=True),
+                        r"\.tool\s*\(|\.__doc__\s*\+?=|\.description\s*\+?=|setattr\s*\("),
+                   ("@", "Tool", "Prompt", "Resource", ".add_", ".tool", ".__doc__", ".description", "setattr"),
+                   anchored=True),
     "javascript": Gate(lazy(r"\.(?:tool|registerTool|addTool)\s*\(|\binput_?[sS]chema\b|\btools['\"]?\s*:"),
                        (".tool", ".registerTool", ".addTool", "input", "tools"), anchored=True),
     "json": Gate(lazy(r"\"tools\"\s*:"), ('"tools"',), anchored=True),

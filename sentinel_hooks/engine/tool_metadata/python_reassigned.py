@@ -1,5 +1,5 @@
 """Descriptions assigned to a Python tool after it is declared: ``fn.__doc__ = "..."`` for a tool
-function, ``tool.description = "..."`` for a tool object (``mcp._tool_manager._tools["x"]``, a value of
+function, ``tool.description = "..."`` (or ``setattr(tool, "description", ...)``) for a tool object (``mcp._tool_manager._tools["x"]``, a value of
 ``get_tool("x")``, a variable named ``tool`` or ``..._tool``).
 
 Each assignment becomes one more :class:`ToolDecl` of that tool, whose description is the assigned
@@ -11,7 +11,7 @@ name of the function.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from sentinel_hooks.engine.tool_metadata.model import ToolDecl, ToolParam
 
@@ -57,11 +57,30 @@ def _assignments(body: list[ast.stmt], function: str) -> Iterator[tuple[ast.stmt
     for stmt in body:
         if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             yield stmt, function
+        elif isinstance(stmt, ast.Expr) and _is_setattr(stmt.value):
+            yield stmt, function
         elif isinstance(stmt, _FUNCTIONS):
             yield from _assignments(stmt.body, stmt.name)
         else:
             for block in _blocks(stmt):
                 yield from _assignments(block, function)
+
+
+def _is_setattr(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" \
+        and len(node.args) == 3 and isinstance(node.args[1], ast.Constant) \
+        and node.args[1].value in ("__doc__", "description")
+
+
+def _target_and_value(stmt: ast.stmt) -> tuple[list[ast.AST], Optional[ast.AST]]:
+    """The targets and the value of an assignment; ``setattr(obj, "description", value)`` as
+    ``obj.description = value``."""
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        obj, attr, value = stmt.value.args
+        return [ast.Attribute(value=obj, attr=attr.value, ctx=ast.Store())], value  # type: ignore[attr-defined]
+    if isinstance(stmt, ast.Assign):
+        return list(stmt.targets), stmt.value
+    return [stmt.target], stmt.value  # type: ignore[attr-defined]
 
 
 def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
@@ -84,8 +103,7 @@ def reassigned_descriptions(source: _PySource, tools: list[ToolDecl],
     bindings: dict[str, Optional[str]] = {}  # variables assigned a tool object, with its name
     out = []
     for stmt, function in _assignments(source.tree.body, ""):
-        targets: list[ast.AST] = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-        value: Union[ast.AST, None] = stmt.value
+        targets, value = _target_and_value(stmt)
         if value is None:
             continue
         for target in targets:

@@ -23,6 +23,8 @@ SERVER = (
     "    tool.description = fetch_remote()\n"
     "    parser.description = 'Not a tool.'\n"
     "    self.description = 'Not a tool either.'\n"
+    "    setattr(weather, '__doc__', 'Through setattr.')\n"
+    "    setattr(parser, 'description', 'Not a tool.')\n"
 )
 
 
@@ -37,6 +39,7 @@ def test_assignments_inside_functions_are_rug_pulls_and_module_level_ones_are_no
         ("weather", "", "Returns the weather in Celsius.", 10),
         ("weather", "later", "By key.", 13),
         ("weather", "later", None, 17),  # a value computed at run time
+        ("weather", "later", "Through setattr.", 20),
     ]
 
 
