@@ -48,6 +48,7 @@ DETECTORS: dict[str, str] = {
     "tool_parameter_exfiltration": "tool_metadata",
     "tool_long_description": "tool_metadata",
     "tool_encoded_payload": "tool_metadata",
+    "tool_rug_pull": "tool_metadata",
     "tool_metadata_drift": "drift",
     "mcp_config_secrets": "mcp_config",
     "mcp_config_unpinned_package": "mcp_config",

@@ -18,10 +18,13 @@ def _normalise(text: Optional[str]) -> str:
     return " ".join((text or "").split())
 
 
-def _by_name(tools: list[ToolDecl]) -> dict[str, ToolDecl]:
-    out: dict[str, ToolDecl] = {}
+def _by_name(tools: list[ToolDecl]) -> dict[tuple[str, str], ToolDecl]:
+    """Declared tools, prompts and resources by kind and name (a description assigned later by code is
+    not a declaration; the rug-pull rule judges those)."""
+    out: dict[tuple[str, str], ToolDecl] = {}
     for tool in tools:
-        out.setdefault(tool.name, tool)
+        if not tool.reassigned_in:
+            out.setdefault((tool.kind, tool.name), tool)
     return out
 
 
@@ -52,12 +55,12 @@ def detect_metadata_drift(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if not current:
         return  # nothing that could drift on a changed line: the baseline is not read
     base = unit.base_text()
-    before = None if base is None else extract_tools(unit.path, base, wanted=set(current))
+    before = None if base is None else extract_tools(unit.path, base, wanted={name for _, name in current})
     if not before:
         return
     old_tools = _by_name(before)
-    for name, new in current.items():
-        old = old_tools.get(name)
+    for (kind, name), new in current.items():
+        old = old_tools.get((kind, name))
         if old is None:
             continue
         parts = changed_parts(old, new)
@@ -72,5 +75,5 @@ def detect_metadata_drift(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         what = " and ".join(parts)
         yield Hit(span.line, span.column, span.end_line, span.end_column,
                   content=f"{name}:{what}:{_normalise(new.description)}|{_normalise(new.schema)}",
-                  message=f"Tool '{name}' changed its {what} since the baseline; review and re-approve it",
+                  message=f"{kind.capitalize()} '{name}' changed its {what} since the baseline; review and re-approve it",
                   extra={"tool": name, "changed": parts})

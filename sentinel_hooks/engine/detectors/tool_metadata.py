@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.tool_metadata.extract import unit_tools
+from sentinel_hooks.engine.tool_metadata.injection_score import score_text
 from sentinel_hooks.engine.tool_metadata.model import ToolDecl
 from sentinel_hooks.engine.tool_metadata.signals import (Signal, encoded_payload_signals, exfiltration_signals,
                                                          hidden_instruction_signals, long_description_signals,
-                                                         sensitive_file_signals, shadowing_signals, shorten)
+                                                         model_view, sensitive_file_signals, shadowing_signals,
+                                                         shorten)
 from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.findings import Severity
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
@@ -27,8 +30,8 @@ def _hits(unit: TextUnit, signals: Iterable[tuple[ToolDecl, Signal]], what: str)
             extra["decoded"] = signal.decoded
         yield Hit(span.line, span.column, span.end_line, span.end_column,
                   content=f"{tool.name}:{signal.kind}:{signal.phrase or signal.detail}",
-                  message=f"{what} in tool '{tool.name}'{quoted}{detail}",
-                  confidence=signal.confidence, extra=extra)
+                  message=f"{what} in {tool.kind} '{tool.name}'{quoted}{detail}",
+                  confidence=signal.confidence, severity=signal.severity, extra=extra)
 
 
 def _each(unit: TextUnit, check) -> Iterator[tuple[ToolDecl, Signal]]:
@@ -39,7 +42,7 @@ def _each(unit: TextUnit, check) -> Iterator[tuple[ToolDecl, Signal]]:
 
 @detector("tool_hidden_instructions")
 def detect_hidden_instructions(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    return _hits(unit, _each(unit, hidden_instruction_signals), "Hidden instructions")
+    return _hits(unit, _each(unit, hidden_instruction_signals), "Prompt injection")
 
 
 @detector("tool_sensitive_file_read")
@@ -67,3 +70,27 @@ def detect_long_description(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 def detect_encoded_payload(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     min_length = int(rule.options.get("min_length", 40))
     return _hits(unit, _each(unit, lambda t: encoded_payload_signals(t, min_length)), "Encoded text")
+
+
+@detector("tool_rug_pull")
+def detect_rug_pull(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """A description assigned by code that runs after the tool is registered: HIGH when the new text
+    scores as an injection (MEDIUM or more), else the rule's severity."""
+    for tool in unit_tools(unit):
+        if not tool.reassigned_in:
+            continue
+        span = tool.declaration_span
+        text = model_view(tool.description) if tool.description is not None else None
+        scored = score_text(text) if text else None
+        injected = scored is not None and scored.severity is not None and scored.severity >= Severity.MEDIUM
+        if text is None:
+            told = "to a value computed at run time"
+        else:
+            told = f"to “{shorten(text)}”"
+        signals = f"; injection signals: {', '.join(e.name for e in scored.top())}" if injected and scored else ""
+        yield Hit(span.line, span.column, span.end_line, span.end_column,
+                  content=f"{tool.name}:rug-pull:{tool.reassigned_in}:{text or ''}",
+                  message=f"{tool.kind.capitalize()} '{tool.name}' has its description changed in "
+                          f"'{tool.reassigned_in}()', after it was registered, {told}{signals}",
+                  severity=Severity.HIGH if injected else None,
+                  extra={"tool": tool.name, "function": tool.reassigned_in})

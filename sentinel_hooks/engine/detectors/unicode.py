@@ -3,12 +3,18 @@ identifiers that mix Latin with look-alike Cyrillic or Greek letters.
 
 These checks look at characters and their neighbours only, so they work on a window of a file as
 well as on a whole file, and report in the unit's file coordinates.
+
+Characters written as escapes count too, once decoded: a run of escaped tag characters
+(``"\\U000E0049"``, JavaScript ``"\\u{E0049}"`` or ``"\\uDB40\\uDC49"``) anywhere in the text, and
+escaped zero-width or bidirectional characters in the tool descriptions a file declares (the decoded
+text the model reads; ``engine/tool_metadata``), where an escape elsewhere in code is an ordinary way
+to name such a character.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
@@ -61,6 +67,18 @@ def _hit(unit: TextUnit, start: int, end: int, content: str, message: str, **ext
     return Hit(line, col, end_line, end_col, content=content, message=message, extra=dict(extra))
 
 
+# one tag character written as an escape: Python \U000E00XX, JavaScript \u{E00XX}, UTF-16 \uDB40\uDCXX
+_TAG_ESCAPE = r"\\U000[eE]00[0-7][0-9a-fA-F]|\\u\{0*[eE]00[0-7][0-9a-fA-F]\}|\\u[dD][bB]40\\u[dD][cC][0-7][0-9a-fA-F]"
+ESCAPED_TAG_RUN = lazy(f"(?:{_TAG_ESCAPE}){{2,}}")
+_ESCAPED_FLAG_BASE = lazy(r"(?:\\U0001[fF]3[fF]4|\\u\{1[fF]3[fF]4\}|\\u[dD]83[cC]\\u[dD][fF][fF]4)$")
+_ONE_TAG_ESCAPE = lazy(_TAG_ESCAPE)
+
+
+def decode_tag_escapes(run: str) -> str:
+    """The tag characters a run of escapes writes (each escape ends in the tag's two low hex digits)."""
+    return "".join(chr(0xE0000 + int(m.group(0).rstrip("}")[-2:], 16)) for m in _ONE_TAG_ESCAPE.finditer(run))
+
+
 @detector("unicode_tags")
 def detect_tag_characters(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     text = unit.text
@@ -70,11 +88,46 @@ def detect_tag_characters(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         decoded = decode_tags(m.group(0))
         yield _hit(unit, m.start(), m.end(), f"tags:{decoded}",
                    f"{len(m.group(0))} invisible tag characters spelling “{decoded[:120]}”", decoded=decoded)
+    if "\\" not in text:
+        return
+    for m in ESCAPED_TAG_RUN.finditer(text):
+        run = decode_tag_escapes(m.group(0))
+        if _ESCAPED_FLAG_BASE.search(text, max(m.start() - 12, 0), m.start()) and _FLAG_TAGS.fullmatch(run):
+            continue
+        decoded = decode_tags(run)
+        yield _hit(unit, m.start(), m.end(), f"tags:{decoded}",
+                   f"{len(run)} invisible tag characters written as escapes, spelling “{decoded[:120]}”",
+                   decoded=decoded)
+
+
+# -- escaped characters in tool descriptions -------------------------------------------------------
+
+def escaped_in_descriptions(unit: TextUnit, escape: re.Pattern[str], chars: re.Pattern[str]
+                            ) -> Iterator[tuple[int, int, int, int, str]]:
+    """(line, column, end line, end column, decoded text) of each tool, prompt, resource or parameter
+    description in the unit whose decoded text holds ``chars`` while its source holds them only as
+    escapes (``escape``, searched in the lower-cased text). The tool model is built only for a
+    file that writes such an escape."""
+    if unit.partial or "\\" not in unit.text or not escape.search(unit.lowered()):
+        return
+    from sentinel_hooks.engine.tool_metadata.extract import unit_tools  # only for files with such escapes
+
+    lines = unit.full_text().splitlines()
+    for tool in unit_tools(unit):
+        texts = [(tool.description, tool.report_span)] + [(p.description, p.span) for p in tool.params]
+        for text, span in texts:
+            if not text or span is None or not chars.search(text) or not unit.covers(span.line, span.end_line):
+                continue
+            if chars.search("\n".join(lines[span.line - 1:span.end_line])):
+                continue  # the characters themselves: the raw check reports them
+            yield span.line, span.column, span.end_line, span.end_column, text
 
 
 # -- bidirectional controls ------------------------------------------------------------------------
 
 BIDI = lazy("[\u202A-\u202E\u2066-\u2069]")
+_BIDI_ESCAPE = lazy(r"\\u\{?0*(?:202[a-e]|206[6-9])|"
+                    r"\\n\{(?:left|right|pop|first)[a-z -]*(?:embedding|override|isolate|formatting)\}")
 _BIDI_NAMES = {
     "\u202A": "LRE", "\u202B": "RLE", "\u202C": "PDF", "\u202D": "LRO", "\u202E": "RLO",
     "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
@@ -115,6 +168,13 @@ def detect_bidi_controls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         yield _hit(unit, m.start(), m.start() + 1, f"bidi:{line.strip()}",
                    f"bidirectional control characters: {', '.join(controls)}",
                    detail="shown with controls made visible: " + _visible(line.strip()))
+    for line, col, end_line, end_col, text in escaped_in_descriptions(unit, _BIDI_ESCAPE, BIDI):
+        if _RTL_LETTER.search(text) and _balanced(text):
+            continue
+        controls = [f"{_BIDI_NAMES[c]} (U+{ord(c):04X})" for c in dict.fromkeys(BIDI.findall(text))]
+        yield Hit(line, col, end_line, end_col, content=f"bidi-escaped:{text}",
+                  message=f"bidirectional control characters written as escapes in a description: "
+                          f"{', '.join(controls)}", extra={"detail": "decoded: " + _visible(text)})
 
 
 def _visible(line: str) -> str:
@@ -124,6 +184,8 @@ def _visible(line: str) -> str:
 # -- zero-width characters -------------------------------------------------------------------------
 
 ZERO_WIDTH = lazy("[\u200B\u200C\u200D\u2060\uFEFF]+")
+_ZERO_WIDTH_ESCAPE = lazy(r"\\u\{?0*(?:200[bcd]|2060|feff)|\\n\{(?:zero width|word joiner|"
+                          r"zero width no-break)")
 _ZW_NAMES = {"\u200B": "ZERO WIDTH SPACE", "\u200C": "ZERO WIDTH NON-JOINER", "\u200D": "ZERO WIDTH JOINER",
              "\u2060": "WORD JOINER", "\uFEFF": "BYTE ORDER MARK"}
 # scripts that use joiners or zero-width spaces in ordinary writing
@@ -175,6 +237,13 @@ def detect_zero_width(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             extra["detail"] = f"a run of {len(run)} invisible characters, which can encode hidden data"
         yield _hit(unit, start, end, f"zw:{unit.line_text(unit.position(start)[0]).strip()}",
                    f"invisible character{'s' if len(run) > 1 else ''}: {names}", **extra)
+    for line, col, end_line, end_col, text in escaped_in_descriptions(unit, _ZERO_WIDTH_ESCAPE, ZERO_WIDTH):
+        runs = [m for m in ZERO_WIDTH.finditer(text) if not legitimate_zero_width(text, m.start(), m.end())]
+        if not runs:
+            continue
+        names = ", ".join(f"{_ZW_NAMES[c]} (U+{ord(c):04X})" for c in dict.fromkeys("".join(m.group(0) for m in runs)))
+        yield Hit(line, col, end_line, end_col, content=f"zw-escaped:{text}",
+                  message=f"invisible characters written as escapes in a description: {names}")
 
 
 # -- homoglyph-mixed identifiers -------------------------------------------------------------------

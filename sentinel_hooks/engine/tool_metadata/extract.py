@@ -19,7 +19,14 @@ from sentinel_hooks.engine.units import TextUnit
 
 # cheap signs that a file may declare tools, checked before any parsing (from their literals)
 _MAY_DECLARE = {
-    "python": Gate(lazy(r"@\s*[\w.]*\btool\b|\bTool\s*\("), ("@", "Tool"), anchored=True),
+    # every literal costs a pass over the text, so few cover all forms: decorators (``@mcp.tool``,
+    # ``@server.list_prompts()``), ``Tool(...)``/``Prompt(...)``/``Resource(...)`` objects, and registration
+    # or later assignment through a tool (``add_tool(``, ``mcp.tool()(fn)``, ``_tool_manager``,
+    # ``get_tool(``, ``my_tool.description =``; ``fn.__doc__ =`` matters only for a function some other
+    # form declares)
+    "python": Gate(lazy(r"@\s*(?:[\w.]*\.)?(?:list_)?(?:tool|prompt|resource)s?\b|\b(?:Tool|Prompt|Resource)\s*\(|"
+                        r"(?:(?<=add_)|(?<=get_)|(?<=\.))tool\s*\(|tool(?:_manager\b|\.description\s*\+?=)"),
+                   ("@", "Tool", "tool", "Prompt", "Resource"), anchored=True),
     "javascript": Gate(lazy(r"\.(?:tool|registerTool|addTool)\s*\(|\binput_?[sS]chema\b|\btools['\"]?\s*:"),
                        (".tool", ".registerTool", ".addTool", "input", "tools"), anchored=True),
     "json": Gate(lazy(r"\"tools\"\s*:"), ('"tools"',), anchored=True),

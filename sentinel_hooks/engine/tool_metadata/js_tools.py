@@ -12,9 +12,10 @@ from sentinel_hooks.engine.tool_metadata.model import LineIndex, Span, ToolDecl,
 
 
 def _js_constants(tokens: list[Token]) -> dict[str, str]:
-    """`const NAME = "…"` (string literals and their concatenation) anywhere in the file."""
+    """`const NAME = "…"` (string literals, templates and their concatenation, over the constants
+    defined before) anywhere in the file."""
     out: dict[str, str] = {}
-    parser = ValueParser(tokens)
+    parser = ValueParser(tokens, out)
     for i, t in enumerate(tokens):
         if t.kind == "ident" and t.text in ("const", "let", "var"):
             name = parser.tok(i + 1)

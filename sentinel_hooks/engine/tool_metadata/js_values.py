@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.tool_metadata.js_tokens import Token
+
+_SUBSTITUTION = lazy(r"\$\{\s*([A-Za-z_$][\w$]*)\s*\}")
 
 
 # -- values over tokens ----------------------------------------------------------------------------
@@ -44,7 +47,7 @@ class ValueParser:
 
     def __init__(self, tokens: list[Token], constants: Optional[dict[str, str]] = None):
         self.tokens = tokens
-        self.constants = constants or {}
+        self.constants = constants if constants is not None else {}
         self._memo: dict[int, Optional[JsValue]] = {}
         self._closer: Optional[list[int]] = None
 
@@ -218,8 +221,12 @@ class ValueParser:
             t = self.tok(j)
             if t is None:
                 return None
-            if t.kind in ("string", "template"):
+            if t.kind == "string":
                 parts.append(t.value)
+                literal = True
+                j += 1
+            elif t.kind == "template":
+                parts.append(self.substituted(t.value))
                 literal = True
                 j += 1
             elif t.kind == "ident" and self.tok(j + 1) is not None and self.tokens[j + 1].kind == "template":
@@ -259,6 +266,12 @@ class ValueParser:
         if opened or not literal or not self._ends_value(j):
             return None
         return JsValue("string", i, j, value="".join(parts))
+
+    def substituted(self, template: str) -> str:
+        """A template's ``${NAME}`` substitutions of known string constants replaced by their values."""
+        if "${" not in template or not self.constants:
+            return template
+        return _SUBSTITUTION.sub(lambda m: self.constants.get(m.group(1), m.group(0)), template)
 
     def skip_expression_operand(self, j: int) -> int:
         """An identifier operand of a concatenation: a.b.c, a[b], f(x)."""

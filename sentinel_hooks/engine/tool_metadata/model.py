@@ -38,6 +38,10 @@ class ToolDecl:
     schema: str = ""  # a canonical text of the input schema, for comparison
     schema_span: Optional[Span] = None
     params: list[ToolParam] = field(default_factory=list)
+    kind: str = "tool"  # tool, prompt or resource: what the model is shown
+    # set when the description is assigned by code that runs after the tool is registered (a rug
+    # pull): the name of the function that assigns it
+    reassigned_in: str = ""
 
     @property
     def report_span(self) -> Span:
@@ -77,7 +81,7 @@ def unique_tools(tools: list[ToolDecl]) -> list[ToolDecl]:
     seen: set[tuple] = set()
     out = []
     for t in tools:
-        key = (t.name, t.report_span)
+        key = (t.kind, t.name, t.report_span)
         if key not in seen:
             seen.add(key)
             out.append(t)

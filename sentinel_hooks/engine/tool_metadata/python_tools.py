@@ -1,18 +1,28 @@
 """Tools declared in Python: ``@mcp.tool`` / ``@server.tool`` / ``@app.tool()`` decorated functions with
-their ``description=`` or docstring, and ``Tool(...)`` / ``types.Tool(...)`` objects."""
+their ``description=`` or docstring (prompts and resources alike: ``@mcp.prompt``, ``@mcp.resource``),
+functions registered by call (``mcp.add_tool(fn, description=...)``, ``mcp.tool()(fn)``),
+``Tool(...)`` / ``types.Tool(...)`` / ``Prompt(...)`` / ``Resource(...)`` objects, and descriptions
+assigned to a tool afterwards (``fn.__doc__ = ...``, ``tool.description = ...``; see
+``python_reassigned``). Parameters take their descriptions from ``Field(description=...)``,
+``Annotated[..., Field(...)]`` and the fields of a pydantic model used as an argument."""
 from __future__ import annotations
 
 import ast
 import inspect
+import string
 from typing import Optional, Union
 
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.tool_metadata.model import Span, ToolDecl, ToolParam
+from sentinel_hooks.engine.tool_metadata.python_reassigned import reassigned_descriptions
 
 
 # -- Python ----------------------------------------------------------------------------------------
 
-_PY_TOOL_CLASSES = {"Tool"}
+_PY_TOOL_CLASSES = {"Tool": "tool", "Prompt": "prompt", "Resource": "resource",
+                    "ResourceTemplate": "resource"}
+_PY_DECORATOR_KINDS = {"tool": "tool", "prompt": "prompt", "resource": "resource"}
+MAX_BUILT_CHARS = 100_000  # a description built by % or format() longer than this is not evaluated
 _PY_SELF_PARAMS = {"self", "cls"}
 
 
@@ -31,12 +41,17 @@ class _PySource:
         self.lines = text.splitlines()
         self.tree = tree
         self.constants = self._module_constants(tree)
+        self.classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+        self.class_constants = {(cls, name): value for cls, node in self.classes.items()
+                                for name, value in self._module_constants(node).items()}
+        self.functions = {node.name: node for node in tree.body
+                          if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
         self.imported_tool = any(
             isinstance(n, ast.ImportFrom) and any(a.name == "tool" and a.asname is None for a in n.names)
             for n in tree.body)
 
     @staticmethod
-    def _module_constants(tree: ast.Module) -> dict[str, ast.AST]:
+    def _module_constants(tree: Union[ast.Module, ast.ClassDef]) -> dict[str, ast.AST]:
         out: dict[str, ast.AST] = {}
         for node in tree.body:
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
@@ -82,11 +97,21 @@ class _PySource:
                 if isinstance(value, ast.Constant) and isinstance(value.value, str):
                     parts.append(value.value)
                 else:
-                    parts.append("{" + ast.unparse(value.value if isinstance(value, ast.FormattedValue)
-                                                   else value) + "}")
+                    inner = value.value if isinstance(value, ast.FormattedValue) else value
+                    plain = isinstance(value, ast.FormattedValue) and value.conversion == -1 \
+                        and value.format_spec is None
+                    known = self.string_value(inner, depth + 1) if plain else None
+                    parts.append(known if known is not None else "{" + ast.unparse(inner) + "}")
             return "".join(parts)
         if isinstance(node, ast.Name) and node.id in self.constants:
             return self.string_value(self.constants[node.id], depth + 1)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and (node.value.id, node.attr) in self.class_constants:
+            return self.string_value(self.class_constants[(node.value.id, node.attr)], depth + 1)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return self._percent(node, depth)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            return self._format(node, depth)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
             if node.func.attr in ("strip", "lstrip", "rstrip") and not node.args:
                 inner = self.string_value(node.func.value, depth + 1)
@@ -105,11 +130,59 @@ class _PySource:
         return None
 
 
-def _is_tool_decorator(dec: ast.AST, source: _PySource) -> bool:
+    def _percent(self, node: ast.BinOp, depth: int) -> Optional[str]:
+        """``"..." % (A, B)`` / ``"..." % A`` over constant strings and numbers."""
+        template = self.string_value(node.left, depth + 1)
+        items = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        values = [self._plain_value(item, depth + 1) for item in items]
+        if template is None or any(v is None for v in values) or len(template) > MAX_BUILT_CHARS:
+            return None
+        try:
+            built = template % tuple(values)
+        except (TypeError, ValueError, KeyError):
+            return None
+        return built if len(built) <= MAX_BUILT_CHARS else None
+
+    def _format(self, node: ast.Call, depth: int) -> Optional[str]:
+        """``"...{}...{name}".format(A, name=B)`` over constant strings and numbers; fields that reach into
+        an argument (``{0.attr}``, ``{0[key]}``) are not evaluated."""
+        template = self.string_value(node.func.value, depth + 1)  # type: ignore[attr-defined]
+        if template is None or len(template) > MAX_BUILT_CHARS or any(kw.arg is None for kw in node.keywords):
+            return None
+        args = [self._plain_value(a, depth + 1) for a in node.args]
+        kwargs = {kw.arg: self._plain_value(kw.value, depth + 1) for kw in node.keywords}
+        if any(v is None for v in args) or any(v is None for v in kwargs.values()):
+            return None
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+        except ValueError:
+            return None
+        if any("." in f or "[" in f for f in fields):
+            return None
+        try:
+            built = template.format(*args, **kwargs)
+        except (IndexError, KeyError, ValueError, TypeError):
+            return None
+        return built if len(built) <= MAX_BUILT_CHARS else None
+
+    def _plain_value(self, node: ast.AST, depth: int) -> Union[str, int, float, None]:
+        if isinstance(node, ast.Name) and node.id in self.constants and depth <= 8:
+            node = self.constants[node.id]
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
+                and not isinstance(node.value, bool):
+            return node.value
+        return self.string_value(node, depth)
+
+
+def _decorator_kind(dec: ast.AST, source: _PySource) -> Optional[str]:
+    """tool, prompt or resource for a decorator that registers one (``@mcp.tool()``, ``@mcp.prompt``,
+    ``@mcp.resource("uri")``, a bare ``@tool`` imported by that name), else None."""
     target = dec.func if isinstance(dec, ast.Call) else dec
     if isinstance(target, ast.Attribute):
-        return target.attr == "tool"
-    return isinstance(target, ast.Name) and target.id == "tool" and source.imported_tool
+        return _PY_DECORATOR_KINDS.get(target.attr)
+    if isinstance(target, ast.Name) and target.id == "tool" and source.imported_tool:
+        return "tool"
+    return None
 
 
 def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
@@ -158,20 +231,55 @@ def _python_params(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], source: _Py
             params.append(ToolParam(arg.arg, found[0], source.span(found[1])))
         else:
             params.append(ToolParam(arg.arg, "", source.span(arg)))
+        params.extend(_model_fields(arg, source))
     return params
+
+
+def _model_fields(arg: ast.arg, source: _PySource) -> list[ToolParam]:
+    """The described fields of a class of this module used as the argument's type (a pydantic model
+    the framework turns into a nested schema), as ``arg.field``."""
+    annotation = arg.annotation
+    if isinstance(annotation, ast.Subscript) and _callee_name(annotation.value) == "Annotated" \
+            and isinstance(annotation.slice, ast.Tuple) and annotation.slice.elts:
+        annotation = annotation.slice.elts[0]
+    cls = source.classes.get(annotation.id) if isinstance(annotation, ast.Name) else None
+    if cls is None:
+        return []
+    fields = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            found = _field_description(stmt.annotation, source) or _field_description(stmt.value, source)
+            if found:
+                fields.append(ToolParam(f"{arg.arg}.{stmt.target.id}", found[0], source.span(found[1])))
+    return fields
 
 
 def _python_function_tool(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], source: _PySource,
                           wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
-    decorator = next((d for d in fn.decorator_list if _is_tool_decorator(d, source)), None)
-    if decorator is None:
+    kind = None
+    decorator: Optional[ast.AST] = None
+    for dec in fn.decorator_list:
+        kind = _decorator_kind(dec, source)
+        if kind is not None:
+            decorator = dec
+            break
+    if decorator is None or kind is None:
         return None
+    return _registered_function(fn, decorator if isinstance(decorator, ast.Call) else None, kind, source, wanted)
+
+
+def _registered_function(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], call: Optional[ast.Call], kind: str,
+                         source: _PySource, wanted: Optional[set[str]] = None,
+                         takes_function: bool = False) -> Optional[ToolDecl]:
+    """The tool (prompt, resource) ``fn`` becomes through ``call``: a decorator call, or a registration
+    call (``takes_function``: ``add_tool(fn, ...)``, whose first argument is the function)."""
     name = fn.name
     desc_node: Optional[ast.AST] = None
-    if isinstance(decorator, ast.Call):
-        name_node = _keyword(decorator, "name") or (decorator.args[0] if decorator.args else None)
+    if call is not None:
+        positional = call.args[1:] if takes_function else call.args
+        name_node = _keyword(call, "name") or (positional[0] if positional and kind != "resource" else None)
         name = source.string_value(name_node) or name
-        desc_node = _keyword(decorator, "description")
+        desc_node = _keyword(call, "description")
     if wanted is not None and name not in wanted:
         return None
     description = source.string_value(desc_node)
@@ -189,11 +297,28 @@ def _python_function_tool(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], sour
     schema = args_text + "|" + ";".join(f"{p.name}={p.description}" for p in params)
     return ToolDecl(name=name, description=description,
                     description_span=source.span(desc_node) if desc_node is not None else None,
-                    declaration_span=source.span(fn), schema=schema, schema_span=sig_span, params=params)
+                    declaration_span=source.span(fn), schema=schema, schema_span=sig_span, params=params, kind=kind)
+
+
+def _registration_call(call: ast.Call, source: _PySource, wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
+    """``mcp.add_tool(fn, description=...)`` / ``add_prompt`` / and ``mcp.tool(...)(fn)`` of a function of
+    this module."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in ("add_tool", "add_prompt") and call.args:
+        first = call.args[0]
+        fn = source.functions.get(first.id) if isinstance(first, ast.Name) else None
+        kind = "tool" if func.attr == "add_tool" else "prompt"
+        return _registered_function(fn, call, kind, source, wanted, takes_function=True) if fn else None
+    if isinstance(func, ast.Call) and len(call.args) == 1 and isinstance(call.args[0], ast.Name):
+        kind = _decorator_kind(func, source)
+        fn = source.functions.get(call.args[0].id)
+        return _registered_function(fn, func, kind, source, wanted) if fn and kind else None
+    return None
 
 
 def _python_tool_object(call: ast.Call, source: _PySource, wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
-    if _callee_name(call) not in _PY_TOOL_CLASSES:
+    kind = _PY_TOOL_CLASSES.get(_callee_name(call))
+    if kind is None:
         return None
     desc_node = _keyword(call, "description")
     name = source.string_value(_keyword(call, "name"))
@@ -209,7 +334,8 @@ def _python_tool_object(call: ast.Call, source: _PySource, wanted: Optional[set[
     schema = ast.unparse(schema_node) if schema_node is not None else ""
     return ToolDecl(name=name, description=description, description_span=source.span(desc_node),
                     declaration_span=source.span(call), schema=schema,
-                    schema_span=source.span(schema_node) if schema_node is not None else None, params=params)
+                    schema_span=source.span(schema_node) if schema_node is not None else None, params=params,
+                    kind=kind)
 
 
 def _python_schema_params(schema: ast.Dict, source: _PySource) -> list[ToolParam]:
@@ -243,13 +369,17 @@ def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[
     # a Tool(...) call can be anywhere in an expression; decorated functions are statements, and
     # only statements need visiting when the file cannot name Tool (a non-ASCII identifier can
     # normalise to it)
-    may_call_tool = "Tool" in text or not text.isascii()
+    may_call_tool = any(word in text for word in ("Tool", "Prompt", "Resource")) or not text.isascii()
     for node in ast.walk(tree) if may_call_tool else python_tree.walk_statements(tree):
         decl = None
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
             decl = _python_function_tool(node, source, wanted)
         elif isinstance(node, ast.Call):
-            decl = _python_tool_object(node, source, wanted)
+            decl = _python_tool_object(node, source, wanted) or _registration_call(node, source, wanted)
+        elif isinstance(node, ast.Expr) and not may_call_tool and isinstance(node.value, ast.Call):
+            decl = _registration_call(node.value, source, wanted)
         if decl is not None:
             tools.append(decl)
+    if "__doc__" in text or "description" in text:
+        tools.extend(reassigned_descriptions(source, tools, wanted))
     return tools

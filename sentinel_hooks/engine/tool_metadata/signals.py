@@ -11,61 +11,17 @@ from typing import Iterator, Optional
 from sentinel_hooks.engine.filters import shannon_entropy
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.protective_text import is_protective
+from sentinel_hooks.engine.tool_metadata.description_pattern import DescriptionPattern
+from sentinel_hooks.engine.tool_metadata.injection_score import score_text
 from sentinel_hooks.engine.tool_metadata.model import Span, ToolDecl
-from sentinel_hooks.findings import Confidence
+from sentinel_hooks.findings import Confidence, Severity
 
 
 # -- what a poisoned description says --------------------------------------------------------------
 
-class DescriptionPattern:
-    """A case-insensitive pattern for descriptions, compiled on first use and tried only on text that
-    holds one of ``literals``: lower-case strings, at least one of which lies in every match.
-
-    Most descriptions hold none of a pattern's literals, so a hook run compiles few of these. The
-    literal test is exact for ASCII text; other text (where case folding can change a letter's
-    width or map a non-ASCII letter onto an ASCII one) always goes to the pattern.
-    """
-
-    def __init__(self, pattern: str, literals: tuple[str, ...]):
-        self.regex = lazy(pattern, re.IGNORECASE | re.DOTALL)
-        self.literals = literals
-
-    def may_match(self, text: str) -> bool:
-        if not text.isascii():
-            return True
-        lowered = text.lower()
-        return any(literal in lowered for literal in self.literals)
-
-    def search(self, text: str) -> Optional[re.Match[str]]:
-        return self.regex.search(text) if self.may_match(text) else None
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.regex.finditer(text) if self.may_match(text) else iter(())
-
-
 def _rx(pattern: str, *literals: str) -> DescriptionPattern:
     return DescriptionPattern(pattern, literals)
 
-
-_HIDDEN_STRONG = [
-    _rx(r"<\s*/?\s*(?:important|system|instructions?|secret|hidden|admin|critical|system[_ -]?prompt|"
-        r"assistant[_ -]?instructions?|ai[_ -]?instructions?|note[_ -]?to[_ -]?(?:ai|assistant|model|llm))\s*>", "<"),
-    _rx(r"\[/?(?:INST|SYSTEM)\]|<<\s*SYS\s*>>|<\|(?:im_start|system|im_end)\|>", "[", "<"),
-    _rx(r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?"
-        r"(?:previous|prior|above|earlier|preceding|other|original|system)\s+(?:instructions|directions|rules|"
-        r"prompts?|guidelines|messages)", "ignore", "disregard", "forget", "override"),
-    _rx(r"\b(?:do\s+not|don'?t|never)\s+(?:tell|mention|inform|notify|alert|reveal|disclose)\s+"
-        r"(?:this\s+|it\s+|anything\s+|that\s+)?(?:to\s+)?(?:the\s+)?users?\b", "user"),
-    _rx(r"\bwithout\s+(?:telling|informing|notifying|alerting|asking)\s+(?:the\s+)?users?\b", "without"),
-    _rx(r"\b(?:the\s+)?user\s+(?:must|should|will|need)\s+(?:not|never)\s+(?:know|be\s+told|be\s+informed|"
-        r"notice|find\s+out|see\s+this)", "user"),
-    _rx(r"\b(?:keep|hide)\s+(?:this|these\s+instructions|it)\s+(?:secret\s+|hidden\s+)?from\s+the\s+user", "user"),
-    _rx(r"\bbefore\s+(?:using|calling|invoking|running)\s+this\s+tool\b[^.]{0,80}?\b(?:read|cat|open)\b", "before"),
-    _rx(r"\b(?:system|admin|developer)\s+(?:override|instructions?|prompt)\s*:", "system", "admin", "developer"),
-]
-_HIDDEN_WEAK = [
-    _rx(r"\bthis\s+is\s+(?:very|extremely|really|super|critically)\s+important\b", "important"),
-]
 
 _SENSITIVE_STRONG = _rx(
     r"~?/?\.ssh\b|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws/(?:credentials|config)\b|\.gnupg\b|\.netrc\b|"
@@ -141,6 +97,7 @@ class Signal:
     confidence: Confidence
     detail: str = ""
     decoded: str = ""
+    severity: Optional[Severity] = None  # None: the rule's
 
 
 def shorten(text: str, limit: int = 80) -> str:
@@ -161,17 +118,33 @@ def model_view(text: str) -> str:
 
 
 def hidden_instruction_signals(tool: ToolDecl) -> Iterator[Signal]:
-    text = model_view(tool.description or "")
-    for pattern in _HIDDEN_STRONG:
-        m = pattern.search(text)
-        if m:
-            yield Signal("hidden", m.group(0), tool.report_span, Confidence.HIGH)
-            return
-    for pattern in _HIDDEN_WEAK:
-        m = pattern.search(text)
-        if m:
-            yield Signal("hidden", m.group(0), tool.report_span, Confidence.MEDIUM)
-            return
+    """The description and each parameter description whose injection score reaches a severity
+    (``injection_score``): one signal per text, naming its strongest signals. A text that speaks to
+    the model nowhere (no tag, override, secrecy, role play or address to the model) and that a
+    narrower signal (sensitive file, shadowing, exfiltration) already reports is left to that one,
+    so one text does not raise two findings for one reason."""
+    covered: Optional[set[Span]] = None
+    for text, span in _texts(tool):
+        result = score_text(text)
+        severity = result.severity
+        if severity is None:
+            continue
+        if not result.instructs():
+            if covered is None:
+                covered = {signal.span for check in (sensitive_file_signals, shadowing_signals, exfiltration_signals)
+                           for signal in check(tool)}
+            if span in covered:
+                continue
+        top = result.top()
+        names = ", ".join(e.name for e in top)
+        confidence = Confidence.HIGH if severity >= Severity.HIGH else Confidence.MEDIUM
+        yield Signal("hidden", top[0].phrase.strip(" .,:;!\n"), span, confidence, detail=f"score {result.score:g}: {names}",
+                     severity=severity)
+
+
+def _instructs(tool: ToolDecl) -> bool:
+    """Whether the tool's description speaks to the model (tags, overrides, secrecy, role play)."""
+    return score_text(model_view(tool.description or "")).instructs()
 
 
 def _texts(tool: ToolDecl) -> Iterator[tuple[str, Span]]:
@@ -183,7 +156,7 @@ def _texts(tool: ToolDecl) -> Iterator[tuple[str, Span]]:
 
 
 def sensitive_file_signals(tool: ToolDecl) -> Iterator[Signal]:
-    instructed = any(True for _ in hidden_instruction_signals(tool))
+    instructed = _instructs(tool)
     for text, span in _texts(tool):
         strong = _SENSITIVE_STRONG.search(text)
         match = strong or _SENSITIVE_WEAK.search(text)

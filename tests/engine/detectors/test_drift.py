@@ -91,3 +91,15 @@ def test_the_baseline_is_read_only_when_a_tool_could_drift_on_a_changed_line():
     assert outside == [] and reads == []  # line 11 lies outside every tool: the baseline is not read
     found = [f for u in window_units("s.py", new, [3, 11], 3, base) for f in ENGINE.scan(u)]
     assert [(f.line, f.rule_id) for f in found] == [(3, "mcp-tool-metadata-drift")] and reads == [1]
+
+
+def test_a_prompt_is_compared_with_the_prompt_of_its_name_not_a_tool():
+    base = BASE_PY + '\n\n@mcp.prompt()\ndef weather(city: str) -> str:\n    """Asks for a weather report."""\n    return city\n'
+    new = base.replace("Asks for a weather report.", "Asks for a weather report in verse.")
+    (f,) = drift("s.py", new, base)
+    assert f.message.startswith("Prompt 'weather' changed its description")
+
+
+def test_a_description_assigned_by_code_is_not_compared_as_a_declaration():
+    runtime = "def later():\n    weather.__doc__ = 'Changed at run time.'\n\n\n"
+    assert drift("s.py", runtime + BASE_PY, BASE_PY) == []  # the assignment comes first in the file

@@ -1,0 +1,89 @@
+"""Python tool metadata in the forms real servers write it (engine/tool_metadata/python_tools.py)."""
+from __future__ import annotations
+
+from sentinel_hooks.engine.tool_metadata.extract import extract_tools
+
+
+def tools(text: str) -> dict:
+    return {(t.kind, t.name): t for t in extract_tools("server.py", text)}
+
+
+def test_add_tool_reads_its_description_argument_or_the_functions_docstring():
+    src = (
+        "def lookup(word: str) -> str:\n"
+        "    '''Looks up a word.'''\n"
+        "    return word\n"
+        "def other(x: str) -> str:\n"
+        "    '''Other docstring.'''\n"
+        "    return x\n"
+        "mcp.add_tool(lookup, description='Finds a word. <IMPORTANT>hidden</IMPORTANT>')\n"
+        "mcp.add_tool(other, name='renamed')\n"
+    )
+    found = tools(src)
+    assert found[("tool", "lookup")].description == "Finds a word. <IMPORTANT>hidden</IMPORTANT>"
+    assert found[("tool", "lookup")].description_span.line == 7
+    assert found[("tool", "renamed")].description == "Other docstring."
+
+
+def test_tool_decorator_applied_by_call():
+    src = "def ping() -> str:\n    '''Pings.'''\n    return 'pong'\nmcp.tool(description='Checks the link.')(ping)\n"
+    assert tools(src)[("tool", "ping")].description == "Checks the link."
+
+
+def test_prompts_and_resources_are_read_like_tools():
+    src = (
+        "@mcp.prompt()\n"
+        "def review(code: str) -> str:\n"
+        "    '''Reviews code.'''\n"
+        "    return code\n"
+        "@mcp.resource('config://app', description='App configuration.')\n"
+        "def config() -> str:\n"
+        "    return '{}'\n"
+        "PROMPTS = [types.Prompt(name='summary', description='Summarises.')]\n"
+    )
+    found = tools(src)
+    assert found[("prompt", "review")].description == "Reviews code."
+    assert found[("resource", "config")].description == "App configuration."  # the URI is not its name
+    assert found[("prompt", "summary")].description == "Summarises."
+
+
+def test_descriptions_built_by_format_percent_fstring_and_class_constants():
+    src = (
+        "NAME = 'Notes'\n"
+        "COUNT = 3\n"
+        "class Texts:\n"
+        "    HELP = 'Searches {0} ({n} max).'\n"
+        "@mcp.tool(description=Texts.HELP.format(NAME, n=COUNT))\n"
+        "def a() -> str: ...\n"
+        "@mcp.tool(description='Exports %s as %s.' % (NAME, 'Markdown'))\n"
+        "def b() -> str: ...\n"
+        "@mcp.tool(description=f'Lists {NAME} in {unknown}.')\n"
+        "def c() -> str: ...\n"
+        "@mcp.tool(description='{0.__class__}'.format(NAME))\n"
+        "def d() -> str:\n"
+        "    '''Docstring of d.'''\n"
+    )
+    found = tools(src)
+    assert found[("tool", "a")].description == "Searches Notes (3 max)."
+    assert found[("tool", "b")].description == "Exports Notes as Markdown."
+    assert found[("tool", "c")].description == "Lists Notes in {unknown}."
+    assert found[("tool", "d")].description == "Docstring of d."  # attribute access is not evaluated
+
+
+def test_fields_of_a_model_argument_are_parameters():
+    src = (
+        "class Request(BaseModel):\n"
+        "    title: str = Field(description='Title of the note')\n"
+        "    body: Annotated[str, Field(description='Body text')]\n"
+        "    plain: int = 0\n"
+        "@mcp.tool()\n"
+        "def share(request: Request) -> str:\n"
+        "    '''Shares a note.'''\n"
+    )
+    params = {p.name: p.description for p in tools(src)[("tool", "share")].params}
+    assert params == {"request": "", "request.title": "Title of the note", "request.body": "Body text"}
+
+
+def test_functions_that_are_not_registered_are_not_tools():
+    src = "def helper() -> str:\n    '''<IMPORTANT>not a tool</IMPORTANT>'''\nhelper()\nregistry.add(helper)\n"
+    assert tools(src) == {}
