@@ -22,7 +22,7 @@ from sentinel_hooks.engine.detectors.python_sinks import (EVAL_FUNCS, GUARD_NAME
                                                           URL_GUARD_CALLS, URL_GUARD_NAME, candidate_offsets)
 from sentinel_hooks.engine.python_scopes import (Analysis, Scope, child_nodes, constant_key, lookup,
                                                  qualified_name, walk_kept)
-from sentinel_hooks.engine.python_sources import entry_kind, registered_tools
+from sentinel_hooks.engine.python_sources import entry_kind, is_user_prompt, registered_tools
 from sentinel_hooks.engine.python_summaries import propagate_input
 from sentinel_hooks.engine.text_gate import Gate, lines_of
 from sentinel_hooks.engine.units import TextUnit
@@ -261,7 +261,8 @@ class Collector:
     def function(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, parent: Scope,
                  class_node: Optional[ast.ClassDef]) -> None:
         kind = entry_kind(fn, self.registered)
-        child = Scope(fn, parent, is_entry=bool(kind), entry_kind=kind, class_node=class_node)
+        child = Scope(fn, parent, is_entry=bool(kind), entry_kind=kind, class_node=class_node,
+                      user_prompt=is_user_prompt(fn))
         self.scopes.append(child)
         self.collect(child)
 

@@ -47,6 +47,7 @@ class Scope:
     parent: Optional["Scope"]
     is_entry: bool = False
     entry_kind: str = ""  # "tool" or "request" for an entry point
+    user_prompt: bool = False  # a low-level get_prompt handler: its ``arguments`` are typed by the user
     calls: list[ast.Call] = field(default_factory=list)
     assigned: dict[str, list[ast.expr]] = field(default_factory=dict)
     contents: dict[str, list[Content]] = field(default_factory=dict)

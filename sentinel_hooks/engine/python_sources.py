@@ -8,7 +8,8 @@
 * **Request input** read inside any function: Flask ``request.args/form/json/values/files``,
   FastAPI/Starlette ``request.query_params/path_params/json()/form()/body()``, Django
   ``request.GET/POST/FILES/COOKIES/META/body`` (also as ``self.request...``), aiohttp
-  ``request.match_info/query``, and ``arguments["x"]`` / ``arguments.get("x")``.
+  ``request.match_info/query``, and ``arguments["x"]`` / ``arguments.get("x")`` (except in a
+  low-level ``@server.get_prompt()`` handler, whose arguments the user types in).
 * **Secret data** (a label of its own, for exfiltration checks): environment variables
   (``os.environ``, ``os.environ.get``, ``os.getenv``, ``os.environb``, ``dotenv_values``) and
   credential stores: files under ``~/.ssh``, ``~/.aws``, ``~/.config/gcloud``, ``~/.kube``,
@@ -71,6 +72,13 @@ def registered_tools(tree: ast.AST, source: str) -> set[str]:
     return names
 
 
+def is_user_prompt(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A low-level ``@server.get_prompt()`` handler: the user picks the prompt and types its
+    arguments, the model does not choose them."""
+    return any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr == "get_prompt"
+               for d in fn.decorator_list)
+
+
 def is_route_path(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("/")
 
@@ -87,7 +95,7 @@ def entry_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return names
 
 
-def is_request_source(node: ast.expr) -> bool:
+def is_request_source(node: ast.expr, low_level_arguments: bool = True) -> bool:
     """``request.args[...]``, ``request.json.get(...)``, ``self.request.GET``, ``arguments["x"]``,
     ``arguments.get("x")``."""
     chain: list[str] = []
@@ -108,7 +116,7 @@ def is_request_source(node: ast.expr) -> bool:
         return any(part in REQUEST_FIELDS for part in chain)
     if cur.id == "self" and len(chain) >= 2 and chain[-1] == "request":
         return any(part in REQUEST_FIELDS for part in chain[:-1])
-    if cur.id == "arguments":
+    if cur.id == "arguments" and low_level_arguments:
         return isinstance(node, ast.Subscript) or (isinstance(node, ast.Call) and chain[-1:] == ["get"])
     return False
 

@@ -29,8 +29,8 @@ from sentinel_hooks.engine.detectors.python_sinks import GUARD_NAME
 from sentinel_hooks.engine.python_scopes import (Analysis, Origin, Scope, Taint, lookup, parameter_names,
                                                  positional_parameters)
 from sentinel_hooks.engine.python_sources import entry_parameters, is_secret_source
-from sentinel_hooks.engine.python_taint import (Source, carries, compute_taint, no_source, request_source,
-                                                spread)
+from sentinel_hooks.engine.python_taint import (Source, carries, compute_taint, input_source, no_source,
+                                                request_source, spread)
 
 MAX_VISITS_PER_SCOPE = 6
 MAX_PARAMETERS = 12
@@ -243,7 +243,7 @@ def propagate_input(analysis: Analysis) -> None:
             if callee is None or callee.parent is None or isinstance(callee.node, ast.Lambda):
                 continue
             for param, arg in summaries.arguments(call, callee):  # type: ignore[union-attr]
-                if not carries(arg, names, aliases, request_source):
+                if not carries(arg, names, aliases, input_source(scope)):
                     continue
                 guards = caller_guards(scope, arg)
                 before = callee.guarded_seeds.get(param)

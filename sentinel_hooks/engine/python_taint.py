@@ -42,6 +42,15 @@ def request_source(node: ast.expr, aliases: dict[str, str]) -> bool:
     return is_request_source(node)
 
 
+def request_source_for_user(node: ast.expr, aliases: dict[str, str]) -> bool:
+    return is_request_source(node, low_level_arguments=False)
+
+
+def input_source(scope: Scope) -> Source:
+    """The test of tool or request input for expressions of ``scope``."""
+    return request_source_for_user if scope.user_prompt else request_source
+
+
 def no_source(node: ast.expr, aliases: dict[str, str]) -> bool:
     return False
 
@@ -204,5 +213,5 @@ def compute_taint(scope: Scope, aliases: dict[str, str], results=None, live: boo
     if scope.is_entry:
         inherited |= entry_parameters(scope.node)  # type: ignore[arg-type]
     inherited |= scope.seeds
-    scope.tainted = spread(scope, inherited, aliases, request_source, results, live,
+    scope.tainted = spread(scope, inherited, aliases, input_source(scope), results, live,
                            getattr(parent, "keys", None))

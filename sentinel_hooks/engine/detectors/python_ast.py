@@ -570,7 +570,7 @@ def path_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
-        if not scope.tainted or guarded(scope, "path_guarded"):
+        if not scope.tainted or scope.path_guarded:
             continue
         if name in PATH_FUNCS and (name != "open" or "open" not in analysis.shadowed):
             target = first_argument(call, "file", "path", "src", "filename", "name")
@@ -579,7 +579,8 @@ def path_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             target = call.func.value
         else:
             continue
-        if target is None or not is_tainted(target, scope.tainted, analysis.aliases):
+        if target is None or not is_tainted(target, scope.tainted, analysis.aliases) \
+                or guarded_by_callers(target, scope, "path_guarded"):
             continue
         if only_allow_listed(target, scope, analysis.aliases):
             continue
@@ -603,6 +604,12 @@ def only_allow_listed(node: ast.expr, scope: Scope, aliases: dict[str, str]) -> 
 
 def guarded(scope: Scope, flag: str) -> bool:
     return bool(getattr(scope, flag))
+
+
+def guarded_by_callers(node: ast.expr, scope: Scope, flag: str) -> bool:
+    """Every tainted name in ``node`` is a parameter whose every caller checked it (``flag``) first."""
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in scope.tainted}
+    return bool(names) and all(flag in scope.guarded_seeds.get(n, ()) for n in names)
 
 
 def direct_input(node: ast.expr, scope: Scope) -> bool:
@@ -632,7 +639,8 @@ def ssrf_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         url = first_argument(call, "url", position=1) if verb == "request" else first_argument(call, "url", "uri")
         if url is None:
             continue
-        if not any(host_controlled(v, scope, analysis) for v in resolved(url, scope)):
+        if not any(host_controlled(v, scope, analysis) for v in resolved(url, scope)) \
+                or guarded_by_callers(url, scope, "url_guarded"):
             continue
         yield make_hit(analysis, call, "the URL requested is chosen by tool or request input",
                        Confidence.HIGH if direct_input(url, scope) else Confidence.MEDIUM, True)
