@@ -16,7 +16,8 @@ named (nested functions first, then module level) or to a simple ``f = lambda ..
   containment, URL allow-list) every caller applied before passing it.
 
 Both run as a worklist over the file's scopes, bounded by ``MAX_VISITS_PER_SCOPE`` visits per scope
-and ``MAX_PARAMETERS`` parameters per function, so the cost stays linear in the file.
+``MAX_PARAMETERS`` parameters per function and ``MAX_DEPTH`` summaries computed inside one another,
+so the cost stays linear in the file.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from sentinel_hooks.engine.python_taint import (Source, carries, compute_taint, 
 
 MAX_VISITS_PER_SCOPE = 6
 MAX_PARAMETERS = 12
+MAX_DEPTH = 16  # nested summary computations (a long chain of builders)
 INPUT, SECRET, FLOW = "input", "secret", "flow"
 SOURCES: dict[str, Source] = {INPUT: request_source, SECRET: is_secret_source, FLOW: no_source}
 Callee = Scope  # a function of the file (a lambda gets a scope of its own on demand)
@@ -61,6 +63,7 @@ class Summaries:
         self.flows: dict[int, frozenset[str]] = {}
         self.returns_label: dict[tuple[int, str], bool] = {}
         self.lambdas: dict[int, Scope] = {}
+        self.depth = 0  # summaries being computed inside one another
 
     # ---------------------------------------------------------------------------- resolution
 
@@ -149,16 +152,17 @@ class Summaries:
                        aliases: dict[str, str]) -> bool:
         """Whether ``call`` (in ``caller``) returns a value with ``label`` given the caller's names."""
         callee = self.callee(call, caller)
-        if callee is None or (label != SECRET and acts_as_guard(callee)):
+        if callee is None or (label != SECRET and acts_as_guard(callee)) or self.depth > MAX_DEPTH:
             return False
-        if label != FLOW and self.returns_own(callee, label):
-            return True
-        flows = self.parameter_flows(callee)
-        if not flows:
-            return False
-        source = SOURCES[label]
-        return any(param in flows and carries(arg, names, aliases, source)
-                   for param, arg in self.arguments(call, callee))
+        self.depth += 1
+        try:
+            source = SOURCES[label]
+            passed = [param for param, arg in self.arguments(call, callee) if carries(arg, names, aliases, source)]
+            if passed and self.parameter_flows(callee).intersection(passed):
+                return True
+            return label != FLOW and self.returns_own(callee, label)
+        finally:
+            self.depth -= 1
 
     def parameter_flows(self, callee: Callee) -> frozenset[str]:
         """The parameters of ``callee`` whose value reaches its return value."""
