@@ -86,7 +86,8 @@ def analyse(source: str, candidates: Optional[list[int]] = None,
         shadowed |= blanked  # a function removed before parsing still defines its name
         module = Scope(tree, None)
         scopes = [module]
-        collector = Collector(aliases, scopes, keep, module_constants(tree), registered_tools(tree, source))
+        collector = Collector(aliases, scopes, keep, module_constants(tree, source),
+                              registered_tools(tree, source))
         collector.collect(module)
         analysis = Analysis(source.splitlines(), aliases, shadowed, scopes, module)
         for scope in scopes:
@@ -136,8 +137,10 @@ def import_aliases(tree: ast.Module, keep=lambda fn: True) -> tuple[dict[str, st
     return aliases, shadowed
 
 
-def module_constants(tree: ast.Module) -> dict[str, object]:
-    """Module-level names assigned exactly once, to a number, a boolean, a string or None."""
+def module_constants(tree: ast.Module, source: str = "") -> dict[str, object]:
+    """Module-level names assigned exactly once, to a number, a boolean, a string or None, and
+    declared ``global`` by no function (``source``: the text, to skip that search when it has no
+    ``global``)."""
     values: dict[str, object] = {}
     counts: dict[str, int] = {}
     for stmt in tree.body:
@@ -151,7 +154,10 @@ def module_constants(tree: ast.Module) -> dict[str, object]:
                     counts[target.id] += 1
                 else:
                     values[target.id] = value.value
-    return {name: value for name, value in values.items() if counts[name] == 1}
+    rebound: set[str] = set()
+    if values and "global" in source:
+        rebound = {name for node in ast.walk(tree) if isinstance(node, ast.Global) for name in node.names}
+    return {name: value for name, value in values.items() if counts[name] == 1 and name not in rebound}
 
 
 def constant_truth(node: ast.expr, constants: dict[str, object]) -> Optional[bool]:

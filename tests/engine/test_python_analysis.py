@@ -47,6 +47,8 @@ def f(x):
 def test_names_assigned_twice_or_at_run_time_are_not_constants():
     tree = ast.parse("A = False\nA = True\nB = load()\nC = 0\nC += 1\nD = None\n")
     assert module_constants(tree) == {"D": None}
+    source = "DEBUG = False\nQUIET = True\ndef enable():\n    global DEBUG\n    DEBUG = True\n"
+    assert module_constants(ast.parse(source), source) == {"QUIET": True}
 
 
 @pytest.mark.parametrize("expr, truth", [
