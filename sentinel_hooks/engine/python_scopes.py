@@ -28,15 +28,13 @@ class Taint(set):
     """
 
     def __init__(self, names: Any = (), keys: Optional[dict[str, set[str]]] = None,
-                 results: Optional[Callable[[ast.Call, "Taint", dict[str, str]], bool]] = None,
-                 live: bool = False) -> None:
+                 results: Optional[Callable[[ast.Call, "Taint", dict[str, str]], bool]] = None) -> None:
         super().__init__(names)
         self.keys: dict[str, set[str]] = keys or {}
         self.results = results
-        self.live = live  # the file holds the label somewhere: a call here may return it
 
     def __bool__(self) -> bool:
-        return bool(len(self)) or bool(self.keys) or self.live
+        return bool(len(self)) or bool(self.keys)
 
 
 @dataclass(eq=False)

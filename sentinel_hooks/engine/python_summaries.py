@@ -232,12 +232,11 @@ def propagate_input(analysis: Analysis) -> None:
     """Compute ``tainted`` for every scope, tool and request input following calls into the file's
     own functions (parameters seeded by their callers) and back out (return flows)."""
     aliases = analysis.aliases
-    live = any(s.is_entry for s in analysis.scopes)
     summaries = summaries_of(analysis) if len(analysis.scopes) > 1 else None
 
     def compute(scope: Scope) -> Taint:
         results = functools.partial(summaries.result_carries, scope, INPUT) if summaries is not None else None
-        compute_taint(scope, aliases, results, live)
+        compute_taint(scope, aliases, results)
         return scope.tainted  # type: ignore[return-value]
 
     def push(scope: Scope, names: Taint) -> list[Scope]:
@@ -335,7 +334,7 @@ def secret_names(analysis: Analysis, scope: Scope) -> Taint:
             parent = table.get(id(s.parent), Taint()) if s.parent is not None else Taint()
             results = functools.partial(summaries.result_carries, s, SECRET)
             table[id(s)] = spread(s, set(parent) | seeds.get(id(s), set()), aliases, is_secret_source, results,
-                                  True, parent.keys)
+                                  parent.keys)
             return table[id(s)]
 
         def push(s: Scope, names: Taint) -> list[Scope]:

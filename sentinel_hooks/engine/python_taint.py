@@ -154,14 +154,14 @@ def labelled_paths(value: ast.expr, names: Taint, aliases: dict[str, str], sourc
 
 
 def spread(scope: Scope, seeds: set[str], aliases: dict[str, str], source: Source,
-           results=None, live: bool = False, keys: Optional[dict[str, set[KeyPath]]] = None) -> Taint:
+           results=None, keys: Optional[dict[str, set[KeyPath]]] = None) -> Taint:
     """The names of ``scope`` that carry a label, from ``seeds`` (names labelled on entry) and the
     values assigned to or stored into each name; names a sanitiser or an allow-list check clears
     never carry it."""
     sanitised = {name for name, values in scope.assigned.items()
                  if any(is_sanitiser_call(v, aliases) for v in values)} | scope.allow_listed
     out = Taint(set(seeds) - sanitised, {k: set(v) for k, v in (keys or {}).items() if k not in sanitised},
-                results, live)
+                results)
     changed = True
     while changed:
         changed = False
@@ -205,7 +205,7 @@ def spread(scope: Scope, seeds: set[str], aliases: dict[str, str], source: Sourc
     return out
 
 
-def compute_taint(scope: Scope, aliases: dict[str, str], results=None, live: bool = False) -> None:
+def compute_taint(scope: Scope, aliases: dict[str, str], results=None) -> None:
     """Fill ``scope.tainted``: what the enclosing function passes in (closures), the parameters of an
     entry point, the parameters callers fill with input (``scope.seeds``) and what follows from them."""
     parent = scope.parent.tainted if scope.parent is not None else Taint()
@@ -213,5 +213,5 @@ def compute_taint(scope: Scope, aliases: dict[str, str], results=None, live: boo
     if scope.is_entry:
         inherited |= entry_parameters(scope.node)  # type: ignore[arg-type]
     inherited |= scope.seeds
-    scope.tainted = spread(scope, inherited, aliases, input_source(scope), results, live,
+    scope.tainted = spread(scope, inherited, aliases, input_source(scope), results,
                            getattr(parent, "keys", None))
