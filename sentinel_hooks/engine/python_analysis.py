@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import bisect
 import functools
+import re
 from typing import Callable, Optional
 
 from sentinel_hooks.engine import constant_eval, python_tree
@@ -29,6 +30,7 @@ from sentinel_hooks.engine.units import TextUnit
 
 MEMO_KEY = "python_ast.analysis"
 MAX_PARSE_CHARS = 5_000_000  # larger files are generated code; a tree of them costs too much memory
+GLOBAL_STATEMENT = re.compile(r"^[ \t]+global[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)", re.M)
 CONTAINER_METHODS = {"append", "extend", "insert", "add", "update", "appendleft", "extendleft"}
 COMPARISONS: dict[type, Callable[[object, object], bool]] = {
     ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.Lt: lambda a, b: a < b,  # type: ignore
@@ -156,7 +158,7 @@ def module_constants(tree: ast.Module, source: str = "") -> dict[str, object]:
                     values[target.id] = value.value
     rebound: set[str] = set()
     if values and "global" in source:
-        rebound = {name for node in ast.walk(tree) if isinstance(node, ast.Global) for name in node.names}
+        rebound = {name.strip() for m in GLOBAL_STATEMENT.finditer(source) for name in m.group(1).split(",")}
     return {name: value for name, value in values.items() if counts[name] == 1 and name not in rebound}
 
 

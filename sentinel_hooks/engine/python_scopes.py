@@ -11,7 +11,6 @@ and credential files; see ``python_taint.is_secret_data``).
 from __future__ import annotations
 
 import ast
-import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
 
@@ -60,6 +59,7 @@ class Scope:
     seeds: set[str] = field(default_factory=set)  # parameters the callers pass tainted values to
     guarded_seeds: dict[str, frozenset[str]] = field(default_factory=dict)  # guards every such caller had
     file: Optional["Analysis"] = None  # the analysis this scope belongs to
+    params: Optional[frozenset[str]] = None  # its parameter names, once looked up
 
     @property
     def name(self) -> str:
@@ -160,14 +160,17 @@ def lookup(name: str, scope: Optional[Scope]) -> list[ast.expr]:
     while scope is not None:
         if name in scope.assigned:
             return scope.assigned[name]
-        if name in parameter_names(scope.node):
+        if scope.params is None:
+            scope.params = parameter_names(scope.node)
+        if name in scope.params:
             return []
         scope = scope.parent
     return []
 
 
-@functools.lru_cache(maxsize=4096)
 def parameter_names(node: ast.AST) -> frozenset[str]:
+    """The parameter names of a function or lambda (not cached by node: such a cache kept every
+    analysed tree alive; ``lookup`` keeps them per scope)."""
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         return frozenset()
     a = node.args
