@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Optional
 
 from sentinel_hooks.engine.detectors.python_sinks import (REQUEST_FIELDS, ROUTE_DECORATORS, SAFE_ANNOTATIONS,
                                                           TOOL_DECORATORS, UNTAINTED_PARAMS)
@@ -147,8 +146,3 @@ def credential_path(node: ast.expr) -> bool:
     ``Path.home() / ".aws" / "credentials"``, ``os.path.expanduser("~/.netrc")``)."""
     text = "/".join(n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str))
     return bool(text) and bool(CREDENTIAL_PATH.search(text))
-
-
-def source_description(node: ast.expr) -> Optional[str]:
-    """How a message names a request read (``request input``), or None for other expressions."""
-    return "request input" if is_request_source(node) else None
