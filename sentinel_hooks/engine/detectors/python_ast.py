@@ -3,25 +3,26 @@ path traversal, SSRF and unescaped markup.
 
 Each check is a detector (``python-eval``, ``python-shell``, ``python-sql``,
 ``python-deserialization``, ``python-torch-load``, ``python-path-traversal``, ``python-ssrf``,
-``python-markup``). The whole file is parsed once per unit (``unit.memo``) and every hit carries
-the span of the offending call in whole-file coordinates, so a window of a file reports only the
-calls it overlaps.
+``python-markup``) over one ``Analysis`` of the file (``engine/python_analysis.py``), and every hit
+carries the span of the offending call in whole-file coordinates, so a window of a file reports only
+the calls it overlaps.
 
 What the tree tells us:
 
 * whether an argument is a constant string, a string *built* at run time (f-string with
   placeholders, ``+`` with a non-literal, ``%`` formatting, ``.format``, ``str.join``), or an opaque
   value; a local name is followed to the values assigned to it in the same function (or module);
-* keywords such as ``shell=True``, ``Loader=...`` and ``weights_only=True``;
-* whether a value derives from input of the outside world: a parameter of a function decorated as
-  an MCP tool, resource or prompt (``@mcp.tool()``, ``@server.tool``, ``@tool``, ``@server.call_tool()``
-  ...) or as an HTTP route (``@app.get("/...")``), ``request.args``/``request.json``/... and
-  ``arguments[...]``. Taint flows through assignments, f-strings, concatenation, path joins and
-  methods of a tainted value; it stops at calls of other functions (often a validating helper) and
-  at sanitisers (``shlex.quote``, ``int``, ``os.path.basename``, ``secure_filename`` ...);
-* whether the same function contains a containment check (``resolve()`` + ``is_relative_to``,
-  ``commonpath``, ``startswith``, a ``..`` test, a helper named like a validator) or a URL
-  allow-list (``urlparse``, ``.hostname``/``.netloc``, names with ``allow``/``trusted``).
+* keywords such as ``shell=True``, ``Loader=...`` and ``weights_only=True``; a shell run through an
+  argument list (``["sh", "-c", f"... {x}"]``, built with ``.append``/``+=`` too);
+* whether a value derives from input of the outside world (``engine/python_sources.py``: MCP tool
+  parameters, HTTP request input), following assignments, containers and wrappers
+  (``engine/python_taint.py``) and the file's own functions (``engine/python_summaries.py``): a tool
+  that passes its ``url`` to a helper calling ``requests.get`` is reported at the call in the helper,
+  and the message names the tool parameter and the line where it was passed on;
+* whether the same function (or every caller that passed the value) contains a containment check
+  (``resolve()`` + ``is_relative_to``, ``commonpath``, ``startswith``, a ``..`` test, a helper named
+  like a validator) or a URL allow-list (``urlparse``, ``.hostname``/``.netloc``, names with
+  ``allow``/``trusted``).
 
 Confidence follows the evidence: input of a tool or request is high; a built string is medium
 (low in test files); a bare variable is low (and skipped in test files). A cheap text test runs
@@ -35,6 +36,11 @@ Files that do not parse (Python 2, syntax errors, templates with a ``.py`` name)
 ``MAX_PARSE_CHARS`` and chunks of huge files that start mid-file produce no hits
 from these detectors: a regex fallback would bring back the false positives (comments, strings,
 ``re.compile``) the tree exists to avoid, and such files are rarely the code that runs.
+
+The analysis helpers other check modules build on stay importable from here with the same meaning:
+``analysis_of``, ``scoped_calls``, ``is_tainted``, ``Scope`` (``scope.tainted``), ``make_hit``,
+``first_argument``, ``qualified_name``; ``is_secret_data`` labels environment variables and
+credential files.
 """
 from __future__ import annotations
 
@@ -42,411 +48,40 @@ import ast
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine import constant_eval, python_tree
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.python_prune import prune
 from sentinel_hooks.engine.detectors.python_sinks import (ALWAYS_SHELL, CLIENT_NAME, NON_HTTP_CLIENT, CONTENT_LIMIT,
                                                           DESERIALIZATION_GATE, EVAL_FUNCS, EVAL_GATE, FIXED_HOST,
-                                                          GUARD_NAME, HTTP_FUNCS, HTTP_METHODS, INPUT_GATE,
+                                                          HTTP_FUNCS, HTTP_METHODS, INPUT_GATE, LIST_SHELLS,
                                                           MARKUP_FUNCS, MARKUP_GATE, NETWORK_ATTRS, NUMERIC_FUNCS,
-                                                          PATH_FUNCS, PATH_GUARD_ATTRS, PATH_METHODS, PICKLE_LIKE,
-                                                          PROPAGATORS, REQUEST_FIELDS, ROUTE_DECORATORS,
-                                                          SAFE_ANNOTATIONS, SANITIZERS, SANITIZER_METHODS,
+                                                          PATH_FUNCS, PATH_METHODS, PICKLE_LIKE, SHELL_FLAGS,
                                                           SHELL_GATE, SQL_FUNCS, SQL_GATE, SQL_METHODS,
                                                           SQL_VALUE_CONTEXT, SQL_WORDS, SUBPROCESS_SHELL_OPTIONAL,
-                                                          TOOL_DECORATORS, TORCH_GATE, UNTAINTED_PARAMS,
-                                                          URL_GUARD_CALLS, URL_GUARD_NAME, WEAKER_DESERIALIZERS,
-                                                          YAML_LOADS, YAML_SAFE_LOADERS, YAML_UNSAFE,
-                                                          LITERAL, BUILT, OPAQUE, candidate_offsets)
+                                                          TORCH_GATE, WEAKER_DESERIALIZERS, YAML_LOADS,
+                                                          YAML_SAFE_LOADERS, YAML_UNSAFE, LITERAL, BUILT, OPAQUE,
+                                                          EXEC_LIST_CALLS, candidate_offsets)  # noqa: F401
 from sentinel_hooks.engine.filters import is_test_path
 from sentinel_hooks.engine.hits import Hit
-from sentinel_hooks.engine.text_gate import Gate, lines_of
-from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.python_analysis import (MAX_PARSE_CHARS, MEMO_KEY, analyse, analysis_of,  # noqa: F401
+                                                   import_aliases, passes)
+from sentinel_hooks.engine.python_scopes import (Analysis, Scope, child_nodes, lookup, parameter_names,  # noqa: F401
+                                                 qualified_name, resolved)
+from sentinel_hooks.engine.python_sources import (entry_parameters, is_entry_point,  # noqa: F401
+                                                  is_request_source, is_route_path)
+from sentinel_hooks.engine.python_taint import (compute_taint, is_sanitiser_call, is_secret_data,  # noqa: F401
+                                                is_tainted)
+from sentinel_hooks.engine.python_summaries import returned_values
+from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
 
-MEMO_KEY = "python_ast.analysis"
-MAX_PARSE_CHARS = 5_000_000  # larger files are generated code; a tree of them costs too much memory
-
-
-# --------------------------------------------------------------------------------------------
-# parsing and per-function facts
-
-
-@dataclass
-class Scope:
-    """A function (or the module body): its own calls, local assignments and what is tainted."""
-
-    node: ast.AST
-    parent: Optional["Scope"]
-    is_entry: bool = False
-    calls: list[ast.Call] = field(default_factory=list)
-    assigned: dict[str, list[ast.expr]] = field(default_factory=dict)
-    tainted: set[str] = field(default_factory=set)
-    path_guarded: bool = False
-    url_guarded: bool = False
-    allow_listed: set[str] = field(default_factory=set)  # names checked against a constant collection
-
-
-@dataclass
-class Analysis:
-    lines: list[str]
-    aliases: dict[str, str]
-    shadowed: set[str]
-    scopes: list[Scope]
-    module: Scope
-    ordered_calls: list[tuple[Scope, ast.Call, str]] = field(default_factory=list)
-    line_offset: int = 0  # file line of the parsed text's first line, minus one
-    column_offset: int = 0  # file column of its first character, minus one
-
-
-def passes(unit: TextUnit, gate: Gate) -> bool:
-    """Whether the unit's whole-file text passes ``gate`` (remembered per unit)."""
-    key = ("python_ast.gate", id(gate))
-    if key not in unit.memo:
-        unit.memo[key] = gate.search(unit.full_text(), unit.full_lowered() if gate.ignore_case else None)
-    return unit.memo[key]
-
-
-def analysis_of(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
-    """The parsed file, or None when it does not parse or a precheck finds nothing to look at."""
-    if unit.partial:
-        # a piece of a huge file: parsing it would cost memory and find no valid tree
-        if all(passes(unit, gate) for gate in prechecks):
-            unit.memo[python_tree.NOT_ANALYSED] = python_tree.TOO_LARGE
-        return None
-    if MEMO_KEY not in unit.memo:
-        if not all(passes(unit, gate) for gate in prechecks):
-            return None
-        text = unit.full_text()
-        analysis = analyse(text, candidate_offsets(text, passes(unit, INPUT_GATE)),
-                           whole_tree=lambda: python_tree.tree_of(unit))
-        if analysis is None:  # the parse left its reason; what it did not explain is size or depth
-            unit.memo.setdefault(python_tree.NOT_ANALYSED, python_tree.TOO_LARGE if len(text) > MAX_PARSE_CHARS
-                                 else python_tree.TOO_DEEP)
-        if analysis is not None and unit.full_text_loader is None:
-            # the text is the unit itself, which may start inside the file
-            analysis.line_offset = unit.first_line - 1
-            analysis.column_offset = getattr(unit, "first_column", 1) - 1
-        unit.memo[MEMO_KEY] = analysis
-    return unit.memo[MEMO_KEY]
-
-
-def analyse(source: str, candidates: Optional[list[int]] = None,
-            whole_tree: Optional[Callable[[], Optional[ast.Module]]] = None) -> Optional[Analysis]:
-    """Parse ``source`` and analyse its scopes; with ``candidates`` (ascending offsets of possible
-    sinks), only functions holding one of them (and the module body) are parsed and analysed, since
-    no other function can hold a hit. ``whole_tree`` gives the tree of the whole ``source`` when
-    another detector may have parsed it already."""
-    if len(source) > MAX_PARSE_CHARS:
-        return None
-    tree, blanked = None, set()
-    if candidates is not None:
-        pruned, blanked = prune(source, candidates)
-        if blanked:
-            tree = python_tree.parse(pruned)
-    if tree is None:
-        tree, blanked = (whole_tree() if whole_tree is not None else python_tree.parse(source)), set()
-        if tree is None:
-            return None
-    keep = _keeper(None if candidates is None else lines_of(source, candidates))
-    try:
-        aliases, shadowed = import_aliases(tree, keep)
-        shadowed |= blanked  # a function removed before parsing still defines its name
-        module = Scope(tree, None)
-        scopes = [module]
-        collect(module, aliases, scopes, keep)
-        for scope in scopes:
-            compute_taint(scope, aliases)
-    except RecursionError:  # expressions nested thousands deep
-        return None
-    return Analysis(source.splitlines(), aliases, shadowed, scopes, module)
-
-
-def _keeper(candidates: Optional[set[int]]):
-    """A test of whether a function's lines hold a candidate line (always true without candidates)."""
-    if candidates is None:
-        return lambda fn: True
-    ordered = sorted(candidates)
-
-    def keep(fn: ast.AST) -> bool:
-        start = min([fn.lineno] + [d.lineno for d in getattr(fn, "decorator_list", [])])
-        i = bisect.bisect_left(ordered, start)
-        return i < len(ordered) and ordered[i] <= (getattr(fn, "end_lineno", None) or fn.lineno)
-
-    return keep
-
-
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-# fields that never hold a node (names, flags) or hold only an expression context
-_LEAF_FIELDS = {"ctx", "id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "conversion",
-                "is_async", "simple"}
-_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def child_nodes(node: ast.AST) -> list[ast.AST]:
-    """``ast.iter_child_nodes`` as a list, in the same order, without expression contexts
-    (Load/Store carry nothing the checks use); several times faster."""
-    kind = type(node)
-    fields = _CHILD_FIELDS.get(kind)
-    if fields is None:
-        fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS) \
-            if kind is not ast.Constant else ()
-    out: list[ast.AST] = []
-    for name in fields:
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            out.extend(item for item in value if isinstance(item, ast.AST))
-        elif isinstance(value, ast.AST):
-            out.append(value)
-    return out
-
-
-def _statement_lists(node: ast.AST) -> list[ast.AST]:
-    """The statements (and except/case clauses) directly inside ``node``, in field order."""
-    kind = type(node)
-    fields = _BLOCK_FIELDS.get(kind)
-    if fields is None:
-        fields = _BLOCK_FIELDS[kind] = tuple(f for f in kind._fields if f in (
-            "body", "orelse", "finalbody", "handlers", "cases"))
-    out: list[ast.AST] = []
-    for name in fields:
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            out.extend(value)
-    return out
-
-
-def _walk_kept(tree: ast.AST, keep) -> Iterator[ast.AST]:
-    """Every statement, not descending into functions ``keep`` rejects (the def itself is
-    yielded); in the order a depth-first walk of all nodes would meet them."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not keep(node):
-            continue
-        stack.extend(_statement_lists(node))
-
-
-def import_aliases(tree: ast.Module, keep=lambda fn: True) -> tuple[dict[str, str], set[str]]:
-    """Local name -> qualified name for imports; and builtins the module redefines."""
-    aliases: dict[str, str] = {}
-    shadowed: set[str] = set()
-    for node in _walk_kept(tree, keep):
-        if isinstance(node, ast.Import):
-            for a in node.names:
-                if a.asname:
-                    aliases[a.asname] = a.name
-        elif isinstance(node, ast.ImportFrom):
-            for a in node.names:
-                if node.module and not node.level:
-                    aliases[a.asname or a.name] = f"{node.module}.{a.name}"
-                else:
-                    shadowed.add(a.asname or a.name)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            shadowed.add(node.name)
-    for local in aliases:
-        if local in EVAL_FUNCS or local == "open":
-            shadowed.add(local)
-    return aliases, shadowed
-
-
-def collect(scope: Scope, aliases: dict[str, str], scopes: list[Scope], keep=lambda fn: True) -> None:
-    """Fill ``scope`` with its calls, bindings and guards; nested functions ``keep`` accepts become
-    scopes of their own (in the order a depth-first walk meets them)."""
-    stack = child_nodes(scope.node)
-    while stack:
-        n = stack.pop()
-        kind = type(n)
-        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-            if keep(n):  # a function without a candidate sink holds nothing to report
-                child = Scope(n, scope, is_entry=is_entry_point(n, aliases))
-                scopes.append(child)
-                collect(child, aliases, scopes, keep)
-            continue
-        if kind is ast.Name:
-            if _is_url_guard_name(n.id):
-                scope.url_guarded = True
-            continue  # no children worth a visit
-        if kind is ast.Constant:
-            continue
-        if kind is ast.Attribute:
-            if _is_url_guard_name(n.attr):
-                scope.url_guarded = True
-        elif kind is ast.Call:
-            scope.calls.append(n)
-            note_guards(scope, n, aliases)
-        elif kind is ast.Assign:
-            for target in n.targets:
-                bind(scope, target, n.value)
-        elif kind is ast.AnnAssign or kind is ast.NamedExpr:
-            if n.value is not None:
-                bind(scope, n.target, n.value)
-        elif kind is ast.AugAssign:
-            if isinstance(n.target, ast.Name):
-                bind(scope, n.target, ast.BinOp(left=ast.Name(n.target.id, ast.Load()), op=n.op, right=n.value))
-        elif kind is ast.For or kind is ast.AsyncFor or kind is ast.comprehension:
-            bind(scope, n.target, n.iter)
-        elif kind is ast.withitem:
-            if n.optional_vars is not None:
-                bind(scope, n.optional_vars, n.context_expr)
-        elif kind is ast.Compare:
-            if any(isinstance(c, ast.Constant) and isinstance(c.value, str) and ".." in c.value
-                   for c in [n.left, *n.comparators]) or constant_eval.is_containment_check(n):
-                scope.path_guarded = True
-            scope.allow_listed |= constant_eval.allow_listed_names(n, lambda name, s=scope: lookup(name, s))
-        stack.extend(child_nodes(n))
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_url_guard_name(name: str) -> bool:
-    return bool(URL_GUARD_NAME.search(name)) or name in ("hostname", "netloc")
-
-
-def bind(scope: Scope, target: ast.expr, value: ast.expr) -> None:
-    if isinstance(target, ast.Name):
-        scope.assigned.setdefault(target.id, []).append(value)
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for elt in target.elts:
-            bind(scope, elt, value)
-    elif isinstance(target, ast.Starred):
-        bind(scope, target.value, value)
-
-
-def note_guards(scope: Scope, call: ast.Call, aliases: dict[str, str]) -> None:
-    name = qualified_name(call.func, aliases)
-    last = name.rsplit(".", 1)[-1] if name else (call.func.attr if isinstance(call.func, ast.Attribute) else "")
-    if last in PATH_GUARD_ATTRS or (last and GUARD_NAME.search(last)):
-        scope.path_guarded = True
-    if name in URL_GUARD_CALLS or last in ("urlparse", "urlsplit"):
-        scope.url_guarded = True
-
-
-def is_entry_point(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: dict[str, str]) -> bool:
-    """Decorated as an MCP tool/resource/prompt or an HTTP route: its parameters come from outside."""
-    for dec in fn.decorator_list:
-        call = dec if isinstance(dec, ast.Call) else None
-        target = dec.func if call is not None else dec
-        last = target.attr if isinstance(target, ast.Attribute) else (
-            target.id if isinstance(target, ast.Name) else "")
-        if last in TOOL_DECORATORS:
-            return True
-        if last in ROUTE_DECORATORS and call is not None and call.args and is_route_path(call.args[0]):
-            return True
-    return False
-
-
-def is_route_path(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("/")
-
-
-def entry_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    args = fn.args
-    names = set()
-    for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]:
-        if a is None or a.arg in UNTAINTED_PARAMS:
-            continue
-        if isinstance(a.annotation, ast.Name) and a.annotation.id in SAFE_ANNOTATIONS:
-            continue
-        names.add(a.arg)
-    return names
-
-
-def compute_taint(scope: Scope, aliases: dict[str, str]) -> None:
-    inherited = set(scope.parent.tainted) if scope.parent is not None else set()
-    if scope.is_entry:
-        inherited |= entry_parameters(scope.node)  # type: ignore[arg-type]
-    sanitised = {name for name, values in scope.assigned.items()
-                 if any(is_sanitiser_call(v, aliases) for v in values)}
-    tainted = inherited - sanitised
-    changed = True
-    while changed:
-        changed = False
-        for name, values in scope.assigned.items():
-            if name in tainted or name in sanitised:
-                continue
-            if any(is_tainted(v, tainted, aliases) for v in values):
-                tainted.add(name)
-                changed = True
-    scope.tainted = tainted
-
 
 # --------------------------------------------------------------------------------------------
 # expressions
-
-
-def qualified_name(func: ast.expr, aliases: dict[str, str]) -> str:
-    """``sp.run`` -> ``subprocess.run`` when ``import subprocess as sp``; '' for computed callees."""
-    parts: list[str] = []
-    node = func
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ""
-    parts.append(aliases.get(node.id, node.id))
-    return ".".join(reversed(parts))
-
-
-def is_sanitiser_call(node: ast.expr, aliases: dict[str, str]) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
-    name = qualified_name(node.func, aliases)
-    if name in SANITIZERS:
-        return True
-    return isinstance(node.func, ast.Attribute) and node.func.attr in SANITIZER_METHODS
-
-
-def is_request_source(node: ast.expr) -> bool:
-    """``request.args[...]``, ``request.json.get(...)``, ``arguments["x"]``, ``arguments.get("x")``."""
-    chain: list[str] = []
-    cur = node
-    while True:
-        if isinstance(cur, ast.Attribute):
-            chain.append(cur.attr)
-            cur = cur.value
-        elif isinstance(cur, ast.Subscript):
-            cur = cur.value
-        elif isinstance(cur, ast.Call):
-            cur = cur.func
-        else:
-            break
-    if not isinstance(cur, ast.Name):
-        return False
-    if cur.id in ("request", "req"):
-        return any(part in REQUEST_FIELDS for part in chain)
-    if cur.id == "arguments":
-        return isinstance(node, ast.Subscript) or (isinstance(node, ast.Call) and chain[-1:] == ["get"])
-    return False
-
-
-def is_tainted(node: ast.expr, tainted: set[str], aliases: dict[str, str]) -> bool:
-    if isinstance(node, ast.Name):
-        return node.id in tainted
-    if isinstance(node, ast.Constant):
-        return False
-    if is_request_source(node):
-        return True
-    if isinstance(node, ast.Call):
-        if is_sanitiser_call(node, aliases):
-            return False
-        func = node.func
-        if isinstance(func, ast.Attribute) and is_tainted(func.value, tainted, aliases):
-            return True  # a method of a tainted value (``path.strip()``, ``params.get("url")``)
-        if qualified_name(func, aliases) in PROPAGATORS or (isinstance(func, ast.Attribute) and func.attr in
-                                                            ("join", "format", "format_map")):
-            return any(is_tainted(a, tainted, aliases) for a in [*node.args, *(k.value for k in node.keywords)])
-        return False  # another function: often a validating helper
-    if isinstance(node, (ast.Lambda, ast.FunctionDef)):
-        return False
-    return any(is_tainted(child, tainted, aliases) for child in ast.iter_child_nodes(node)
-               if isinstance(child, ast.expr))
 
 
 def string_kind(node: ast.expr, scope: Scope, depth: int = 0) -> str:
@@ -486,32 +121,6 @@ def string_kind(node: ast.expr, scope: Scope, depth: int = 0) -> str:
     return OPAQUE
 
 
-def lookup(name: str, scope: Optional[Scope]) -> list[ast.expr]:
-    """Values assigned to ``name`` in the innermost scope that assigns it; none when a function on the
-    way takes ``name`` as a parameter (its value is the caller's, not an outer assignment's)."""
-    while scope is not None:
-        if name in scope.assigned:
-            return scope.assigned[name]
-        if name in parameter_names(scope.node):
-            return []
-        scope = scope.parent
-    return []
-
-
-@functools.lru_cache(maxsize=4096)
-def parameter_names(node: ast.AST) -> frozenset[str]:
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        return frozenset()
-    a = node.args
-    return frozenset(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg) if p is not None)
-
-
-def resolved(node: ast.expr, scope: Scope) -> list[ast.expr]:
-    """The expression itself, or the values a local name was given."""
-    if isinstance(node, ast.Name):
-        values = lookup(node.id, scope)
-        return values or [node]
-    return [node]
 
 
 def literal_text(node: ast.expr) -> str:
@@ -548,6 +157,7 @@ def is_true(node: Optional[ast.expr]) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
+
 # --------------------------------------------------------------------------------------------
 # hits
 
@@ -562,6 +172,8 @@ def make_hit(analysis: Analysis, node: ast.AST, message: str, confidence: Option
     else:
         content = "\n".join([analysis.lines[line - 1][col:], *analysis.lines[line:end_line - 1],
                              analysis.lines[end_line - 1][:end_col]])
+    if tainted:
+        message += flow_note(analysis, node)
     shift = analysis.column_offset
     flow_start = flow_start_line(analysis, line)
     return Hit(line + analysis.line_offset, col + 1 + (shift if line == 1 else 0),
@@ -588,6 +200,21 @@ def flow_start_line(analysis: Analysis, line: int) -> int:
     body = getattr(analysis.module.node, "body", [])
     i = bisect.bisect_right([stmt.lineno for stmt in body], line) - 1
     return body[i].lineno if i >= 0 else line
+
+
+def flow_note(analysis: Analysis, node: ast.AST) -> str:
+    """``: tool parameter `url` of `fetch_page` reaches requests.get in helper `_get` (called at line
+    12)`` when the sink sits in a helper whose parameter the input reached; '' otherwise."""
+    scope = analysis.scope_of_call.get(id(node))
+    if scope is None or scope.is_entry or not scope.origins or not isinstance(node, ast.Call):
+        return ""
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    origin = next((scope.origins[name] for name in sorted(scope.origins) if name in used),
+                  next(iter(scope.origins.values())))
+    callee = qualified_name(node.func, analysis.aliases) or (
+        node.func.attr if isinstance(node.func, ast.Attribute) else "the call")
+    return (f": {origin.what} reaches {callee} in helper `{scope.name}` "
+            f"(called at line {origin.line + analysis.line_offset})")
 
 
 def char_column(lines: list[str], line: int, byte_offset: int) -> int:
@@ -688,13 +315,19 @@ def shell_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
-        if name in SUBPROCESS_SHELL_OPTIONAL:
-            if not is_true(keyword(call, "shell")):
-                continue
-        elif name not in ALWAYS_SHELL:
+        through_list = False
+        if name in SUBPROCESS_SHELL_OPTIONAL and not is_true(keyword(call, "shell")) or name in EXEC_LIST_CALLS:
+            command = list_shell_command(call, scope, name)  # ["sh", "-c", command]
+            if command is None or not is_tainted(command, scope.tainted, analysis.aliases):
+                continue  # a fixed script of a shell run by argument list is common and harmless
+            through_list = True
+        elif name in ALWAYS_SHELL or name in SUBPROCESS_SHELL_OPTIONAL:
+            command = first_argument(call, "args", "cmd", "command")
+        else:
             continue
-        command = first_argument(call, "args", "cmd", "command")
         if command is None or isinstance(command, (ast.List, ast.Tuple)):
+            continue
+        if not through_list and only_allow_listed(command, scope, analysis.aliases):
             continue
         kind = string_kind(command, scope)
         if kind == LITERAL:
@@ -710,6 +343,44 @@ def shell_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         what = "input of the tool or request" if tainted else ("a string built at run time" if kind == BUILT
                                                                else "a non-literal command")
         yield make_hit(analysis, call, f"{name}() passes {what} to a shell", confidence, tainted)
+
+
+def list_shell_command(call: ast.Call, scope: Scope, name: str) -> Optional[ast.expr]:
+    """The command string of a shell run through an argument list: ``["sh", "-c", command]``, built
+    literally, with ``.append``/``.extend``/``+=``, or spread over ``create_subprocess_exec``."""
+    if name == "asyncio.create_subprocess_exec":
+        elements = list(call.args)
+    else:
+        argv = call.args[1] if name.startswith("os.") and len(call.args) > 1 else first_argument(call, "args")
+        if argv is None:
+            return None
+        elements = list_elements(argv, scope)
+    for i, element in enumerate(elements[:-2]):
+        program, flag = literal_text(element), literal_text(elements[i + 1])
+        if program.replace("\\", "/").rsplit("/", 1)[-1] in LIST_SHELLS and flag in SHELL_FLAGS:
+            return elements[i + 2]
+    return None
+
+
+def list_elements(node: ast.expr, scope: Scope, depth: int = 0) -> list[ast.expr]:
+    """The items of a list expression, following a local name to its literal and what was appended."""
+    if depth > 4:
+        return []
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [e for e in node.elts if not isinstance(e, ast.Starred)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return list_elements(node.left, scope, depth + 1) + list_elements(node.right, scope, depth + 1)
+    if isinstance(node, ast.Name):
+        out: list[ast.expr] = []
+        for value in lookup(node.id, scope):
+            if not (isinstance(value, ast.BinOp) and isinstance(value.left, ast.Name) and value.left.id == node.id):
+                out += list_elements(value, scope, depth + 1)
+            else:  # cmd += [...]
+                out += list_elements(value.right, scope, depth + 1)
+        for key, value in scope.contents.get(node.id, ()):
+            out += list_elements(value, scope, depth + 1) if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        return out
+    return []
 
 
 def only_quoted_values(node: ast.expr, scope: Scope, aliases: dict[str, str]) -> bool:
@@ -761,19 +432,21 @@ def sql_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         if name == "text" and "text" in analysis.shadowed:
             continue
         query = first_argument(call, "sql", "query", "statement", "operation")
-        if query is None or string_kind(query, scope) != BUILT:
+        if query is None:
             continue
-        built = [v for v in resolved(query, scope) if string_kind(v, scope) == BUILT]
-        if not built or not any(SQL_WORDS.search(literal_text(v)) for v in built):
+        # (value, scope) pairs: the query, a local name's values, or what a builder of this file returns
+        built = [(v, s) for v, s in returned_values(query, scope) if string_kind(v, s) == BUILT]
+        if not built or not any(SQL_WORDS.search(literal_text(v)) for v, _ in built):
             continue
-        if all(only_placeholders(v, scope) for v in built):
+        if all(only_placeholders(v, s) for v, s in built):
             continue
-        if all(is_number(p, scope) for v in built for p in interpolated(v, scope, 0)):
+        if all(is_number(p, s) for v, s in built for p in interpolated(v, s, 0)):
             continue
-        tainted = any(is_tainted(v, scope.tainted, analysis.aliases) for v in [query, *built])
+        tainted = is_tainted(query, scope.tainted, analysis.aliases) or any(
+            is_tainted(v, s.tainted, analysis.aliases) for v, s in built)
         if not wanted(rule, tainted):
             continue
-        confidence = Confidence.HIGH if tainted or any(value_interpolated(v) for v in built) else Confidence.MEDIUM
+        confidence = Confidence.HIGH if tainted or any(value_interpolated(v) for v, _ in built) else Confidence.MEDIUM
         yield make_hit(analysis, call, "SQL text is built from values instead of bound parameters",
                        confidence, tainted)
 
@@ -921,7 +594,7 @@ def path_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
-        if not scope.tainted or guarded(scope, "path_guarded"):
+        if not scope.tainted or scope.path_guarded:
             continue
         if name in PATH_FUNCS and (name != "open" or "open" not in analysis.shadowed):
             target = first_argument(call, "file", "path", "src", "filename", "name")
@@ -930,7 +603,8 @@ def path_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             target = call.func.value
         else:
             continue
-        if target is None or not is_tainted(target, scope.tainted, analysis.aliases):
+        if target is None or not is_tainted(target, scope.tainted, analysis.aliases) \
+                or guarded_by_callers(target, scope, "path_guarded"):
             continue
         if only_allow_listed(target, scope, analysis.aliases):
             continue
@@ -956,9 +630,17 @@ def guarded(scope: Scope, flag: str) -> bool:
     return bool(getattr(scope, flag))
 
 
+def guarded_by_callers(node: ast.expr, scope: Scope, flag: str) -> bool:
+    """Every tainted name in ``node`` is a parameter whose every caller checked it (``flag``) first."""
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in scope.tainted}
+    return bool(names) and all(flag in scope.guarded_seeds.get(n, ()) for n in names)
+
+
 def direct_input(node: ast.expr, scope: Scope) -> bool:
-    """The input is visible here: the function is the tool or route itself, or reads the request."""
-    return scope.is_entry or any(isinstance(n, ast.expr) and is_request_source(n) for n in ast.walk(node))
+    """The input is visible here: the function is the tool or route itself, reads the request, or
+    is a helper whose parameter a tool or route fills (``scope.origins``)."""
+    return scope.is_entry or any(isinstance(n, ast.Name) and n.id in scope.origins or
+                                 isinstance(n, ast.expr) and is_request_source(n) for n in ast.walk(node))
 
 
 @detector("python-ssrf")
@@ -981,7 +663,8 @@ def ssrf_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         url = first_argument(call, "url", position=1) if verb == "request" else first_argument(call, "url", "uri")
         if url is None:
             continue
-        if not any(host_controlled(v, scope, analysis) for v in resolved(url, scope)):
+        if not any(host_controlled(v, scope, analysis) for v in resolved(url, scope)) \
+                or guarded_by_callers(url, scope, "url_guarded"):
             continue
         yield make_hit(analysis, call, "the URL requested is chosen by tool or request input",
                        Confidence.HIGH if direct_input(url, scope) else Confidence.MEDIUM, True)

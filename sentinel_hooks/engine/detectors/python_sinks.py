@@ -12,11 +12,13 @@ from sentinel_hooks.engine.text_gate import AllOf, Gate
 # Cheap text tests that skip parsing a file that cannot hold a hit of the check.
 # a literal first argument (not an f-string) cannot be a finding, so such calls do not count here
 EVAL_TEXT = lazy(r"(?<![\w.])(?:eval|exec|compile)\s*\(\s*(?![rRbBuU]{0,2}[\"'])")
-SHELL_TEXT = lazy(r"shell\s*=\s*True|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell")
+SHELL_TEXT = lazy(r"shell\s*=\s*True|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell|"
+                  r"[\"'](?:-c|/[cC]|-[Cc]ommand|-lc|-ic)[\"']")
 INPUT_TEXT = lazy(r"@[\w.]*\b(?:tool|call_tool|resource|prompt|route|api_route|websocket)\b|"
                   r"@[\w.]+\.(?:get|post|put|delete|patch)\s*\(\s*[rRuU]?[\"']/|"
                   r"\brequest\.(?:args|form|json|values|files|get_json|query_params|path_params|params|data|"
-                  r"body|GET|POST|match_info|query|url|headers|cookies)\b|\barguments\s*(?:\[|\.get\b)")
+                  r"body|GET|POST|FILES|COOKIES|META|match_info|query|url|headers|cookies)\b|\barguments\s*(?:\[|\.get\b)|"
+                  r"\.(?:add_tool|from_function)\s*\(")
 CONTENT_LIMIT = 200
 
 LITERAL, BUILT, OPAQUE = "literal", "built", "opaque"
@@ -26,7 +28,8 @@ ROUTE_DECORATORS = {"route", "get", "post", "put", "delete", "patch", "api_route
 UNTAINTED_PARAMS = {"self", "cls", "ctx", "context"}
 SAFE_ANNOTATIONS = {"int", "float", "bool", "Context"}
 REQUEST_FIELDS = {"args", "form", "values", "json", "get_json", "query_params", "path_params", "GET",
-                  "POST", "data", "files", "cookies", "body", "query", "match_info", "headers", "arguments"}
+                  "POST", "data", "files", "cookies", "body", "query", "match_info", "headers", "arguments",
+                  "FILES", "COOKIES", "META", "form", "stream"}
 
 SANITIZERS = {"shlex.quote", "pipes.quote", "quote", "int", "float", "bool", "len",
               "os.path.basename", "secure_filename", "werkzeug.utils.secure_filename", "re.escape",
@@ -35,10 +38,27 @@ SANITIZERS = {"shlex.quote", "pipes.quote", "quote", "int", "float", "bool", "le
 PROPAGATORS = {"os.path.join", "os.path.abspath", "os.path.normpath", "os.path.expanduser",
                "os.path.expandvars", "os.path.realpath", "pathlib.Path", "Path", "pathlib.PurePath",
                "PurePath", "str", "bytes", "os.fspath", "urllib.parse.urljoin", "urljoin",
-               "posixpath.join", "f"}
+               "posixpath.join", "f",
+               # wrappers and encodings: the value comes back out (or is carried along)
+               "urllib.parse.quote", "urllib.parse.quote_plus", "urllib.parse.unquote",
+               "urllib.parse.unquote_plus", "urllib.parse.unquote_to_bytes", "urllib.parse.urlencode",
+               "unquote", "unquote_plus", "quote_plus", "base64.b64encode", "base64.b64decode",
+               "base64.urlsafe_b64encode", "base64.urlsafe_b64decode", "base64.b32encode", "base64.b32decode",
+               "base64.b16encode", "base64.b16decode", "base64.b85encode", "base64.b85decode",
+               "base64.encodebytes", "base64.decodebytes", "base64.standard_b64encode",
+               "base64.standard_b64decode", "binascii.hexlify", "binascii.unhexlify", "binascii.a2b_base64",
+               "binascii.b2a_base64", "codecs.encode", "codecs.decode", "zlib.compress", "zlib.decompress",
+               "gzip.compress", "gzip.decompress", "bz2.compress", "bz2.decompress", "lzma.compress",
+               "lzma.decompress", "html.unescape", "json.loads", "json.dumps", "list", "tuple", "dict", "set",
+               "sorted", "reversed", "copy.copy", "copy.deepcopy", "textwrap.dedent", "bytearray"}
 SANITIZER_METHODS = {"isdigit", "isalnum", "isidentifier", "hexdigest"}
 
 EVAL_FUNCS = {"eval", "exec", "compile", "builtins.eval", "builtins.exec", "builtins.compile"}
+# argument lists that run a shell on their command string: ["sh", "-c", cmd], ["cmd", "/c", cmd]
+LIST_SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "fish", "cmd", "cmd.exe", "powershell", "pwsh",
+               "powershell.exe"}
+SHELL_FLAGS = {"-c", "/c", "/C", "-Command", "-command", "-lc", "-ic"}
+EXEC_LIST_CALLS = {"asyncio.create_subprocess_exec", "os.execvp", "os.execv", "os.execlp", "os.spawnvp"}
 SUBPROCESS_SHELL_OPTIONAL = {"subprocess.run", "subprocess.call", "subprocess.check_call",
                              "subprocess.check_output", "subprocess.Popen"}
 ALWAYS_SHELL = {"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
@@ -104,9 +124,11 @@ _SINK_IMPORT_ALIAS = lazy(r"\b(?:from\s+(?:" + _SINK_MODULES + r")[\w.]*\s+impor
 
 # The same tests, tried only where a literal every match starts with occurs (engine/text_gate.py).
 EVAL_GATE = Gate(EVAL_TEXT, ("eval", "exec", "compile"), anchored=True)
-SHELL_GATE = Gate(SHELL_TEXT, ("shell", "system", "popen", "getoutput", "getstatusoutput", "subprocess_shell"),
-                  anchored=True)
-INPUT_GATE = Gate(INPUT_TEXT, ("@", "request.", "arguments"), anchored=True)
+SHELL_FLAG_LITERALS = tuple(q + flag + q for q in "\"'" for flag in ("-c", "/c", "/C", "-Command", "-command", "-lc",
+                                                                     "-ic"))
+SHELL_GATE = Gate(SHELL_TEXT, ("shell", "system", "popen", "getoutput", "getstatusoutput", "subprocess_shell")
+                  + SHELL_FLAG_LITERALS, anchored=True)
+INPUT_GATE = Gate(INPUT_TEXT, ("@", "request.", "arguments", ".add_tool", ".from_function"), anchored=True)
 SQL_GATE = Gate(SQL_WORDS, ("select", "insert", "update", "delete", "replace", "create", "drop", "alter",
                             "truncate", "pragma", "attach"), ignore_case=True, anchored=True)
 DESERIALIZATION_CALL_GATE = Gate(DESERIALIZATION_TEXT, ("load", "Unpickler", "unsafe_load", "full_load",

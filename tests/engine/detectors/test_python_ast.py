@@ -447,3 +447,37 @@ def test_functions_without_a_candidate_sink_are_not_analysed_and_nothing_is_lost
 def test_tool_input_files_are_analysed_whole():
     src = "@mcp.tool()\ndef read(name: str):\n    return open(name).read()\n"
     assert python_ast.candidate_offsets(src) is None
+
+
+def test_a_shell_run_through_an_argument_list_is_shell_injection_when_input_reaches_it():
+    src = TOOL_HEADER + """
+import asyncio, subprocess
+@mcp.tool()
+def grep(pattern: str, other: str):
+    cmd = ["sh", "-c"]
+    cmd.append(f"grep {pattern} log")
+    subprocess.run(cmd)
+    subprocess.run(["/bin/bash", "-c", "ls " + other])
+    asyncio.create_subprocess_exec("sh", "-c", pattern)
+    subprocess.run(["grep", pattern, "log"])
+    subprocess.run(["sh", "-c", "ls -l"])
+    fixed = ["bash", "-c"]
+    fixed.append("make all")
+    subprocess.run(fixed)
+"""
+    assert lines("python-shell", src, input="tool") == [10, 11, 12]
+    assert lines("python-shell", src, input="other") == []
+
+
+def test_a_command_checked_against_an_allow_list_is_not_reported():
+    src = TOOL_HEADER + """
+import subprocess
+COMMANDS = ("uptime", "df -h")
+@mcp.tool()
+def run(command: str, raw: str):
+    if command not in COMMANDS:
+        raise ValueError(command)
+    subprocess.run(command, shell=True)
+    subprocess.run(raw, shell=True)
+"""
+    assert lines("python-shell", src) == [12]

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 from sentinel_hooks.rule_cache import load_rules
+from sentinel_hooks.engine import python_analysis
 from sentinel_hooks.engine.detectors import python_ast
 from sentinel_hooks.engine.detectors.python_prune import prune, string_spans
 from sentinel_hooks.engine.matcher import Engine
@@ -153,7 +154,7 @@ def test_pruning_changes_no_finding_on_real_code(monkeypatch):
 
     pruned = run()
     parsed = []
-    monkeypatch.setattr(python_ast, "prune", lambda source, candidates: (parsed.append(1), (source, set()))[1])
+    monkeypatch.setattr(python_analysis, "prune", lambda source, candidates: (parsed.append(1), (source, set()))[1])
     whole = run()
     assert parsed, "the pruning step was not reached"
     assert pruned == whole

@@ -1,0 +1,327 @@
+"""Parse a Python file once and gather, per function, what the checks need (``Analysis``).
+
+The whole file is parsed once per unit (``unit.memo``); with candidate offsets (possible sinks) the
+functions holding none of them are blanked before parsing (``python_prune``). ``collect`` walks each
+function once: its calls, the values assigned to or stored into each name, its return values, and
+its guards (containment checks, URL allow-lists, membership tests against a constant collection).
+Code under a condition that is constant (``if False:``, ``if 0:``, ``while False:``, ``if DEBUG:``
+with ``DEBUG = False`` assigned once at module level, and the dead branch of ``a if True else b``) is
+not collected: it never runs. Then taint is computed for every scope, inter-procedurally within the
+file (``python_summaries``).
+"""
+from __future__ import annotations
+
+import ast
+import bisect
+import functools
+import re
+from typing import Callable, Optional
+
+from sentinel_hooks.engine import constant_eval, python_tree
+from sentinel_hooks.engine.detectors.python_prune import prune
+from sentinel_hooks.engine.detectors.python_sinks import (EVAL_FUNCS, GUARD_NAME, INPUT_GATE, PATH_GUARD_ATTRS,
+                                                          URL_GUARD_CALLS, URL_GUARD_NAME, candidate_offsets)
+from sentinel_hooks.engine.python_scopes import (Analysis, Scope, child_nodes, constant_key, lookup,
+                                                 qualified_name, walk_kept)
+from sentinel_hooks.engine.python_sources import entry_kind, is_user_prompt, registered_tools
+from sentinel_hooks.engine.python_summaries import propagate_input
+from sentinel_hooks.engine.text_gate import Gate, lines_of
+from sentinel_hooks.engine.units import TextUnit
+
+MEMO_KEY = "python_ast.analysis"
+MAX_PARSE_CHARS = 5_000_000  # larger files are generated code; a tree of them costs too much memory
+GLOBAL_STATEMENT = re.compile(r"^[ \t]+global[ \t]+(\w+(?:[ \t]*,[ \t]*\w+)*)", re.M)
+CONTAINER_METHODS = {"append", "extend", "insert", "add", "update", "appendleft", "extendleft"}
+COMPARISONS: dict[type, Callable[[object, object], bool]] = {
+    ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.Lt: lambda a, b: a < b,  # type: ignore
+    ast.LtE: lambda a, b: a <= b, ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b}  # type: ignore
+ARITHMETIC: dict[type, Callable[[object, object], object]] = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}  # type: ignore
+
+
+def passes(unit: TextUnit, gate: Gate) -> bool:
+    """Whether the unit's whole-file text passes ``gate`` (remembered per unit)."""
+    key = ("python_ast.gate", id(gate))
+    if key not in unit.memo:
+        unit.memo[key] = gate.search(unit.full_text(), unit.full_lowered() if gate.ignore_case else None)
+    return unit.memo[key]
+
+
+def analysis_of(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
+    """The parsed file, or None when it does not parse or a precheck finds nothing to look at."""
+    if unit.partial:
+        # a piece of a huge file: parsing it would cost memory and find no valid tree
+        if all(passes(unit, gate) for gate in prechecks):
+            unit.memo[python_tree.NOT_ANALYSED] = python_tree.TOO_LARGE
+        return None
+    if MEMO_KEY not in unit.memo:
+        if not all(passes(unit, gate) for gate in prechecks):
+            return None
+        text = unit.full_text()
+        analysis = analyse(text, candidate_offsets(text, passes(unit, INPUT_GATE)),
+                           whole_tree=lambda: python_tree.tree_of(unit))
+        if analysis is None:  # the parse left its reason; what it did not explain is size or depth
+            unit.memo.setdefault(python_tree.NOT_ANALYSED, python_tree.TOO_LARGE if len(text) > MAX_PARSE_CHARS
+                                 else python_tree.TOO_DEEP)
+        if analysis is not None and unit.full_text_loader is None:
+            # the text is the unit itself, which may start inside the file
+            analysis.line_offset = unit.first_line - 1
+            analysis.column_offset = getattr(unit, "first_column", 1) - 1
+        unit.memo[MEMO_KEY] = analysis
+    return unit.memo[MEMO_KEY]
+
+
+def analyse(source: str, candidates: Optional[list[int]] = None,
+            whole_tree: Optional[Callable[[], Optional[ast.Module]]] = None) -> Optional[Analysis]:
+    """Parse ``source`` and analyse its scopes; with ``candidates`` (ascending offsets of possible
+    sinks), only functions holding one of them (and the module body) are parsed and analysed, since
+    no other function can hold a hit. ``whole_tree`` gives the tree of the whole ``source`` when
+    another detector may have parsed it already."""
+    if len(source) > MAX_PARSE_CHARS:
+        return None
+    tree, blanked = None, set()
+    if candidates is not None:
+        pruned, blanked = prune(source, candidates)
+        if blanked:
+            tree = python_tree.parse(pruned)
+    if tree is None:
+        tree, blanked = (whole_tree() if whole_tree is not None else python_tree.parse(source)), set()
+        if tree is None:
+            return None
+    keep = _keeper(None if candidates is None else lines_of(source, candidates))
+    try:
+        aliases, shadowed = import_aliases(tree, keep)
+        shadowed |= blanked  # a function removed before parsing still defines its name
+        module = Scope(tree, None)
+        scopes = [module]
+        collector = Collector(aliases, scopes, keep, module_constants(tree, source),
+                              registered_tools(tree, source))
+        collector.collect(module)
+        analysis = Analysis(source.splitlines(), aliases, shadowed, scopes, module)
+        for scope in scopes:
+            scope.file = analysis
+            for call in scope.calls:
+                analysis.scope_of_call[id(call)] = scope
+        propagate_input(analysis)
+    except RecursionError:  # expressions nested thousands deep
+        return None
+    return analysis
+
+
+def _keeper(candidates: Optional[set[int]]):
+    """A test of whether a function's lines hold a candidate line (always true without candidates)."""
+    if candidates is None:
+        return lambda fn: True
+    ordered = sorted(candidates)
+
+    def keep(fn: ast.AST) -> bool:
+        start = min([fn.lineno] + [d.lineno for d in getattr(fn, "decorator_list", [])])
+        i = bisect.bisect_left(ordered, start)
+        return i < len(ordered) and ordered[i] <= (getattr(fn, "end_lineno", None) or fn.lineno)
+
+    return keep
+
+
+def import_aliases(tree: ast.Module, keep=lambda fn: True) -> tuple[dict[str, str], set[str]]:
+    """Local name -> qualified name for imports; and builtins the module redefines."""
+    aliases: dict[str, str] = {}
+    shadowed: set[str] = set()
+    for node in walk_kept(tree, keep):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    aliases[a.asname] = a.name
+        elif isinstance(node, ast.ImportFrom):
+            for a in node.names:
+                if node.module and not node.level:
+                    aliases[a.asname or a.name] = f"{node.module}.{a.name}"
+                else:
+                    shadowed.add(a.asname or a.name)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            shadowed.add(node.name)
+    for local in aliases:
+        if local in EVAL_FUNCS or local == "open":
+            shadowed.add(local)
+    return aliases, shadowed
+
+
+def module_constants(tree: ast.Module, source: str = "") -> dict[str, object]:
+    """Module-level names assigned exactly once, to a number, a boolean, a string or None, and
+    declared ``global`` by no function (``source``: the text, to skip that search when it has no
+    ``global``)."""
+    values: dict[str, object] = {}
+    counts: dict[str, int] = {}
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(
+            stmt, (ast.AnnAssign, ast.AugAssign)) else []
+        for target in targets:
+            if isinstance(target, ast.Name):
+                counts[target.id] = counts.get(target.id, 0) + 1
+                value = getattr(stmt, "value", None)
+                if isinstance(stmt, ast.AugAssign) or not isinstance(value, ast.Constant):
+                    counts[target.id] += 1
+                else:
+                    values[target.id] = value.value
+    rebound: set[str] = set()
+    if values and "global" in source:
+        rebound = {name.strip() for m in GLOBAL_STATEMENT.finditer(source) for name in m.group(1).split(",")}
+    return {name: value for name, value in values.items() if counts[name] == 1 and name not in rebound}
+
+
+def constant_truth(node: ast.expr, constants: dict[str, object]) -> Optional[bool]:
+    """The truth of a condition fixed by the program text (``False``, ``0``, ``not DEBUG``, ``7 * 18
+    > 200``), or None when it depends on run time."""
+    found, value = _constant_value(node, constants, 0)
+    return bool(value) if found else None
+
+
+def _constant_value(node: ast.expr, constants: dict[str, object], depth: int) -> tuple[bool, object]:
+    if depth > 6:
+        return False, None
+    if isinstance(node, ast.Constant):
+        return True, node.value
+    if isinstance(node, ast.Name):
+        return (True, constants[node.id]) if node.id in constants else (False, None)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        found, value = _constant_value(node.operand, constants, depth + 1)
+        return found, (not value) if found else None
+    if isinstance(node, ast.BinOp) and type(node.op) in ARITHMETIC:
+        (lf, lv), (rf, rv) = (_constant_value(node.left, constants, depth + 1),
+                              _constant_value(node.right, constants, depth + 1))
+        if lf and rf and all(isinstance(v, int) and not isinstance(v, bool) for v in (lv, rv)):
+            return True, ARITHMETIC[type(node.op)](lv, rv)
+        return False, None
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in COMPARISONS:
+        (lf, lv), (rf, rv) = (_constant_value(node.left, constants, depth + 1),
+                              _constant_value(node.comparators[0], constants, depth + 1))
+        if lf and rf and type(lv) is type(rv) and isinstance(lv, (int, str)):
+            return True, COMPARISONS[type(node.ops[0])](lv, rv)
+    return False, None
+
+
+class Collector:
+    """Fills scopes with their calls, bindings, returns and guards (``collect``)."""
+
+    def __init__(self, aliases: dict[str, str], scopes: list[Scope], keep, constants: dict[str, object],
+                 registered: set[str]) -> None:
+        self.aliases, self.scopes, self.keep = aliases, scopes, keep
+        self.constants, self.registered = constants, registered
+
+    def collect(self, scope: Scope) -> None:
+        """Nested functions ``keep`` accepts become scopes of their own (in the order a depth-first
+        walk meets them)."""
+        stack = child_nodes(scope.node)
+        while stack:
+            n = stack.pop()
+            kind = type(n)
+            if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                if self.keep(n):  # a function without a candidate sink holds nothing to report
+                    self.function(n, scope, None)
+                continue
+            if kind is ast.ClassDef:
+                for item in n.body:
+                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        if self.keep(item):
+                            self.function(item, scope, n)
+                    else:
+                        stack.append(item)
+                stack.extend([*n.bases, *n.keywords, *n.decorator_list])
+                continue
+            if kind is ast.Name:
+                if _is_url_guard_name(n.id):
+                    scope.url_guarded = True
+                continue  # no children worth a visit
+            if kind is ast.Constant:
+                continue
+            if kind is ast.If or kind is ast.While or kind is ast.IfExp:
+                truth = constant_truth(n.test, self.constants)
+                if truth is not None:  # only one branch can run
+                    taken = n.body if truth else n.orelse
+                    stack.extend(taken if isinstance(taken, list) else [taken])
+                    continue
+            if kind is ast.Attribute:
+                if _is_url_guard_name(n.attr):
+                    scope.url_guarded = True
+            elif kind is ast.Call:
+                scope.calls.append(n)
+                note_guards(scope, n, self.aliases)
+                note_container_call(scope, n)
+            elif kind is ast.Assign:
+                for target in n.targets:
+                    bind(scope, target, self.branch(n.value))
+            elif kind is ast.AnnAssign or kind is ast.NamedExpr:
+                if n.value is not None:
+                    bind(scope, n.target, self.branch(n.value))
+            elif kind is ast.AugAssign:
+                if isinstance(n.target, ast.Name):
+                    bind(scope, n.target, ast.BinOp(left=ast.Name(n.target.id, ast.Load()), op=n.op, right=n.value))
+                else:
+                    bind(scope, n.target, n.value)
+            elif kind is ast.For or kind is ast.AsyncFor or kind is ast.comprehension:
+                bind(scope, n.target, n.iter)
+            elif kind is ast.withitem:
+                if n.optional_vars is not None:
+                    bind(scope, n.optional_vars, n.context_expr)
+            elif kind is ast.Return or kind is ast.Yield or kind is ast.YieldFrom:
+                if n.value is not None:
+                    scope.returns.append(self.branch(n.value))
+            elif kind is ast.Compare:
+                if any(isinstance(c, ast.Constant) and isinstance(c.value, str) and ".." in c.value
+                       for c in [n.left, *n.comparators]) or constant_eval.is_containment_check(n):
+                    scope.path_guarded = True
+                scope.allow_listed |= constant_eval.allow_listed_names(n, lambda name, s=scope: lookup(name, s))
+            stack.extend(child_nodes(n))
+
+    def function(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, parent: Scope,
+                 class_node: Optional[ast.ClassDef]) -> None:
+        kind = entry_kind(fn, self.registered)
+        child = Scope(fn, parent, is_entry=bool(kind), entry_kind=kind, class_node=class_node,
+                      user_prompt=is_user_prompt(fn))
+        self.scopes.append(child)
+        self.collect(child)
+
+    def branch(self, value: ast.expr) -> ast.expr:
+        """The branch of ``a if COND else b`` that runs when ``COND`` is constant; else the value."""
+        while isinstance(value, ast.IfExp):
+            truth = constant_truth(value.test, self.constants)
+            if truth is None:
+                break
+            value = value.body if truth else value.orelse
+        return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_url_guard_name(name: str) -> bool:
+    return bool(URL_GUARD_NAME.search(name)) or name in ("hostname", "netloc")
+
+
+def bind(scope: Scope, target: ast.expr, value: ast.expr) -> None:
+    if isinstance(target, ast.Name):
+        scope.assigned.setdefault(target.id, []).append(value)
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            bind(scope, elt, value)
+    elif isinstance(target, ast.Starred):
+        bind(scope, target.value, value)
+    elif isinstance(target, (ast.Subscript, ast.Attribute)) and isinstance(target.value, ast.Name):
+        key = constant_key(target.slice) if isinstance(target, ast.Subscript) else target.attr
+        scope.contents.setdefault(target.value.id, []).append((key, value))
+
+
+def note_container_call(scope: Scope, call: ast.Call) -> None:
+    """``x.append(v)``, ``x.extend(v)``, ``x.insert(i, v)``, ``x.update(v)``: ``v`` is now in ``x``."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in CONTAINER_METHODS and isinstance(func.value, ast.Name):
+        values = call.args[1:] if func.attr == "insert" else call.args
+        stored = scope.contents.setdefault(func.value.id, [])
+        stored.extend((None, v) for v in values)
+        stored.extend((kw.arg, kw.value) for kw in call.keywords)
+
+
+def note_guards(scope: Scope, call: ast.Call, aliases: dict[str, str]) -> None:
+    name = qualified_name(call.func, aliases)
+    last = name.rsplit(".", 1)[-1] if name else (call.func.attr if isinstance(call.func, ast.Attribute) else "")
+    if last in PATH_GUARD_ATTRS or (last and GUARD_NAME.search(last)):
+        scope.path_guarded = True
+    if name in URL_GUARD_CALLS or last in ("urlparse", "urlsplit"):
+        scope.url_guarded = True

@@ -1,0 +1,198 @@
+"""The facts the Python checks keep per function: a :class:`Scope` for the module body and for
+each function, the :class:`Analysis` of a file, and the small tree helpers every stage shares
+(qualified names, the values a name was given, fast child lists).
+
+A scope records its own calls, the values assigned to each local name (``assigned``), the values put
+*into* a container or attribute of a name (``contents``: ``x.append(v)``, ``x[k] = v``,
+``x.attr = v``), its ``return`` values, the guards it contains, and the labels its names carry:
+``tainted`` (input of a tool or request) and, computed on demand, ``secret`` (environment variables
+and credential files; see ``python_taint.is_secret_data``).
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Optional
+
+# a value stored under a constant key (``d["k"] = v``, ``{"k": v}``) or under no known key (None)
+Content = tuple[Optional[str], ast.expr]
+
+
+class Taint(set):
+    """The local names holding a label in one scope.
+
+    ``keys`` maps a name that holds the label only under some constant keys (``conf["s"] =
+    {"b": value}``) to those key paths (``"s.b"``); ``results`` tells whether a call of a function
+    of the same file returns the label (inter-procedural summaries; None outside an analysis).
+    """
+
+    def __init__(self, names: Any = (), keys: Optional[dict[str, set[str]]] = None,
+                 results: Optional[Callable[[ast.Call, "Taint", dict[str, str]], bool]] = None) -> None:
+        super().__init__(names)
+        self.keys: dict[str, set[str]] = keys or {}
+        self.results = results
+
+    def __bool__(self) -> bool:
+        return bool(len(self)) or bool(self.keys)
+
+
+@dataclass(eq=False)
+class Scope:
+    """A function (or the module body): its own calls, local assignments and what is tainted."""
+
+    node: ast.AST
+    parent: Optional["Scope"]
+    is_entry: bool = False
+    entry_kind: str = ""  # "tool" or "request" for an entry point
+    user_prompt: bool = False  # a low-level get_prompt handler: its ``arguments`` are typed by the user
+    calls: list[ast.Call] = field(default_factory=list)
+    assigned: dict[str, list[ast.expr]] = field(default_factory=dict)
+    contents: dict[str, list[Content]] = field(default_factory=dict)
+    returns: list[ast.expr] = field(default_factory=list)
+    tainted: set[str] = field(default_factory=Taint)
+    path_guarded: bool = False
+    url_guarded: bool = False
+    allow_listed: set[str] = field(default_factory=set)  # names checked against a constant collection
+    class_node: Optional[ast.ClassDef] = None  # the class a method belongs to
+    # a parameter tainted by the callers of this function -> where the input came from
+    origins: dict[str, "Origin"] = field(default_factory=dict)
+    seeds: set[str] = field(default_factory=set)  # parameters the callers pass tainted values to
+    guarded_seeds: dict[str, frozenset[str]] = field(default_factory=dict)  # guards every such caller had
+    file: Optional["Analysis"] = None  # the analysis this scope belongs to
+    params: Optional[frozenset[str]] = None  # its parameter names, once looked up
+
+    @property
+    def name(self) -> str:
+        return getattr(self.node, "name", "<module>")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a parameter's tainted value comes from: ``tool parameter `url` of `fetch_page```,
+    passed on at ``line`` of the file (the call into the first helper)."""
+
+    what: str
+    line: int
+
+
+@dataclass
+class Analysis:
+    lines: list[str]
+    aliases: dict[str, str]
+    shadowed: set[str]
+    scopes: list[Scope]
+    module: Scope
+    ordered_calls: list[tuple[Scope, ast.Call, str]] = field(default_factory=list)
+    line_offset: int = 0  # file line of the parsed text's first line, minus one
+    column_offset: int = 0  # file column of its first character, minus one
+    memo: dict[Any, Any] = field(default_factory=dict)  # per-file facts computed on demand
+    scope_of_call: dict[int, Scope] = field(default_factory=dict)  # id(call) -> scope holding it
+
+
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# fields that never hold a node (names, flags) or hold only an expression context
+_LEAF_FIELDS = {"ctx", "id", "attr", "arg", "name", "module", "level", "kind", "type_comment", "conversion",
+                "is_async", "simple"}
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes`` as a list, in the same order, without expression contexts
+    (Load/Store carry nothing the checks use); several times faster."""
+    kind = type(node)
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS) \
+            if kind is not ast.Constant else ()
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
+
+
+def statement_lists(node: ast.AST) -> list[ast.AST]:
+    """The statements (and except/case clauses) directly inside ``node``, in field order."""
+    kind = type(node)
+    fields = _BLOCK_FIELDS.get(kind)
+    if fields is None:
+        fields = _BLOCK_FIELDS[kind] = tuple(f for f in kind._fields if f in (
+            "body", "orelse", "finalbody", "handlers", "cases"))
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend(value)
+    return out
+
+
+def walk_kept(tree: ast.AST, keep) -> Iterator[ast.AST]:
+    """Every statement, not descending into functions ``keep`` rejects (the def itself is
+    yielded); in the order a depth-first walk of all nodes would meet them."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not keep(node):
+            continue
+        stack.extend(statement_lists(node))
+
+
+def qualified_name(func: ast.expr, aliases: dict[str, str]) -> str:
+    """``sp.run`` -> ``subprocess.run`` when ``import subprocess as sp``; '' for computed callees."""
+    parts: list[str] = []
+    node = func
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(aliases.get(node.id, node.id))
+    return ".".join(reversed(parts))
+
+
+def lookup(name: str, scope: Optional[Scope]) -> list[ast.expr]:
+    """Values assigned to ``name`` in the innermost scope that assigns it; none when a function on the
+    way takes ``name`` as a parameter (its value is the caller's, not an outer assignment's)."""
+    while scope is not None:
+        if name in scope.assigned:
+            return scope.assigned[name]
+        if scope.params is None:
+            scope.params = parameter_names(scope.node)
+        if name in scope.params:
+            return []
+        scope = scope.parent
+    return []
+
+
+def parameter_names(node: ast.AST) -> frozenset[str]:
+    """The parameter names of a function or lambda (not cached by node: such a cache kept every
+    analysed tree alive; ``lookup`` keeps them per scope)."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return frozenset()
+    a = node.args
+    return frozenset(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg) if p is not None)
+
+
+def positional_parameters(node: ast.AST) -> list[str]:
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return []
+    return [p.arg for p in (*node.args.posonlyargs, *node.args.args)]
+
+
+def resolved(node: ast.expr, scope: Scope) -> list[ast.expr]:
+    """The expression itself, or the values a local name was given."""
+    if isinstance(node, ast.Name):
+        values = lookup(node.id, scope)
+        return values or [node]
+    return [node]
+
+
+def constant_key(node: ast.expr) -> Optional[str]:
+    """The text of a constant subscript key (``"k"``, ``0``), or None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
+        return str(node.value)
+    return None

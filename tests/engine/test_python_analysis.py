@@ -1,0 +1,77 @@
+"""Collecting a file's scopes: code under a constant condition is left out, entry points found."""
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from sentinel_hooks.engine.python_analysis import analyse, constant_truth, module_constants
+
+
+def calls_of(source: str, name: str) -> list[int]:
+    analysis = analyse(textwrap.dedent(source))
+    assert analysis is not None
+    scope = next(s for s in analysis.scopes if s.name == name)
+    return sorted(c.lineno for c in scope.calls)
+
+
+def test_code_under_a_constant_condition_is_not_collected():
+    src = """
+DEBUG = False
+VERBOSE = 1
+def f(x):
+    if DEBUG:
+        eval(x)
+    if False:
+        eval(x)
+    if 0:
+        eval(x)
+    else:
+        print(x)
+    while False:
+        eval(x)
+    if not VERBOSE:
+        eval(x)
+    if VERBOSE:
+        print(x)
+    y = eval(x) if 7 * 18 > 200 else "fixed"
+    z = "fixed" if 7 * 18 > 100 else eval(x)
+"""
+    assert calls_of(src, "f") == [12, 18]
+    analysis = analyse(textwrap.dedent(src))
+    f = next(s for s in analysis.scopes if s.name == "f")
+    assert isinstance(f.assigned["y"][0], ast.Constant) and isinstance(f.assigned["z"][0], ast.Constant)
+
+
+def test_names_assigned_twice_or_at_run_time_are_not_constants():
+    tree = ast.parse("A = False\nA = True\nB = load()\nC = 0\nC += 1\nD = None\n")
+    assert module_constants(tree) == {"D": None}
+    source = "DEBUG = False\nQUIET = True\ndef enable():\n    global DEBUG\n    DEBUG = True\n"
+    assert module_constants(ast.parse(source), source) == {"QUIET": True}
+
+
+@pytest.mark.parametrize("expr, truth", [
+    ("False", False), ("0", False), ("''", False), ("not FLAG", True), ("7 * 18 > 200", False),
+    ("N - 6 == 100", True), ("x", None), ("FLAG and x", None), ("len(x) > 1", None)])
+def test_constant_truth(expr: str, truth):
+    assert constant_truth(ast.parse(expr).body[0].value, {"FLAG": False, "N": 106}) is truth
+
+
+def test_registered_tools_and_route_parameters_are_entry_points():
+    src = """
+from mcp.server.fastmcp import FastMCP
+from mcp.server.fastmcp.tools import Tool
+mcp = FastMCP("x")
+def a(x): pass
+def b(x): pass
+def c(x): pass
+mcp.add_tool(a)
+tool = Tool.from_function(b)
+
+@app.post("/items")
+def route(item): pass
+"""
+    analysis = analyse(textwrap.dedent(src))
+    kinds = {s.name: s.entry_kind for s in analysis.scopes if s.parent is not None}
+    assert kinds == {"a": "tool", "b": "tool", "c": "", "route": "request"}
