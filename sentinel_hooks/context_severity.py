@@ -2,9 +2,12 @@
 
 ``context-severity`` in the configuration maps a context (``test``, ``example``, ``docs``,
 ``generated``) to the number of severity levels its findings drop; 0 keeps the rule's severity.
-By default each drops one level. A finding never drops below LOW (so the default threshold still
-shows it), and a provider token whose checksum or structure was verified keeps its severity
-wherever it is: a real key in a test file is still leaked. The rule's own severity is kept in
+By default each drops one level, and ``build`` (a maintainer's script, neither shipped nor reachable
+from an MCP client or tool input; its values are the maintainer's own) drops two. A finding never
+drops below LOW (so the default threshold still shows it), and a provider token whose checksum or
+structure was verified keeps its severity wherever it is: a real key in a test file is still leaked.
+Secrets in a build script are not lowered at all: a credential in a release script is as leaked as
+one in shipped code. The rule's own severity is kept in
 ``extra["rule_severity"]`` when it was lowered.
 
 The context is decided from the path below the folder a full scan was given (``judge_below``).
@@ -16,7 +19,9 @@ from typing import Iterable, Mapping, Sequence
 from sentinel_hooks.engine import code_context
 from sentinel_hooks.findings import Finding, Severity
 
-DEFAULT_LOWERING: dict[str, int] = {"test": 1, "example": 1, "docs": 1, "generated": 1}
+DEFAULT_LOWERING: dict[str, int] = {"test": 1, "example": 1, "docs": 1, "build": 2, "generated": 1}
+# categories a context never lowers: scripts that deploy and release hold real credentials
+KEPT_IN_CONTEXT: dict[str, frozenset[str]] = {code_context.BUILD: frozenset({"secrets"})}
 LOWERABLE = tuple(DEFAULT_LOWERING)
 
 
@@ -45,7 +50,7 @@ def apply(findings: Iterable[Finding], lowering: Mapping[str, int]) -> None:
     """Lower each finding's severity by the steps its context is given (in place)."""
     for f in findings:
         steps = lowering.get(f.context, 0)
-        if not steps or f.extra.get("validated"):
+        if not steps or f.extra.get("validated") or f.category in KEPT_IN_CONTEXT.get(f.context, ()):
             continue
         new = lowered(f.severity, steps)
         if new != f.severity:
