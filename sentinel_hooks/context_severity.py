@@ -7,13 +7,16 @@ from an MCP client or tool input; its values are the maintainer's own) drops two
 drops below LOW (so the default threshold still shows it), and a provider token whose checksum or
 structure was verified keeps its severity wherever it is: a real key in a test file is still leaked.
 Secrets in a build script are not lowered at all: a credential in a release script is as leaked as
-one in shipped code. The rule's own severity is kept in
+one in shipped code. A private key kept as its own file (``*.pem``, ``*.key``, ``*.p8``) below a
+``fixtures``/``testdata`` folder of a test is a test fixture (a TLS or signing test's throwaway key
+whose public half nothing trusts): it is reported LOW when the test context is lowered at all. The rule's own severity is kept in
 ``extra["rule_severity"]`` when it was lowered.
 
 The context is decided from the path below the folder a full scan was given (``judge_below``).
 """
 from __future__ import annotations
 
+import re
 from typing import Iterable, Mapping, Sequence
 
 from sentinel_hooks.engine import code_context
@@ -23,6 +26,13 @@ DEFAULT_LOWERING: dict[str, int] = {"test": 1, "example": 1, "docs": 1, "build":
 # categories a context never lowers: scripts that deploy and release hold real credentials
 KEPT_IN_CONTEXT: dict[str, frozenset[str]] = {code_context.BUILD: frozenset({"secrets"})}
 LOWERABLE = tuple(DEFAULT_LOWERING)
+FIXTURE_KEY_RULE = "private-key"
+FIXTURE_KEY_FILE = re.compile(r"(?i)(?:^|/)(?:fixtures?|testdata|test-data)/(?:[^/]+/)*[^/]+\.(?:pem|key|p8)$")
+
+
+def is_fixture_key(f: Finding) -> bool:
+    """A private key file kept among a test's fixtures."""
+    return f.rule_id == FIXTURE_KEY_RULE and f.context == code_context.TEST and bool(FIXTURE_KEY_FILE.search(f.path))
 
 
 def lowered(severity: Severity, steps: int) -> Severity:
@@ -52,7 +62,7 @@ def apply(findings: Iterable[Finding], lowering: Mapping[str, int]) -> None:
         steps = lowering.get(f.context, 0)
         if not steps or f.extra.get("validated") or f.category in KEPT_IN_CONTEXT.get(f.context, ()):
             continue
-        new = lowered(f.severity, steps)
+        new = Severity.LOW if is_fixture_key(f) else lowered(f.severity, steps)
         if new != f.severity:
             f.extra.setdefault("rule_severity", f.severity.name)
             f.severity = new

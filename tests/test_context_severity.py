@@ -51,6 +51,26 @@ def test_a_build_script_drops_two_levels_but_keeps_its_secrets() -> None:
     assert in_code.severity == Severity.HIGH
 
 
+def test_a_private_key_file_among_test_fixtures_is_reported_low() -> None:
+    def key(path: str, context: str) -> Finding:
+        f = finding(context, Severity.CRITICAL)
+        f.rule_id, f.path, f.category = "private-key", path, "secrets"
+        return f
+
+    fixture = key("src/fixtures/certs/server-key.pem", "test")
+    inline = key("tests/test_tls.py", "test")  # a key written into test code: one level lower only
+    other_rule = key("tests/fixtures/server.key", "test")
+    other_rule.rule_id = "generic-secret-assignment"
+    shipped = key("deploy/server.key", "code")
+    apply([fixture, inline, other_rule, shipped], DEFAULT_LOWERING)
+    assert fixture.severity == Severity.LOW and fixture.extra["rule_severity"] == "CRITICAL"
+    assert (inline.severity, other_rule.severity, shipped.severity) == (Severity.HIGH, Severity.HIGH,
+                                                                        Severity.CRITICAL)
+    kept = key("src/fixtures/certs/server-key.pem", "test")
+    apply([kept], {**DEFAULT_LOWERING, "test": 0})  # a configuration that keeps tests' severity keeps it
+    assert kept.severity == Severity.CRITICAL
+
+
 def test_never_below_low_and_validated_tokens_keep_their_severity() -> None:
     low, info = finding("test", Severity.LOW), finding("test", Severity.INFO)
     token = finding("test", Severity.CRITICAL, validated=True)
