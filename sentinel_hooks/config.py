@@ -39,7 +39,7 @@ class Settings:
     max_concurrent_files: Optional[int] = None
     memory_limit: Optional[str] = None
     context_severity: dict[str, int] = field(default_factory=lambda: {"test": 1, "example": 1, "docs": 1,
-                                                                      "generated": 1})
+                                                                      "build": 2, "generated": 1})
 
     @classmethod
     def from_model(cls, model: "FileConfig") -> "Settings":

@@ -39,6 +39,38 @@ def test_each_context_but_code_drops_one_level_by_default() -> None:
     assert findings[1].extra["rule_severity"] == "HIGH"
 
 
+def test_a_build_script_drops_two_levels_but_keeps_its_secrets() -> None:
+    injection = finding("build")
+    injection.category = "injection"
+    secret = finding("build", Severity.HIGH)
+    secret.category = "secrets"
+    in_code = finding("code")
+    apply([injection, secret, in_code], DEFAULT_LOWERING)
+    assert injection.severity == Severity.LOW and injection.extra["rule_severity"] == "HIGH"
+    assert secret.severity == Severity.HIGH and "rule_severity" not in secret.extra
+    assert in_code.severity == Severity.HIGH
+
+
+def test_a_private_key_file_among_test_fixtures_is_reported_low() -> None:
+    def key(path: str, context: str) -> Finding:
+        f = finding(context, Severity.CRITICAL)
+        f.rule_id, f.path, f.category = "private-key", path, "secrets"
+        return f
+
+    fixture = key("src/fixtures/certs/server-key.pem", "test")
+    inline = key("tests/test_tls.py", "test")  # a key written into test code: one level lower only
+    other_rule = key("tests/fixtures/server.key", "test")
+    other_rule.rule_id = "generic-secret-assignment"
+    shipped = key("deploy/server.key", "code")
+    apply([fixture, inline, other_rule, shipped], DEFAULT_LOWERING)
+    assert fixture.severity == Severity.LOW and fixture.extra["rule_severity"] == "CRITICAL"
+    assert (inline.severity, other_rule.severity, shipped.severity) == (Severity.HIGH, Severity.HIGH,
+                                                                        Severity.CRITICAL)
+    kept = key("src/fixtures/certs/server-key.pem", "test")
+    apply([kept], {**DEFAULT_LOWERING, "test": 0})  # a configuration that keeps tests' severity keeps it
+    assert kept.severity == Severity.CRITICAL
+
+
 def test_never_below_low_and_validated_tokens_keep_their_severity() -> None:
     low, info = finding("test", Severity.LOW), finding("test", Severity.INFO)
     token = finding("test", Severity.CRITICAL, validated=True)
@@ -68,7 +100,8 @@ rules:
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch) -> Path:
     root = tmp_path / "project"
-    for rel in ("src/app.py", "tests/test_app.py", "examples/demo.py", "docs/guide.md"):
+    for rel in ("src/app.py", "tests/test_app.py", "examples/demo.py", "docs/guide.md", "scripts/release.py",
+                "src/pkg/scripts/cli.py"):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text("result = eval(input())\n", encoding="utf-8")
     subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
@@ -93,11 +126,18 @@ def test_the_scan_reports_context_and_lowered_severity(project: Path, tmp_path: 
         assert by_path[path]["context"] == context
         assert by_path[path]["severity"] == "MEDIUM"
         assert by_path[path]["extra"]["rule_severity"] == "HIGH"
+    assert by_path["scripts/release.py"]["context"] == "build"
+    assert by_path["scripts/release.py"]["severity"] == "LOW"
+    # a scripts folder inside src may ship as the package's commands: judged as code
+    assert by_path["src/pkg/scripts/cli.py"]["context"] == "code"
+    assert by_path["src/pkg/scripts/cli.py"]["severity"] == "HIGH"
 
 
 def test_context_severity_in_the_config(project: Path, tmp_path: Path) -> None:
-    (project / ".mcp-sentinel.yaml").write_text("context-severity: {test: 0, docs: 2}\n", encoding="utf-8")
+    (project / ".mcp-sentinel.yaml").write_text("context-severity: {test: 0, docs: 2, build: 1}\n",
+                                                encoding="utf-8")
     _, by_path = scan_json(tmp_path)
+    assert by_path["scripts/release.py"]["severity"] == "MEDIUM"
     assert by_path["tests/test_app.py"]["severity"] == "HIGH"
     assert by_path["docs/guide.md"]["severity"] == "LOW"
     assert by_path["examples/demo.py"]["severity"] == "MEDIUM"  # unnamed contexts keep the default
@@ -126,7 +166,7 @@ def test_every_format_carries_the_context(project: Path, tmp_path: Path) -> None
     contexts = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["properties"]["context"]
                 for r in sarif["runs"][0]["results"]}
     assert contexts == {"src/app.py": "code", "tests/test_app.py": "test", "examples/demo.py": "example",
-                        "docs/guide.md": "docs"}
+                        "docs/guide.md": "docs", "scripts/release.py": "build", "src/pkg/scripts/cli.py": "code"}
     gitlab = json.loads(outs["gitlab-sast"].read_text(encoding="utf-8"))
     assert {v["location"]["file"]: v["details"]["context"]["value"] for v in gitlab["vulnerabilities"]} == contexts
     html = outs["html"].read_text(encoding="utf-8")

@@ -288,7 +288,7 @@ def make_plan(args: argparse.Namespace, cfg, rules, exclude_lines: list[str]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from sentinel_hooks import context_severity
+    from sentinel_hooks import context_severity, own_package
     from sentinel_hooks import scan as scan_mod
 
     outputs = pair_outputs(args)
@@ -329,6 +329,7 @@ def run(args: argparse.Namespace) -> int:
     if diff_source is None and _inside(paths, root):
         context_severity.judge_below(result.findings, _scan_roots(paths, root))
     context_severity.apply(result.findings, cfg.context_severity)
+    own_package.lower(result.findings, root)
     if judged:
         if getattr(args, "sarif_category", None):
             result.meta["sarif_category"] = args.sarif_category

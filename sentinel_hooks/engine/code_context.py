@@ -1,4 +1,5 @@
-"""The context of a file: is it code that ships, or a test, an example, documentation or generated text?
+"""The context of a file: is it code that ships, or a test, an example, documentation, a maintainer's build
+script or generated text?
 
 A finding carries the context of its file. The first answer that applies wins:
 
@@ -14,7 +15,11 @@ A finding carries the context of its file. The first answer that applies wins:
    ``*.example(s).*``/``*.sample(s).*``;
 4. ``docs``: documentation markup (``*.md``, ``*.mdx``, ``*.rst``, ``*.adoc``, ``*.txt``) or a folder named
    ``doc`` or ``docs``;
-5. ``code``: everything else.
+5. ``build``: a script only maintainers run: a file below a folder named ``scripts`` or ``script``, or a
+   build tool's configuration module (``*.config.js``/``.ts``/``.mjs``/``.cjs``/``.mts``/``.cts``,
+   ``Gruntfile.*``, ``gulpfile.*``), unless it lies inside a ``src`` folder (what is there may ship, e.g.
+   as the package's commands);
+6. ``code``: everything else.
 """
 from __future__ import annotations
 
@@ -25,7 +30,8 @@ TEST = "test"
 EXAMPLE = "example"
 DOCS = "docs"
 GENERATED = "generated"
-CONTEXTS = (CODE, TEST, EXAMPLE, DOCS, GENERATED)
+BUILD = "build"
+CONTEXTS = (CODE, TEST, EXAMPLE, DOCS, BUILD, GENERATED)
 
 _GENERATED_NAME = lazy(
     r"(?i)(?:[.-]min\.(?:js|mjs|cjs|css)|\.bundle\.(?:js|mjs|cjs)|\.(?:js|css)\.map|"
@@ -38,6 +44,9 @@ _TEST = lazy(r"(?i)(?:^|/)(?:tests?|__tests__|spec|specs|fixtures?|testdata|test
              r"(?:^|/)(?:test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(?:test|spec)\.[a-z]+|conftest\.py)$")
 _EXAMPLE = lazy(r"(?i)(?:^|/)(?:examples?|samples?|demos?)/|(?:^|/)[^/]*\.(?:examples?|samples?)(?:\.[a-z]+)?$")
 _DOCS = lazy(r"(?i)\.(?:md|mdx|markdown|rst|adoc|txt)$|(?:^|/)docs?/")
+_BUILD_CONFIG = lazy(r"(?i)(?:^|/)(?:[^/]+\.config\.(?:js|ts|mjs|cjs|mts|cts)|(?:gruntfile|gulpfile)(?:\.[a-z]+)+)$")
+_BUILD_FOLDERS = frozenset({"scripts", "script"})
+_SHIPPED_SOURCE = "src"
 
 HEAD = 1024
 MINIFIED_SAMPLE = 65536
@@ -56,6 +65,17 @@ def looks_generated(text: str) -> bool:
     return any(len(line) >= MINIFIED_LONG_LINE for line in sample.split("\n"))
 
 
+def is_build_script(path: str) -> bool:
+    """A maintainer's script: below a ``scripts`` folder or a tool's config module, outside ``src``."""
+    for folder in path.split("/")[:-1]:
+        lowered = folder.lower()
+        if lowered == _SHIPPED_SOURCE:
+            return False
+        if lowered in _BUILD_FOLDERS:
+            return True
+    return bool(_BUILD_CONFIG.search(path))
+
+
 def classify(path: str, text: str = "") -> str:
     """The context of the file at ``path`` (repository-relative, ``/``-separated) holding ``text``."""
     if _GENERATED_NAME.search(path) or (text and looks_generated(text)):
@@ -66,4 +86,6 @@ def classify(path: str, text: str = "") -> str:
         return EXAMPLE
     if _DOCS.search(path):
         return DOCS
+    if is_build_script(path):
+        return BUILD
     return CODE

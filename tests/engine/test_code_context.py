@@ -1,4 +1,4 @@
-"""How a file's context (code, test, example, docs, generated) is decided from its path and text."""
+"""How a file's context (code, test, example, docs, build, generated) is decided from its path and text."""
 from __future__ import annotations
 
 import pytest
@@ -30,6 +30,18 @@ from sentinel_hooks.engine.code_context import classify, looks_generated
     (".gitleaksignore", "generated"),
     ("reports/gitleaks-report.json", "generated"),
     ("trufflehog_results.json", "generated"),
+    ("scripts/publish-release.cjs", "build"),
+    ("packages/server/scripts/download.ts", "build"),
+    ("script/bootstrap.sh", "build"),
+    ("vite.config.ts", "build"),
+    ("packages/ui/webpack.config.mjs", "build"),
+    ("gulpfile.js", "build"),
+    # inside src, a scripts folder or a config module may ship with the package
+    ("src/pkg/scripts/cli.py", "code"),
+    ("src/app.config.ts", "code"),
+    # a test or a document among the scripts keeps its own kind
+    ("scripts/tests/test_release.py", "test"),
+    ("scripts/README.md", "docs"),
     # a test folder inside docs is a test; an example inside tests is a test
     ("docs/tests/test_snippets.py", "test"),
     ("tests/examples/run.py", "test"),

@@ -339,6 +339,14 @@ def pypi_spec_pinned(spec: str) -> bool:
     return _PY_EXACT.match(spec.strip()) is not None
 
 
+def package_name(spec: str, ecosystem: str) -> str:
+    """The registry name in a run spec: ``@scope/pkg@latest`` -> ``@scope/pkg``, ``pkg[x]==1`` -> ``pkg``."""
+    if ecosystem == "npm":
+        scoped = spec.startswith("@")
+        return ("@" if scoped else "") + (spec[1:] if scoped else spec).partition("@")[0]
+    return re.split(r"[\[=<>!~@;\s]", spec.strip(), maxsplit=1)[0]
+
+
 # Manifests an extension or plugin ships to start its own server (not a user's client configuration).
 DISTRIBUTION_MANIFEST = re.compile(r"(?:^|/)(?:gemini-extension\.json|\.(?:claude|cursor)-plugin/plugin\.json|"
                                    r"manifest\.json|server\.json)$")
@@ -354,6 +362,7 @@ def detect_unpinned_packages(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             if not pinned:
                 hit = _hit(run.node, f"server {server.name!r} runs {run.spec!r} through {run.runner} without "
                                      f"an exact version", content=run.spec)
+                hit.extra = {"package": package_name(run.spec, run.ecosystem), "ecosystem": run.ecosystem}
                 if DISTRIBUTION_MANIFEST.search(unit.path):
                     hit.severity = Severity.LOW  # an extension's own launcher: it follows its releases
                 yield hit

@@ -339,3 +339,20 @@ def test_a_monorepo_root_depending_on_its_own_workspace_members_with_star_is_low
     no_workspaces = text.replace('"workspaces": ["src/*"],', "")
     assert {f.severity for f in findings("package.json", no_workspaces, "supply-chain-npm-floating-version")} == {
         Severity.MEDIUM}
+
+
+@pytest.mark.parametrize("spec, ecosystem, name", [
+    ("@acme/gh-mcp@latest", "npm", "@acme/gh-mcp"),
+    ("@acme/gh-mcp", "npm", "@acme/gh-mcp"),
+    ("gh-mcp@next", "npm", "gh-mcp"),
+    ("acme-mcp[cli]>=1.0", "pypi", "acme-mcp"),
+    ("acme_mcp@latest", "pypi", "acme_mcp"),
+])
+def test_an_unpinned_run_names_its_package(spec: str, ecosystem: str, name: str):
+    assert mcp_config.package_name(spec, ecosystem) == name
+
+
+def test_the_unpinned_finding_carries_package_and_ecosystem():
+    (f,) = findings(".mcp.json", '{"mcpServers": {"dc": {"command": "npx", "args": ["-y", "@acme/dc@latest"]}}}',
+                    "mcp-config-unpinned-package")
+    assert f.extra["package"] == "@acme/dc" and f.extra["ecosystem"] == "npm"
