@@ -57,4 +57,38 @@ def test_a_hook_run_on_an_mcp_commit_loads_no_pydantic_or_yaml_once_the_rule_cac
     assert warm == "3 []", runs[1].stdout[-2000:] + runs[1].stderr
     report = json.loads(runs[1].stdout[:runs[1].stdout.rindex("}") + 1])
     assert {f["rule_id"] for f in report["findings"]} >= {"python-shell-injection-tool-input",
-                                                          "js-command-injection", "mcp-config-plain-http-remote"}
+                                                          "js-command-injection-tool-input",
+                                                          "mcp-config-plain-http-remote"}
+
+
+def _hook_modules(repo, staged: list[str], modules: tuple[str, ...]) -> str:
+    git(repo, "add", *staged)
+    code = ("import sys\nfrom sentinel_hooks.cli import main\n"
+            f"rc = main(['scan', '--staged', '--output', 'json', *{staged!r}])\n"
+            f"print(rc, sorted(m for m in {modules!r} if m in sys.modules))")
+    env = {**os.environ, "XDG_CACHE_HOME": str(repo.parent / "user-cache")}
+    run = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60, env=env)
+    return run.stdout.strip().splitlines()[-1]
+
+
+PARSERS = ("tree_sitter", "tree_sitter_typescript", "tree_sitter_javascript")
+
+
+def test_a_hook_run_on_a_commit_without_javascript_does_not_import_tree_sitter(make_repo):
+    repo = make_repo()
+    (repo / "server.py").write_text(PYTHON_SERVER)
+    (repo / "claude_desktop_config.json").write_text(json.dumps(CLIENT_CONFIG, indent=2))
+    assert _hook_modules(repo, ["server.py", "claude_desktop_config.json"], PARSERS).endswith(" []")
+
+
+def test_a_typescript_file_without_a_source_or_sink_is_not_parsed(make_repo):
+    repo = make_repo()
+    (repo / "util.ts").write_text("export function add(a: number, b: number): number { return a + b; }\n")
+    assert _hook_modules(repo, ["util.ts"], PARSERS) == "0 []"
+
+
+def test_a_typescript_tool_server_loads_only_the_typescript_grammar(make_repo):
+    repo = make_repo()
+    (repo / "src").mkdir()
+    (repo / "src" / "index.ts").write_text(TS_SERVER)
+    assert _hook_modules(repo, ["src/index.ts"], PARSERS) == "3 ['tree_sitter', 'tree_sitter_typescript']"

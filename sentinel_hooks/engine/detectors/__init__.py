@@ -71,6 +71,7 @@ DETECTORS: dict[str, str] = {
     "service_account_key": "secret_assignments",
     "download_exec": "download_exec",
     "js_built_value": "js_sinks",
+    "js_taint": "js_taint",
 }
 
 # detectors whose hits depend on the unit's own text (not the whole file): run on every window

@@ -13,6 +13,8 @@ Options of a rule using ``detector: js_built_value``:
               function typed to accept values no tool call or request can carry (a ``Buffer``, a stream;
               ``js_parameter_types.developer_parameter``) is not reported: that function is a library helper its
               developer calls, and the finding belongs where a caller hands it tool input
+  unless_flow  a sink kind of the ``js_taint`` detector; a hit on a line where that detector finds a
+              flow of this kind from input is left to it (one finding per problem)
 
 A match is not reported when it lies inside a string literal or a comment (code kept as text, a
 bundle held in a string), or when the judged value is fixed by the program (``js_constants.is_fixed``:
@@ -101,10 +103,23 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             line_text = line_text.split("\n", 1)[0]
             if any(a.search(line_text) for a in rule.compiled_allow_line):
                 continue
+        if opts.get("unless_flow") and line in _flow_lines(unit, opts["unless_flow"]):
+            continue
         marker = opts.get("lower_when_present")
         lower = bool(marker) and memo.setdefault(("lower", marker), bool(_compile(marker).search(text)))
         yield Hit(line, col, end_line, end_col, m.group(0),  # the whole match, as regex rules fingerprint
                   severity=Severity.LOW if lower else None)
+
+
+def _flow_lines(unit: TextUnit, kind: str) -> set[int]:
+    if unit.partial:
+        return set()
+    from sentinel_hooks.engine.detectors.js_taint import flow_lines
+    key = ("js_taint lines", kind)
+    lines = unit.memo.get(key)
+    if lines is None:
+        lines = unit.memo[key] = flow_lines(unit, kind)
+    return lines
 
 
 def _position(starts: list[int], offset: int) -> tuple[int, int]:
