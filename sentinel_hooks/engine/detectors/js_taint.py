@@ -49,7 +49,7 @@ def file_flows(unit: TextUnit) -> list[tuple[Flow, tuple[int, int, int, int], st
         line = lines[row] if row < len(lines) else b""
         return len(line[:byte_col].decode("utf-8", "replace")) + 1
 
-    for flow in sorted(analyse(root), key=lambda f: (f.start[0], f.start[1], f.kind)):
+    for flow in sorted(analyse(root, unit.path), key=lambda f: (f.start[0], f.start[1], f.kind)):
         (row, bcol), (erow, ecol) = flow.start, flow.end
         span = (row + 1, column(row, bcol), erow + 1, column(erow, ecol))
         first = lines[row].decode("utf-8", "replace") if row < len(lines) else ""

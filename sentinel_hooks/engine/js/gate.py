@@ -8,14 +8,14 @@ from __future__ import annotations
 import re
 
 SOURCE_MARKERS = re.compile(
-    r"\.tool\s*\(|registerTool|CallToolRequestSchema|\b(?:req|request|ctx)\.(?:query|body|params|headers|"
-    r"url|cookies|originalUrl|path|files?)\b|\bprocess\.env\b|\.ssh|\.aws|id_rsa|credentials|\.env\b")
+    r"\.tool\s*\(|registerTool|CallToolRequestSchema|\b(?:extends|implements)\s+[\w.]*Tool|\b(?:req|request)\b|\bprocess\.env\b|\.ssh|\.aws|"
+    r"id_rsa|credentials|\.env\b")
 
 SINK_MARKERS = re.compile(
     r"\b(?:exec\w*|spawn\w*|eval|Function|runIn\w*|Script|compileFunction|readFile\w*|writeFile\w*|"
     r"appendFile\w*|create(?:Read|Write)Stream|unlink\w*|rm\w*|rmdir\w*|readdir\w*|mkdir\w*|copyFile\w*|"
     r"rename\w*|sendFile|download|open\w*|query|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe|prepare|"
-    r"fetch|axios|got|ky|request|get|post|put)\s*[(<.]")
+    r"fetch|axios|got|ky|request|get|post|put|pdf|screenshot|saveAs)\s*[(<.]")
 
 
 def may_flow(text: str) -> bool:

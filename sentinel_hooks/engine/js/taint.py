@@ -94,9 +94,13 @@ class _Frame:
 class Analysis:
     """The flows of one file; ``run`` returns them."""
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, functions: Iterable[tuple[str, Any]]) -> None:
         self.root = root
-        self.functions: dict[str, Any] = {}
+        self.functions: dict[str, Any] = {}  # a call by name resolves to the first function of that name
+        self.all_functions: list[Any] = []
+        for name, node in functions:
+            self.functions.setdefault(name, node)
+            self.all_functions.append(node)
         self.summaries: dict[int, _Summary] = {}
         self.in_progress: list[int] = []
         self.flows: dict[tuple[str, int, int], Flow] = {}
@@ -104,28 +108,10 @@ class Analysis:
 
     # ------------------------------------------------------------------ driver
     def run(self) -> list[Flow]:
-        self._collect(self.root)
         self.walk(self.root, self.module)
-        for node in list(self.functions.values()):
+        for node in self.all_functions:  # functions no handler reached: sources inside them still count
             self.summary(node)
         return list(self.flows.values())
-
-    def _collect(self, node: Any) -> None:
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            kind = n.type
-            if kind in ("function_declaration", "generator_function_declaration", "method_definition"):
-                name = n.child_by_field_name("name")
-                if name is not None:
-                    self.functions.setdefault(_text(name), n)
-            elif kind in ("variable_declarator", "pair", "public_field_definition", "field_definition"):
-                key = n.child_by_field_name("name") or n.child_by_field_name("key") \
-                    or n.child_by_field_name("property")
-                value = n.child_by_field_name("value")
-                if key is not None and value is not None and value.type in _FUNCTIONS:
-                    self.functions.setdefault(_text(key), value)
-            stack.extend(n.named_children)
 
     # ------------------------------------------------------------------ summaries
     def summary(self, fn: Any) -> _Summary:
@@ -138,7 +124,10 @@ class Analysis:
         try:
             summary = _Summary()
             frame = _Frame(self.module, summary)
-            self._bind_params(fn, frame, None, set())
+            if self._is_request_handler(fn) or self._is_tool_method(fn):
+                self._bind_params(fn, frame, [frozenset({INPUT})], set())
+            else:
+                self._bind_params(fn, frame, None, set())
             self._body(fn, frame)
         finally:
             self.in_progress.pop()
@@ -499,8 +488,6 @@ class Analysis:
                     and parent.child_by_field_name("object") == node:
                 return EMPTY  # one variable: configuration, not the whole environment
             return frozenset({SECRET})
-        if obj is not None and obj.type == "identifier" and obj_text in V.REQUEST_NAMES and prop_name in V.REQUEST_FIELDS:
-            return frozenset({INPUT})
         if prop_name in ("length", "size"):
             return EMPTY
         return self.expr(obj, frame) if obj is not None else EMPTY
@@ -591,22 +578,41 @@ class Analysis:
         return None
 
     @staticmethod
+    def _is_tool_method(fn: Any) -> bool:
+        """``execute(args)`` (or handle/run/call) of a class that extends or implements a *Tool* type."""
+        if fn.type != "method_definition":
+            return False
+        name = fn.child_by_field_name("name")
+        if name is None or _text(name) not in V.TOOL_METHODS:
+            return False
+        cls = fn.parent.parent if fn.parent is not None else None
+        if cls is None or cls.type not in ("class_declaration", "class", "abstract_class_declaration"):
+            return False
+        return any(c.type == "class_heritage" and "Tool" in _text(c) for c in cls.named_children)
+
+    @staticmethod
     def _is_request_handler(fn: Any) -> bool:
+        """``(req, res) => ...`` or a first parameter typed as an HTTP request: its first parameter is input."""
         params = fn.child_by_field_name("parameters")
-        first = None
-        if params is not None and params.named_children:
-            first = params.named_children[0]
-            if first.type.endswith("_parameter"):
-                first = first.child_by_field_name("pattern")
-        elif fn.child_by_field_name("parameter") is not None:
-            first = fn.child_by_field_name("parameter")
-        return first is not None and first.type == "identifier" and _text(first) in ("req", "request")
+        plist = [p for p in params.named_children if p.type != "comment"] if params is not None else []
+        if not plist:
+            return False
+        first = plist[0].child_by_field_name("pattern") if plist[0].type.endswith("_parameter") else plist[0]
+        if first is None or first.type != "identifier" or _text(first) not in V.REQUEST_NAMES:
+            return False
+        annotation = plist[0].child_by_field_name("type")
+        if annotation is not None and V.REQUEST_TYPES.match(_text(annotation).lstrip(": ")):
+            return True
+        if len(plist) < 2:
+            return False
+        second = plist[1].child_by_field_name("pattern") if plist[1].type.endswith("_parameter") else plist[1]
+        return second is not None and second.type == "identifier" and _text(second) in V.RESPONSE_NAMES
 
     @staticmethod
     def _schema_safe(argv: list[Any]) -> set[str]:
         """Names of tool parameters whose zod schema admits no free text (enum, literal, number...)."""
         safe: set[str] = set()
-        stack = [a for a in argv if a.type == "object"]
+        stack = [o for a in argv for o in _schema_objects(a)]
         while stack:
             obj = stack.pop()
             for pair in obj.named_children:
@@ -615,8 +621,8 @@ class Analysis:
                 key, value = pair.child_by_field_name("key"), pair.child_by_field_name("value")
                 if key is None or value is None:
                     continue
-                if _text(key) == "inputSchema" and value.type == "object":
-                    stack.append(value)
+                if _text(key) == "inputSchema":
+                    stack.extend(_schema_objects(value))
                 elif V.SAFE_SCHEMA.match(_text(value)):
                     safe.add(_text(key).strip("'\""))
         return safe
@@ -638,6 +644,8 @@ class Analysis:
         elif recv is not None and name in V.SQL_METHODS and "#sql" in labels[0]:
             self.sink("sql", node, labels[0], frame)
         if name in V.PATH_CALLS or (name in V.FS_GENERIC and V.FS_RECEIVERS.match(recv_text)):
+            self.sink("path", node, labels[0], frame)
+        elif name in V.PATH_OPTION_CALLS and recv is not None:  # page.pdf({ path }), page.screenshot({ path })
             self.sink("path", node, labels[0], frame)
         if (recv is None and name in V.NET_CALLS) or (recv is not None and name in V.NET_METHODS
                                                        and V.NET_MEMBERS.match(recv_text)):
@@ -685,5 +693,17 @@ class Analysis:
             frame.summary.sinks.append((kind, node, symbolic, detail))
 
 
-def analyse(root: Any) -> list[Flow]:
-    return Analysis(root).run()
+def _schema_objects(node: Any) -> list[Any]:
+    """The object literal of a schema written as ``{...}`` or ``z.object({...})``."""
+    if node.type == "object":
+        return [node]
+    if node.type == "call_expression" and _text(node.child_by_field_name("function") or node).endswith("object"):
+        args = node.child_by_field_name("arguments")
+        return [a for a in args.named_children if a.type == "object"] if args is not None else []
+    return []
+
+
+def analyse(root: Any, path: str) -> list[Flow]:
+    """The flows of the file at ``path`` whose tree is ``root``."""
+    from sentinel_hooks.engine.js.parse import named_functions
+    return Analysis(root, named_functions(root, path)).run()

@@ -38,6 +38,8 @@ PATH_CALLS = frozenset({
 # ... and generic names only on a file-system module
 FS_GENERIC = frozenset({"rm", "rmdir", "readdir", "mkdir", "open", "opendir", "rename", "stat", "lstat",
                         "access", "truncate", "chmod", "symlink", "link", "cp", "copy", "move", "download"})
+# browser automation calls whose options object names the file they write ({ path: ... })
+PATH_OPTION_CALLS = frozenset({"pdf", "screenshot", "saveAs", "tracing"})
 FS_RECEIVERS = re.compile(r"^(?:fs|fsp|fse|fsPromises|fsExtra|promises|fs\.promises|res|reply)$")
 
 NET_CALLS = frozenset({"fetch", "axios", "got", "ky", "request", "needle", "superagent", "undici.request"})
@@ -70,9 +72,12 @@ REAL_PATH = frozenset({"realpath", "realpathSync"})
 
 # MCP SDK registrations whose last function argument is a tool handler
 TOOL_REGISTRATIONS = frozenset({"tool", "registerTool", "addTool"})
+# methods of a class that extends or implements a *Tool* type and receive the tool's arguments first
+TOOL_METHODS = frozenset({"execute", "handle", "run", "call", "handler", "invoke"})
 HTTP_ROUTES = frozenset({"get", "post", "put", "patch", "delete", "all", "use", "route", "options", "head"})
-REQUEST_NAMES = frozenset({"req", "request", "ctx"})
-REQUEST_FIELDS = frozenset({"query", "body", "params", "headers", "cookies", "url", "originalUrl", "path",
-                            "files", "file", "hostname", "search", "searchParams"})
+# an HTTP handler: (req, res) => ..., or a first parameter typed as a server-side request
+REQUEST_NAMES = frozenset({"req", "request"})
+RESPONSE_NAMES = frozenset({"res", "reply", "response", "rep"})
+REQUEST_TYPES = re.compile(r"^(?:express\.|http\.)?(?:Request|IncomingMessage|FastifyRequest|NextRequest|NextApiRequest)\b")
 # zod types whose values cannot carry an injection
 SAFE_SCHEMA = re.compile(r"^z\s*\.\s*(?:enum|nativeEnum|literal|number|boolean|bigint|date|int)\b")
