@@ -78,7 +78,7 @@ EXAMPLE_LABELS = PEERS_DIR / "example_labels.yaml"
 SEMGREP_RULES = PEERS_DIR / "semgrep-rules.yaml"
 DEFAULT_PEER_BIN = Path("/work/bench-venv/bin")
 
-CATEGORIES = ["secrets", "injection", "xss", "mcp-tools", "mcp-config", "supply-chain"]
+CATEGORIES = ["secrets", "injection", "xss", "mcp-tools", "mcp-config", "supply-chain", "exfiltration"]
 OURS = "mcp-sentinel"
 PEERS = ["detect-secrets", "semgrep", "bandit"]
 

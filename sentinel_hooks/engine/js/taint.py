@@ -670,6 +670,8 @@ class Analysis:
         for element in elements:
             if element.type == "string" and _text(element).strip("'\"`") == "--":
                 break
+            if element.type == "spread_element":
+                continue  # a list passed on: whether it holds "--" is not known here
             if element.type in ("string", "template_string") and element.named_children and \
                     element.named_children[0].type == "string_fragment":
                 continue  # starts with a literal: cannot start with "-" from the input

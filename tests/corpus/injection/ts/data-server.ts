@@ -11,12 +11,12 @@ const API_BASE = "https://api.example.com/v1";
 const server = new McpServer({ name: "data-tools", version: "0.4.0" });
 
 server.tool("find_issues", { repo: z.string() }, async (args) => {
-  const { rows } = await pool.query(`SELECT id, title FROM issues WHERE repo = '${args.repo}'`); // expect: js-sql-injection
+  const { rows } = await pool.query(`SELECT id, title FROM issues WHERE repo = '${args.repo}'`); /* expect: js-sql-injection-tool-input */ // ok: js-sql-injection
   return { content: [{ type: "text", text: JSON.stringify(rows) }] };
 });
 
 server.tool("issues_by_label", { label: z.string() }, async ({ label }) => {
-  const { rows } = await pool.query("SELECT id, title FROM issues WHERE label = '" + label + "'"); // expect: js-sql-injection
+  const { rows } = await pool.query("SELECT id, title FROM issues WHERE label = '" + label + "'"); /* expect: js-sql-injection-tool-input */ // ok: js-sql-injection
   return { content: [{ type: "text", text: JSON.stringify(rows) }] };
 });
 
@@ -36,8 +36,8 @@ server.tool("read_file", { path: z.string() }, async (args) => {
 });
 
 server.tool("delete_file", { file: z.string() }, async (args) => {
-  const target = path.join(ROOT, args.file); // expect: js-path-traversal
-  await fs.unlink(target);
+  const target = path.join(ROOT, args.file);
+  await fs.unlink(target); // expect: js-path-traversal
   return { content: [{ type: "text", text: `deleted ${target}` }] };
 });
 

@@ -21,7 +21,7 @@ server.tool("npm_view", { pkg: z.string() }, async (args) => {
 });
 
 server.tool("git_show", { ref: z.string() }, async (args) => {
-  const { stdout } = await execFileAsync("git", ["show", args.ref]); // ok: js-command-injection-tool-input
+  const { stdout } = await execFileAsync("git", ["show", args.ref]); /* expect: js-argument-injection */ // ok: js-command-injection-tool-input
   return { content: [{ type: "text", text: stdout }] };
 });
 
@@ -29,7 +29,7 @@ server.registerTool(
   "container_logs",
   { description: "Tail the logs of a container", inputSchema: { id: z.string() } },
   async ({ id }) => {
-    const out = execSync(`docker logs --tail 200 ${id}`).toString(); // expect: js-command-injection
+    const out = execSync(`docker logs --tail 200 ${id}`).toString(); /* expect: js-command-injection-tool-input */ // ok: js-command-injection
     return { content: [{ type: "text", text: out }] };
   },
 );
@@ -43,7 +43,7 @@ function listContainers(): string {
 }
 
 server.tool("npx_run", { pkg: z.string() }, async ({ pkg }) => {
-  const child = spawn("npx", [pkg, "--yes"], { shell: true }); // expect: js-spawn-shell-true
+  const child = spawn("npx", [pkg, "--yes"], { shell: true }); /* expect: js-command-injection-tool-input */ // ok: js-spawn-shell-true
   return { content: [{ type: "text", text: String(child.pid) }] };
 });
 
@@ -57,13 +57,13 @@ function typecheck(): void {
 }
 
 server.tool("calculate", { expression: z.string() }, async (args) => {
-  const value = eval(args.expression); // expect: js-dynamic-code-execution
+  const value = eval(args.expression); /* expect: js-code-injection-tool-input */ // ok: js-dynamic-code-execution
   return { content: [{ type: "text", text: String(value) }] };
 });
 
 server.tool("transform", { body: z.string(), input: z.string() }, async ({ body, input }) => {
-  const fn = new Function("input", body); // expect: js-dynamic-code-execution
-  const sandboxed = vm.runInNewContext(body, { input }); // expect: js-dynamic-code-execution
+  const fn = new Function("input", body); /* expect: js-code-injection-tool-input */ // ok: js-dynamic-code-execution
+  const sandboxed = vm.runInNewContext(body, { input }); /* expect: js-code-injection-tool-input */ // ok: js-dynamic-code-execution
   return { content: [{ type: "text", text: String(fn(input) ?? sandboxed) }] };
 });
 
