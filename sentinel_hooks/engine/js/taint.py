@@ -98,6 +98,11 @@ class Analysis:
         self.root = root
         self.functions: dict[str, Any] = {}  # a call by name resolves to the first function of that name
         self.all_functions: list[Any] = []
+        tops = [c for n in root.named_children
+                for c in ([n.child_by_field_name("declaration")] if n.type == "export_statement" else [n])
+                if c is not None]
+        self.classes = {_text(n.child_by_field_name("name")) for n in tops
+                        if n.type == "class_declaration" and n.child_by_field_name("name") is not None}
         for name, node in functions:
             self.functions.setdefault(name, node)
             self.all_functions.append(node)
@@ -548,7 +553,8 @@ class Analysis:
                 labels.append(self.expr(arg, frame))
         self._sinks(node, name, recv, recv_text, argv, labels, frame)
 
-        local = self.functions.get(name) if (recv is None or recv_text == "this") else None
+        local = self.functions.get(name) if (recv is None or recv_text == "this" or (
+            recv.type == "new_expression" and recv_text[3:].lstrip().split("(")[0] in self.classes)) else None
         if _VALIDATOR.search(name):
             return EMPTY
         if local is not None and local.id != getattr(node, "id", None):
