@@ -7,7 +7,8 @@ Options of a rule using ``detector: js_taint``:
 The file is parsed with tree-sitter once and analysed once (engine/js/taint); every rule and every
 window of a diff scan takes the flows of its kind from the file's memo. A file without a source
 marker or a sink call (engine/js/gate) is not parsed, and tree-sitter is imported on the first file
-that is. Comments and string contents are not code in the tree, so they never hold a sink.
+that is; files over MAX_PARSED_CHARS, and a tree nested deeper than the stack allows, yield
+nothing. Comments and string contents are not code in the tree, so they never hold a sink.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from sentinel_hooks.engine.units import TextUnit
 
 _MEMO_KEY = "js_taint flows"
+MAX_PARSED_CHARS = 1_000_000  # larger files are bundles or generated code, not a server's source
 
 
 def file_flows(unit: TextUnit) -> list[tuple[Flow, tuple[int, int, int, int], str]]:
@@ -35,7 +37,7 @@ def file_flows(unit: TextUnit) -> list[tuple[Flow, tuple[int, int, int, int], st
         return found
     found = memo[_MEMO_KEY] = []
     text = unit.full_text()
-    if not gate.may_flow(text):
+    if len(text) > MAX_PARSED_CHARS or not gate.may_flow(text):
         return found
     from sentinel_hooks.engine.js.parse import parse
     from sentinel_hooks.engine.js.taint import analyse
@@ -43,13 +45,17 @@ def file_flows(unit: TextUnit) -> list[tuple[Flow, tuple[int, int, int, int], st
     root = parse(source, unit.path)
     if root is None:
         return found
+    try:
+        flows = analyse(root, unit.path)
+    except RecursionError:  # nesting deeper than the interpreter's stack: nothing is reported
+        return found
     lines = source.split(b"\n")
 
     def column(row: int, byte_col: int) -> int:
         line = lines[row] if row < len(lines) else b""
         return len(line[:byte_col].decode("utf-8", "replace")) + 1
 
-    for flow in sorted(analyse(root, unit.path), key=lambda f: (f.start[0], f.start[1], f.kind)):
+    for flow in sorted(flows, key=lambda f: (f.start[0], f.start[1], f.kind)):
         (row, bcol), (erow, ecol) = flow.start, flow.end
         span = (row + 1, column(row, bcol), erow + 1, column(erow, ecol))
         first = lines[row].decode("utf-8", "replace") if row < len(lines) else ""

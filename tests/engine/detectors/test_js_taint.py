@@ -50,3 +50,8 @@ def test_a_diff_window_takes_the_flows_that_fall_in_it() -> None:
 def test_python_and_partial_chunks_are_not_parsed_as_javascript() -> None:
     assert findings(SERVER, path="server.py") == []
     assert [r for _, r in findings(SERVER, partial=True)] == ["js-command-injection"]
+
+
+def test_a_tree_nested_deeper_than_the_stack_reports_nothing_instead_of_failing() -> None:
+    deep = 'server.tool("t", {}, async ({ q }) => exec(' + "(" * 5000 + "q" + ")" * 5000 + "));\n"
+    assert findings(deep) == []
