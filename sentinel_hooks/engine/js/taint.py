@@ -29,8 +29,8 @@ SECRET = "secret"
 SOURCES = frozenset({INPUT, SECRET})
 MAX_DEPTH = 8
 
-_VALIDATOR = re.compile(r"within|inside|allowed|contain|safe|valid|sanitiz|permitted|authori|whitelist|allowlist",
-                        re.IGNORECASE)
+_VALIDATOR = re.compile(r"within|inside|allowed|contain|(?:is|ensure|assert|check|make)_?safe|safe_?path|valid|"
+                        r"sanitiz|permitted|authori|whitelist|allowlist", re.IGNORECASE)
 _CP_RECEIVER = re.compile(r"^(?:child_process|childProcess|cp|proc|shell|shelljs|\$)$")
 _SEP_TEXT = re.compile(r"\bsep\b|[/\\\\]['\"`]\s*\)?$|\+\s*['\"][/\\\\]['\"]")
 _FUNCTIONS = ("function_declaration", "generator_function_declaration", "function_expression",
@@ -73,13 +73,15 @@ class _Summary:
 
 
 class _Frame:
-    __slots__ = ("env", "parent", "summary", "rel_of")
+    __slots__ = ("env", "parent", "summary", "rel_of", "origin", "checks")
 
     def __init__(self, parent: Optional[_Frame], summary: _Summary) -> None:
         self.env: dict[str, frozenset[str]] = {}
         self.parent = parent
         self.summary = summary
         self.rel_of: dict[str, str] = {}
+        self.origin: dict[str, str] = {}  # variable -> the variable its value was derived from by one call
+        self.checks: dict[str, Any] = {}  # boolean variable -> the expression that computed it
 
     def lookup(self, name: str) -> Optional[frozenset[str]]:
         frame: Optional[_Frame] = self
@@ -293,25 +295,48 @@ class Analysis:
                 frame.env[key] = before
 
     def _note_relative(self, name: Any, value: Any, frame: _Frame) -> None:
+        """Remember what a variable was derived from: path.relative's target, the one variable a call
+        normalised (``normalizePath(p)``, ``path.resolve(p)``, ``p.toLowerCase()``), or a check."""
         while value.type in _WRAPPERS and value.named_children:
             value = value.named_children[0]
-        if value.type != "call_expression" or name.type != "identifier":
+        if name.type != "identifier":
+            return
+        key = _text(name)
+        frame.checks[key] = value
+        if value.type != "call_expression":
             return
         fn = value.child_by_field_name("function")
         args = value.child_by_field_name("arguments")
-        if fn is not None and _text(fn).endswith("relative") and args is not None and len(args.named_children) >= 2:
-            frame.rel_of[_text(name)] = _text(args.named_children[1])
+        argv = args.named_children if args is not None else []
+        if fn is not None and _text(fn).endswith("relative") and len(argv) >= 2:
+            frame.rel_of[key] = _text(argv[1])
+        derived = [a for a in argv if a.type in ("identifier", "member_expression")]
+        if fn is not None and fn.type == "member_expression" and not derived:
+            obj = fn.child_by_field_name("object")
+            if obj is not None and obj.type in ("identifier", "member_expression"):
+                derived = [obj]
+        if len(derived) == 1 and _text(derived[0]) != key:
+            frame.origin[key] = _text(derived[0])
 
     # ------------------------------------------------------------------ guards (sanitisers)
     def _sanitise(self, key: str, frame: _Frame) -> None:
-        current = frame.lookup(key)
-        frame.env[key] = _clean(current) if current is not None else EMPTY
+        """Clean ``key`` and what it was derived from (a check on normalizePath(p) also holds for p)."""
+        for _ in range(MAX_DEPTH):
+            current = frame.lookup(key)
+            frame.env[key] = _clean(current) if current is not None else EMPTY
+            key = frame.origin.get(key, "")
+            if not key:
+                break
 
     def guard(self, cond: Any, frame: _Frame) -> None:
         stack = [cond]
+        seen: set[int] = set()
         while stack:
             n = stack.pop()
             stack.extend(n.named_children)
+            if n.type == "identifier" and _text(n) in frame.checks and n.id not in seen:
+                seen.add(n.id)  # `if (!isAllowed)` judges the expression that computed isAllowed
+                stack.append(frame.checks.pop(_text(n)))
             if n.type != "call_expression":
                 continue
             fn = n.child_by_field_name("function")
@@ -555,8 +580,8 @@ class Analysis:
 
         local = self.functions.get(name) if (recv is None or recv_text == "this" or (
             recv.type == "new_expression" and recv_text[3:].lstrip().split("(")[0] in self.classes)) else None
-        if _VALIDATOR.search(name):
-            return EMPTY
+        if local is None and _VALIDATOR.search(name):
+            return EMPTY  # a validator defined in another module: its name is all that is known
         if local is not None and local.id != getattr(node, "id", None):
             return self._instantiate(self.summary(local), labels, frame, name)
         if name in V.CLEANING_FUNCTIONS:
