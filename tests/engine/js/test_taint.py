@@ -163,3 +163,23 @@ def test_one_environment_variable_or_a_local_host_is_not_exfiltration() -> None:
 def test_javascript_and_jsx_files_use_the_javascript_grammar() -> None:
     source = 'app.post("/run", (req, res) => {\n  exec(req.body.cmd);\n  return <div/>;\n});\n'
     assert flows(source, "routes.jsx") == [(2, "shell")]
+
+
+def test_a_local_validator_is_analysed_and_a_bare_prefix_check_inside_it_does_not_contain_the_path() -> None:
+    validator = ("async function validatePath(p: string) {\n"
+                 "  const absolute = path.resolve(p);\n"
+                 "  const real = await fs.realpath(absolute);\n"
+                 "  const normalized = normalizePath(real);\n"
+                 "  const allowed = {check};\n"
+                 "  if (!allowed) throw new Error('denied');\n"
+                 "  return real;\n}\n")
+    handler = tool("  const valid = await validatePath(q);\n  return fs.readFile(valid, 'utf8');")
+    prefix = validator.replace("{check}", "DIRS.some((dir) => normalized.startsWith(dir))")
+    checked = validator.replace("{check}", "isPathWithinAllowedDirectories(normalized, DIRS)")
+    assert flows(prefix + handler) == [(11, "path")]
+    assert flows(checked + handler) == []
+
+
+def test_a_validator_imported_from_elsewhere_is_trusted_by_its_name_but_safe_parse_is_not_a_validator() -> None:
+    assert flows(tool("  fs.readFileSync(await validatePath(q));")) == []
+    assert flows(tool("  const a = Schema.safeParse(q);\n  fs.readFileSync(a.data.path);")) == [(3, "path")]
