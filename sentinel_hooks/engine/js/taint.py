@@ -582,7 +582,7 @@ class Analysis:
             recv.type == "new_expression" and recv_text[3:].lstrip().split("(")[0] in self.classes)) else None
         if local is None and _VALIDATOR.search(name):
             return EMPTY  # a validator defined in another module: its name is all that is known
-        if local is not None and local.id != getattr(node, "id", None):
+        if local is not None:
             return self._instantiate(self.summary(local), labels, frame, name)
         if name in V.CLEANING_FUNCTIONS:
             return EMPTY
@@ -723,7 +723,9 @@ class Analysis:
                 self.flows[key] = Flow(kind, node.start_point, node.end_point, message)
         symbolic = frozenset(label for label in labels if label[0] == "p" or label.startswith("#"))
         if _taints(symbolic):
-            frame.summary.sinks.append((kind, node, symbolic, detail))
+            entry = (kind, node, symbolic, detail)
+            if entry not in frame.summary.sinks:  # a helper called many times adds its sinks once
+                frame.summary.sinks.append(entry)
 
 
 def _schema_objects(node: Any) -> list[Any]:
