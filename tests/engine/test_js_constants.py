@@ -211,10 +211,13 @@ def test_a_helper_typed_for_values_no_tool_call_carries_is_not_a_tool_handler() 
     ("type MediaInput = { buffer: Buffer } | ", "type MediaInput = "),  # only JSON-shaped input
     ("async (input: MediaInput)", "async (input)"),  # untyped: a handler's arguments
 ])
-def test_a_helper_whose_input_json_can_carry_is_still_reported(change: tuple[str, str]) -> None:
+def test_a_helper_whose_input_json_can_carry_is_reported_where_a_tool_hands_it_tool_input(
+        change: tuple[str, str]) -> None:
     text = MEDIA_HELPER.replace(*change)
     assert text != MEDIA_HELPER
-    assert sorted(rules_hit("src/media.ts", text)) == ["js-path-traversal", "js-ssrf"]
+    assert rules_hit("src/media.ts", text) == []  # a parameter is not input until a handler passes input
+    called = text + 'server.tool("image", { path: z.string() }, async (args) => imageContent(args));\n'
+    assert sorted(rules_hit("src/media.ts", called)) == ["js-path-traversal", "js-ssrf"]
     handler = ("type MediaInput = { buffer: Buffer };\n"
                "server.tool('read', schema, async (input) => readFile(input.path));\n")
     assert rules_hit("src/server.ts", handler) == ["js-path-traversal"]
