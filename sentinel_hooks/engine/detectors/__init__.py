@@ -72,6 +72,19 @@ DETECTORS: dict[str, str] = {
     "download_exec": "download_exec",
     "js_built_value": "js_sinks",
     "js_taint": "js_taint",
+    "python-template-injection": "python_templates",
+    "python-archive-extraction": "python_archives",
+    "python-argument-injection": "python_arguments",
+    "python-prefix-containment": "python_containment",
+    "python-exfiltration": "python_exfiltration",
+    "python-decoded-exec": "python_backdoors",
+    "python-reverse-shell": "python_backdoors",
+    "python-hidden-listener": "python_backdoors",
+    "python-xss-response": "python_web",
+    "python-open-redirect": "python_web",
+    "python-xxe": "python_web",
+    "python-resource-exhaustion": "python_exhaustion",
+    "tool-undisclosed-capability": "python_capabilities",
 }
 
 # detectors whose hits depend on the unit's own text (not the whole file): run on every window

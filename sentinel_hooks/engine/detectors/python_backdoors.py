@@ -1,0 +1,224 @@
+"""Backdoors: code hidden as an encoded payload and run (``exec(base64.b64decode(...))``), code fetched at
+run time and run or imported, reverse shells (a socket wired to a shell) and listeners opened inside a tool
+or at import time.
+
+Decoded and fetched code is found through the values a name was given in its function; shells and
+listeners from the calls one function (or the module body) makes, on the whole tree of the file.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
+
+from sentinel_hooks.engine import python_tree
+from sentinel_hooks.engine.detectors import detector
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, import_aliases, is_entry_point, \
+    lookup, make_hit, qualified_name, scoped_calls, survives_deep_nesting
+from sentinel_hooks.engine.detectors.python_sinks import EVAL_FUNCS
+from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.text_gate import Gate
+from sentinel_hooks.findings import Confidence
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rule import Rule
+    from sentinel_hooks.engine.units import TextUnit
+
+DECODERS = {"base64.b64decode", "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
+            "base64.urlsafe_b64decode", "base64.decodebytes", "base64.decodestring", "zlib.decompress",
+            "gzip.decompress", "bz2.decompress", "lzma.decompress", "marshal.loads", "bytes.fromhex",
+            "binascii.unhexlify", "binascii.a2b_base64", "binascii.a2b_hex", "codecs.decode"}
+FETCHES = {"requests.get", "requests.post", "requests.request", "httpx.get", "httpx.post", "httpx.request",
+           "urllib.request.urlopen", "urlopen", "urllib2.urlopen", "urllib.request.urlretrieve", "urlretrieve"}
+CODE_RUNNERS = EVAL_FUNCS | {"runpy.run_path", "runpy.run_module", "importlib.import_module", "__import__",
+                             "builtins.__import__"}
+IMPORT_RUNNERS = {"exec_module", "run_path", "import_module", "__import__", "load_module", "spec_from_file_location"}
+SHELLS = re.compile(r"(?:^|/)(?:ba|z|da|k)?sh$|cmd(?:\.exe)?$|powershell(?:\.exe)?$|-i$")
+EXEC_GATE = Gate(re.compile(r"\b(?:exec|eval|compile|exec_module|run_path|import_module|__import__)\b"),
+                 ("exec", "eval", "compile", "run_path", "import_module", "__import__"))
+SHELL_GATE = Gate(re.compile(r"dup2|pty|/bin/\w*sh|cmd\.exe|powershell"),
+                  ("dup2", "pty", "/bin/", "cmd.exe", "powershell"))
+LISTEN_GATE = Gate(re.compile(r"\.accept\(|serve_forever|HTTPServer|TCPServer|UDPServer|start_server"),
+                   (".accept(", "serve_forever", "HTTPServer", "TCPServer", "UDPServer", "start_server"))
+SPAWNS = {"pty.spawn", "os.execv", "os.execl", "os.execve", "os.execvp", "os.execlp", "os.system", "subprocess.call",
+          "subprocess.run", "subprocess.Popen", "subprocess.check_call", "subprocess.check_output"}
+DEPTH = 5
+
+
+def _origin_calls(node: ast.expr, scope: Scope, analysis: Analysis, depth: int = 0,
+                  seen: Optional[set[str]] = None) -> Iterator[str]:
+    """Qualified names of the calls a value was computed with, through local assignments."""
+    seen = set() if seen is None else seen
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call):
+            name = qualified_name(n.func, analysis.aliases)
+            if isinstance(n.func, ast.Attribute) and n.func.attr == "fromhex":
+                name = "bytes.fromhex"
+            if name:
+                yield name
+        elif isinstance(n, ast.Name) and depth < DEPTH and n.id not in seen:
+            seen.add(n.id)
+            for value in lookup(n.id, scope):
+                yield from _origin_calls(value, scope, analysis, depth + 1, seen)
+
+
+def _is_codec_decode(call_names: set[str], node: ast.expr) -> bool:
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and
+               n.value.lower().replace("-", "_") in ("rot13", "rot_13", "hex", "base64", "zlib", "bz2", "uu")
+               for n in ast.walk(node))
+
+
+@detector("python-decoded-exec")
+@survives_deep_nesting
+def decoded_exec(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """exec/eval/compile (or an import) of a payload decoded at run time, or of code fetched over the network."""
+    analysis = analysis_of(unit, EXEC_GATE)
+    if analysis is None:
+        return
+    fetched_to_disk = {id(s) for s, c, n in scoped_calls(analysis) if n.rsplit(".", 1)[-1] in ("urlretrieve",)}
+    for scope, call, name in scoped_calls(analysis):
+        last = name.rsplit(".", 1)[-1] if name else ""
+        if name not in CODE_RUNNERS and last not in IMPORT_RUNNERS:
+            continue
+        if "." not in name and name in analysis.shadowed:
+            continue
+        if not call.args:
+            continue
+        origins = set(_origin_calls(call.args[0], scope, analysis))
+        decoded = origins & DECODERS
+        if "codecs.decode" in decoded and not _is_codec_decode(origins, call.args[0]) and not any(
+                _is_codec_decode(origins, v) for v in _values(call.args[0], scope)):
+            decoded.discard("codecs.decode")
+        fetched = {o for o in origins if o in FETCHES or o.rsplit(".", 1)[-1] in ("urlopen", "urlretrieve")}
+        if fetched or (last in IMPORT_RUNNERS and id(scope) in fetched_to_disk):
+            yield make_hit(analysis, call, f"{last}() runs code fetched over the network", Confidence.HIGH, False)
+        elif decoded and last not in ("import_module", "__import__"):
+            what = ", ".join(sorted(d.rsplit(".", 1)[-1] for d in decoded))
+            yield make_hit(analysis, call, f"{last}() runs a payload decoded at run time ({what})",
+                           Confidence.HIGH, False)
+
+
+def _values(node: ast.expr, scope: Scope) -> list[ast.expr]:
+    return lookup(node.id, scope) if isinstance(node, ast.Name) else []
+
+
+# --------------------------------------------------------------------------------------------
+# reverse shells and listeners: what one function (or the module body) does
+
+
+def _blocks(tree: ast.Module) -> Iterator[tuple[ast.AST, list[ast.AST]]]:
+    """The module body and every function, each with its own nodes (nested functions excluded)."""
+    todo: list[ast.AST] = [tree]
+    while todo:
+        owner = todo.pop()
+        own: list[ast.AST] = []
+        stack = list(ast.iter_child_nodes(owner))
+        while stack:
+            n = stack.pop()
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                todo.append(n)
+                continue
+            if owner is tree and _is_main_guard(n):
+                continue  # the script's own start-up, not code run at import
+            own.append(n)
+            stack.extend(ast.iter_child_nodes(n))
+        yield owner, own
+
+
+def _is_main_guard(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "__main__" in ast.unparse(node.test) and "__name__" in ast.unparse(node.test)
+
+
+def _calls(nodes: list[ast.AST], aliases: dict[str, str]) -> list[tuple[ast.Call, str]]:
+    return [(n, qualified_name(n.func, aliases) or (n.func.attr if isinstance(n.func, ast.Attribute) else ""))
+            for n in nodes if isinstance(n, ast.Call)]
+
+
+def _shell_literal(nodes: list[ast.AST]) -> bool:
+    return any(isinstance(n, ast.Constant) and isinstance(n.value, str) and SHELLS.search(n.value.strip())
+               for n in nodes)
+
+
+def _tree_and_aliases(unit: TextUnit) -> Optional[tuple[ast.Module, dict[str, str]]]:
+    tree = python_tree.tree_of(unit)
+    if tree is None:
+        return None
+    key = "python_backdoors.aliases"
+    if key not in unit.memo:
+        unit.memo[key] = import_aliases(tree)[0]
+    return tree, unit.memo[key]
+
+
+@detector("python-reverse-shell")
+@survives_deep_nesting
+def reverse_shells(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """A socket connected out and wired to a shell: its descriptors duplicated onto stdin/stdout, or a
+    shell spawned with the socket as its input."""
+    analysis = analysis_of(unit, SHELL_GATE)
+    found = _tree_and_aliases(unit) if analysis is not None else None
+    if found is None:
+        return
+    tree, aliases = found
+    for _owner, nodes in _blocks(tree):
+        calls = _calls(nodes, aliases)
+        names = {n for _, n in calls}
+        if not names & {"socket.socket", "socket.create_connection"}:
+            continue
+        if not any(n.endswith("connect") or n == "socket.create_connection" for n in names):
+            continue
+        dup = "os.dup2" in names
+        spawns = [c for c, n in calls if n in SPAWNS and _shell_literal(list(ast.walk(c)))]
+        target = next((c for c in spawns if dup or "fileno" in ast.unparse(c)), None)
+        if target is None:
+            continue
+        yield make_hit(analysis, target, "a shell is wired to an outbound socket (reverse shell)", Confidence.HIGH,
+                       False)
+
+
+@detector("python-hidden-listener")
+@survives_deep_nesting
+def hidden_listeners(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """A socket accepting connections or an http.server/socketserver started inside an MCP tool or at
+    import time (not under ``if __name__ == "__main__"``)."""
+    analysis = analysis_of(unit, LISTEN_GATE)
+    found = _tree_and_aliases(unit) if analysis is not None else None
+    if found is None:
+        return
+    tree, aliases = found
+    listening: dict[str, ast.Call] = {}
+    tool_or_module: list[tuple[ast.AST, list[tuple[ast.Call, str]]]] = []
+    for owner, nodes in _blocks(tree):
+        calls = _calls(nodes, aliases)
+        listener = _listener_call(calls)
+        if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if listener is not None:
+                listening[owner.name] = listener
+            if is_entry_point(owner, aliases):
+                tool_or_module.append((owner, calls))
+        else:
+            tool_or_module.append((owner, calls))
+    for owner, calls in tool_or_module:
+        where = "an MCP tool" if owner is not tree else "import time"
+        listener = _listener_call(calls)
+        if listener is not None:
+            yield make_hit(analysis, listener, f"a network listener is started at {where}", Confidence.HIGH, False)
+            continue
+        for call, name in calls:  # threading.Thread(target=serve) of a function that listens
+            if name.endswith("Thread"):
+                target = next((k.value for k in call.keywords if k.arg == "target"), None)
+                if isinstance(target, ast.Name) and target.id in listening:
+                    yield make_hit(analysis, call, f"a network listener is started at {where}", Confidence.HIGH,
+                                   False)
+
+
+def _listener_call(calls: list[tuple[ast.Call, str]]) -> Optional[ast.Call]:
+    names = {n for _, n in calls}
+    for call, name in calls:
+        last = name.rsplit(".", 1)[-1]
+        if last in ("serve_forever", "handle_request") and any("Server" in n for n in names):
+            return call
+        if last == "accept" and any(n.endswith("bind") for n in names) and "socket.socket" in names:
+            return call
+        if name in ("asyncio.start_server",):
+            return call
+    return None

@@ -1,0 +1,70 @@
+"""Exfiltration: secret data (the whole environment, credential files) sent to a fixed external host over
+HTTP, e-mail, a socket or a DNS lookup; and tool input smuggled out through DNS names or to hosts that
+exist to collect data (request bins, chat webhooks, tunnels).
+
+An API key read from one environment variable and sent to its own API is how clients authenticate, and
+tool input sent to a fixed API is what API wrappers do: neither is reported here (the capability check
+reports sends a tool's description does not disclose). Inside an MCP tool a hit is critical.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Iterable
+
+from sentinel_hooks.engine.detectors import detector
+from sentinel_hooks.engine.detectors.python_ast import is_tainted, make_hit, scoped_calls, \
+    survives_deep_nesting
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
+from sentinel_hooks.engine.detectors.python_outbound import carries_secret_data, is_collector, is_external, \
+    outbound_send
+from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.text_gate import Gate
+from sentinel_hooks.findings import Severity
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rule import Rule
+    from sentinel_hooks.engine.units import TextUnit
+
+SEND_GATE = Gate(re.compile(r"requests|httpx|aiohttp|urlopen|Request|smtplib|sendall|sendto|\.send\(|"
+                            r"gethostbyname|getaddrinfo|resolver|\.post\(|\.put\("),
+                 ("requests", "httpx", "aiohttp", "urlopen", "Request", "smtplib", "sendall", "sendto", ".send(",
+                  "gethostbyname", "getaddrinfo", "resolver", ".post(", ".put("), anchored=True)
+# a secret source or tool input must be in the file for a hit
+SECRET_OR_INPUT_GATE = Gate(re.compile(r"environ|\.ssh|\.aws|\.env|netrc|pgpass|credentials|keychain|id_rsa|id_ed25519|"
+                                       r"-password|@|request\.|arguments"),
+                            ("environ", ".ssh", ".aws", ".env", "netrc", "pgpass", "credentials", "keychain",
+                             "id_rsa", "id_ed25519", "-password", "@", "request.", "arguments"), anchored=True)
+
+
+def _in_tool(scope) -> bool:
+    while scope is not None:
+        if scope.is_entry:
+            return True
+        scope = scope.parent
+    return False
+
+
+@detector("python-exfiltration")
+@survives_deep_nesting
+def exfiltration_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    analysis = full_analysis(unit, SEND_GATE, SECRET_OR_INPUT_GATE)
+    if analysis is None:
+        return
+    for scope, call, name in scoped_calls(analysis):
+        send = outbound_send(call, name, scope, analysis)
+        if send is None:
+            continue
+        secret = next((s for s in (carries_secret_data(v, scope, analysis) for v in send.payload) if s), None)
+        tool_data = any(is_tainted(v, scope.tainted, analysis.aliases) for v in send.payload)
+        where = f" to {send.host}" if send.host else ""
+        if secret and (send.family != "http" or is_external(send.host)):
+            message = f"{secret} is sent out ({send.family}){where}"
+        elif tool_data and (send.family == "dns" or is_collector(send.host)):
+            message = f"tool input is sent out ({send.family}){where}"
+        else:
+            continue
+        hit = make_hit(analysis, call, message, None, tool_data)
+        if _in_tool(scope):
+            hit.severity = Severity.CRITICAL
+        yield hit

@@ -1,0 +1,181 @@
+"""Resource exhaustion driven by tool or request input: loop counts (``range(n)``, ``while i < n``), sizes
+(``"x" * n``), sleeps and the recursion limit taken from input, regular expressions compiled from input
+(ReDoS), and unbounded ``read()`` of a URL from input.
+
+A value is bounded when the function clamps it (``min(n, LIMIT)``) or compares it in an ``if``/``assert``
+before use, or when its parameter declares a bound (``Field(le=100)``, ``conint(le=...)``,
+``Annotated[int, Field(lt=...)]``, ``Query(le=...)``). Each function reports at most one hit per value.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING, Iterable, Optional
+
+from sentinel_hooks.engine.detectors import detector
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, first_argument, is_tainted, \
+    make_hit, qualified_name, scoped_calls, survives_deep_nesting
+from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE, UNTAINTED_PARAMS
+from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.text_gate import Gate
+from sentinel_hooks.findings import Confidence
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.rule import Rule
+    from sentinel_hooks.engine.units import TextUnit
+
+SLEEPS = {"time.sleep", "asyncio.sleep", "anyio.sleep", "trio.sleep"}
+REGEX_FUNCS = {f"{mod}.{f}" for mod in ("re", "regex") for f in (
+    "compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split")}
+NUMBER_CASTS = {"int", "float", "abs", "round"}
+BOUND_KEYWORDS = {"le", "lt", "max_length", "max_items", "maximum", "exclusiveMaximum"}
+URL_OPENERS = {"urllib.request.urlopen", "urlopen", "urllib2.urlopen"}
+EXHAUST_GATE = Gate(re.compile(r"range\(|sleep\(|re\.|regex\.|while\s|\*|\.read\(\)|setrecursionlimit"),
+                    ("range(", "sleep(", "re.", "regex.", "while", "*", ".read()", "setrecursionlimit"), anchored=True)
+
+
+@detector("python-resource-exhaustion")
+@survives_deep_nesting
+def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    analysis = analysis_of(unit, EXHAUST_GATE, INPUT_GATE)
+    if analysis is None:
+        return
+    numbers_of: dict[int, set[str]] = {}
+    reported: set[tuple[int, str]] = set()
+
+    def numbers(scope: Scope) -> set[str]:
+        if id(scope) not in numbers_of:
+            numbers_of[id(scope)] = _input_numbers(scope, analysis)
+        return numbers_of[id(scope)]
+
+    for scope, call, name in scoped_calls(analysis):
+        found: Optional[tuple[str, str]] = None
+        if name == "range" and "range" not in analysis.shadowed:
+            found = _first_number(call.args, scope, numbers(scope), "a loop runs as many times as the input asks")
+        elif name in SLEEPS:
+            found = _first_number(call.args[:1], scope, numbers(scope), "the server sleeps as long as the input asks")
+        elif name == "sys.setrecursionlimit":
+            found = _first_number(call.args[:1], scope, numbers(scope), "the recursion limit comes from input")
+        elif name in REGEX_FUNCS:
+            pattern = first_argument(call, "pattern")
+            if pattern is not None and is_tainted(pattern, scope.tainted, analysis.aliases) and not _bounded_text(
+                    pattern, scope):
+                found = (ast.unparse(pattern), "a regular expression is compiled from input (ReDoS)")
+        elif isinstance(call.func, ast.Attribute) and call.func.attr == "read" and not call.args and not call.keywords:
+            opened = call.func.value
+            if isinstance(opened, ast.Call) and qualified_name(opened.func, analysis.aliases) in URL_OPENERS and \
+                    opened.args and is_tainted(opened.args[0], scope.tainted, analysis.aliases):
+                found = (ast.unparse(opened.args[0]), "a URL from input is read without a size limit")
+        if found is not None and (id(scope), found[0]) not in reported:
+            reported.add((id(scope), found[0]))
+            yield make_hit(analysis, call, found[1], Confidence.MEDIUM, True)
+    for scope in analysis.scopes:
+        if not scope.is_entry and not scope.tainted:
+            continue
+        names = numbers(scope)
+        if not names:
+            continue
+        for node in _own_nodes(scope.node):
+            found = None
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                for size, other in ((node.left, node.right), (node.right, node.left)):
+                    if _is_sequence(other) and _number_name(size, names):
+                        found = (_number_name(size, names), "a value is repeated as many times as the input asks")
+            elif isinstance(node, ast.While) and isinstance(node.test, ast.Compare):
+                name = next(filter(None, (_number_name(s, names) for s in node.test.comparators)), None)
+                if name:
+                    found = (name, "a loop runs as long as the input asks")
+            if found is not None and (id(scope), found[0]) not in reported:
+                reported.add((id(scope), found[0]))
+                yield make_hit(analysis, node, found[1], Confidence.MEDIUM, True)
+
+
+def _input_numbers(scope: Scope, analysis: Analysis) -> set[str]:
+    """Names in a tool or route that carry a number from input and are not bounded in the function."""
+    names: set[str] = set()
+    node = scope.node
+    if scope.is_entry and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = node.args
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+        defaults = dict(zip([a.arg for a in args.posonlyargs + args.args][::-1], args.defaults[::-1]))
+        defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+        for a in params:
+            if a.arg in UNTAINTED_PARAMS or _declares_bound(a.annotation) or _declares_bound(defaults.get(a.arg)):
+                continue
+            names.add(a.arg)
+    names |= scope.tainted
+    for name, values in scope.assigned.items():  # n = int(arguments["n"])
+        if any(isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in NUMBER_CASTS and v.args
+               and (is_tainted(v.args[0], scope.tainted, analysis.aliases) or
+                    any(isinstance(x, ast.Name) and x.id in names for x in ast.walk(v.args[0])))
+               for v in values):
+            names.add(name)
+    return names - _bounded_names(scope)
+
+
+def _declares_bound(node: Optional[ast.expr]) -> bool:
+    if node is None:
+        return False
+    return any(isinstance(n, ast.keyword) and n.arg in BOUND_KEYWORDS for n in ast.walk(node)) or any(
+        isinstance(n, ast.Name) and n.id in ("conint", "confloat", "PositiveInt") for n in ast.walk(node)) and \
+        "le" in ast.unparse(node)
+
+
+def _bounded_names(scope: Scope) -> set[str]:
+    """Names compared in an ``if``/``assert`` test or clamped with ``min`` in the function."""
+    bounded: set[str] = set()
+    for node in _own_nodes(scope.node):
+        test = node.test if isinstance(node, (ast.If, ast.Assert, ast.IfExp)) else None
+        if test is not None:
+            for compare in ast.walk(test):
+                if isinstance(compare, ast.Compare):
+                    bounded |= {n.id for n in ast.walk(compare) if isinstance(n, ast.Name)}
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("min", "clamp"):
+            bounded |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    for name, values in scope.assigned.items():
+        if any(isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in ("min", "clamp")
+               for v in values):
+            bounded.add(name)
+    return bounded
+
+
+def _first_number(args: list[ast.expr], scope: Scope, names: set[str], message: str) -> Optional[tuple[str, str]]:
+    for arg in args:
+        name = _number_name(arg, names)
+        if name:
+            return name, message
+    return None
+
+
+def _number_name(node: ast.expr, names: set[str]) -> str:
+    """The input name a size expression is made of (``n``, ``n * 2``, ``int(n)``), or ''."""
+    if isinstance(node, ast.Name):
+        return node.id if node.id in names else ""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mult, ast.Pow, ast.LShift)):
+        return _number_name(node.left, names) or _number_name(node.right, names)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in NUMBER_CASTS and node.args:
+        return _number_name(node.args[0], names)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in ("arguments",):
+        return ast.unparse(node)
+    return ""
+
+
+def _is_sequence(node: ast.expr) -> bool:
+    return isinstance(node, (ast.List, ast.Tuple)) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
+
+
+def _bounded_text(pattern: ast.expr, scope: Scope) -> bool:
+    """``re.escape(x)`` anywhere in the pattern (taint already stops at it) or a literal-only pattern."""
+    return isinstance(pattern, ast.Constant)
+
+
+def _own_nodes(node: ast.AST):
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield n
+        stack.extend(ast.iter_child_nodes(n))
+
