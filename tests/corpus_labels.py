@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 CORPUS = Path(__file__).parent / "corpus"
-MARKER = re.compile(r"\b(expect|ok):\s*([A-Za-z0-9_.,\s-]+?)\s*(?:-->|\*/|$)")
+MARKER = re.compile(r"\b(expect|ok):\s*([A-Za-z0-9_.,\s-]+?)\s*(?:-->|\*/|#|$)")  # several markers: "# ok: A  # expect: B"
 
 
 def corpus_files(root: Path = CORPUS) -> list[Path]:

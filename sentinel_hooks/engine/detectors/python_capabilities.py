@@ -82,8 +82,8 @@ def undisclosed_capabilities(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         text = _words(" ".join([decl.name, decl.description or "",
                                 *(f"{p.name} {p.description}" for p in decl.params)]))
         for family, (call, evidence) in sorted(found.items(), key=lambda kv: kv[1][0].lineno):
-            if _discloses(text, family):
-                continue
+            if _discloses(text, family) or (family == "execution" and _command_named(evidence, text)):
+                continue  # the words of the command line it runs: "clone_repo" running git clone
             hit = make_hit(analysis, call, f"tool '{decl.name}' can {CAPABILITY_PHRASES[family]} ({evidence}) but "
                            "its description does not say so", Confidence.MEDIUM, False)
             if family in SEVERE:
@@ -101,7 +101,8 @@ def _own_capabilities(scope: Scope, analysis: Analysis) -> dict[str, tuple[ast.C
         name = qualified_name(call.func, analysis.aliases)
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         if name in EXEC_CALLS and ("." in name or name not in analysis.shadowed):
-            found.setdefault("execution", (call, f"{name}()"))
+            program = _program_words(call)
+            found.setdefault("execution", (call, f"{name}({' '.join(program[:2])})" if program else f"{name}()"))
         elif name in WRITE_CALLS or method in WRITE_METHODS and not name.startswith(("os.path", "str")) or (
                 (name in OPENERS and _writes(call))):
             found.setdefault("file_write", (call, f"{name or method}()"))
@@ -115,6 +116,19 @@ def _own_capabilities(scope: Scope, analysis: Analysis) -> dict[str, tuple[ast.C
                 found.setdefault("secrets", (call, secret))
                 break
     return found
+
+
+def _command_named(evidence: str, text: list[str]) -> bool:
+    words = {w for w in _words(evidence) if len(w) > 2} - {"subprocess", "run", "popen", "system", "http", "https",
+                                                           "the", "and", "bin"}
+    return bool(words & set(text))
+
+
+def _program_words(call: ast.Call) -> list[str]:
+    """The constant words of the command line a process call runs (``["git", "clone", url]``)."""
+    args = call.args[0].elts if call.args and isinstance(call.args[0], (ast.List, ast.Tuple)) else call.args
+    return [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            and not a.value.startswith("-")]
 
 
 def _writes(call: ast.Call) -> bool:

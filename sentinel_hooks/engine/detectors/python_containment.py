@@ -49,8 +49,10 @@ def prefix_containment(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         if not (validator and _from_parameter(checked, scope)) and not (
                 scope.tainted and is_tainted(checked, scope.tainted, analysis.aliases)):
             continue
-        if not _is_path_value(checked, scope, analysis) and not _looks_like_folder(prefix):
+        if not _is_path_value(checked, scope, analysis) and (validator or not _looks_like_folder(prefix)):
             continue
+        if _ends_with_other_delimiter(prefix):
+            continue  # ``host.startswith(base + ":")``: a delimiter of its own, not a path
         if _ends_with_separator(prefix, scope) or _uses(scope, analysis, STRONG_GUARDS):
             continue
         if not validator and not _opens_files(scope, analysis):
@@ -119,6 +121,13 @@ def _ends_with_separator(node: ast.expr, scope: Scope, depth: int = 0) -> bool:
         values = lookup(node.id, scope)
         return bool(values) and all(_ends_with_separator(v, scope, depth + 1) for v in values)
     return False
+
+
+def _ends_with_other_delimiter(node: ast.expr) -> bool:
+    last = node.right if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) else (
+        node.values[-1] if isinstance(node, ast.JoinedStr) and node.values else node)
+    return isinstance(last, ast.Constant) and isinstance(last.value, str) and bool(last.value) and \
+        not last.value.endswith(("/", "\\")) and not last.value[-1].isalnum()
 
 
 def _uses(scope: Scope, analysis: Analysis, names: set[str]) -> bool:

@@ -18,12 +18,13 @@ from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE, UNTAINTED_PARAMS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
-from sentinel_hooks.findings import Confidence
+from sentinel_hooks.findings import Confidence, Severity
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
     from sentinel_hooks.engine.units import TextUnit
 
+SLEEP_MESSAGE = "the server sleeps as long as the input asks"
 SLEEPS = {"time.sleep", "asyncio.sleep", "anyio.sleep", "trio.sleep"}
 REGEX_FUNCS = {f"{mod}.{f}" for mod in ("re", "regex") for f in (
     "compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split")}
@@ -53,7 +54,7 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         if name == "range" and "range" not in analysis.shadowed:
             found = _first_number(call.args, scope, numbers(scope), "a loop runs as many times as the input asks")
         elif name in SLEEPS:
-            found = _first_number(call.args[:1], scope, numbers(scope), "the server sleeps as long as the input asks")
+            found = _first_number(call.args[:1], scope, numbers(scope), SLEEP_MESSAGE)
         elif name == "sys.setrecursionlimit":
             found = _first_number(call.args[:1], scope, numbers(scope), "the recursion limit comes from input")
         elif name in REGEX_FUNCS:
@@ -68,7 +69,7 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
                 found = (ast.unparse(opened.args[0]), "a URL from input is read without a size limit")
         if found is not None and (id(scope), found[0]) not in reported:
             reported.add((id(scope), found[0]))
-            yield make_hit(analysis, call, found[1], Confidence.MEDIUM, True)
+            yield _hit(analysis, scope, call, found)
     for scope in analysis.scopes:
         if not scope.is_entry and not scope.tainted:
             continue
@@ -87,7 +88,26 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
                     found = (name, "a loop runs as long as the input asks")
             if found is not None and (id(scope), found[0]) not in reported:
                 reported.add((id(scope), found[0]))
-                yield make_hit(analysis, node, found[1], Confidence.MEDIUM, True)
+                yield _hit(analysis, scope, node, found)
+
+
+def _hit(analysis: Analysis, scope: Scope, node: ast.AST, found: tuple[str, str]) -> Hit:
+    """A count typed ``int``/``float`` in the tool's signature is validated as a number by the SDK and
+    usually drives harmless repetition (progress steps, demo loops), and a sleep holds only the caller's
+    own request: both reported LOW, the rest MEDIUM."""
+    hit = make_hit(analysis, node, found[1], Confidence.MEDIUM, True)
+    if found[0] in _typed_numbers(scope) or found[1] == SLEEP_MESSAGE:
+        hit.severity, hit.confidence = Severity.LOW, Confidence.LOW
+    return hit
+
+
+def _typed_numbers(scope: Scope) -> set[str]:
+    node = scope.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    args = node.args
+    return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+            if isinstance(a.annotation, ast.Name) and a.annotation.id in ("int", "float")}
 
 
 def _input_numbers(scope: Scope, analysis: Analysis) -> set[str]:

@@ -245,18 +245,24 @@ def _own_nodes(node: ast.AST):
         stack.extend(ast.iter_child_nodes(n))
 
 
-def carries_secret_data(node: ast.expr, scope: Scope, analysis: Analysis, depth: int = 0,
-                        seen: Optional[set[str]] = None) -> Optional[str]:
+def carries_secret_data(node: ast.expr, scope: Scope, analysis: Analysis) -> Optional[str]:
     """What secret the value carries ("the environment", "a credential file"), or None."""
+    environment, credential, reads = _secret_marks(node, scope, analysis, 0, set())
+    if environment:
+        return "the environment"
+    return "a credential file" if credential and reads else None
+
+
+def _secret_marks(node: ast.expr, scope: Scope, analysis: Analysis, depth: int, seen: set[str]
+                  ) -> tuple[bool, bool, bool]:
+    """(the whole environment, a credential path, a read) found in the value or the values of its names."""
+    environment = credential = reads = False
     if depth > DEPTH:
-        return None
-    seen = set() if seen is None else seen
-    reads, credential = False, False
+        return environment, credential, reads
     for n in ast.walk(node):
-        if isinstance(n, ast.Attribute) and n.attr in ("environ", "environb") and \
-                qualified_name(n, analysis.aliases) in ("os.environ", "os.environb"):
-            if _whole_environment(n, node):
-                return "the environment"
+        if isinstance(n, ast.Attribute) and n.attr in ("environ", "environb"):
+            if qualified_name(n, analysis.aliases) in ("os.environ", "os.environb") and _whole_environment(n, node):
+                return True, credential, reads
         elif isinstance(n, ast.Call):
             callee = qualified_name(n.func, analysis.aliases)
             last = callee.rsplit(".", 1)[-1] if callee else (n.func.attr if isinstance(n.func, ast.Attribute) else "")
@@ -266,14 +272,12 @@ def carries_secret_data(node: ast.expr, scope: Scope, analysis: Analysis, depth:
             credential = True
         elif isinstance(n, ast.Name) and n.id not in seen:
             seen.add(n.id)
-            values = lookup(n.id, scope) + container_writes(scope).get(n.id, [])
-            for value in values:
-                found = carries_secret_data(value, scope, analysis, depth + 1, seen)
-                if found == "the environment":
-                    return found
-                if found:
-                    credential, reads = True, True
-    return "a credential file" if credential and reads else None
+            for value in lookup(n.id, scope) + container_writes(scope).get(n.id, []):
+                env, cred, read = _secret_marks(value, scope, analysis, depth + 1, seen)
+                if env:
+                    return True, credential, reads
+                credential, reads = credential or cred, reads or read
+    return environment, credential, reads
 
 
 def _whole_environment(environ: ast.Attribute, root: ast.expr) -> bool:

@@ -44,13 +44,13 @@ def git_log(ref: str, limit: int = 20) -> str:
 @mcp.tool()
 def disk_usage(folder: str) -> str:
     """Report the size of a folder."""
-    return os.popen("du -sh " + folder).read()  # expect: python-shell-injection-tool-input
+    return os.popen("du -sh " + folder).read()  # expect: tool-undisclosed-capability, python-shell-injection-tool-input
 
 
 @mcp.tool()
 def git_show(ref: str) -> str:
     """Show one commit."""
-    return subprocess.run(["git", "-C", WORKSPACE, "show", ref],  # ok: python-shell-injection-tool-input
+    return subprocess.run(["git", "-C", WORKSPACE, "show", ref],  # ok: python-shell-injection-tool-input  # expect: python-argument-injection
                           capture_output=True, text=True, check=True).stdout
 
 
@@ -58,7 +58,7 @@ def git_show(ref: str) -> str:
 def grep_workspace(pattern: str) -> str:
     """Search the workspace with ripgrep."""
     safe = shlex.quote(pattern)
-    return subprocess.check_output(f"rg -n {safe} {WORKSPACE}", shell=True,  # ok: python-shell-injection-tool-input
+    return subprocess.check_output(f"rg -n {safe} {WORKSPACE}", shell=True,  # ok: python-shell-injection-tool-input  # expect: tool-undisclosed-capability
                                    text=True)
 
 
@@ -66,7 +66,7 @@ def grep_workspace(pattern: str) -> str:
 def tokenize(source: str) -> list[str]:
     """Split Python source into tokens."""
     tree = compile(source, "<tool>", "exec", flags=0x400, dont_inherit=True)  # expect: python-eval-tool-input
-    pattern = re.compile(source)  # ok: python-eval-tool-input
+    pattern = re.compile(source)  # ok: python-eval-tool-input  # expect: python-resource-exhaustion
     return [type(node).__name__ for node in tree.body] + [pattern.pattern]
 
 
