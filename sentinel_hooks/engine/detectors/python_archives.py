@@ -11,8 +11,9 @@ import re
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, first_argument, is_tainted, \
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, is_tainted, \
     keyword, lookup, make_hit, qualified_name, scoped_calls, survives_deep_nesting
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
 from sentinel_hooks.engine.detectors.python_sinks import NETWORK_ATTRS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
@@ -36,7 +37,7 @@ DEPTH = 5
 @detector("python-archive-extraction")
 @survives_deep_nesting
 def archive_extraction(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    analysis = analysis_of(unit, ARCHIVE_GATE)
+    analysis = full_analysis(unit, ARCHIVE_GATE)  # a downloaded archive needs no tool input
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):

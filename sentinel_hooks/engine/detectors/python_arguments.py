@@ -122,11 +122,11 @@ def _may_start_with_dash(node: ast.expr, scope: Scope, analysis: Analysis) -> bo
     """Tainted, and nothing fixes its first character or checks it for a leading dash."""
     if not is_tainted(node, scope.tainted, analysis.aliases):
         return False
-    if isinstance(node, ast.JoinedStr):
+    if isinstance(node, ast.JoinedStr):  # f"--depth={x}" or f"refs/heads/{x}": the start is fixed
         first = node.values[0] if node.values else None
-        return not (isinstance(first, ast.Constant) and str(first.value)[:1] not in ("", "-"))
+        return not (isinstance(first, ast.Constant) and str(first.value))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and _is_constant_text(node.left):
-        return node.left.value[:1] in ("", "-")  # type: ignore[attr-defined]
+        return not node.left.value  # type: ignore[attr-defined]
     names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
     if names & scope.allow_listed or names & _dash_checked(scope):
         return False

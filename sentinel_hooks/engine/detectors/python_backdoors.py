@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, import_aliases, is_entry_point, \
-    lookup, make_hit, qualified_name, scoped_calls, survives_deep_nesting
+    lookup, make_hit, passes, qualified_name, scoped_calls, survives_deep_nesting
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
 from sentinel_hooks.engine.detectors.python_sinks import EVAL_FUNCS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
@@ -36,6 +37,11 @@ IMPORT_RUNNERS = {"exec_module", "run_path", "import_module", "__import__", "loa
 SHELLS = re.compile(r"(?:^|/)(?:ba|z|da|k)?sh$|cmd(?:\.exe)?$|powershell(?:\.exe)?$|-i$")
 EXEC_GATE = Gate(re.compile(r"\b(?:exec|eval|compile|exec_module|run_path|import_module|__import__)\b"),
                  ("exec", "eval", "compile", "run_path", "import_module", "__import__"))
+FETCH_GATE = Gate(re.compile(r"requests|httpx|urlopen|urlretrieve"), ("requests", "httpx", "urlopen", "urlretrieve"),
+                  anchored=True)
+IMPORT_GATE = Gate(re.compile(r"run_path|run_module|import_module|exec_module|__import__|spec_from_file_location"),
+                   ("run_path", "run_module", "import_module", "exec_module", "__import__", "spec_from_file_location"),
+                   anchored=True)
 SHELL_GATE = Gate(re.compile(r"dup2|pty|/bin/\w*sh|cmd\.exe|powershell"),
                   ("dup2", "pty", "/bin/", "cmd.exe", "powershell"))
 LISTEN_GATE = Gate(re.compile(r"\.accept\(|serve_forever|HTTPServer|TCPServer|UDPServer|start_server"),
@@ -73,6 +79,8 @@ def _is_codec_decode(call_names: set[str], node: ast.expr) -> bool:
 def decoded_exec(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """exec/eval/compile (or an import) of a payload decoded at run time, or of code fetched over the network."""
     analysis = analysis_of(unit, EXEC_GATE)
+    if analysis is not None and passes(unit, FETCH_GATE) and passes(unit, IMPORT_GATE):
+        analysis = full_analysis(unit)  # fetched code imported in a function without another sink
     if analysis is None:
         return
     fetched_to_disk = {id(s) for s, c, n in scoped_calls(analysis) if n.rsplit(".", 1)[-1] in ("urlretrieve",)}

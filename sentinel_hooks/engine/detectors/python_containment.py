@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Iterable
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, is_tainted, lookup, \
-    make_hit, parameter_names, qualified_name, scoped_calls, survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_sinks import GUARD_NAME, PATH_FUNCS, PATH_METHODS
+    make_hit, parameter_names, passes, qualified_name, scoped_calls, survives_deep_nesting
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
+from sentinel_hooks.engine.detectors.python_sinks import GUARD_NAME, INPUT_GATE, PATH_FUNCS, PATH_METHODS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence
@@ -31,6 +32,9 @@ RESOLVERS = {"os.path.realpath", "realpath", "resolve", "os.readlink"}
 STRONG_GUARDS = {"is_relative_to", "relative_to", "commonpath"}
 BASE_NAME = re.compile(r"(?i)dir|root|base|folder|allowed|workspace|sandbox|home|prefix|path")
 STARTSWITH_GATE = Gate(re.compile(r"\.startswith\("), (".startswith(",), anchored=True)
+VALIDATOR_GATE = Gate(re.compile(r"def \w*(?:safe|valid|allow|within|contain|sanitiz|ensure|verify|check|inside|"
+                                 r"jail)\w*\([^)]*\)[^:]*:[\s\S]{0,400}?(?:abspath|normpath|realpath|resolve\(|Path\()"),
+                      ("def ",), anchored=True)
 DEPTH = 5
 
 
@@ -38,6 +42,8 @@ DEPTH = 5
 @survives_deep_nesting
 def prefix_containment(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     analysis = analysis_of(unit, STARTSWITH_GATE)
+    if analysis is not None and not passes(unit, INPUT_GATE) and passes(unit, VALIDATOR_GATE):
+        analysis = full_analysis(unit)  # a path validator named so, in a file without tool input
     if analysis is None:
         return
     for scope, call, _name in scoped_calls(analysis):  # noqa: B007

@@ -1,0 +1,62 @@
+"""Unbounded work driven by tool input."""
+from __future__ import annotations
+
+from python_detector_kit import TOOL_HEADER, hits, lines
+from sentinel_hooks.findings import Severity
+
+CHECK = "python-resource-exhaustion"
+
+
+def test_loops_sizes_patterns_and_reads_from_input():
+    source = TOOL_HEADER + """
+import re, time, urllib.request
+
+@mcp.tool()
+def t(n, pattern: str, url: str, width) -> str:
+    for _ in range(int(n)):
+        pass
+    re.compile(pattern)
+    urllib.request.urlopen(url).read()
+    return "x" * int(width)
+"""
+    found = hits(CHECK, source)
+    assert [(h.line, h.severity) for h in found] == [(9, None), (11, None), (12, None), (13, None)]
+
+
+def test_typed_counts_and_sleeps_are_low():
+    source = TOOL_HEADER + """
+import time
+
+@mcp.tool()
+def t(steps: int, delay) -> str:
+    for _ in range(steps):
+        time.sleep(delay)
+    return ""
+"""
+    assert [(h.line, h.severity) for h in hits(CHECK, source)] == [(9, Severity.LOW), (10, Severity.LOW)]
+
+
+def test_clamped_checked_declared_and_escaped_values_are_not_reported():
+    source = TOOL_HEADER + """
+import re
+from pydantic import Field
+
+@mcp.tool()
+def t(n, m, k: int = Field(5, le=50), needle: str = "") -> list:
+    a = [i for i in range(min(int(n), 100))]
+    if m > 100:
+        raise ValueError(m)
+    b = list(range(m))
+    c = list(range(k))
+    d = re.findall(re.escape(needle), "text")
+    return a + b + c + d
+"""
+    assert lines(CHECK, source) == []
+
+
+def test_code_outside_tools_is_not_reported():
+    source = """
+def pad(text, width):
+    return text + " " * width
+"""
+    assert lines(CHECK, source) == []
