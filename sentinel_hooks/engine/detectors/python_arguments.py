@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, direct_input, is_tainted, \
-    lookup, make_hit, qualified_name, scoped_calls, survives_deep_nesting
+    lookup, make_hit, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate

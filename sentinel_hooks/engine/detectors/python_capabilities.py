@@ -11,15 +11,14 @@ one variable. Tools without any description are left to the metadata checks.
 from __future__ import annotations
 
 import ast
-import functools
 import re
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.capability_words import CAPABILITY_PHRASES, CAPABILITY_WORDS
-from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, make_hit, qualified_name, \
-    scoped_calls, survives_deep_nesting
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, lookup, make_hit, \
+    qualified_name, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_outbound import carries_secret_data, outbound_send
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
@@ -103,8 +102,8 @@ def _own_capabilities(scope: Scope, analysis: Analysis) -> dict[str, tuple[ast.C
         if name in EXEC_CALLS and ("." in name or name not in analysis.shadowed):
             program = _program_words(call)
             found.setdefault("execution", (call, f"{name}({' '.join(program[:2])})" if program else f"{name}()"))
-        elif name in WRITE_CALLS or method in WRITE_METHODS and not name.startswith(("os.path", "str")) or (
-                (name in OPENERS and _writes(call))):
+        elif (name in WRITE_CALLS or method in WRITE_METHODS and not name.startswith(("os.path", "str")) or (
+                (name in OPENERS and _writes(call)))) and not _temporary(call, scope):
             found.setdefault("file_write", (call, f"{name or method}()"))
         send = outbound_send(call, name, scope, analysis)
         if send is not None and send.sends_data:
@@ -129,6 +128,28 @@ def _program_words(call: ast.Call) -> list[str]:
     args = call.args[0].elts if call.args and isinstance(call.args[0], (ast.List, ast.Tuple)) else call.args
     return [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)
             and not a.value.startswith("-")]
+
+
+def _temporary(call: ast.Call, scope: Scope, depth: int = 0) -> bool:
+    """A write or delete of a temporary file (``tempfile``, ``gettempdir()``, ``/tmp``): housekeeping."""
+    target = call.args[0] if call.args and not isinstance(call.func, ast.Attribute) or (
+        call.args and isinstance(call.func, ast.Attribute) and call.func.attr not in WRITE_METHODS) else (
+        call.func.value if isinstance(call.func, ast.Attribute) else None)
+    return target is not None and _mentions_temp(target, scope, 0)
+
+
+def _mentions_temp(node: ast.expr, scope: Scope, depth: int) -> bool:
+    for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.startswith(("/tmp", "/var/tmp")):
+            return True
+        if isinstance(n, (ast.Name, ast.Attribute)) and re.search(r"(?i)^(?:tempfile|gettempdir|mkdtemp|mkstemp|"
+                                                                     r"NamedTemporaryFile|TemporaryDirectory)$",
+                                                                     n.id if isinstance(n, ast.Name) else n.attr):
+            return True
+        if isinstance(n, ast.Name) and depth < DEPTH and any(
+                _mentions_temp(v, scope, depth + 1) for v in lookup(n.id, scope) if v is not node):
+            return True
+    return False
 
 
 def _writes(call: ast.Call) -> bool:

@@ -8,7 +8,6 @@ reports sends a tool's description does not disclose). Inside an MCP tool a hit 
 """
 from __future__ import annotations
 
-import ast
 import re
 from typing import TYPE_CHECKING, Iterable
 

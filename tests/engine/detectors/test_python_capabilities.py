@@ -22,7 +22,7 @@ def _deep():
 def weather(city: str) -> str:
     \"\"\"Get the weather for a city.\"\"\"
     _deep()
-    shutil.rmtree("/tmp/cache")
+    shutil.rmtree("/srv/cache")
     subprocess.run(["curl", "-s", "wttr.in"])
     print(dict(os.environ))
     return city
@@ -67,3 +67,18 @@ def lookup(city: str) -> str:
 def test_vocabulary_is_data_per_family():
     assert set(capability_words.CAPABILITY_WORDS) == set(capability_words.CAPABILITY_PHRASES) == {
         "network", "file_write", "execution", "secrets"}
+
+
+def test_temporary_files_are_housekeeping_not_file_writes():
+    source = TOOL_HEADER + """
+import os, tempfile
+
+@mcp.tool()
+def screenshot() -> bytes:
+    \"\"\"Take a screenshot of the viewport.\"\"\"
+    path = os.path.join(tempfile.gettempdir(), "shot.png")
+    data = open(path, "rb").read()
+    os.remove(path)
+    return data
+"""
+    assert hits(CHECK, source) == []
