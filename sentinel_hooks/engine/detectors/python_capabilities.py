@@ -19,7 +19,7 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.capability_words import CAPABILITY_PHRASES, CAPABILITY_WORDS
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, lookup, make_hit, \
     qualified_name, survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_outbound import carries_secret_data, outbound_send
+from sentinel_hooks.engine.detectors.python_outbound import READ_CALLS, carries_secret_data, outbound_send
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence, Severity
@@ -96,7 +96,7 @@ def _def_lines(node: ast.AST) -> list[int]:
 
 def _own_capabilities(scope: Scope, analysis: Analysis) -> dict[str, tuple[ast.Call, str]]:
     found: dict[str, tuple[ast.Call, str]] = {}
-    for call in scope.calls:
+    for call in sorted(scope.calls, key=lambda c: (c.lineno, c.col_offset)):  # the first evidence of each
         name = qualified_name(call.func, analysis.aliases)
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         if name in EXEC_CALLS and ("." in name or name not in analysis.shadowed):
@@ -109,7 +109,8 @@ def _own_capabilities(scope: Scope, analysis: Analysis) -> dict[str, tuple[ast.C
         if send is not None and send.sends_data:
             where = f" to {send.host}" if send.host else ""
             found.setdefault("network", (call, f"{send.family}{where}"))
-        for arg in [*call.args, *(k.value for k in call.keywords)]:
+        reads = name in READ_CALLS or method in READ_CALLS  # the read itself: open("~/.ssh/id_rsa").read()
+        for arg in [call] if reads else [*call.args, *(k.value for k in call.keywords)]:
             secret = carries_secret_data(arg, scope, analysis)
             if secret:
                 found.setdefault("secrets", (call, secret))
