@@ -33,7 +33,8 @@ STRONG_GUARDS = {"is_relative_to", "relative_to", "commonpath"}
 BASE_NAME = re.compile(r"(?i)dir|root|base|folder|allowed|workspace|sandbox|home|prefix|path")
 STARTSWITH_GATE = Gate(re.compile(r"\.startswith\("), (".startswith(",), anchored=True)
 VALIDATOR_GATE = Gate(re.compile(r"def \w*(?:safe|valid|allow|within|contain|sanitiz|ensure|verify|check|inside|"
-                                 r"jail)\w*\([^)]*\)[^:]*:[\s\S]{0,400}?(?:abspath|normpath|realpath|resolve\(|Path\()"),
+                                 r"jail)\w*\([^)]*\)[^:]*:[\s\S]{0,400}?"
+                                 r"(?:abspath|normpath|realpath|resolve\(|Path\()"),
                       ("def ",), anchored=True)
 DEPTH = 5
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
     from sentinel_hooks.engine.units import TextUnit
 
+HUGE = 10 ** 8  # elements or bytes no tool needs to make in one call
 SLEEP_MESSAGE = "the server sleeps as long as the input asks"
 SLEEPS = {"time.sleep", "asyncio.sleep", "anyio.sleep", "trio.sleep"}
 REGEX_FUNCS = {f"{mod}.{f}" for mod in ("re", "regex") for f in (
@@ -31,8 +32,10 @@ REGEX_FUNCS = {f"{mod}.{f}" for mod in ("re", "regex") for f in (
 NUMBER_CASTS = {"int", "float", "abs", "round"}
 BOUND_KEYWORDS = {"le", "lt", "max_length", "max_items", "maximum", "exclusiveMaximum"}
 URL_OPENERS = {"urllib.request.urlopen", "urlopen", "urllib2.urlopen"}
-EXHAUST_GATE = Gate(re.compile(r"range\(|sleep\(|re\.|regex\.|while\s|\*|\.read\(\)|setrecursionlimit"),
-                    ("range(", "sleep(", "re.", "regex.", "while", "*", ".read()", "setrecursionlimit"), anchored=True)
+EXHAUST_GATE = Gate(re.compile(r"range\(|sleep\(|re\.|regex\.|while\s|\*|\.read\(\)|setrecursionlimit|bytearray|"
+                               r"urandom"),
+                    ("range(", "sleep(", "re.", "regex.", "while", "*", ".read()", "setrecursionlimit", "bytearray",
+                     "urandom"), anchored=True)
 
 
 @detector("python-resource-exhaustion")
@@ -74,10 +77,18 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         if not scope.is_entry and not scope.tainted:
             continue
         names = numbers(scope)
-        if not names:
-            continue
         for node in _own_nodes(scope.node):
             found = None
+            if scope.is_entry:
+                waste = _built_in_waste(node, analysis)
+                if waste is not None:
+                    hit = make_hit(analysis, node, waste, Confidence.HIGH, False)
+                    if "fork" in waste:
+                        hit.severity = Severity.HIGH
+                    yield hit
+                    continue
+            if not names:
+                continue
             if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
                 for size, other in ((node.left, node.right), (node.right, node.left)):
                     if _is_sequence(other) and _number_name(size, names):
@@ -89,6 +100,46 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             if found is not None and (id(scope), found[0]) not in reported:
                 reported.add((id(scope), found[0]))
                 yield _hit(analysis, scope, node, found)
+
+
+def _built_in_waste(node: ast.AST, analysis: Analysis) -> Optional[str]:
+    """Exhaustion the tool's own code causes whatever the input: a ``while True`` loop with no way out,
+    a process forked in a loop, a constant allocation or loop count of ``HUGE`` or more."""
+    if isinstance(node, ast.While) and isinstance(node.test, ast.Constant) and node.test.value:
+        exits = [n for n in ast.walk(node) if isinstance(n, (ast.Break, ast.Return, ast.Raise, ast.Await,
+                                                              ast.Yield, ast.YieldFrom))]
+        forks = [n for n in ast.walk(node) if isinstance(n, ast.Call) and qualified_name(
+            n.func, analysis.aliases) in ("os.fork", "multiprocessing.Process", "subprocess.Popen")]
+        if forks:
+            return "processes are started in an endless loop (fork bomb)"
+        if not exits:
+            return "the tool loops forever"
+    if isinstance(node, ast.Call) and (
+            (isinstance(node.func, ast.Name) and node.func.id in ("range", "bytearray", "bytes")) or
+            qualified_name(node.func, analysis.aliases) in ("os.urandom", "numpy.zeros", "numpy.ones")):
+        if any(_constant_number(a) >= HUGE for a in node.args):
+            return "the tool allocates or loops a huge constant amount"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and (
+            (_is_sequence(node.left) and _constant_number(node.right) >= HUGE) or
+            (_is_sequence(node.right) and _constant_number(node.left) >= HUGE)):
+        return "the tool allocates or loops a huge constant amount"
+    return None
+
+
+def _constant_number(node: ast.expr) -> float:
+    """The value of a constant arithmetic expression (``10**9``, ``1024 * 1024 * 1024``), else 0."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Pow, ast.Add, ast.LShift)):
+        left, right = _constant_number(node.left), _constant_number(node.right)
+        if not left or not right:
+            return 0
+        if isinstance(node.op, ast.Pow):
+            return left ** min(right, 64)
+        if isinstance(node.op, ast.LShift):
+            return left * 2 ** min(right, 64)
+        return left * right if isinstance(node.op, ast.Mult) else left + right
+    return 0
 
 
 def _hit(analysis: Analysis, scope: Scope, node: ast.AST, found: tuple[str, str]) -> Hit:
