@@ -12,9 +12,10 @@ import re
 from typing import TYPE_CHECKING, Iterable
 
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.python_ast import is_tainted, make_hit, scoped_calls, \
+from sentinel_hooks.engine.detectors.python_ast import analysis_of, is_tainted, passes, make_hit, scoped_calls, \
     survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
+from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
 from sentinel_hooks.engine.detectors.python_outbound import carries_secret_data, is_collector, is_external, \
     outbound_send
 from sentinel_hooks.engine.hits import Hit
@@ -29,11 +30,11 @@ SEND_GATE = Gate(re.compile(r"requests|httpx|aiohttp|urlopen|Request|smtplib|sen
                             r"gethostbyname|getaddrinfo|resolver|\.post\(|\.put\("),
                  ("requests", "httpx", "aiohttp", "urlopen", "Request", "smtplib", "sendall", "sendto", ".send(",
                   "gethostbyname", "getaddrinfo", "resolver", ".post(", ".put("), anchored=True)
-# a secret source or tool input must be in the file for a hit
-SECRET_OR_INPUT_GATE = Gate(re.compile(r"environ|\.ssh|\.aws|\.env|netrc|pgpass|credentials|keychain|id_rsa|id_ed25519|"
-                                       r"-password|@|request\.|arguments"),
-                            ("environ", ".ssh", ".aws", ".env", "netrc", "pgpass", "credentials", "keychain",
-                             "id_rsa", "id_ed25519", "-password", "@", "request.", "arguments"), anchored=True)
+# a file without tool input needs a secret source for a hit
+SECRET_GATE = Gate(re.compile(r"environ|\.ssh|\.aws|\.env|netrc|pgpass|credentials|keychain|id_rsa|id_ed25519|"
+                              r"-password"),
+                   ("environ", ".ssh", ".aws", ".env", "netrc", "pgpass", "credentials", "keychain", "id_rsa",
+                    "id_ed25519", "-password"), anchored=True)
 
 
 def _in_tool(scope) -> bool:
@@ -47,7 +48,10 @@ def _in_tool(scope) -> bool:
 @detector("python-exfiltration")
 @survives_deep_nesting
 def exfiltration_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    analysis = full_analysis(unit, SEND_GATE, SECRET_OR_INPUT_GATE)
+    if passes(unit, INPUT_GATE):
+        analysis = analysis_of(unit, SEND_GATE)  # every function is analysed already
+    else:  # without tool input only secrets can leave: look at every function of files that name one
+        analysis = full_analysis(unit, SEND_GATE, SECRET_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, first_argument, \
-    is_tainted, keyword, literal_text, lookup, make_hit, scoped_calls, string_kind, survives_deep_nesting
+    is_tainted, keyword, literal_text, lookup, make_hit, passes, scoped_calls, string_kind, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
 from sentinel_hooks.engine.detectors.python_sinks import BUILT, INPUT_GATE, ROUTE_DECORATORS
 from sentinel_hooks.engine.hits import Hit
@@ -49,6 +49,9 @@ WEB_GATE = Gate(re.compile(r"redirect|Redirect|HTTPFound|Response|make_response|
 XML_GATE = Gate(re.compile(r"resolve_entities|no_network|feature_external|external-\w+-entities|etree|objectify"),
                 ("resolve_entities", "no_network", "feature_external", "external-", "etree", "objectify"),
                 anchored=True)
+
+XML_CONFIG_GATE = Gate(re.compile(r"resolve_entities|no_network|feature_external|external-\w+-entities"),
+                       ("resolve_entities", "no_network", "feature_external", "external-"), anchored=True)
 
 
 def _route_kind(scope: Scope) -> Optional[str]:
@@ -132,7 +135,8 @@ def open_redirects(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 @detector("python-xxe")
 @survives_deep_nesting
 def xml_external_entities(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    analysis = full_analysis(unit, XML_GATE)
+    analysis = full_analysis(unit, XML_GATE, XML_CONFIG_GATE) if passes(unit, XML_CONFIG_GATE) else \
+        analysis_of(unit, XML_GATE, INPUT_GATE)  # lxml's default parser matters for input only
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
