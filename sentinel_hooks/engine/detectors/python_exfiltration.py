@@ -16,8 +16,8 @@ from sentinel_hooks.engine.detectors.python_ast import analysis_of, is_tainted, 
     survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
-from sentinel_hooks.engine.detectors.python_outbound import carries_secret_data, is_collector, is_external, \
-    outbound_send
+from sentinel_hooks.engine.detectors.python_outbound import carries_secret_data, foreign_secret_variable, \
+    is_collector, is_external, outbound_send
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Severity
@@ -61,8 +61,12 @@ def exfiltration_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         secret = next((s for s in (carries_secret_data(v, scope, analysis) for v in send.payload) if s), None)
         tool_data = any(is_tainted(v, scope.tainted, analysis.aliases) for v in send.payload)
         where = f" to {send.host}" if send.host else ""
+        foreign = None if secret or not is_external(send.host) else next(
+            (v for v in (foreign_secret_variable(p, send.host, scope, analysis) for p in send.payload) if v), None)
         if secret and (send.family != "http" or is_external(send.host)):
             message = f"{secret} is sent out ({send.family}){where}"
+        elif foreign:
+            message = f"the secret {foreign} is sent to a host of another service ({send.family}){where}"
         elif tool_data and (send.family == "dns" or is_collector(send.host)):
             message = f"tool input is sent out ({send.family}){where}"
         else:

@@ -10,7 +10,7 @@ import ast
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 from urllib.parse import urlsplit
 
 from sentinel_hooks.engine import constant_eval
@@ -39,6 +39,12 @@ READ_CALLS = {"read", "read_text", "read_bytes", "readlines", "readline", "load"
               "dotenv.dotenv_values", "open", "io.open", "check_output", "subprocess.check_output",
               "subprocess.run", "getoutput", "subprocess.getoutput"}
 ENV_WHOLE_METHODS = {"copy", "items", "keys", "values"}
+SECRET_VARIABLE = re.compile(r"(?i)(?:^|_)(?:key|token|secret|password|passwd|pat|credentials?)(?:$|_)")
+# words of variable names that say what kind of secret, not whose
+GENERIC_VARIABLE_WORDS = {"api", "key", "keys", "token", "secret", "access", "password", "passwd", "auth", "id",
+                          "client", "private", "bearer", "pat", "credential", "credentials", "app", "user", "personal",
+                          "llm", "model", "service", "server", "mcp", "my", "default", "prod", "dev", "v1", "v2",
+                          "webhook", "bot", "admin", "root", "master", "session", "refresh", "oauth", "signing"}
 DEPTH = 5
 
 
@@ -278,6 +284,41 @@ def _secret_marks(node: ast.expr, scope: Scope, analysis: Analysis, depth: int, 
                     return True, credential, reads
                 credential, reads = credential or cred, reads or read
     return environment, credential, reads
+
+
+def foreign_secret_variable(node: ast.expr, host: Optional[str], scope: Scope, analysis: Analysis) -> Optional[str]:
+    """The name of a secret environment variable of another vendor than ``host`` that the value carries
+    (``OPENAI_API_KEY`` sent to collect.example.io), or None. A variable whose name names no vendor
+    (``API_KEY``) or names the host's (``TAVILY_API_KEY`` to api.tavily.com) is how a client authenticates."""
+    if not host:
+        return None
+    host_text = host.lower()
+    for name in _environment_variables(node, scope, analysis, 0, set()):
+        if not SECRET_VARIABLE.search(name):
+            continue
+        vendor = [w for w in re.split(r"[_\W]+", name.lower()) if w and w not in GENERIC_VARIABLE_WORDS]
+        if vendor and not any(w in host_text for w in vendor):
+            return name
+    return None
+
+
+def _environment_variables(node: ast.expr, scope: Scope, analysis: Analysis, depth: int, seen: set[str]
+                           ) -> Iterator[str]:
+    """Names of the environment variables a value is read from: ``os.environ["X"]``, ``os.getenv("X")``,
+    ``os.environ.get("X")``, through local and module assignments."""
+    for n in ast.walk(node):
+        key: Optional[ast.expr] = None
+        if isinstance(n, ast.Subscript) and qualified_name(n.value, analysis.aliases) == "os.environ":
+            key = n.slice
+        elif isinstance(n, ast.Call) and n.args and qualified_name(n.func, analysis.aliases) in (
+                "os.getenv", "os.environ.get"):
+            key = n.args[0]
+        elif isinstance(n, ast.Name) and depth < DEPTH and n.id not in seen:
+            seen.add(n.id)
+            for value in lookup(n.id, scope):
+                yield from _environment_variables(value, scope, analysis, depth + 1, seen)
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            yield key.value
 
 
 def _whole_environment(environ: ast.Attribute, root: ast.expr) -> bool:
