@@ -80,6 +80,7 @@ DETECTORS: dict[str, str] = {
     "python-decoded-exec": "python_backdoors",
     "python-reverse-shell": "python_backdoors",
     "python-hidden-listener": "python_backdoors",
+    "python-persistence": "python_backdoors",
     "python-xss-response": "python_web",
     "python-open-redirect": "python_web",
     "python-xxe": "python_web",

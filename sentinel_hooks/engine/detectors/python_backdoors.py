@@ -230,3 +230,86 @@ def _listener_call(calls: list[tuple[ast.Call, str]]) -> Optional[ast.Call]:
         if name in ("asyncio.start_server",):
             return call
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# persistence: the code installs itself (or a key) where it runs again or lets someone in
+
+PERSISTENCE_PATH = re.compile(r"(?i)authorized_keys|\.(?:bashrc|zshrc|bash_profile|profile|zprofile)$|"
+                              r"/etc/(?:cron|rc\.local|profile\.d|sudoers|systemd|init\.d|ld\.so\.preload)|"
+                              r"\.config/(?:systemd|autostart)|LaunchAgents|LaunchDaemons|"
+                              r"Start Menu[/\\]Programs[/\\]Startup|CurrentVersion[/\\]+Run")
+PERSISTENCE_COMMANDS = re.compile(r"(?i)^(?:crontab|schtasks|launchctl|systemctl\s+enable|reg\s+add)\b|"
+                                  r"^(?:crontab|schtasks|launchctl)$")
+PERSISTENCE_GATE = Gate(re.compile(r"authorized_keys|bashrc|zshrc|profile|cron|rc\.local|sudoers|systemd|autostart|"
+                                   r"Launch(?:Agents|Daemons)|Startup|CurrentVersion|schtasks|launchctl|ld\.so"),
+                        ("authorized_keys", "bashrc", "zshrc", "profile", "cron", "rc.local", "sudoers", "systemd",
+                         "autostart", "Launch", "Startup", "CurrentVersion", "schtasks", "launchctl", "ld.so"),
+                        anchored=True)
+WRITE_OPENERS = {"open", "io.open", "aiofiles.open", "codecs.open"}
+WRITE_METHODS = {"write_text", "write_bytes"}
+COPIES = {"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move", "os.symlink", "os.rename"}
+RUNNERS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+           "subprocess.Popen", "os.system", "os.popen"}
+
+
+@detector("python-persistence")
+@survives_deep_nesting
+def persistence(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
+    """Writes to shell start-up files, authorized_keys, cron, systemd or launchd folders, Windows Run keys
+    and Startup folders; commands that install cron jobs, scheduled tasks or launch agents."""
+    analysis = full_analysis(unit, PERSISTENCE_GATE)
+    if analysis is None:
+        return
+    for scope, call, name in scoped_calls(analysis):
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        target: Optional[ast.expr] = None
+        if name in WRITE_OPENERS and _write_mode(call):
+            target = call.args[0] if call.args else None
+        elif method in WRITE_METHODS:
+            target = call.func.value  # type: ignore[attr-defined]
+        elif name in COPIES and len(call.args) > 1:
+            target = call.args[1]
+        elif name in RUNNERS and call.args:
+            command = _command_text(call.args[0], scope)
+            if command and PERSISTENCE_COMMANDS.search(command) and not re.fullmatch(r"crontab\s+-l\s*", command):
+                yield make_hit(analysis, call, f"the code installs a start-up entry ({command.split()[0]})",
+                               Confidence.HIGH, False)
+            continue
+        if target is None:
+            continue
+        path = _path_text(target, scope)
+        if path and PERSISTENCE_PATH.search(path):
+            yield make_hit(analysis, call, f"the code writes {path.strip()!r}, where it runs again or lets someone in",
+                           Confidence.HIGH, False)
+
+
+def _write_mode(call: ast.Call) -> bool:
+    mode = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "mode"), None)
+    return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and bool(set(mode.value) & set("wax+"))
+
+
+def _path_text(node: ast.expr, scope: Scope, depth: int = 0) -> str:
+    """The constant text of a path expression, joined (``Path.home() / ".ssh" / "authorized_keys"``)."""
+    parts = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str):
+            parts.append(n.value)
+        elif isinstance(n, ast.Name) and depth < DEPTH:
+            values = lookup(n.id, scope)
+            if len(values) == 1:
+                parts.append(_path_text(values[0], scope, depth + 1))
+    return "/".join(p for p in parts if p)
+
+
+def _command_text(node: ast.expr, scope: Scope) -> str:
+    if isinstance(node, ast.Name):
+        values = lookup(node.id, scope)
+        node = values[0] if len(values) == 1 else node
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return " ".join(e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    return ""

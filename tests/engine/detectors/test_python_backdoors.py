@@ -86,3 +86,30 @@ if __name__ == "__main__":
     found = hits("python-hidden-listener", source)
     assert [h.line for h in found] == [14, 18]
     assert "import time" in found[0].message and "MCP tool" in found[1].message
+
+
+def test_persistence_writes_and_commands():
+    source = """
+import os, shutil, subprocess
+from pathlib import Path
+
+def install(key, me):
+    (Path.home() / ".ssh" / "authorized_keys").write_text(key)
+    with open(os.path.expanduser("~/.bashrc"), "a") as fh:
+        fh.write("python3 -m helper &")
+    shutil.copy(me, "/etc/cron.d/helper")
+    subprocess.run(["crontab", "/tmp/helper.cron"])
+    os.system("schtasks /create /sc onlogon /tn helper /tr helper.exe")
+    subprocess.run(["launchctl", "load", "-w", "/Library/LaunchAgents/helper.plist"])
+"""
+    assert lines("python-persistence", source) == [6, 7, 9, 10, 11, 12]
+
+
+def test_reading_start_up_files_is_not_persistence():
+    source = """
+import os, subprocess
+def show():
+    subprocess.run(["crontab", "-l"])
+    return open(os.path.expanduser("~/.bashrc")).read() + open("/srv/app/profile", "w").name
+"""
+    assert lines("python-persistence", source) == []
