@@ -15,9 +15,10 @@ import re
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, direct_input, is_tainted, \
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, direct_input, is_tainted, \
     lookup, make_hit, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
+from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence
@@ -41,7 +42,7 @@ DEPTH = 5
 @detector("python-argument-injection")
 @survives_deep_nesting
 def argument_injection(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    analysis = analysis_of(unit, ARGUMENT_GATE, INPUT_GATE)
+    analysis = gated_analysis(unit, ARGUMENT_GATE, INPUT_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, import_aliases, is_entry_point, \
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, import_aliases, is_entry_point, \
     lookup, make_hit, passes, qualified_name, scoped_calls, survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis
 from sentinel_hooks.engine.detectors.python_sinks import EVAL_FUNCS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
@@ -37,17 +37,24 @@ IMPORT_RUNNERS = {"exec_module", "run_path", "import_module", "__import__", "loa
 SHELLS = re.compile(r"(?:^|/)(?:ba|z|da|k)?sh$|cmd(?:\.exe)?$|powershell(?:\.exe)?$|-i$")
 EXEC_GATE = Gate(re.compile(r"\b(?:exec|eval|compile|exec_module|run_path|import_module|__import__)\b"),
                  ("exec", "eval", "compile", "run_path", "import_module", "__import__"))
+DECODE_OR_FETCH_GATE = Gate(re.compile(r"decode|decompress|loads|fromhex|unhexlify|a2b_|requests|httpx|urlopen|"
+                                       r"urlretrieve"),
+                            ("decode", "decompress", "loads", "fromhex", "unhexlify", "a2b_", "requests", "httpx",
+                             "urlopen", "urlretrieve"), anchored=True)
 FETCH_GATE = Gate(re.compile(r"requests|httpx|urlopen|urlretrieve"), ("requests", "httpx", "urlopen", "urlretrieve"),
                   anchored=True)
 IMPORT_GATE = Gate(re.compile(r"run_path|run_module|import_module|exec_module|__import__|spec_from_file_location"),
                    ("run_path", "run_module", "import_module", "exec_module", "__import__", "spec_from_file_location"),
                    anchored=True)
-SHELL_GATE = Gate(re.compile(r"dup2|pty|/bin/\w*sh|cmd\.exe|powershell"),
+SOCKET_GATE = Gate(re.compile(r"socket"), ("socket",), anchored=True)
+CONNECT_GATE = Gate(re.compile(r"connect"), ("connect",), anchored=True)
+SHELL_GATE = Gate(re.compile(r"\bdup2\b|\bpty\b|/bin/(?:ba|z|da|k)?sh\b|cmd\.exe|powershell"),
                   ("dup2", "pty", "/bin/", "cmd.exe", "powershell"))
-LISTEN_GATE = Gate(re.compile(r"\.accept\(|serve_forever|HTTPServer|TCPServer|UDPServer|start_server"),
-                   (".accept(", "serve_forever", "HTTPServer", "TCPServer", "UDPServer", "start_server"))
+LISTEN_GATE = Gate(re.compile(r"\.accept\(|\.serve_forever\(|\.handle_request\(|start_server\("),
+                   (".accept(", ".serve_forever(", ".handle_request(", "start_server("), anchored=True)
 SPAWNS = {"pty.spawn", "os.execv", "os.execl", "os.execve", "os.execvp", "os.execlp", "os.system", "subprocess.call",
           "subprocess.run", "subprocess.Popen", "subprocess.check_call", "subprocess.check_output"}
+SERVING_GATE = Gate(re.compile(r"\.bind\(|Server\b|start_server"), (".bind(", "Server", "start_server"))
 DEPTH = 5
 
 
@@ -78,7 +85,7 @@ def _is_codec_decode(call_names: set[str], node: ast.expr) -> bool:
 @survives_deep_nesting
 def decoded_exec(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """exec/eval/compile (or an import) of a payload decoded at run time, or of code fetched over the network."""
-    analysis = analysis_of(unit, EXEC_GATE)
+    analysis = gated_analysis(unit, EXEC_GATE, DECODE_OR_FETCH_GATE)
     if analysis is not None and passes(unit, FETCH_GATE) and passes(unit, IMPORT_GATE):
         analysis = full_analysis(unit)  # fetched code imported in a function without another sink
     if analysis is None:
@@ -162,7 +169,7 @@ def _tree_and_aliases(unit: TextUnit) -> Optional[tuple[ast.Module, dict[str, st
 def reverse_shells(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A socket connected out and wired to a shell: its descriptors duplicated onto stdin/stdout, or a
     shell spawned with the socket as its input."""
-    analysis = analysis_of(unit, SHELL_GATE)
+    analysis = gated_analysis(unit, SOCKET_GATE, CONNECT_GATE, SHELL_GATE)
     found = _tree_and_aliases(unit) if analysis is not None else None
     if found is None:
         return
@@ -188,7 +195,7 @@ def reverse_shells(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 def hidden_listeners(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A socket accepting connections or an http.server/socketserver started inside an MCP tool or at
     import time (not under ``if __name__ == "__main__"``)."""
-    analysis = analysis_of(unit, LISTEN_GATE)
+    analysis = gated_analysis(unit, LISTEN_GATE, SERVING_GATE)
     found = _tree_and_aliases(unit) if analysis is not None else None
     if found is None:
         return
@@ -241,11 +248,12 @@ PERSISTENCE_PATH = re.compile(r"(?i)authorized_keys|\.(?:bashrc|zshrc|bash_profi
                               r"Start Menu[/\\]Programs[/\\]Startup|CurrentVersion[/\\]+Run")
 PERSISTENCE_COMMANDS = re.compile(r"(?i)^(?:crontab|schtasks|launchctl|systemctl\s+enable|reg\s+add)\b|"
                                   r"^(?:crontab|schtasks|launchctl)$")
-PERSISTENCE_GATE = Gate(re.compile(r"authorized_keys|bashrc|zshrc|profile|cron|rc\.local|sudoers|systemd|autostart|"
-                                   r"Launch(?:Agents|Daemons)|Startup|CurrentVersion|schtasks|launchctl|ld\.so"),
-                        ("authorized_keys", "bashrc", "zshrc", "profile", "cron", "rc.local", "sudoers", "systemd",
-                         "autostart", "Launch", "Startup", "CurrentVersion", "schtasks", "launchctl", "ld.so"),
-                        anchored=True)
+PERSISTENCE_GATE = Gate(re.compile(r"authorized_keys|\.(?:bashrc|zshrc|bash_profile|profile|zprofile)\b|/etc/cron|"
+                                   r"crontab|rc\.local|sudoers|systemd/|autostart|Launch(?:Agents|Daemons)|"
+                                   r"Programs.{1,2}Startup|CurrentVersion.{1,2}Run|schtasks|launchctl|ld\.so\.preload"),
+                        ("authorized_keys", ".bashrc", ".zshrc", ".bash_profile", ".profile", ".zprofile", "/etc/cron",
+                         "crontab", "rc.local", "sudoers", "systemd/", "autostart", "Launch", "Programs",
+                         "CurrentVersion", "schtasks", "launchctl", "ld.so.preload"), anchored=True)
 WRITE_OPENERS = {"open", "io.open", "aiofiles.open", "codecs.open"}
 WRITE_METHODS = {"write_text", "write_bytes"}
 COPIES = {"shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.move", "os.symlink", "os.rename"}

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Iterable, Optional
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.capability_words import CAPABILITY_PHRASES, CAPABILITY_WORDS
-from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, lookup, make_hit, \
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, lookup, make_hit, \
     qualified_name, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_outbound import READ_CALLS, carries_secret_data, outbound_send
+from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence, Severity
@@ -44,7 +45,7 @@ DEPTH = 3
 @detector("tool-undisclosed-capability")
 @survives_deep_nesting
 def undisclosed_capabilities(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    analysis = analysis_of(unit, TOOL_GATE)
+    analysis = gated_analysis(unit, TOOL_GATE)
     if analysis is None:
         return
     tree = python_tree.tree_of(unit)

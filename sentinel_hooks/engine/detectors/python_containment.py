@@ -42,9 +42,14 @@ DEPTH = 5
 @detector("python-prefix-containment")
 @survives_deep_nesting
 def prefix_containment(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    analysis = analysis_of(unit, STARTSWITH_GATE)
-    if analysis is not None and not passes(unit, INPUT_GATE) and passes(unit, VALIDATOR_GATE):
+    if not passes(unit, STARTSWITH_GATE):
+        return
+    if passes(unit, INPUT_GATE):
+        analysis = analysis_of(unit)
+    elif passes(unit, VALIDATOR_GATE):
         analysis = full_analysis(unit)  # a path validator named so, in a file without tool input
+    else:
+        return
     if analysis is None:
         return
     for scope, call, _name in scoped_calls(analysis):  # noqa: B007

@@ -12,9 +12,9 @@ import re
 from typing import TYPE_CHECKING, Iterable
 
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.python_ast import analysis_of, is_tainted, passes, make_hit, scoped_calls, \
+from sentinel_hooks.engine.detectors.python_ast import is_tainted, passes, make_hit, scoped_calls, \
     survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
 from sentinel_hooks.engine.detectors.python_outbound import carries_secret_data, foreign_secret_variable, \
     is_collector, is_external, outbound_send
@@ -30,11 +30,14 @@ SEND_GATE = Gate(re.compile(r"requests|httpx|aiohttp|urlopen|Request|smtplib|sen
                             r"gethostbyname|getaddrinfo|resolver|\.post\(|\.put\("),
                  ("requests", "httpx", "aiohttp", "urlopen", "Request", "smtplib", "sendall", "sendto", ".send(",
                   "gethostbyname", "getaddrinfo", "resolver", ".post(", ".put("), anchored=True)
-# a file without tool input needs a secret source for a hit
-SECRET_GATE = Gate(re.compile(r"environ|\.ssh|\.aws|\.env|netrc|pgpass|credentials|keychain|id_rsa|id_ed25519|"
-                              r"-password"),
+# a file without tool input needs a secret source for a hit: the environment as a whole, a credential file,
+# or a secret variable read by name
+SECRET_GATE = Gate(re.compile(r"environ\b(?!\s*(?:\[|\.get\b|\.setdefault\b|\.pop\b))|\.ssh\b|\.aws\b|\.env\b|netrc|"
+                              r"pgpass|credentials|keychain|id_rsa|id_ed25519|-password|"
+                              r"(?:getenv|environ\.get|environ\[)\s*\(?\s*[\"'][A-Z0-9_]*"
+                              r"(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PAT|CREDENTIALS?)"),
                    ("environ", ".ssh", ".aws", ".env", "netrc", "pgpass", "credentials", "keychain", "id_rsa",
-                    "id_ed25519", "-password"), anchored=True)
+                    "id_ed25519", "-password", "getenv"))
 
 
 def _in_tool(scope) -> bool:
@@ -49,7 +52,7 @@ def _in_tool(scope) -> bool:
 @survives_deep_nesting
 def exfiltration_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if passes(unit, INPUT_GATE):
-        analysis = analysis_of(unit, SEND_GATE)  # every function is analysed already
+        analysis = gated_analysis(unit, SEND_GATE)  # every function is analysed already
     else:  # without tool input only secrets can leave: look at every function of files that name one
         analysis = full_analysis(unit, SEND_GATE, SECRET_GATE)
     if analysis is None:

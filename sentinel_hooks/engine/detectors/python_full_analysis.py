@@ -16,6 +16,14 @@ if TYPE_CHECKING:
 MEMO_KEY = "python_full_analysis"
 
 
+def gated_analysis(unit: TextUnit, *gates: Gate) -> Optional[Analysis]:
+    """``analysis_of`` when every gate passes, else None: ``analysis_of`` checks its prechecks only when it
+    builds the analysis, and another detector may have built it already."""
+    if not all(passes(unit, gate) for gate in gates):
+        return None
+    return analysis_of(unit)
+
+
 def full_analysis(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
     """Like ``analysis_of``, with every function analysed; None when a precheck fails or the file does
     not parse. A file with tool or request input shares ``analysis_of``'s (already complete) analysis."""

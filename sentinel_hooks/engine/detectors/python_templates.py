@@ -9,9 +9,10 @@ import re
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, direct_input, first_argument, \
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, direct_input, first_argument, \
     is_tainted, lookup, make_hit, qualified_name, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
+from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence
@@ -34,7 +35,7 @@ DEPTH = 5
 @detector("python-template-injection")
 @survives_deep_nesting
 def template_sources(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    analysis = analysis_of(unit, TEMPLATE_GATE, INPUT_GATE)
+    analysis = gated_analysis(unit, TEMPLATE_GATE, INPUT_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
