@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, is_tainted, \
-    keyword, lookup, make_hit, qualified_name, scoped_calls, survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
-from sentinel_hooks.engine.detectors.python_sinks import NETWORK_ATTRS
+    keyword, lookup, make_hit, passes, qualified_name, scoped_calls, survives_deep_nesting
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis
+from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE, NETWORK_ATTRS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence
@@ -31,13 +31,18 @@ DOWNLOADS = {"requests.get", "httpx.get", "urllib.request.urlopen", "urlopen", "
 SAFE_FILTERS = {"data", "tar", "data_filter", "tar_filter", "tarfile.data_filter", "tarfile.tar_filter"}
 ARCHIVE_GATE = Gate(re.compile(r"extractall|\.extract\(|unpack_archive"), ("extractall", ".extract(", "unpack_archive"),
                     anchored=True)
+DOWNLOAD_GATE = Gate(re.compile(r"requests|httpx|urlopen|urlretrieve|hf_hub_download|wget"),
+                     ("requests", "httpx", "urlopen", "urlretrieve", "hf_hub_download", "wget"), anchored=True)
 DEPTH = 5
 
 
 @detector("python-archive-extraction")
 @survives_deep_nesting
 def archive_extraction(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    analysis = full_analysis(unit, ARCHIVE_GATE)  # a downloaded archive needs no tool input
+    if passes(unit, INPUT_GATE):
+        analysis = gated_analysis(unit, ARCHIVE_GATE)
+    else:  # without tool input only a download makes an archive untrusted
+        analysis = full_analysis(unit, ARCHIVE_GATE, DOWNLOAD_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):

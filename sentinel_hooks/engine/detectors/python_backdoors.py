@@ -16,7 +16,7 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, import_aliases, is_entry_point, \
     lookup, make_hit, passes, qualified_name, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis
-from sentinel_hooks.engine.detectors.python_sinks import EVAL_FUNCS
+from sentinel_hooks.engine.detectors.python_sinks import EVAL_FUNCS, INPUT_GATE
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence
@@ -54,6 +54,7 @@ LISTEN_GATE = Gate(re.compile(r"\.accept\(|\.serve_forever\(|\.handle_request\(|
                    (".accept(", ".serve_forever(", ".handle_request(", "start_server("), anchored=True)
 SPAWNS = {"pty.spawn", "os.execv", "os.execl", "os.execve", "os.execvp", "os.execlp", "os.system", "subprocess.call",
           "subprocess.run", "subprocess.Popen", "subprocess.check_call", "subprocess.check_output"}
+THREAD_GATE = Gate(re.compile(r"Thread\("), ("Thread(",), anchored=True)
 SERVING_GATE = Gate(re.compile(r"\.bind\(|Server\b|start_server"), (".bind(", "Server", "start_server"))
 DEPTH = 5
 
@@ -195,8 +196,11 @@ def reverse_shells(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 def hidden_listeners(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A socket accepting connections or an http.server/socketserver started inside an MCP tool or at
     import time (not under ``if __name__ == "__main__"``)."""
-    analysis = gated_analysis(unit, LISTEN_GATE, SERVING_GATE)
-    found = _tree_and_aliases(unit) if analysis is not None else None
+    if not (passes(unit, LISTEN_GATE) and passes(unit, SERVING_GATE)):
+        return
+    analysis = gated_analysis(unit)
+    found = _tree_and_aliases(unit) if analysis is not None and (
+        passes(unit, INPUT_GATE) or passes(unit, THREAD_GATE) or _module_listens(analysis)) else None
     if found is None:
         return
     tree, aliases = found
@@ -224,6 +228,13 @@ def hidden_listeners(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
                 if isinstance(target, ast.Name) and target.id in listening:
                     yield make_hit(analysis, call, f"a network listener is started at {where}", Confidence.HIGH,
                                    False)
+
+
+def _module_listens(analysis: Analysis) -> bool:
+    """The module body itself starts a listener (the tree of every function is needed only then)."""
+    calls = [(c, qualified_name(c.func, analysis.aliases) or (c.func.attr if isinstance(c.func, ast.Attribute)
+                                                              else "")) for c in analysis.module.calls]
+    return _listener_call(calls) is not None
 
 
 def _listener_call(calls: list[tuple[ast.Call, str]]) -> Optional[ast.Call]:

@@ -34,7 +34,7 @@ BASE_NAME = re.compile(r"(?i)dir|root|base|folder|allowed|workspace|sandbox|home
 STARTSWITH_GATE = Gate(re.compile(r"\.startswith\("), (".startswith(",), anchored=True)
 VALIDATOR_GATE = Gate(re.compile(r"def \w*(?:safe|valid|allow|within|contain|sanitiz|ensure|verify|check|inside|"
                                  r"jail)\w*\([^)]*\)[^:]*:[\s\S]{0,400}?"
-                                 r"(?:abspath|normpath|realpath|resolve\(|Path\()"),
+                                 r"(?:abspath|normpath|realpath|resolve\(|Path\()[\s\S]{0,400}?\.startswith\("),
                       ("def ",), anchored=True)
 DEPTH = 5
 
