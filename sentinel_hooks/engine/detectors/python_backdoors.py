@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, import_aliases, is_entry_point, \
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, import_aliases, \
     lookup, make_hit, passes, qualified_name, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis
-from sentinel_hooks.engine.detectors.python_sinks import EVAL_FUNCS, INPUT_GATE
+from sentinel_hooks.engine.detectors.python_sinks import EVAL_FUNCS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence
@@ -37,7 +37,13 @@ IMPORT_RUNNERS = {"exec_module", "run_path", "import_module", "__import__", "loa
 SHELLS = re.compile(r"(?:^|/)(?:ba|z|da|k)?sh$|cmd(?:\.exe)?$|powershell(?:\.exe)?$|-i$")
 EXEC_GATE = Gate(re.compile(r"\b(?:exec|eval|compile|exec_module|run_path|import_module|__import__)\b"),
                  ("exec", "eval", "compile", "run_path", "import_module", "__import__"))
-DECODE_OR_FETCH_GATE = Gate(re.compile(r"decode|decompress|loads|fromhex|unhexlify|a2b_|requests|httpx|urlopen|"
+DECODE_OR_FETCH_GATE = Gate(re.compile(r"b(?:64|32|16|85)decode|a85decode|decodebytes|decompress|marshal\.loads|"
+                                       r"fromhex|unhexlify|a2b_|rot_?13|requests\.get|httpx\.get|urlopen|"
+                                       r"urlretrieve"),
+                            ("b64decode", "b32decode", "b16decode", "b85decode", "a85decode", "decodebytes",
+                             "decompress", "marshal", "fromhex", "unhexlify", "a2b_", "rot", "requests.get",
+                             "httpx.get", "urlopen", "urlretrieve"), anchored=True)
+FETCH_GATE = Gate(re.compile(r"decode|decompress|loads|fromhex|unhexlify|a2b_|requests|httpx|urlopen|"
                                        r"urlretrieve"),
                             ("decode", "decompress", "loads", "fromhex", "unhexlify", "a2b_", "requests", "httpx",
                              "urlopen", "urlretrieve"), anchored=True)
@@ -54,7 +60,6 @@ LISTEN_GATE = Gate(re.compile(r"\.accept\(|\.serve_forever\(|\.handle_request\(|
                    (".accept(", ".serve_forever(", ".handle_request(", "start_server("), anchored=True)
 SPAWNS = {"pty.spawn", "os.execv", "os.execl", "os.execve", "os.execvp", "os.execlp", "os.system", "subprocess.call",
           "subprocess.run", "subprocess.Popen", "subprocess.check_call", "subprocess.check_output"}
-THREAD_GATE = Gate(re.compile(r"Thread\("), ("Thread(",), anchored=True)
 SERVING_GATE = Gate(re.compile(r"\.bind\(|Server\b|start_server"), (".bind(", "Server", "start_server"))
 DEPTH = 5
 
@@ -195,46 +200,53 @@ def reverse_shells(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 @survives_deep_nesting
 def hidden_listeners(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A socket accepting connections or an http.server/socketserver started inside an MCP tool or at
-    import time (not under ``if __name__ == "__main__"``)."""
+    import time (not under ``if __name__ == "__main__"``), directly or in a thread of the module body."""
     if not (passes(unit, LISTEN_GATE) and passes(unit, SERVING_GATE)):
         return
     analysis = gated_analysis(unit)
-    found = _tree_and_aliases(unit) if analysis is not None and (
-        passes(unit, INPUT_GATE) or passes(unit, THREAD_GATE) or _module_listens(analysis)) else None
-    if found is None:
+    if analysis is None:
         return
-    tree, aliases = found
-    listening: dict[str, ast.Call] = {}
-    tool_or_module: list[tuple[ast.AST, list[tuple[ast.Call, str]]]] = []
-    for owner, nodes in _blocks(tree):
-        calls = _calls(nodes, aliases)
-        listener = _listener_call(calls)
-        if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if listener is not None:
-                listening[owner.name] = listener
-            if is_entry_point(owner, aliases):
-                tool_or_module.append((owner, calls))
-        else:
-            tool_or_module.append((owner, calls))
-    for owner, calls in tool_or_module:
-        where = "an MCP tool" if owner is not tree else "import time"
+    aliases = analysis.aliases
+    main_guarded = _main_guarded_lines(analysis.module.node)
+    for scope in analysis.scopes:
+        if scope is not analysis.module and not scope.is_entry:
+            continue
+        where = "an MCP tool" if scope.is_entry else "import time"
+        calls = [(c, _callee(c, aliases)) for c in scope.calls if scope.is_entry or c.lineno not in main_guarded]
         listener = _listener_call(calls)
         if listener is not None:
             yield make_hit(analysis, listener, f"a network listener is started at {where}", Confidence.HIGH, False)
             continue
         for call, name in calls:  # threading.Thread(target=serve) of a function that listens
-            if name.endswith("Thread"):
-                target = next((k.value for k in call.keywords if k.arg == "target"), None)
-                if isinstance(target, ast.Name) and target.id in listening:
-                    yield make_hit(analysis, call, f"a network listener is started at {where}", Confidence.HIGH,
-                                   False)
+            target = next((k.value for k in call.keywords if k.arg == "target"), None) if name.endswith(
+                "Thread") else None
+            if isinstance(target, ast.Name) and _function_listens(unit, analysis, target.id):
+                yield make_hit(analysis, call, f"a network listener is started at {where}", Confidence.HIGH, False)
 
 
-def _module_listens(analysis: Analysis) -> bool:
-    """The module body itself starts a listener (the tree of every function is needed only then)."""
-    calls = [(c, qualified_name(c.func, analysis.aliases) or (c.func.attr if isinstance(c.func, ast.Attribute)
-                                                              else "")) for c in analysis.module.calls]
-    return _listener_call(calls) is not None
+def _callee(call: ast.Call, aliases: dict[str, str]) -> str:
+    return qualified_name(call.func, aliases) or (call.func.attr if isinstance(call.func, ast.Attribute) else "")
+
+
+def _main_guarded_lines(module: ast.AST) -> set[int]:
+    lines: set[int] = set()
+    for node in getattr(module, "body", []):
+        if _is_main_guard(node):
+            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return lines
+
+
+def _function_listens(unit: TextUnit, analysis: Analysis, name: str) -> bool:
+    """Whether the module's function ``name`` listens (from the whole tree: the analysis may have left
+    that function out)."""
+    found = _tree_and_aliases(unit)
+    if found is None:
+        return False
+    tree, aliases = found
+    for owner, nodes in _blocks(tree):
+        if isinstance(owner, (ast.FunctionDef, ast.AsyncFunctionDef)) and owner.name == name:
+            return _listener_call(_calls(nodes, aliases)) is not None
+    return False
 
 
 def _listener_call(calls: list[tuple[ast.Call, str]]) -> Optional[ast.Call]:

@@ -40,6 +40,13 @@ SECRET_GATE = Gate(re.compile(r"environ\b(?!\s*(?:\[|\.get\b|\.setdefault\b|\.po
                     "id_ed25519", "-password", "getenv"))
 
 
+# ... and a fixed destination: a URL literal, a mail server, a socket or a DNS lookup
+DESTINATION_GATE = Gate(re.compile(r"[\"']https?://(?!localhost|127\.)|smtplib|create_connection|\.connect\(|"
+                                   r"gethostbyname|getaddrinfo|resolver"),
+                        ("http", "smtplib", "create_connection", ".connect(", "gethostbyname", "getaddrinfo",
+                         "resolver"))
+
+
 def _in_tool(scope) -> bool:
     while scope is not None:
         if scope.is_entry:
@@ -54,7 +61,7 @@ def exfiltration_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if passes(unit, INPUT_GATE):
         analysis = gated_analysis(unit, SEND_GATE)  # every function is analysed already
     else:  # without tool input only secrets can leave: look at every function of files that name one
-        analysis = full_analysis(unit, SEND_GATE, SECRET_GATE)
+        analysis = full_analysis(unit, SEND_GATE, SECRET_GATE, DESTINATION_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
