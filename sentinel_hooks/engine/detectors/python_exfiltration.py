@@ -32,7 +32,7 @@ SEND_GATE = Gate(re.compile(r"requests|httpx|aiohttp|urlopen|Request|smtplib|sen
                   "gethostbyname", "getaddrinfo", "resolver", ".post(", ".put("), anchored=True)
 # a file without tool input needs a secret source for a hit: the environment as a whole, a credential file,
 # or a secret variable read by name
-SECRET_GATE = Gate(re.compile(r"environ\b(?!\s*(?:\[|\.get\b|\.setdefault\b|\.pop\b))|\.ssh\b|\.aws\b|\.env\b|netrc|"
+SECRET_GATE = Gate(re.compile(r"environ(?:\)|\.copy\(\)|\.items\(\)|\s*[,}\]])|\.ssh\b|\.aws\b|\.env\b|netrc|"
                               r"pgpass|credentials|keychain|id_rsa|id_ed25519|-password|"
                               r"(?:getenv|environ\.get|environ\[)\s*\(?\s*[\"'][A-Z0-9_]*"
                               r"(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PAT|CREDENTIALS?)"),
