@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, is_tainted, \
     keyword, lookup, make_hit, passes, qualified_name, scoped_calls, survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis, whole_files
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE, NETWORK_ATTRS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
@@ -38,6 +38,7 @@ DEPTH = 5
 
 @detector("python-archive-extraction")
 @survives_deep_nesting
+@whole_files
 def archive_extraction(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if passes(unit, INPUT_GATE):
         analysis = gated_analysis(unit, ARCHIVE_GATE)

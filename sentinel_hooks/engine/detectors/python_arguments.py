@@ -18,7 +18,7 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, direct_input, is_tainted, \
     lookup, make_hit, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
-from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis
+from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis, whole_files
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence
@@ -41,6 +41,7 @@ DEPTH = 5
 
 @detector("python-argument-injection")
 @survives_deep_nesting
+@whole_files
 def argument_injection(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     analysis = gated_analysis(unit, ARGUMENT_GATE, INPUT_GATE)
     if analysis is None:

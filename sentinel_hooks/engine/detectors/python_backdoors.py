@@ -15,7 +15,7 @@ from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, import_aliases, \
     lookup, make_hit, passes, qualified_name, scoped_calls, survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis, whole_files
 from sentinel_hooks.engine.detectors.python_sinks import EVAL_FUNCS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
@@ -89,6 +89,7 @@ def _is_codec_decode(call_names: set[str], node: ast.expr) -> bool:
 
 @detector("python-decoded-exec")
 @survives_deep_nesting
+@whole_files
 def decoded_exec(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """exec/eval/compile (or an import) of a payload decoded at run time, or of code fetched over the network."""
     analysis = gated_analysis(unit, EXEC_GATE, DECODE_OR_FETCH_GATE)
@@ -172,6 +173,7 @@ def _tree_and_aliases(unit: TextUnit) -> Optional[tuple[ast.Module, dict[str, st
 
 @detector("python-reverse-shell")
 @survives_deep_nesting
+@whole_files
 def reverse_shells(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A socket connected out and wired to a shell: its descriptors duplicated onto stdin/stdout, or a
     shell spawned with the socket as its input."""
@@ -198,6 +200,7 @@ def reverse_shells(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 
 @detector("python-hidden-listener")
 @survives_deep_nesting
+@whole_files
 def hidden_listeners(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A socket accepting connections or an http.server/socketserver started inside an MCP tool or at
     import time (not under ``if __name__ == "__main__"``), directly or in a thread of the module body."""
@@ -286,6 +289,7 @@ RUNNERS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subpro
 
 @detector("python-persistence")
 @survives_deep_nesting
+@whole_files
 def persistence(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """Writes to shell start-up files, authorized_keys, cron, systemd or launchd folders, Windows Run keys
     and Startup folders; commands that install cron jobs, scheduled tasks or launch agents."""

@@ -20,7 +20,7 @@ from sentinel_hooks.engine.detectors.capability_words import CAPABILITY_PHRASES,
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, lookup, make_hit, \
     qualified_name, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_outbound import READ_CALLS, carries_secret_data, outbound_send
-from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis
+from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis, whole_files
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence, Severity
@@ -44,6 +44,7 @@ DEPTH = 3
 
 @detector("tool-undisclosed-capability")
 @survives_deep_nesting
+@whole_files
 def undisclosed_capabilities(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     analysis = gated_analysis(unit, TOOL_GATE)
     if analysis is None:

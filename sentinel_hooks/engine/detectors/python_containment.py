@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, is_tainted, lookup, \
     make_hit, parameter_names, passes, qualified_name, scoped_calls, survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, whole_files
 from sentinel_hooks.engine.detectors.python_sinks import GUARD_NAME, INPUT_GATE, PATH_FUNCS, PATH_METHODS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
@@ -41,6 +41,7 @@ DEPTH = 5
 
 @detector("python-prefix-containment")
 @survives_deep_nesting
+@whole_files
 def prefix_containment(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if not passes(unit, STARTSWITH_GATE):
         return

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import is_tainted, passes, make_hit, scoped_calls, \
     survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis, whole_files
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
 from sentinel_hooks.engine.detectors.python_outbound import carries_secret_data, foreign_secret_variable, \
     is_collector, is_external, outbound_send
@@ -57,6 +57,7 @@ def _in_tool(scope) -> bool:
 
 @detector("python-exfiltration")
 @survives_deep_nesting
+@whole_files
 def exfiltration_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if passes(unit, INPUT_GATE):
         analysis = gated_analysis(unit, SEND_GATE)  # every function is analysed already

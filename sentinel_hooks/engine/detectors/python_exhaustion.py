@@ -16,7 +16,7 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, is_tainted, \
     make_hit, qualified_name, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE, UNTAINTED_PARAMS
-from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis
+from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis, whole_files
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence, Severity
@@ -41,6 +41,7 @@ EXHAUST_GATE = Gate(re.compile(r"range\(|sleep\(|re\.|regex\.|while\s|\*|\.read\
 
 @detector("python-resource-exhaustion")
 @survives_deep_nesting
+@whole_files
 def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     analysis = gated_analysis(unit, EXHAUST_GATE, INPUT_GATE)
     if analysis is None:

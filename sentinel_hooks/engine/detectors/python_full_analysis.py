@@ -3,7 +3,8 @@ XML parser configured to load entities): ``python_ast.analysis_of`` analyses onl
 may hold its own sinks when the file shows no tool or request input."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+import functools
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors.python_ast import Analysis, analyse, analysis_of, passes
@@ -16,10 +17,20 @@ if TYPE_CHECKING:
 MEMO_KEY = "python_full_analysis"
 
 
+def whole_files(check: Callable[..., Iterable]) -> Callable[..., Iterator]:
+    """The check sees no piece of a huge file: its text gates would read the whole file into memory."""
+    @functools.wraps(check)
+    def run(unit, rule) -> Iterator:
+        if unit.partial:
+            return
+        yield from check(unit, rule)
+    return run
+
+
 def gated_analysis(unit: TextUnit, *gates: Gate) -> Optional[Analysis]:
     """``analysis_of`` when every gate passes, else None: ``analysis_of`` checks its prechecks only when it
     builds the analysis, and another detector may have built it already."""
-    if not all(passes(unit, gate) for gate in gates):
+    if unit.partial or not all(passes(unit, gate) for gate in gates):
         return None
     return analysis_of(unit)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, \
     is_tainted, keyword, literal_text, lookup, make_hit, passes, scoped_calls, string_kind, survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis, whole_files
 from sentinel_hooks.engine.detectors.python_sinks import BUILT, INPUT_GATE, ROUTE_DECORATORS
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
@@ -86,6 +86,7 @@ def _markup_built(node: ast.expr, scope: Scope, analysis: Analysis) -> bool:
 
 @detector("python-xss-response")
 @survives_deep_nesting
+@whole_files
 def html_responses(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     analysis = gated_analysis(unit, WEB_GATE, INPUT_GATE)
     if analysis is None:
@@ -111,6 +112,7 @@ def html_responses(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 
 @detector("python-open-redirect")
 @survives_deep_nesting
+@whole_files
 def open_redirects(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     analysis = gated_analysis(unit, WEB_GATE, INPUT_GATE)
     if analysis is None:
@@ -134,6 +136,7 @@ def open_redirects(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
 
 @detector("python-xxe")
 @survives_deep_nesting
+@whole_files
 def xml_external_entities(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     analysis = full_analysis(unit, XML_GATE, XML_CONFIG_GATE) if passes(unit, XML_CONFIG_GATE) else \
         gated_analysis(unit, XML_GATE, INPUT_GATE)  # lxml's default parser matters for input only
