@@ -35,7 +35,7 @@ EXEC_CALLS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "sub
               "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell", "pty.spawn", "eval", "exec"}
 WRITE_CALLS = {"os.remove", "os.unlink", "os.rmdir", "os.removedirs", "os.rename", "os.replace", "os.truncate",
                "shutil.rmtree", "shutil.move", "shutil.copy", "shutil.copy2", "shutil.copyfile", "shutil.copytree"}
-WRITE_METHODS = {"write_text", "write_bytes", "unlink", "rmdir", "touch", "rename", "replace"}
+WRITE_METHODS = {"write_text", "write_bytes", "unlink", "rmdir", "touch"}  # not replace/rename: str has them
 OPENERS = {"open", "io.open", "aiofiles.open", "codecs.open", "os.fdopen"}
 TOOL_GATE = Gate(re.compile(r"@[\w.]*\b(?:tool|call_tool)\b"), ("@",), anchored=True)
 SEVERE = {"execution", "secrets"}

@@ -14,13 +14,13 @@ DB = sqlite3.connect("notes.db")
 @mcp.tool()
 def grep(options: dict[str, str]) -> str:
     """Search the notes."""
-    return subprocess.run(f"grep {options["flags"]} {options["pattern"]} notes/", shell=True, capture_output=True, text=True).stdout  # expect: python-shell-injection-tool-input
+    return subprocess.run(f"grep {options["flags"]} {options["pattern"]} notes/", shell=True, capture_output=True, text=True).stdout  # expect: tool-undisclosed-capability, python-shell-injection-tool-input
 
 
 @mcp.tool()
 def list_tags(names: list[str]) -> str:
     """Tags of the given notes."""
-    os.system(f"tags {"\n".join(names)}")  # expect: python-shell-injection-tool-input
+    os.system(f"tags {"\n".join(names)}")  # expect: tool-undisclosed-capability, python-shell-injection-tool-input
     return "done"
 
 
@@ -38,7 +38,7 @@ def archive(name: str) -> str:
         name  # the note's folder
     }"
     try:
-        os.system(command)  # expect: python-shell-injection-tool-input
+        os.system(command)  # expect: tool-undisclosed-capability, python-shell-injection-tool-input
     except* OSError:
         return "failed"
     return "archived"

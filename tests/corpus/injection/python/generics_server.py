@@ -47,4 +47,4 @@ def evaluate[**P](expression: str) -> str:
 @mcp.tool()
 def version[T]() -> str:
     """The tool's version."""
-    return subprocess.run(["git", "describe"], capture_output=True, text=True).stdout  # ok: python-shell-injection-tool-input, python-shell-injection
+    return subprocess.run(["git", "describe"], capture_output=True, text=True).stdout  # ok: python-shell-injection-tool-input, python-shell-injection  # expect: tool-undisclosed-capability

@@ -48,13 +48,13 @@ def checkout(branch: str) -> str:
     """Check out one of the known branches."""
     if branch not in BRANCHES:
         raise ValueError("unknown branch")
-    return _run(f"git checkout {branch}")
+    return _run(f"git checkout {branch}")  # expect: tool-undisclosed-capability
 
 
 @mcp.tool()
 def log_of(path: str) -> str:
     """Show the history of a file."""
-    return _run(f"git log -- {shlex.quote(path)}")
+    return _run(f"git log -- {shlex.quote(path)}")  # expect: tool-undisclosed-capability
 
 
 @mcp.tool()
@@ -88,7 +88,7 @@ def status(verbose: str) -> str:
         eval(verbose)  # ok: python-eval-tool-input
     options = {"format": "short", "extra": verbose}
     flags = options["format"]
-    return _run(f"git status --{flags}") + str(_fetch_status())
+    return _run(f"git status --{flags}") + str(_fetch_status())  # expect: tool-undisclosed-capability
 
 
 @mcp.tool()
@@ -96,4 +96,4 @@ def configured_remote(remote: str) -> str:
     """Fetch from the configured remote."""
     SETTINGS["remote"] = {"requested": remote, "url": "https://git.example.com/repo.git"}
     url = SETTINGS.get("remote", "url")
-    return _run(f"git fetch {url}")
+    return _run(f"git fetch {url}")  # expect: tool-undisclosed-capability

@@ -79,7 +79,7 @@ def grep_log(pattern: str) -> str:
 @mcp.tool()
 def count_lines(path: str) -> str:
     """Count the lines of a file."""
-    return subprocess.run(["bash", "-c", f"wc -l {path}"], capture_output=True, text=True).stdout  # expect: python-shell-injection-tool-input
+    return subprocess.run(["bash", "-c", f"wc -l {path}"], capture_output=True, text=True).stdout  # expect: tool-undisclosed-capability, python-shell-injection-tool-input
 
 
 def archived_file(name: str) -> str:

@@ -11,5 +11,5 @@ mcp = FastMCP("templates")
 def backup(folder: str) -> str:
     """Back up a folder."""
     command = t"rsync -a {folder} /backup/"
-    os.system(command)  # expect: python-shell-injection-tool-input
+    os.system(command)  # expect: tool-undisclosed-capability, python-shell-injection-tool-input
     return "ok"
