@@ -42,6 +42,8 @@ DETECTORS: dict[str, str] = {
     "python-path-traversal": "python_ast",
     "python-ssrf": "python_ast",
     "python-markup": "python_ast",
+    "python-program-from-input": "python_tool_exposure",
+    "python-tool-returns-secrets": "python_tool_exposure",
     "tool_hidden_instructions": "tool_metadata",
     "tool_sensitive_file_read": "tool_metadata",
     "tool_shadowing": "tool_metadata",
