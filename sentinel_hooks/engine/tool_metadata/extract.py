@@ -24,9 +24,11 @@ _MAY_DECLARE = {
     # or later assignment through a tool (``add_tool(``, ``mcp.tool()(fn)``, ``_tool_manager``,
     # ``get_tool(``, ``my_tool.description =``; ``fn.__doc__ =`` matters only for a function some other
     # form declares)
+    # ``tools`` also starts tool lists of dict literals (``"tools": [{...}]``, ``TOOLS = [...]`` via "TOOLS" too)
     "python": Gate(lazy(r"@\s*(?:[\w.]*\.)?(?:list_)?(?:tool|prompt|resource)s?\b|\b(?:Tool|Prompt|Resource)\s*\(|"
-                        r"(?:(?<=add_)|(?<=get_)|(?<=\.))tool\s*\(|tool(?:_manager\b|\.description\s*\+?=)"),
-                   ("@", "Tool", "tool", "Prompt", "Resource"), anchored=True),
+                        r"(?:(?<=add_)|(?<=get_)|(?<=\.))tool\s*\(|tool(?:_manager\b|\.description\s*\+?=)|"
+                        r"(?i:tools)['\"]?\s*(?::[^=\n]*)?=?\s*[\[:]|input_?[sS]chema['\"]\s*:"),
+                   ("@", "Tool", "tool", "Prompt", "Resource", "TOOLS", "input"), anchored=True),
     "javascript": Gate(lazy(r"\.(?:tool|registerTool|addTool)\s*\(|\binput_?[sS]chema\b|\btools['\"]?\s*:"),
                        (".tool", ".registerTool", ".addTool", "input", "tools"), anchored=True),
     "json": Gate(lazy(r"\"tools\"\s*:"), ('"tools"',), anchored=True),

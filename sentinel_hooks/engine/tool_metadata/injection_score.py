@@ -57,6 +57,32 @@ SIGNALS: tuple[InjectionSignal, ...] = (
     # an upper-case tag pair such as <RULES_FOR_YOU>…</RULES_FOR_YOU> (lower-case ones like <examples> are
     # how honest descriptions structure themselves)
     _signal("paired-caps-tag", "tag", 2.0, r"<([A-Z][A-Z_-]{3,})>[\s\S]{1,2000}?</\1>", "<", case_sensitive=True),
+    _signal("bracketed-directive", "tag", 3.0,
+            r"\[\[*\s*(?:SYSTEM|ADMIN|INSTRUCTIONS?|IMPORTANT|OVERRIDE|DIRECTIVE|HIDDEN|NOTE\s+TO\s+(?:AI|MODEL|"
+            r"ASSISTANT))(?:\s+(?:INSTRUCTIONS?|CONTEXT|NOTE|MESSAGE|OVERRIDE))?\s*\]*\s*:", "[",
+            case_sensitive=True),
+    # steering the model to this tool and away from others (goal and preference manipulation)
+    _signal("tool-preference", "steering", 3.0,
+            r"\b(?:always|must|should)\s+(?:\w+\s+){0,2}?(?:choose|use|select|pick|prefer|prioriti[sz]e|try|call)\s+"
+            r"this\s+tool\s+(?:first|over|before|instead|for\s+(?:all|every|any))|"
+            r"\bprioriti[sz]e\s+this\s+tool\s+over\b|"
+            r"\b(?:ignore|avoid|never\s+use|do\s+not\s+use|don'?t\s+use)\s+(?:all\s+|any\s+)?(?:the\s+)?other\s+"
+            r"(?:[\w-]+\s+)?(?:tools|converters|calculators|services|options|alternatives|servers)\b|"
+            r"\b(?:use|call)\s+this\s+tool\s+for\s+(?:all|every|any)\b",
+            "always", "must", "should", "prioriti", "ignore", "avoid", "never use", "not use", "t use", "this tool"),
+    _signal("competitive-claims", "steering", 3.0,
+            r"\b(?:rated|ranked)\s+#?\s?1\b|#1\s+(?:rated|ranked|tool|choice)|\boutperforms?\s+(?:all|every|any)\b|"
+            r"\b(?:better|superior|more\s+accurate)\b[^.\n]{0,30}\bthan\s+(?:all\s+|any\s+)?(?:other|competitors?|"
+            r"alternatives?|inferior)|\binferior\s+(?:tools|alternatives|options|competitors)\b|"
+            r"\bdon'?t\s+settle\s+for\b|\bwhy\s+(?:use|settle\s+for)\s+(?:inferior|outdated|other)\b|"
+            r"\b(?:other|competing)\s+(?:[\w-]+\s+)?(?:tools|converters|services)\s+(?:are|is)\s+(?:being\s+)?"
+            r"(?:deprecated|outdated|inaccurate|inferior|unreliable)",
+            "rated", "ranked", "#1", "outperform", "than", "inferior", "settle", "why use", "other", "competing"),
+    # telling the model to run a downloaded script
+    _signal("run-downloaded-script", "addressed", 3.5,
+            r"\b(?:curl|wget)\b[^\n|;]{0,200}\|\s*(?:sudo\s+)?(?:sh|bash|zsh|python[23]?|node|perl|ruby)\b|"
+            r"\b(?:iex|invoke-expression)\b[^\n]{0,120}(?:downloadstring|invoke-webrequest|\biwr\b)",
+            "curl", "wget", "iex", "invoke-expression"),
     # overriding what the model was told
     _signal("ignore-previous", "override", 4.0,
             r"\b(?:ignore|disregard|forget|override|bypass|skip|supersedes?|overrides)\s+(?:all\s+|any\s+|every\s+)?(?:of\s+)?"
@@ -83,6 +109,11 @@ SIGNALS: tuple[InjectionSignal, ...] = (
             r"filters|guardrails|rules)\b[^.\n]{0,40}\b(?:you|assistant|model|apply|now)\b|"
             r"\bjailbreak|\bDAN\s+mode\b",
             "restriction", "limitation", "filter", "guardrail", "rules", "jailbreak", "dan"),
+    _signal("disable-safety", "override", 3.5,
+            r"\b(?:disable|turn\s+off|bypass|remove|drop)\s+(?:all\s+|any\s+|every\s+|your\s+)?(?:safety\s+|security\s+|"
+            r"content\s+)?(?:guardrails|safety\s+filters|safety\s+checks|security\s+checks|safeguards|"
+            r"safety\s+guidelines)\b",
+            "guardrail", "safety", "security", "safeguard"),
     # keeping the user in the dark
     _signal("secrecy", "secrecy", 3.5,
             r"\b(?:do\s+not|don'?t|never|must\s+not|should\s+not)\s+(?:ever\s+)?(?:tell|mention|inform|notify|alert|"
@@ -211,7 +242,7 @@ THRESHOLDS: tuple[tuple[float, Severity], ...] = (
     (3.0, Severity.MEDIUM),
     (2.5, Severity.LOW),
 )
-INSTRUCTION_FAMILIES = frozenset({"tag", "override", "secrecy", "role-play", "addressed"})
+INSTRUCTION_FAMILIES = frozenset({"tag", "override", "secrecy", "role-play", "addressed", "steering"})
 
 
 @dataclass(frozen=True)

@@ -338,6 +338,56 @@ def _python_tool_object(call: ast.Call, source: _PySource, wanted: Optional[set[
                     kind=kind)
 
 
+_SCHEMA_KEYS = ("inputSchema", "input_schema", "parameters")
+
+
+def _dict_entries(node: ast.Dict, source: _PySource) -> dict[str, ast.AST]:
+    return {key: value for key, value in ((source.string_value(k), v) for k, v in zip(node.keys, node.values))
+            if key is not None}
+
+
+def tool_list_dicts(tree: ast.Module, source: _PySource) -> set[int]:
+    """The dicts that are items of a tool list: the value of a ``"tools"`` key, or a list assigned to a
+    name ending in ``tools`` (``TOOLS = [...]``, ``self.tools = [...]``)."""
+    lists: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            lists.extend(v for k, v in zip(node.keys, node.values) if source.string_value(k) == "tools")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(_target_name(t).lower().endswith("tools") for t in targets):
+                lists.append(node.value)
+    return {id(item) for seq in lists if isinstance(seq, (ast.List, ast.Tuple)) for item in seq.elts
+            if isinstance(item, ast.Dict)}
+
+
+def _target_name(target: ast.AST) -> str:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return ""
+
+
+def _python_tool_dict(node: ast.Dict, source: _PySource, in_tool_list: bool,
+                      wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
+    """A tool written as a dict literal: ``{"name": ..., "description": ..., "inputSchema": {...}}``, or
+    ``name`` and ``description`` alone when the dict is an item of a tool list."""
+    entries = _dict_entries(node, source)
+    schema_node = next((entries[k] for k in _SCHEMA_KEYS if k in entries), None)
+    if "name" not in entries or "description" not in entries or (schema_node is None and not in_tool_list):
+        return None
+    name, desc_node = source.string_value(entries["name"]), entries["description"]
+    description = source.string_value(desc_node)
+    if name is None or description is None or (wanted is not None and name not in wanted):
+        return None
+    params = _python_schema_params(schema_node, source) if isinstance(schema_node, ast.Dict) else []
+    return ToolDecl(name=name, description=description, description_span=source.span(desc_node),
+                    declaration_span=source.span(node), schema=ast.unparse(schema_node) if schema_node else "",
+                    schema_span=source.span(schema_node) if schema_node is not None else None, params=params,
+                    kind="tool")
+
+
 def _python_schema_params(schema: ast.Dict, source: _PySource) -> list[ToolParam]:
     for key, value in zip(schema.keys, schema.values):
         if source.string_value(key) == "properties" and isinstance(value, ast.Dict):
@@ -369,11 +419,17 @@ def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[
     # a Tool(...) call can be anywhere in an expression; decorated functions are statements, and
     # only statements need visiting when the file cannot name Tool (a non-ASCII identifier can
     # normalise to it)
-    may_call_tool = any(word in text for word in ("Tool", "Prompt", "Resource")) or not text.isascii()
+    # tools may also be dict literals: items of a tool list, or dicts with an input schema
+    may_hold_dicts = "description" in text and ("tools" in text.lower() or any(k in text for k in _SCHEMA_KEYS))
+    may_call_tool = (any(word in text for word in ("Tool", "Prompt", "Resource")) or not text.isascii()
+                     or may_hold_dicts)
+    listed = tool_list_dicts(tree, source) if may_hold_dicts else set()
     for node in ast.walk(tree) if may_call_tool else python_tree.walk_statements(tree):
         decl = None
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
             decl = _python_function_tool(node, source, wanted)
+        elif isinstance(node, ast.Dict) and may_hold_dicts:
+            decl = _python_tool_dict(node, source, id(node) in listed, wanted)
         elif isinstance(node, ast.Call):
             decl = _python_tool_object(node, source, wanted) or _registration_call(node, source, wanted)
         elif isinstance(node, ast.Expr) and not may_call_tool and isinstance(node.value, ast.Call):
