@@ -21,7 +21,7 @@ from sentinel_hooks.findings import Confidence
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import (
     Analysis, Scope, analysis_of, first_argument, is_tainted, is_true, keyword, make_hit, qualified_name,
-    scoped_calls, survives_deep_nesting,
+    resolved, scoped_calls, survives_deep_nesting,
 )
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.text_gate import Gate
@@ -61,9 +61,14 @@ WHOLE, NAMED, FILE = "the whole process environment", "a credential environment 
 # ------------------------------------------------------------------------------------- program
 
 
-def program_of(call: ast.Call, name: str) -> Optional[ast.expr]:
+def program_of(call: ast.Call, name: str, scope: Scope) -> Optional[ast.expr]:
     if name in ARGV_CALLS:
         argv = first_argument(call, "args")
+        if isinstance(argv, ast.Name):
+            # a local list: its first item, as written where the list was made (later appends add arguments)
+            literals = [v for v in resolved(argv, scope) if isinstance(v, (ast.List, ast.Tuple))]
+            if literals:
+                argv = literals[0]
         if isinstance(argv, ast.BinOp) and isinstance(argv.op, ast.Add):
             argv = argv.left  # [command] + args
         if isinstance(argv, (ast.List, ast.Tuple)):
@@ -90,7 +95,7 @@ def program_from_input(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     for scope, call, name in scoped_calls(analysis):
         if not scope.tainted or is_true(keyword(call, "shell")):
             continue  # no input here, or a shell: the shell checks report it
-        program = program_of(call, name)
+        program = program_of(call, name, scope)
         if program is None or allow_listed(program, scope):
             continue
         if is_tainted(program, scope.tainted, analysis.aliases):
