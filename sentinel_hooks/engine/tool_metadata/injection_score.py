@@ -68,7 +68,9 @@ SIGNALS: tuple[InjectionSignal, ...] = (
             r"\bprioriti[sz]e\s+this\s+tool\s+over\b|"
             r"\b(?:ignore|avoid|never\s+use|do\s+not\s+use|don'?t\s+use)\s+(?:all\s+|any\s+)?(?:the\s+)?other\s+"
             r"(?:[\w-]+\s+)?(?:tools|converters|calculators|services|options|alternatives|servers)\b|"
-            r"\b(?:use|call)\s+this\s+tool\s+for\s+(?:all|every|any)\b",
+            r"\b(?:use|call)\s+this\s+tool\s+for\s+(?:all|every|any)\b|"
+            r"\bthis\s+tool\s+(?:must|should|has\s+to)\s+(?:always\s+)?be\s+(?:consulted|called|used|invoked|run)\s+"
+            r"(?:first|before)",
             "always", "must", "should", "prioriti", "ignore", "avoid", "never use", "not use", "t use", "this tool"),
     _signal("competitive-claims", "steering", 3.0,
             r"\b(?:rated|ranked)\s+#?\s?1\b|#1\s+(?:rated|ranked|tool|choice)|\boutperforms?\s+(?:all|every|any)\b|"
@@ -93,8 +95,9 @@ SIGNALS: tuple[InjectionSignal, ...] = (
     _signal("override-vocabulary", "override", 3.0,
             r"\bsystem\s+(?:override|directive|notice)s?\b|\boverride\s+(?:directive|mode|"
             r"protocol|instructions?)\b|\b(?:developer|god|jailbreak|unrestricted)\s+mode\b|"
-            r"\b(?:system|admin|developer)\s+(?:instructions?|prompt)\s*:|\bnew\s+instructions\s*:",
-            "system", "override", "mode", "admin", "developer", "new instructions"),
+            r"\b(?:system|admin|developer)\s+(?:instructions?|prompt)\s*:|\bnew\s+instructions\s*:|"
+            r"\b(?:hidden|secret|special|private)\s+instructions?\b(?:\s+(?:for|to)\s+(?:the\s+)?\w+)?\s*[:\[]",
+            "system", "override", "mode", "admin", "developer", "new instructions", "instruction"),
     _signal("precedence-over-user", "override", 3.5,
             r"\b(?:takes?|has|have|given)\s+(?:precedence|priority)\s+over\s+(?:all\b|any\b|every\b|anything|other\b|"
             r"the\s+user|user|previous|prior|earlier|your)", "precedence", "priority"),
@@ -122,10 +125,11 @@ SIGNALS: tuple[InjectionSignal, ...] = (
             + _USER + r"|\b(?:the\s+)?users?\s+(?:must|should|will|need|may)\s+(?:not|never)\s+(?:know|be\s+told|"
             r"be\s+informed|notice|find\s+out|see|learn|be\s+aware)|\b(?:keep|hide)\s+(?:this|these|it|that|the)\b"
             r"[^.\n]{0,40}?(?:secret|hidden|confidential|from\s+" + _USER + r")|\bcovertly\b|"
-            r"\bin\s+secret\b|\binvisible\s+to\s+" + _USER + r"|\b(?:do\s+not|don'?t|never)\s+(?:display|show|print|output|"
+            r"\bin\s+secret\b|\binvisible\s+to\s+" + _USER + r"|\b(?:do\s+not|don'?t|never)\s+(?:include|mention|"
+            r"repeat|quote)\s+(?:this|these)\s+instructions?\b|\b(?:do\s+not|don'?t|never)\s+(?:display|show|print|output|"
             r"reveal|mention|repeat)\s+(?:this|these|the\s+following|the\s+above)\b",
             "user", "human", "operator", "customer", "people", "covert", "secret", "hide", "keep",
-            "invisible", "display", "show", "print", "output", "reveal", "mention", "repeat"),
+            "invisible", "display", "show", "print", "output", "reveal", "mention", "repeat", "include", "quote"),
     _signal("silent-action", "secrecy", 2.5,
             r"\b(?:silently|quietly|secretly|covertly|discreetly)\s+(?:also\s+)?(?:add|send|call|upload|forward|copy|"
             r"include|paste|record|log|store|run|execute|append|attach|invoke|post|share|delete|change|replace)\b",
@@ -181,8 +185,8 @@ SIGNALS: tuple[InjectionSignal, ...] = (
     _signal("forward-to-address", "forwarding", 3.0,
             r"\b(?:forward|bcc|cc|copy|send|redirect|mail|e-?mail|report|upload|post|exfiltrate|transmit|relay)\b"
             r"[^.\n]{0,80}?\b(?:to|at|into)\s+(?:the\s+)?(?:address\s+|endpoint\s+|url\s+)?(?:" + _EMAIL +
-            r"|https?://[^\s'\"`]+)|\bbcc\b[^.\n]{0,40}?" + _EMAIL,
-            "@", "http"),
+            r"|https?://[^\s'\"`]+|\+\d[\d\s().-]{6,}\d|\+\d{3,}\w*)|\bbcc\b[^.\n]{0,40}?" + _EMAIL,
+            "@", "http", "+"),
     _signal("all-mail-rerouted", "forwarding", 3.0,
             r"\b(?:all|any|every)\s+(?:outgoing\s+)?(?:e-?mails?|messages)\s+(?:must|should|need\s+to|have\s+to)\s+"
             r"(?:be\s+sent|go|be\s+(?:forwarded|copied|bcc'?d))\s+to\b|\b(?:change|replace|set)\s+the\s+"
