@@ -25,7 +25,7 @@ def environment_dump() -> str:
 @mcp.tool()
 def runtime_info() -> str:
     """Describe the runtime."""
-    info = {"cwd": os.getcwd(), "env": dict(os.environ)}
+    info = {"cwd": os.getcwd(), "env": dict(os.environ)}  # expect: tool-undisclosed-capability
     return json.dumps(info)  # expect: mcp-tool-returns-secrets
 
 
@@ -76,7 +76,7 @@ def run_listed(program: str, arguments: list[str]) -> str:
 @mcp.tool()
 def disk_usage(mount: str) -> str:
     """Disk usage of one mount point."""
-    return subprocess.run(["df", "-h", "--", mount], capture_output=True, text=True).stdout  # ok: python-program-from-tool-input
+    return subprocess.run(["df", "-h", "--", mount], capture_output=True, text=True).stdout  # ok: python-program-from-tool-input  # expect: tool-undisclosed-capability
 
 
 def child_environment() -> dict:
