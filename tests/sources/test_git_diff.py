@@ -73,6 +73,7 @@ def test_window_fragment_holds_the_file_its_added_lines_and_the_windows_around_t
     assert fragment.windows == ((2, 5), (14, 16))
     assert fragment.load_base() == "base" and (fragment.old_blob, fragment.new_blob) == ("a" * 40, "b" * 40)
     assert fragment.deleted_at == ()
+    assert window_fragment("f.py", text, [3], 1, None, deleted_at=[9]).deleted_at == (9,)
 
 
 def test_window_fragment_widens_a_window_to_a_multi_line_string():
