@@ -96,11 +96,6 @@ def chunk_fragments(path: str, fh, first: bytes, chunk_size: int, overlap: int =
         buf = buf[start:]
 
 
-def scan_fragment(engine: Engine, fragment: Fragment) -> list[Finding]:
-    """The engine's findings in the units it makes of ``fragment``."""
-    return [f for unit in units_of(fragment) for f in engine.scan(unit)]
-
-
 def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
               chunk_size: int = DEFAULT_CHUNK) -> FileOutcome:
     out = FileOutcome(entry.display_path)
@@ -150,12 +145,13 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
                     fh.seek(len(head))
                 seen: set[tuple] = set()
                 for fragment in chunk_fragments(entry.display_path, fh, head, chunk_size):
-                    for f in scan_fragment(engine, fragment):  # the overlap reports some findings twice
-                        where = (f.rule_id, f.line, f.column, f.end_line, f.end_column)
-                        if where not in seen:
-                            seen.add(where)
-                            out.findings.append(f)
-                    out.not_analysed = out.not_analysed or engine.not_analysed(unit)
+                    for unit in units_of(fragment):
+                        for f in engine.scan(unit):  # the overlap reports some findings twice
+                            where = (f.rule_id, f.line, f.column, f.end_line, f.end_column)
+                            if where not in seen:
+                                seen.add(where)
+                                out.findings.append(f)
+                        out.not_analysed = out.not_analysed or engine.not_analysed(unit)
                 out.bytes = entry.size
                 if cache is not None and key is not None:
                     cache.put(key, [to_dict(f) for f in out.findings], out.not_analysed)
