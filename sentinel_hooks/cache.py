@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 from typing import Any, Optional
 
@@ -103,12 +102,13 @@ def _tracked(folder: Path, root: Path) -> bool:
     """True when git tracks anything in ``folder`` (a committed cache is the change's content)."""
     if not (root / ".git").exists() or not folder.is_dir():
         return False
+    from sentinel_hooks.errors import GitError
+    from sentinel_hooks.sources.git import Git, pathspecs
+
     rel = folder.relative_to(root).as_posix()
     try:
-        out = subprocess.run(["git", "-C", str(root), "-c", "core.fsmonitor=false", "ls-files", "-z",
-                              "--cached", "--", f":(top,literal){rel}"],
-                             capture_output=True, timeout=60).stdout
-    except (OSError, subprocess.SubprocessError):
+        out = Git(root).output(["ls-files", "-z", "--cached", "--", *pathspecs([rel])])
+    except GitError:
         return True  # cannot tell: do not trust it
     return bool(out)
 

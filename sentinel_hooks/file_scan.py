@@ -1,5 +1,6 @@
-"""Scanning one file of a full scan: read it (in bounded, overlapping chunks when large), consult the
-result cache, run the engine. Used in-process and inside worker processes alike."""
+"""Scanning one file of a full scan: read it into fragments (in bounded, overlapping chunks when large),
+consult the result cache, run the engine on the fragments' units. Used in-process and inside worker
+processes alike."""
 from __future__ import annotations
 
 import re
@@ -8,10 +9,11 @@ from typing import Iterator, Optional
 from sentinel_hooks import digests
 from sentinel_hooks.cache import ResultCache
 from sentinel_hooks.engine.matcher import Engine
-from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.units import units_of
 from sentinel_hooks.findings import Finding, to_dict
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import skips
+from sentinel_hooks.sources.fragment import Fragment
 from sentinel_hooks.sources.files import BINARY_SNIFF, FileEntry, decode, is_binary, open_regular
 
 DEFAULT_CHUNK = 32 * 1024 * 1024
@@ -49,12 +51,12 @@ def _char_boundary(data: bytes, pos: int) -> int:
     return pos
 
 
-def chunk_units(path: str, fh, first: bytes, chunk_size: int, overlap: int = OVERLAP) -> Iterator[TextUnit]:
-    """Units of at most ``chunk_size`` bytes (plus overlap) covering the file, in file coordinates.
+def chunk_fragments(path: str, fh, first: bytes, chunk_size: int, overlap: int = OVERLAP) -> Iterator[Fragment]:
+    """Fragments of at most ``chunk_size`` bytes (plus overlap) covering the file, in file coordinates.
 
-    A chunk ends after its last newline when it has one, else at a character boundary; the next unit
+    A chunk ends after its last newline when it has one, else at a character boundary; the next one
     starts ``overlap`` bytes earlier (at a line start where possible), so matches near the boundary
-    are seen whole by one unit. Duplicate findings from the overlap are removed later.
+    are seen whole by one fragment. Duplicate findings from the overlap are removed later.
     """
     overlap = min(overlap, chunk_size // 4)
     buf = first
@@ -76,7 +78,7 @@ def chunk_units(path: str, fh, first: bytes, chunk_size: int, overlap: int = OVE
             nl = buf.rfind(b"\n", 2 * overlap, chunk_size)
             cut = nl + 1 if nl != -1 else _char_boundary(buf, chunk_size)
         text = decode(buf[:cut]) if line == 1 and column == 1 else buf[:cut].decode("utf-8", "replace")
-        yield TextUnit(path=path, text=text, first_line=line, first_column=column, partial=True)
+        yield Fragment(path=path, text=text, first_line=line, first_column=column, partial=True)
         if eof:
             return
         start = max(cut - overlap, 1)
@@ -120,7 +122,7 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
                     out.findings, out.not_analysed = cached
                     out.cached = True
                 else:
-                    unit = TextUnit(path=entry.display_path, text=decode(data))
+                    (unit,) = units_of(Fragment(path=entry.display_path, text=decode(data)))  # a whole file: one unit
                     out.findings = engine.scan(unit)
                     out.not_analysed = engine.not_analysed(unit)
                     if cache is not None:
@@ -142,13 +144,14 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
                         return out
                     fh.seek(len(head))
                 seen: set[tuple] = set()
-                for unit in chunk_units(entry.display_path, fh, head, chunk_size):
-                    for f in engine.scan(unit):  # the overlap reports some findings twice
-                        where = (f.rule_id, f.line, f.column, f.end_line, f.end_column)
-                        if where not in seen:
-                            seen.add(where)
-                            out.findings.append(f)
-                    out.not_analysed = out.not_analysed or engine.not_analysed(unit)
+                for fragment in chunk_fragments(entry.display_path, fh, head, chunk_size):
+                    for unit in units_of(fragment):
+                        for f in engine.scan(unit):  # the overlap reports some findings twice
+                            where = (f.rule_id, f.line, f.column, f.end_line, f.end_column)
+                            if where not in seen:
+                                seen.add(where)
+                                out.findings.append(f)
+                        out.not_analysed = out.not_analysed or engine.not_analysed(unit)
                 out.bytes = entry.size
                 if cache is not None and key is not None:
                     cache.put(key, [to_dict(f) for f in out.findings], out.not_analysed)

@@ -40,14 +40,19 @@ def _refuse_symlink(path: Path, root: Path, what: str) -> None:
     raise ConfigError(f"{path}: {what} {where}: files that steer the scan are read only as regular files")
 
 
-def read_bytes(path: Path, what: str, *, root: Optional[Path] = None, limit: int = MAX_POLICY_BYTES) -> Optional[bytes]:
+def read_bytes(path: Path, what: str, *, root: Optional[Path] = None, limit: int = MAX_POLICY_BYTES,
+               skip_unusable: bool = False) -> Optional[bytes]:
     """The file's bytes, or None when it does not exist.
 
     With ``root`` (the file comes from the scanned repository) a symlink anywhere from ``root`` down
     to the file is refused; without it a symlink is followed. Anything but a regular file, or a file
     over ``limit`` bytes, is refused (ConfigError, exit 2); an unreadable file is a FileSystemError.
+    ``skip_unusable`` turns a refused symlink, a folder, a special file or an unreadable file into None
+    as well (for a second look at files whose own loader reports such problems); the size bound holds.
     """
     if root is not None:
+        if skip_unusable and _symlink_below(path, root) is not None:
+            return None
         _refuse_symlink(path, root, what)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     if root is not None:
@@ -56,15 +61,17 @@ def read_bytes(path: Path, what: str, *, root: Optional[Path] = None, limit: int
         fd = os.open(path, flags)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: {what} is a directory") from None
     except OSError as exc:
-        if os.path.isdir(path):  # Windows refuses to open a folder with PermissionError
+        if skip_unusable:
+            return None
+        if isinstance(exc, IsADirectoryError) or os.path.isdir(path):  # Windows: PermissionError for a folder
             raise ConfigError(f"{path}: {what} is a directory") from None
         raise FileSystemError(f"{path}: {what} cannot be read ({exc.strerror or exc.__class__.__name__})") from None
     st = os.fstat(fd)
     if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
         os.close(fd)
+        if skip_unusable and not stat.S_ISREG(st.st_mode):
+            return None
         if stat.S_ISDIR(st.st_mode):
             raise ConfigError(f"{path}: {what} is a directory")
         if not stat.S_ISREG(st.st_mode):

@@ -108,20 +108,14 @@ def in_work_tree(root: Path, extra_paths: Iterable[str] = ()) -> PolicySnapshot:
 
 
 def _read_file(files: PolicySnapshot, root: Path, rel: str) -> bool:
-    from sentinel_hooks.sources.files import open_regular
+    """Read one policy file of the work tree through ``policy_files``, the one reader of policy files:
+    absent, a symlink (or below one), a folder or a special file is skipped, since the normal loaders
+    report what they must; over ``POLICY_LIMIT`` bytes is a ConfigError."""
+    from sentinel_hooks.policy_files import read_bytes
 
-    if os.path.realpath(root / rel) != os.path.join(os.path.realpath(root), *rel.split("/")):
-        return False  # a symlink on the way: never followed
-    try:
-        fh = open_regular(str(root / rel))
-    except OSError:
-        return False  # absent, or a symlink (O_NOFOLLOW): the normal loaders report what they must
-    if fh is None:
+    data = read_bytes(root / rel, f"policy file ({files.where})", root=root, limit=POLICY_LIMIT, skip_unusable=True)
+    if data is None:
         return False
-    with fh:
-        data = fh.read(POLICY_LIMIT + 1)
-    if len(data) > POLICY_LIMIT:
-        raise ConfigError(f"{rel} ({files.where}): policy file is too large (limit {POLICY_LIMIT} bytes)")
     files.texts[rel] = _decode(data, rel, files.where)
     return True
 

@@ -17,6 +17,15 @@ def line_starts(text: str) -> list[int]:
     return starts
 
 
+def counted_line_starts(text: str) -> list[int]:
+    """Offset of the start of each line as git and editors count them: a final newline starts no
+    line (``[0]`` for an empty text)."""
+    starts = line_starts(text)
+    if len(starts) > 1 and starts[-1] == len(text):
+        starts.pop()
+    return starts
+
+
 def position(starts: list[int], offset: int) -> tuple[int, int]:
     """1-based (line, column) of ``offset``, given the text's ``line_starts``."""
     idx = bisect.bisect_right(starts, offset) - 1

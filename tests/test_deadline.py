@@ -17,12 +17,14 @@ from sentinel_hooks.cli import main
 from sentinel_hooks.deadline import Deadline
 from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.rules import parse_pack
-from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.units import units_of
 from sentinel_hooks.errors import ScanTimeout
+from sentinel_hooks.orchestration import FullScanOptions, scan_fragments, scan_paths
 from sentinel_hooks.pool import transferable
-from sentinel_hooks.scan import FullScanOptions, ScanResult, run_full_scan, scan_units
+from sentinel_hooks.scan_result import ScanResult
 from sentinel_hooks.sources.files import Excludes
-from sentinel_hooks.sources.git_diff import window_units
+from sentinel_hooks.sources.fragment import Fragment
+from sentinel_hooks.sources.git_diff import window_fragment
 
 from gitutil import git
 
@@ -56,11 +58,11 @@ def engine() -> Engine:
 
 
 def test_a_diff_scan_stops_at_the_deadline_and_keeps_the_files_scanned_before():
-    units = [TextUnit(path="a.py", text=MARKED), TextUnit(path="b.py", text=HOSTILE),
-             TextUnit(path="c.py", text=MARKED)]
+    fragments = [Fragment(path="a.py", text=MARKED), Fragment(path="b.py", text=HOSTILE),
+                 Fragment(path="c.py", text=MARKED)]
     result = ScanResult(rules=[])
     with pytest.raises(ScanTimeout, match=r"after 1\.5s: 1 files scanned, stopped in b\.py"):
-        scan_units(engine(), iter(units), result, Deadline(1.5))
+        scan_fragments(engine(), iter(fragments), result, Deadline(1.5))
     assert [(f.rule_id, f.path) for f in result.findings] == [("marker", "a.py")]
     assert result.files_scanned == 1
 
@@ -68,10 +70,9 @@ def test_a_diff_scan_stops_at_the_deadline_and_keeps_the_files_scanned_before():
 def test_a_full_scan_stops_at_the_deadline_and_keeps_the_files_scanned_before(tmp_path: Path):
     (tmp_path / "a.py").write_text(MARKED + "# padding so it is scanned first\n" * 40)
     (tmp_path / "b.py").write_text(HOSTILE)
-    result = ScanResult(rules=[])
-    with pytest.raises(ScanTimeout, match=r"1 of 2 files scanned, stopped in b\.py"):
-        run_full_scan(engine(), [tmp_path], Excludes([], []), deadline=Deadline(1.5), result=result,
-                      options=FullScanOptions(workers=1))
+    result = scan_paths(engine(), [tmp_path], Excludes([], []), deadline=Deadline(1.5),
+                        options=FullScanOptions(workers=1))
+    assert result.incomplete is not None and result.incomplete.endswith("1 of 2 files scanned, stopped in b.py")
     assert [(f.rule_id, f.path) for f in result.findings] == [("marker", "a.py")]
     assert result.files_scanned == 1
 
@@ -81,7 +82,7 @@ def test_without_a_limit_nothing_starts_a_worker(monkeypatch):
 
     monkeypatch.setattr(multiprocessing, "get_context", lambda *a: pytest.fail("a worker was started"))
     result = ScanResult(rules=[])
-    scan_units(engine(), iter([TextUnit(path="a.py", text=MARKED)]), result, Deadline(None))
+    scan_fragments(engine(), iter([Fragment(path="a.py", text=MARKED)]), result, Deadline(None))
     assert [f.rule_id for f in result.findings] == ["marker"]
 
 
@@ -93,7 +94,7 @@ def test_units_cross_to_a_worker_with_their_loaders_run_and_shared_texts_sent_on
         base_reads.append(1)
         return "old\n"
 
-    windows = window_units("f.py", whole, [100, 5000, 9000], 3, read_base)  # as a diff scan cuts them
+    windows = units_of(window_fragment("f.py", whole, [100, 5000, 9000], 3, read_base))  # as a diff scan cuts them
     assert len(windows) == 3
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
         pickle.dumps(windows)

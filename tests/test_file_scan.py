@@ -6,7 +6,8 @@ import pytest
 from sentinel_hooks.cache import ResultCache
 from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.rules import parse_pack
-from sentinel_hooks.file_scan import chunk_units, scan_file
+from sentinel_hooks.engine.units import units_of
+from sentinel_hooks.file_scan import chunk_fragments, scan_file
 from sentinel_hooks.sources.files import FileEntry
 
 RULES = parse_pack("""pack: t
@@ -32,9 +33,9 @@ def test_chunks_cover_the_file_with_correct_coordinates():
     data = ("\n".join(lines) + "\n").encode()
     eng = Engine(RULES)
     found = set()
-    for unit in chunk_units("f.txt", io.BytesIO(data[100:]), data[:100], chunk_size=4096, overlap=512):
-        assert len(unit.text.encode()) <= 4096
-        for f in eng.scan(unit):
+    for fragment in chunk_fragments("f.txt", io.BytesIO(data[100:]), data[:100], chunk_size=4096, overlap=512):
+        assert len(fragment.text.encode()) <= 4096 and fragment.partial
+        for f in (f for unit in units_of(fragment) for f in eng.scan(unit)):
             found.add((f.line, f.column))
     assert found == {(i, len(f"line {i} ") + 1) for i in range(97, 5001, 97)}
 
@@ -44,18 +45,18 @@ def test_a_match_straddling_a_chunk_boundary_is_found_in_one_long_line():
     text = "x" * 4090 + "MARKER-123456" + "y" * 40000
     data = text.encode()
     eng = Engine(RULES)
-    hits = [(f.line, f.column) for unit in chunk_units("min.js", io.BytesIO(data[10:]), data[:10], 4096, 512)
-            for f in eng.scan(unit)]
+    hits = [(f.line, f.column) for fragment in chunk_fragments("min.js", io.BytesIO(data[10:]), data[:10], 4096, 512)
+            for f in (f for unit in units_of(fragment) for f in eng.scan(unit))]
     assert set(hits) == {(1, 4091)}
 
 
 def test_multibyte_text_is_never_split_inside_a_character():
     text = ("é" * 3000 + "\n") * 5 + "MARKER-000001\n"
     data = text.encode()
-    units = list(chunk_units("u.txt", io.BytesIO(data[5:]), data[:5], 4096, 512))
-    assert all("\ufffd" not in u.text for u in units)
+    fragments = list(chunk_fragments("u.txt", io.BytesIO(data[5:]), data[:5], 4096, 512))
+    assert all("\ufffd" not in fragment.text for fragment in fragments)
     eng = Engine(RULES)
-    assert {f.line for u in units for f in eng.scan(u)} == {6}
+    assert {f.line for fragment in fragments for f in (f for unit in units_of(fragment) for f in eng.scan(unit))} == {6}
 
 
 def test_large_file_is_chunked_and_findings_match_a_whole_read(tmp_path: Path):

@@ -11,7 +11,7 @@ import pytest
 
 from sentinel_hooks.errors import MemoryLimitExceeded
 from sentinel_hooks.file_scan import DEFAULT_CHUNK
-from sentinel_hooks.scan import CHUNK_COST, MIN_CHUNK, PARENT_HEADROOM, memory_plan
+from sentinel_hooks.orchestration import CHUNK_COST, MIN_CHUNK, PARENT_HEADROOM, memory_plan
 
 MB = 1_000_000
 TOKEN = "AKIA" + "Q4ZL7N2VXW3PRT5M"  # shaped like an AWS access key id, not a real one

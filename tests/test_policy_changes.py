@@ -64,7 +64,7 @@ def test_the_rule_is_a_valid_rule():
 
 
 def test_the_scan_layer_names_the_policy_change_rule_as_policy_changes_does() -> None:
-    """scan.py keeps its own copy of the rule id so a scan need not import policy_changes; they must agree."""
-    from sentinel_hooks import policy_changes, scan
+    """scan_result.py keeps its own copy of the rule id so a scan need not import policy_changes; they must agree."""
+    from sentinel_hooks import policy_changes, scan_result
 
-    assert scan.POLICY_CHANGE == policy_changes.RULE_ID
+    assert scan_result.POLICY_CHANGE == policy_changes.RULE_ID

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from gitutil import git
@@ -52,3 +54,19 @@ def test_no_symlink_on_the_way_is_followed(repo, tmp_path):
     (repo / "linked").symlink_to(outside)
     snap = policy_snapshot.in_work_tree(repo, ["linked", "linked/b.yaml"])
     assert snap.packs("linked") == [] and snap.text("linked/b.yaml") is None
+
+
+@pytest.mark.posix_only  # FIFOs
+def test_a_special_file_is_skipped_and_the_bound_is_policy_files_own(repo, monkeypatch):
+    """The snapshot reads through policy_files.read_bytes: a FIFO is skipped without blocking, and a
+    file over the bound is named in the reader's words (its size, the limit)."""
+    from sentinel_hooks import policy_files
+
+    (repo / ".mcp-sentinel-ignore").unlink()
+    os.mkfifo(repo / ".mcp-sentinel-ignore")
+    assert policy_snapshot.in_work_tree(repo).text(".mcp-sentinel-ignore") is None
+    monkeypatch.setattr(policy_snapshot, "POLICY_LIMIT", 8)
+    with pytest.raises(ConfigError, match=r"policy file \(in the working tree\) is too large \(15 bytes; limit 8\)"):
+        policy_snapshot.in_work_tree(repo)
+    with pytest.raises(ConfigError, match="too large"):  # skipping unusable files never lifts the bound
+        policy_files.read_bytes(repo / ".mcp-sentinel.yaml", "config", root=repo, limit=8, skip_unusable=True)

@@ -1,6 +1,5 @@
 """The one line-offset helper."""
-from sentinel_hooks.sources.git_diff import line_offsets
-from sentinel_hooks.text_lines import line_starts, position
+from sentinel_hooks.text_lines import counted_line_starts, line_starts, position
 
 
 def test_line_starts_and_positions():
@@ -11,4 +10,5 @@ def test_line_starts_and_positions():
 
 
 def test_git_counts_no_line_after_a_final_newline():
-    assert line_offsets("ab\ncd\n") == [0, 3] and line_offsets("ab\ncd") == [0, 3] and line_offsets("") == [0]
+    assert counted_line_starts("ab\ncd\n") == [0, 3] and counted_line_starts("ab\ncd") == [0, 3]
+    assert counted_line_starts("") == [0]

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sentinel_hooks import ignore_file
 from sentinel_hooks.commands import common
-from sentinel_hooks.errors import ConfigError, FileSystemError
+from sentinel_hooks.errors import ConfigError, FileSystemError, ScanTimeout
 from sentinel_hooks.ignore_file import Entry
 from sentinel_hooks.printable import printable
 
@@ -88,7 +88,7 @@ def run_prune(args: argparse.Namespace, root: Path) -> int:
     fingerprints, errors = scan_repository(args, root)
     if errors:
         raise FileSystemError(f"ignore prune: {len(errors)} file(s) could not be read "
-                              f"(first: {errors[0]['path']}); nothing removed")
+                              f"(first: {printable(errors[0][0])}); nothing removed")
     unused = ignore_file.unused_entries(ignore, fingerprints)
     for e in unused:
         print(f"{'would remove' if args.dry_run else 'removed'}: {printable(e.render())}")
@@ -101,23 +101,19 @@ def run_prune(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
-def scan_repository(args: argparse.Namespace, root: Path) -> tuple[list[str], list[dict]]:
-    """Run the scan command over the whole repository, every severity kept, into a JSON report;
-    returns the fingerprints found and the files that could not be read."""
-    import tempfile
-
-    from sentinel_hooks.cli import build_parser
+def scan_repository(args: argparse.Namespace, root: Path) -> tuple[list[str], list[tuple[str, str]]]:
+    """Scan the whole repository as `scan` does (every severity kept, this command's rule and exclude
+    options on top); returns the fingerprints found and the (path, reason) of files that could not be read."""
     from sentinel_hooks.commands import scan as scan_command
 
-    with tempfile.TemporaryDirectory(prefix="mcp-sentinel-prune-") as tmp:
-        report = Path(tmp) / "scan.json"
-        scan_args = build_parser().parse_args(["scan", str(root), "--severity-threshold", "info",
-                                               "-o", "json", "--output-file", str(report)])
-        for option in ("config", "rules", "disable_rule", "no_builtin_rules", "exclude_dir", "exclude_pattern"):
-            setattr(scan_args, option, getattr(args, option))
-        scan_command.run(scan_args)
-        data = json.loads(report.read_text(encoding="utf-8"))
-    return [f["fingerprint"] for f in data["findings"]], data["summary"]["errors"]
+    scan_args = scan_command.defaults([str(root)])
+    scan_args.severity_threshold = "info"
+    for option in ("config", "rules", "disable_rule", "no_builtin_rules", "exclude_dir", "exclude_pattern"):
+        setattr(scan_args, option, getattr(args, option))
+    result, _plan = scan_command.execute(scan_args)
+    if result.incomplete is not None:
+        raise ScanTimeout(result.incomplete)
+    return [f.fingerprint for f in result.reported], result.errors
 
 
 def report_findings(path: Path) -> list[tuple[str, str, str]]:

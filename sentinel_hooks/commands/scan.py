@@ -70,6 +70,13 @@ def add_parser(sub) -> None:
     scan.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
 
 
+def defaults(paths: list[str]) -> argparse.Namespace:
+    """The options of `scan PATH...` with every flag at its default (for commands that scan too)."""
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["scan", *paths])
+
+
 def _context_lines(value: str) -> int:
     try:
         n = int(value)
@@ -154,14 +161,11 @@ def _scan_roots(paths: list[Path], root: Path) -> list[str]:
 
 
 def apply_ignore_file(result, root: Path, args: argparse.Namespace) -> None:
-    """Flag findings listed in .mcp-sentinel-ignore; pass report options on through ``result.meta``."""
+    """Flag findings listed in .mcp-sentinel-ignore (and name unused entries when asked)."""
     from sentinel_hooks import ignore_file
     from sentinel_hooks.printable import printable
 
-    if getattr(args, "sarif_category", None):
-        result.meta["sarif_category"] = args.sarif_category
-    unused = ignore_file.apply(result.findings, ignore_file.load(root),
-                               any_occurrence=result.meta.get("mode", "full") != "full")
+    unused = ignore_file.apply(result.findings, ignore_file.load(root), any_occurrence=result.scope.is_diff)
     if getattr(args, "report_unused_ignores", False):
         for entry in unused:
             print(f"mcp-sentinel: unused ignore entry ({ignore_file.FINDINGS_IGNORE_FILE}:{entry.line_number}): "
@@ -218,8 +222,7 @@ def settings_digest(cfg) -> str:
 
 def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, max_file_size):
     """Workers, result cache, memory limit, shard and progress bar of a full scan."""
-    from sentinel_hooks import pool
-    from sentinel_hooks import scan as scan_mod
+    from sentinel_hooks import orchestration, pool
 
     cache = None
     folder = common.cache_dir(args, cfg, root)
@@ -232,7 +235,7 @@ def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, 
     memory_limit = args.memory_limit
     if memory_limit is None and cfg.memory_limit:
         memory_limit = common.byte_size(cfg.memory_limit)
-    return scan_mod.FullScanOptions(
+    return orchestration.FullScanOptions(
         max_file_size=max_file_size,
         workers=args.max_concurrent_files or cfg.max_concurrent_files or pool.default_workers(),
         cache=cache, memory_limit=memory_limit, shard=_shard(args.shard),
@@ -242,13 +245,13 @@ def full_scan_options(args: argparse.Namespace, cfg, root: Path, rules, engine, 
 
 def _note_capped_workers(result, args: argparse.Namespace, cfg) -> None:
     """One line when an explicit --max-concurrent-files (or max-concurrent-files) was cut down."""
-    capped = result.meta.pop("workers_capped", None)
+    capped = result.figures.workers_capped
     asked_by = "--max-concurrent-files" if args.max_concurrent_files else \
         "max-concurrent-files" if cfg.max_concurrent_files else None
     if capped is None or asked_by is None:
         return
-    print(f"mcp-sentinel: note: {asked_by} {capped['asked']} capped at {capped['used']} worker"
-          f"{'s' if capped['used'] != 1 else ''} ({capped['files']} files, {capped['cpus']} CPUs)", file=sys.stderr)
+    print(f"mcp-sentinel: note: {asked_by} {capped.asked} capped at {capped.used} worker"
+          f"{'s' if capped.used != 1 else ''} ({capped.files} files, {capped.cpus} CPUs)", file=sys.stderr)
 
 
 @record
@@ -288,58 +291,64 @@ def make_plan(args: argparse.Namespace, cfg, rules, exclude_lines: list[str]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from sentinel_hooks import context_severity, own_package
-    from sentinel_hooks import scan as scan_mod
-
     outputs = pair_outputs(args)
+    result, plan = execute(args)
+    write_reports(result, outputs)
+    for path, reason in result.errors:
+        from sentinel_hooks.printable import printable
+
+        print(f"mcp-sentinel: error: {printable(path)}: {printable(reason)}", file=sys.stderr)
+    if result.incomplete is not None:
+        # every requested report was still written, with what was scanned, marked incomplete (exit 7)
+        raise errors.ScanTimeout(result.incomplete)
+    return exit_code_for(result, plan.codes)
+
+
+def execute(args: argparse.Namespace):
+    """The scan the flags ask for, judged by the policy: (ScanResult, the Plan whose exit codes apply).
+    A timeout leaves the result ``incomplete`` rather than raising."""
+    from sentinel_hooks import orchestration
+
     if args.policy_from == "base" and args.baseline is None:
         raise ConfigError("--policy-from base needs --baseline REF (the base to read the policy from)")
     root, cfg, rule_paths, disabled = common.settings(args)
     rules = common.load_rules(args, cfg, rule_paths, disabled, root)
     paths = [Path(p) for p in args.paths] or [Path(".")]
     plan = make_plan(args, cfg, rules, _ignore_file_lines(args, paths, root))
-    result = scan_mod.ScanResult(rules=rules, threshold=plan.threshold)
-    result.meta = {"mode": "full", "paths": [p.as_posix() for p in paths]}
-    deadline = scan_mod.time_limit(args.timeout, cfg.timeout, repository_packs=bool(cfg.rules) and args.config is None)
+    deadline = orchestration.time_limit(args.timeout, cfg.timeout,
+                                        repository_packs=bool(cfg.rules) and args.config is None)
     diff_source = _diff_source(args, cfg, plan.excludes, plan.max_file_size)
+    if diff_source is not None and diff_source.info is not None and diff_source.info.mode == "baseline":
+        from sentinel_hooks.commands import scan_policy
+
+        # a --baseline scan applies the ignore files itself (the range's and the base's)
+        plan, result = scan_policy.run_baseline(args, root, plan, rule_paths, diff_source, deadline)
+    elif diff_source is not None:
+        result = orchestration.scan_diff(plan.engine, diff_source, threshold=plan.threshold, deadline=deadline)
+    else:
+        result = orchestration.scan_paths(
+            plan.engine, paths, plan.excludes, threshold=plan.threshold, deadline=deadline,
+            root=root if _inside(paths, root) else None,
+            options=full_scan_options(args, cfg, root, rules, plan.engine, plan.max_file_size))
+    judge(result, args, cfg, root, paths, policy_judged=result.policy is not None)
     if diff_source is not None:
         from sentinel_hooks.sources.missing import unknown_paths
 
-        result.errors.extend(unknown_paths(list(args.paths)))
-    timed_out: Optional[errors.ScanTimeout] = None
-    judged = False  # a --baseline scan applies the ignore files itself (the range's and the base's)
-    try:
-        if diff_source is not None and diff_source.meta.get("mode") == "baseline":
-            from sentinel_hooks.commands import scan_policy
+        result.errors[:0] = unknown_paths(list(args.paths))
+    return result, plan
 
-            plan = scan_policy.run_baseline(args, root, plan, rule_paths, diff_source, deadline, result)
-            judged = True
-        elif diff_source is not None:
-            scan_mod.run_diff_scan(plan.engine, diff_source, deadline=deadline, result=result)
-        else:
-            scan_mod.run_full_scan(plan.engine, paths, plan.excludes, deadline=deadline, result=result,
-                                   root=root if _inside(paths, root) else None,
-                                   options=full_scan_options(args, cfg, root, rules, plan.engine, plan.max_file_size))
-    except errors.ScanTimeout as exc:
-        # every requested report is still written, with what was scanned, marked incomplete (exit 7)
-        timed_out = exc
-        result.meta["incomplete"] = str(exc)
-        scan_mod.finish(result)
+
+def judge(result, args: argparse.Namespace, cfg, root: Path, paths: list[Path], *, policy_judged: bool) -> None:
+    """The policy after the engine: context severity, the ignore file (unless a --baseline scan judged
+    the range's and the base's itself), and the report options the flags set."""
+    from sentinel_hooks import context_severity, own_package
+
     _note_capped_workers(result, args, cfg)
-    if diff_source is None and _inside(paths, root):
+    if not result.scope.is_diff and _inside(paths, root):
         context_severity.judge_below(result.findings, _scan_roots(paths, root))
     context_severity.apply(result.findings, cfg.context_severity)
     own_package.lower(result.findings, root)
-    if judged:
-        if getattr(args, "sarif_category", None):
-            result.meta["sarif_category"] = args.sarif_category
-    else:
+    if not policy_judged:
         apply_ignore_file(result, root, args)
-    write_reports(result, outputs)
-    for path, reason in result.errors:
-        from sentinel_hooks.printable import printable
-
-        print(f"mcp-sentinel: error: {printable(path)}: {printable(reason)}", file=sys.stderr)
-    if timed_out is not None:
-        raise timed_out
-    return exit_code_for(result, plan.codes)
+    if getattr(args, "sarif_category", None):
+        result.sarif_category = args.sarif_category

@@ -26,11 +26,11 @@ from sentinel_hooks.records import record
 from sentinel_hooks.sources.files import PATH_IGNORE_FILE
 
 
-def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: list[Path], source, deadline, result):
-    """Fill ``result`` with a ``--baseline`` scan; returns the plan whose exit codes apply. On a timeout
-    ``result`` holds what the effective policy's scan had found."""
-    from sentinel_hooks import scan as scan_mod
+def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: list[Path], source, deadline):
+    """A ``--baseline`` scan: (the plan whose exit codes apply, the result, its ``policy`` set). On a
+    timeout the result is the effective policy's scan as far as it got, ``incomplete``, not judged."""
     from sentinel_hooks.commands.scan import make_plan
+    from sentinel_hooks.scan_result import PolicyJudgement
 
     strict = args.policy_from == "base"
     explicit_rel = policy_snapshot.repo_relative(root, args.config) if args.config is not None else None
@@ -56,9 +56,17 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
                  and base.files.lines(PATH_IGNORE_FILE) == head_files.lines(PATH_IGNORE_FILE))
 
     effective_plan, other_plan = (base_plan, head_plan) if strict else (head_plan, base_plan)
-    _scan_under(effective_plan, source, deadline, result)
-    other = copy.deepcopy(result.findings) if same_scan else \
-        _scan_under(other_plan, source, deadline, scan_mod.ScanResult(rules=other_plan.rules)).findings
+    result = _scan_under(effective_plan, source, deadline)
+    if result.incomplete is not None:
+        return head_plan, result
+    if same_scan:
+        other = copy.deepcopy(result.findings)
+    else:
+        other_result = _scan_under(other_plan, source, deadline)
+        if other_result.incomplete is not None:
+            result.incomplete = other_result.incomplete
+            return head_plan, result
+        other = other_result.findings
     head_findings, base_findings = (other, result.findings) if strict else (result.findings, other)
     _judge_under_range(head_findings, head_ignore)
     _judge_under_base(base_findings, base.ignore)
@@ -91,20 +99,17 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
     result.range_hidden = set() if strict else {finding_key(f) for f in hidden}
     # policy-change findings stay visible whatever threshold the range sets
     result.policy_threshold = min(head_plan.threshold, base_plan.threshold)
-    result.meta["policy"] = {"from": "base" if strict else "range", "changes": len(changes),
-                             ("would_hide" if strict else "hidden_by_range"): len(hidden)}
-    if unreadable is not None:
-        result.meta["policy"]["base_unreadable"] = unreadable
-    return effective_plan
+    result.policy = PolicyJudgement(source="base" if strict else "range", changes=len(changes), hidden=len(hidden),
+                                    base_unreadable=unreadable)
+    return effective_plan, result
 
 
-def _scan_under(plan, source, deadline, result):
-    """The diff scan of ``source``'s comparison under one policy's plan, into ``result``."""
-    from sentinel_hooks import scan as scan_mod
+def _scan_under(plan, source, deadline):
+    """The diff scan of ``source``'s comparison under one policy's plan."""
+    from sentinel_hooks import orchestration
 
-    result.rules, result.threshold = plan.rules, plan.threshold
     fresh = source.again(context=plan.context, excludes=plan.excludes, max_file_size=plan.max_file_size)
-    return scan_mod.run_diff_scan(plan.engine, fresh, deadline=deadline, result=result)
+    return orchestration.scan_diff(plan.engine, fresh, threshold=plan.threshold, deadline=deadline)
 
 
 def _judge_under_range(findings: list[Finding], ignore) -> None:

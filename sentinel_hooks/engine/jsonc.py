@@ -2,16 +2,19 @@
 
 Accepts JSON with comments (``//``, ``/* */``), trailing commas, single-quoted strings and bare
 keys, and records where every key and value starts and ends (1-based line and column, end column
-exclusive), so a finding can point at the exact value in a file.
+exclusive), so a finding can point at the exact value in a file. The one reader of JSON found in
+scanned files: configuration files and manifests (``parse``), single JSON string literals such as a
+notebook's source lines (``string_literal``) and strict JSON objects such as a token's decoded
+header (``strict_object``).
 """
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Union
 
+from sentinel_hooks import text_lines
 from sentinel_hooks.engine.patterns import lazy
 
 MAX_DEPTH = 256
@@ -88,14 +91,10 @@ class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.pos = 0
-        starts = [0]
-        for m in re.finditer("\n", text):
-            starts.append(m.end())
-        self.starts = starts
+        self.starts = text_lines.line_starts(text)
 
     def where(self, offset: int) -> tuple[int, int]:
-        idx = bisect.bisect_right(self.starts, offset) - 1
-        return idx + 1, offset - self.starts[idx] + 1
+        return text_lines.position(self.starts, offset)
 
     def fail(self, what: str) -> JsoncError:
         line, col = self.where(self.pos)
@@ -233,3 +232,21 @@ def try_parse(text: str) -> Union[Node, None]:
         return parse(text)
     except (JsoncError, RecursionError):
         return None
+
+
+def string_literal(token: str) -> Optional[str]:
+    """The value of one double-quoted JSON string literal (quotes included), None when it is not one."""
+    try:
+        value = json.loads(token)
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def strict_object(text: str) -> Optional[dict]:
+    """``text`` as a strict JSON object (no comments or other leniency), None when it is not one."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None

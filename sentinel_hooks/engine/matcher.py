@@ -15,7 +15,7 @@ from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import NOT_ANALYSED, TextUnit
 from sentinel_hooks.findings import Confidence, Finding, content_hash, redact_text
 from sentinel_hooks.globs import compile_globs
-from sentinel_hooks.policy import suppressed_in_comments
+from sentinel_hooks.inline_suppressions import suppressed_in_comments
 from sentinel_hooks.policy_changes import INLINE_ADDED, INLINE_LINE
 
 if TYPE_CHECKING:

@@ -6,10 +6,13 @@ the hits of a whole-file detector) are computed once per file, however many wind
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from sentinel_hooks import text_lines
 from sentinel_hooks.records import field, record
+
+if TYPE_CHECKING:
+    from sentinel_hooks.sources.fragment import Fragment
 
 _NOT_LOADED: Any = object()
 NOT_ANALYSED = "not analysed"  # memo key: why a structure-aware check could not analyse the file
@@ -153,3 +156,28 @@ class TextUnit:
         if self.changed_lines is None:
             return True
         return any(n in self.changed_lines for n in range(line, end_line + 1))
+
+
+def units_of(fragment: Fragment) -> list[TextUnit]:
+    """The units the engine scans for a source's fragment: the fragment whole, or one unit per window
+    (each holding the changed lines inside it), all windows sharing one analysis of the whole file."""
+    if fragment.windows is None:
+        return [TextUnit(path=fragment.path, text=fragment.text, first_line=fragment.first_line,
+                         first_column=fragment.first_column, partial=fragment.partial,
+                         changed_lines=fragment.changed_lines, base_text_loader=fragment.load_base,
+                         categories=fragment.categories, commit=fragment.commit)]
+    text = fragment.text
+    changed = fragment.changed_lines or frozenset()
+    starts = text_lines.counted_line_starts(text) if text else []
+    # one analysis for all its windows
+    shared = FileAnalysis(lambda: text, fragment.load_base, changed, frozenset(fragment.deleted_at))
+    units = []
+    for first, last in fragment.windows:
+        stop = starts[last] if last < len(starts) else len(text)
+        units.append(TextUnit(
+            path=fragment.path, text=text[starts[first - 1]:stop], first_line=first,
+            changed_lines=frozenset(n for n in changed if first <= n <= last),
+            full_text_loader=lambda: text, base_text_loader=fragment.load_base, analysis=shared,
+            categories=fragment.categories, commit=fragment.commit,
+        ))
+    return units

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import math
 import re
 import zlib
@@ -144,14 +143,16 @@ def pypi_macaroon(secret: str) -> bool:
 
 
 def _json_segment(segment: str) -> Optional[dict]:
+    from sentinel_hooks.engine import jsonc  # only when a token is checked: jsonc needs dataclasses
+
     raw = b64_decode(segment)
     if raw is None:
         return None
     try:
-        value = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
         return None
-    return value if isinstance(value, dict) else None
+    return jsonc.strict_object(text)
 
 
 @validator("jwt_structure")

@@ -74,7 +74,7 @@ def document(result: Any) -> dict[str, Any]:
         "analyzer": tool_block(),
         "scanner": tool_block(),
         "type": "sast",
-        "status": "failure" if result.errors or result.meta.get("incomplete") else "success",
+        "status": "failure" if result.errors or result.incomplete else "success",
         "start_time": gitlab_time(result.started),
         "end_time": gitlab_time(result.finished or result.started),
     }

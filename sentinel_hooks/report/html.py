@@ -145,7 +145,8 @@ def script_json(data: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _e(value: Any) -> str:
+def _escaped(value: Any) -> str:
+    """``value`` as text safe inside HTML elements and quoted attributes."""
     return escape(str(value), quote=True)
 
 
@@ -157,7 +158,7 @@ def summary_cards(result: Any) -> str:
     if getattr(result, "hidden_by_range", 0):
         cards += [("hidden-by-range", "Hidden by policy changes in this range", result.hidden_by_range)]
     cards += [("files", "Files scanned", result.files_scanned)]
-    return "".join(f'<div class="card" id="count-{key}"><span class="n">{n}</span>{_e(label)}</div>'
+    return "".join(f'<div class="card" id="count-{key}"><span class="n">{n}</span>{_escaped(label)}</div>'
                    for key, label, n in cards)
 
 
@@ -181,9 +182,9 @@ def metadata_rows(result: Any) -> str:
         rows.append(("Below the threshold (not shown)", ", ".join(f"{n} {name}" for name, n in hidden.items())))
     if result.errors:
         rows.append(("Errors", "; ".join(f"{p}: {r}" for p, r in result.errors)))
-    if result.meta.get("incomplete"):
-        rows.append(("Incomplete", str(result.meta["incomplete"])))
-    return "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
+    if result.incomplete:
+        rows.append(("Incomplete", str(result.incomplete)))
+    return "".join(f"<dt>{_escaped(k)}</dt><dd>{_escaped(v)}</dd>" for k, v in rows)
 
 
 def finding_row(f: Finding, order: int) -> str:
@@ -192,33 +193,33 @@ def finding_row(f: Finding, order: int) -> str:
     if f.suppressed:
         label = "suppressed inline" if f.suppressed_by == "inline" else "ignored (.mcp-sentinel-ignore)"
         reason = f.extra.get("ignore_reason")
-        suppressed = f' <span class="tag">{_e(label)}{": " + _e(reason) if reason else ""}</span>'
-    cwe = _e(f.cwe)
+        suppressed = f' <span class="tag">{_escaped(label)}{": " + _escaped(reason) if reason else ""}</span>'
+    cwe = _escaped(f.cwe)
     url = cwe_url(f.cwe)
-    cwe_html = f'<a href="{_e(url)}" rel="noreferrer">{cwe}</a>' if url else cwe
-    snippet = f'<pre class="snippet"><code>{_e(f.snippet)}</code></pre>' if f.snippet else ""
+    cwe_html = f'<a href="{_escaped(url)}" rel="noreferrer">{cwe}</a>' if url else cwe
+    snippet = f'<pre class="snippet"><code>{_escaped(f.snippet)}</code></pre>' if f.snippet else ""
     remediation = " ".join(f.remediation.split())
-    details = "".join(f'<p class="detail"><strong>{key}:</strong> {_e(f.extra[key])}</p>'
+    details = "".join(f'<p class="detail"><strong>{key}:</strong> {_escaped(f.extra[key])}</p>'
                       for key in ("decoded", "detail", "commit") if f.extra.get(key))
     return (
         f'<tr class="finding{" suppressed" if f.suppressed else ""}" data-order="{order}" '
-        f'data-severity="{sev}" data-rank="{int(f.severity)}" data-file="{_e(f.path)}" '
-        f'data-line="{f.line}" data-rule="{_e(f.rule_id)}" data-context="{_e(f.context)}" '
+        f'data-severity="{sev}" data-rank="{int(f.severity)}" data-file="{_escaped(f.path)}" '
+        f'data-line="{f.line}" data-rule="{_escaped(f.rule_id)}" data-context="{_escaped(f.context)}" '
         f'data-suppressed="{"true" if f.suppressed else "false"}">'
-        f'<td><span class="sev sev-{sev}">{_e(f.severity.name)}</span></td>'
-        f'<td><span class="path">{_e(f.path)}</span><br><span class="muted">line {f.line}, column {f.column}'
+        f'<td><span class="sev sev-{sev}">{_escaped(f.severity.name)}</span></td>'
+        f'<td><span class="path">{_escaped(f.path)}</span><br><span class="muted">line {f.line}, column {f.column}'
         f'</span></td>'
-        f'<td>{_e(f.rule_id)}<br><span class="muted">{cwe_html} &middot; confidence '
-        f'{_e(f.confidence.name.lower())} &middot; {_e(f.context)} context</span></td>'
-        f'<td><strong>{_e(f.message or f.title)}</strong>{suppressed}{snippet}{details}'
-        f'<p class="fix"><strong>Fix:</strong> {_e(remediation)}</p>'
-        f'<div class="fp">fingerprint {_e(f.fingerprint)}</div></td>'
+        f'<td>{_escaped(f.rule_id)}<br><span class="muted">{cwe_html} &middot; confidence '
+        f'{_escaped(f.confidence.name.lower())} &middot; {_escaped(f.context)} context</span></td>'
+        f'<td><strong>{_escaped(f.message or f.title)}</strong>{suppressed}{snippet}{details}'
+        f'<p class="fix"><strong>Fix:</strong> {_escaped(remediation)}</p>'
+        f'<div class="fp">fingerprint {_escaped(f.fingerprint)}</div></td>'
         "</tr>"
     )
 
 
 def options(values: Iterable[tuple[str, str]]) -> str:
-    return "".join(f'<option value="{_e(v)}">{_e(label)}</option>' for v, label in values)
+    return "".join(f'<option value="{_escaped(v)}">{_escaped(label)}</option>' for v, label in values)
 
 
 def render(result: Any) -> str:
@@ -252,15 +253,15 @@ def render(result: Any) -> str:
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{_e(content_security_policy())}">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_escaped(content_security_policy())}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>MCP Sentinel report</title>"
         f"<style>{STYLE}</style></head><body>"
-        f'<header><h1>MCP Sentinel report</h1><p class="muted" id="verdict">{_e(verdict)}</p>'
+        f'<header><h1>MCP Sentinel report</h1><p class="muted" id="verdict">{_escaped(verdict)}</p>'
         f'<div class="cards" id="summary">{summary_cards(result)}</div></header>'
         "<main>"
         f'<h2>Scan</h2><dl class="meta" id="scan-meta">{metadata_rows(result)}'
-        f'<dt>Tool</dt><dd>mcp-sentinel {_e(__version__)} ({_e(INFORMATION_URI)})</dd></dl>'
+        f'<dt>Tool</dt><dd>mcp-sentinel {_escaped(__version__)} ({_escaped(INFORMATION_URI)})</dd></dl>'
         f"<h2>Findings</h2>{controls}{table}"
         "</main>"
         f'<script type="application/json" id="report-data">{script_json(json_report.document(result))}</script>'

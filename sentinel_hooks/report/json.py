@@ -41,7 +41,14 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 
 def scan_dict(result: Any) -> dict[str, Any]:
-    meta = dict(result.meta)
+    meta = result.scope.as_dict()
+    meta.update(result.figures.as_dict())
+    if result.policy is not None:
+        meta["policy"] = result.policy.as_dict()
+    if result.incomplete is not None:
+        meta["incomplete"] = result.incomplete
+    if result.sarif_category:
+        meta["sarif_category"] = result.sarif_category
     meta.update({
         "threshold": result.threshold.name, "rules_loaded": len(result.rules),
         "started_at": iso(result.started), "finished_at": iso(result.finished or result.started),

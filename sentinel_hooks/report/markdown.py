@@ -39,7 +39,7 @@ def code(value: str) -> str:
 
 def headline(result: Any) -> str:
     total = sum(result.counts().values())
-    if result.meta.get("incomplete") or result.errors:
+    if result.incomplete or result.errors:
         state = "incomplete scan, "
     else:
         state = ""
@@ -78,8 +78,8 @@ def lines(result: Any) -> list[str]:
         out += [f"| {f.severity.name} | {f.context} | {code(f'{f.path}:{f.line}')} | {code(f.rule_id)} | "
                 f"{text(f.message or f.title)} |" for f in top]
         out.append("")
-    if result.meta.get("incomplete"):
-        out += [f"**Incomplete:** {text(str(result.meta['incomplete']))}", ""]
+    if result.incomplete:
+        out += [f"**Incomplete:** {text(str(result.incomplete))}", ""]
     for path, reason in result.errors[:TOP_FINDINGS]:
         out.append(f"- error: {code(path)}: {text(reason)}")
     if result.errors:

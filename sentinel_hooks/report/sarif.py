@@ -52,9 +52,9 @@ SUPPRESSION_KINDS = {"inline": "inSource", "ignore-file": "external"}
 _WHITESPACE = re.compile(r"\s+")
 
 
-def category(meta: dict[str, Any]) -> str:
+def category(sarif_category: Optional[str]) -> str:
     """``automationDetails.id``: the category always ends with ``/`` (GitHub reads what precedes it)."""
-    value = str(meta.get("sarif_category") or DEFAULT_CATEGORY).strip() or DEFAULT_CATEGORY
+    value = str(sarif_category or DEFAULT_CATEGORY).strip() or DEFAULT_CATEGORY
     return value if value.endswith("/") else value + "/"
 
 
@@ -185,7 +185,7 @@ def result_entry(f: Finding, rule_index: int, line_hash: str) -> dict[str, Any]:
 
 
 def invocation(result: Any) -> dict[str, Any]:
-    incomplete = result.meta.get("incomplete")
+    incomplete = result.incomplete
     inv: dict[str, Any] = {
         "executionSuccessful": not result.errors and not incomplete,
         "startTimeUtc": iso(result.started),
@@ -204,11 +204,11 @@ def invocation(result: Any) -> dict[str, Any]:
 
 
 def run_properties(result: Any) -> dict[str, Any]:
-    meta = result.meta
-    props: dict[str, Any] = {"mode": meta.get("mode", "full")}
-    for key in ("base", "target", "range"):
-        if meta.get(key):
-            props[key] = str(meta[key])
+    scope = result.scope
+    props: dict[str, Any] = {"mode": scope.mode}
+    for key, value in (("base", scope.base), ("target", scope.target), ("range", scope.range)):
+        if value:
+            props[key] = str(value)
     counts = result.counts()
     props.update({"threshold": result.threshold.name.lower(), "counts": counts,
                   "total": sum(counts.values()), "suppressed": result.suppressed_count,
@@ -233,7 +233,7 @@ def document(result: Any) -> dict[str, Any]:
             "name": TOOL_NAME, "version": __version__, "semanticVersion": __version__,
             "informationUri": INFORMATION_URI, "rules": descriptors,
         }},
-        "automationDetails": {"id": category(result.meta)},
+        "automationDetails": {"id": category(result.sarif_category)},
         "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the scanned repository."}}},
         "invocations": [invocation(result)],
         "columnKind": "unicodeCodePoints",

@@ -34,11 +34,11 @@ def human_bytes(n: int) -> str:
 
 
 def describe_scope(result: Any) -> str:
-    meta = result.meta
-    mode = meta.get("mode", "full")
-    if mode == "full":
-        return "Full scan of " + printable(", ".join(meta.get("paths", ["."])))
-    rng = meta.get("range", "")
+    scope = result.scope
+    mode = scope.mode
+    if not scope.is_diff:
+        return "Full scan of " + printable(", ".join(scope.paths or ["."]))
+    rng = scope.range or ""
     label = {"staged": "Staged changes", "baseline": "Changes"}.get(mode, mode)
     return f"{label}: {printable(rng)}" if rng else label
 
@@ -66,8 +66,8 @@ def summary_lines(result: Any) -> list[str]:
         verdict += (f"; {sum(hidden.values())} below the threshold not shown ("
                     + ", ".join(f"{n} {name}" for name, n in hidden.items()) + ")")
     lines = [describe_scope(result), scanned, verdict]
-    if result.meta.get("incomplete"):
-        lines.append(f"Incomplete: {printable(str(result.meta['incomplete']))}")
+    if result.incomplete:
+        lines.append(f"Incomplete: {printable(str(result.incomplete))}")
     return lines
 
 

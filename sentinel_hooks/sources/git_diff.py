@@ -1,5 +1,5 @@
 """Diff scans: a comparison of two git states becomes the changed files, the lines each change
-adds, and text windows around those lines for the engine.
+adds, and the windows around those lines: one ``Fragment`` per changed file.
 
 One ``git diff-index``/``diff-tree`` gives the file list (``--raw``), binary flags (``--numstat``)
 and the added lines (``-U0`` hunks); new content comes from one ``git cat-file --batch`` (or the
@@ -12,10 +12,10 @@ import re
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from sentinel_hooks import text_lines
-from sentinel_hooks.engine.units import FileAnalysis, TextUnit
 from sentinel_hooks.errors import GitError
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import constructs, git_history, skips
+from sentinel_hooks.sources.fragment import Fragment
 from sentinel_hooks.sources.files import (DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, has_lone_cr,
                                          is_binary, open_regular)
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
@@ -52,6 +52,20 @@ class Comparison:
         if self.target == WORKTREE:
             return ["diff-index", *options, self.base]
         return ["diff-tree", "-r", *options, self.base, self.target]
+
+
+@record(frozen=True)
+class RangeInfo:
+    """How a report names a comparison: the scan ``mode`` (``staged`` or ``baseline``), the base commit
+    and the ref it came from, the target, and ``label``, the range as people read it."""
+
+    mode: str
+    base: str
+    base_ref: Optional[str]
+    target: str
+    label: str
+    requested_ref: Optional[str] = None  # --baseline as given, when another name resolved
+    base_source: Optional[str] = None    # where --baseline auto found the base
 
 
 @record
@@ -218,43 +232,27 @@ def line_windows(added: Iterable[int], context: int, line_count: int) -> list[tu
     return windows
 
 
-def line_offsets(text: str) -> list[int]:
-    """Offset of the start of each line as git counts them: a final newline starts no line."""
-    starts = text_lines.line_starts(text)
-    if len(starts) > 1 and starts[-1] == len(text):
-        starts.pop()
-    return starts
-
-
-def window_units(path: str, text: str, added: Sequence[int], context: int,
-                 base_loader: Optional[Callable[[], Optional[str]]],
-                 deleted_at: Sequence[int] = ()) -> list[TextUnit]:
-    """The windows of ``text`` around ``added`` lines and ``deleted_at`` points (the lines after which
-    lines were removed), each a unit whose changed lines are the added lines it holds; every unit can
-    load the whole file and its base version. A window holding part of a multi-line construct (a
-    private-key block, a multi-line string) grows to the whole construct, and one holding a change of
-    a Python function grows to the whole function, where a deleted guard can expose a sink."""
-    starts = line_offsets(text) if text else []
-    # one analysis for all its windows
-    shared = FileAnalysis(lambda: text, base_loader, frozenset(added), frozenset(deleted_at))
-    units = []
+def window_fragment(path: str, text: str, added: Sequence[int], context: int,
+                    base_loader: Optional[Callable[[], Optional[str]]], *, deleted_at: Sequence[int] = (),
+                    old_blob: Optional[str] = None, new_blob: Optional[str] = None) -> Fragment:
+    """The changed file with its added lines, its ``deleted_at`` points (the lines after which lines were
+    removed) and the windows around them (``context`` lines each side); the engine scans each window,
+    able to load the whole file and its base version. A window holding part of a multi-line construct
+    (a private-key block, a multi-line string) grows to the whole construct, and one holding a change
+    of a Python function grows to the whole function, where a deleted guard can expose a sink."""
+    starts = text_lines.counted_line_starts(text) if text else []
     # a deletion point touches the lines on both sides of the gap
     touched = list(added) + [n for point in deleted_at for n in (point, point + 1)]
     spans = constructs.construct_spans(path, text, starts)
     spans += constructs.python_blocks(path, text, starts, touched)
     windows = constructs.widen(line_windows(touched, context, len(starts)), sorted(spans), touched)
-    for first, last in windows:
-        stop = starts[last] if last < len(starts) else len(text)
-        units.append(TextUnit(
-            path=path, text=text[starts[first - 1]:stop], first_line=first,
-            changed_lines=frozenset(n for n in added if first <= n <= last),
-            full_text_loader=lambda: text, base_text_loader=base_loader, analysis=shared,
-        ))
-    return units
+    return Fragment(path=path, text=text, changed_lines=frozenset(added), windows=tuple(windows),
+                    deleted_at=tuple(deleted_at), load_base=base_loader, old_blob=old_blob, new_blob=new_blob)
 
 
-def whole_unit(path: str, text: str) -> TextUnit:
-    return TextUnit(path=path, text=text)
+def whole_fragment(path: str, text: str, *, new_blob: Optional[str] = None) -> Fragment:
+    """A file scanned whole (added, untracked, or named with nothing changed): every line counts."""
+    return Fragment(path=path, text=text, new_blob=new_blob)
 
 
 # -- the scan source ----------------------------------------------------------------------------
@@ -263,7 +261,7 @@ def is_lfs_pointer(data: bytes) -> bool:
 
 
 class DiffScan:
-    """The units of one comparison, restricted to ``paths`` (repository-relative; empty for all).
+    """The fragments of one comparison, restricted to ``paths`` (repository-relative; empty for all).
 
     ``whole_files`` are scanned whole when the diff holds no change for them (the files
     pre-commit passes that have nothing staged); ``untracked`` adds untracked, non-ignored files
@@ -274,7 +272,7 @@ class DiffScan:
     def __init__(self, git: Git, repo: Repo, comparison: Comparison, *, paths: Sequence[str] = (),
                  context: int = 3, excludes: Optional[Excludes] = None, max_file_size: Optional[int] = None,
                  whole_files: Sequence[str] = (), untracked: bool = False, history: bool = False,
-                 meta: Optional[dict] = None):
+                 info: Optional[RangeInfo] = None, shown_paths: Sequence[str] = ()):
         self.git = git
         self.repo = repo
         self.comparison = comparison
@@ -285,7 +283,10 @@ class DiffScan:
         self.whole_files = list(whole_files)
         self.untracked = untracked
         self.history = history
-        self.meta = dict(meta or {})
+        self.info = info
+        self.shown_paths = list(shown_paths)  # the paths as given, for the report
+        self.history_commits: Optional[int] = None  # set by the history pass as it runs
+        self.history_truncated = False
         self.skipped = SkipLog()
         self.errors: list[tuple[str, str]] = []
         self.blobs = BlobReader(git)
@@ -296,7 +297,7 @@ class DiffScan:
         """A fresh scan of the same comparison under other settings (another policy's)."""
         return DiffScan(self.git, self.repo, self.comparison, paths=self.paths, context=context, excludes=excludes,
                         max_file_size=max_file_size, whole_files=self.whole_files, untracked=self.untracked,
-                        history=self.history, meta=self.meta)
+                        history=self.history, info=self.info, shown_paths=self.shown_paths)
 
     def __enter__(self) -> "DiffScan":
         return self
@@ -316,18 +317,20 @@ class DiffScan:
         out = self.git.output(self.comparison.diff_command() + self._pathspec_args(self.paths))
         return sorted(parse_diff(out), key=lambda c: c.path)
 
-    def units(self) -> Iterator[TextUnit]:
+    def fragments(self) -> Iterator[Fragment]:
         changes = self.changes()
         for change in changes:
-            yield from self._change_units(change)
+            fragment = self._change_fragment(change)
+            if fragment is not None:
+                yield fragment
         touched = {c.path for c in changes} | {c.old_path for c in changes}
         pending = [p for p in self.whole_files if p and p not in touched]
         if pending:
-            yield from self._whole_file_units(pending)
+            yield from self._whole_file_fragments(pending)
         if self.untracked:
-            yield from self._untracked_units()
+            yield from self._untracked_fragments()
         if self.history:
-            yield from self._history_units()
+            yield from self._history_fragments()
 
     # -- one change -----------------------------------------------------------------------
     def _skip_for_mode(self, mode: str, path: str) -> bool:
@@ -347,29 +350,31 @@ class DiffScan:
             return True
         return False
 
-    def _change_units(self, change: FileChange) -> list[TextUnit]:
+    def _change_fragment(self, change: FileChange) -> Optional[Fragment]:
         path = change.path
         if change.status == "D":
             self.skipped.add(skips.DELETED, path)
-            return []
+            return None
         if change.status == "U" or self._skip_for_mode(change.new_mode, path) or self._excluded(path):
-            return []
+            return None
         if change.binary and not change.is_new:
             # git's verdict follows .gitattributes (binary, -diff, -text), which the change itself can
             # set: the content decides, and a text file gets its added lines from a --text diff
             if self._new_text(change) is None:
-                return []
+                return None
             change.added, change.deleted_at = self._added_as_text(change)
         if not change.is_new and not change.added and not change.deleted_at:
-            return []  # a pure rename or a mode change: nothing added or removed
+            return None  # a pure rename or a mode change: nothing added or removed
         text = self._new_text(change)
         if text is None:
-            return []
+            return None
+        new_blob = None if change.new_blob == NULL_SHA else change.new_blob
         if change.is_new or path in self._lone_cr:
             # git numbers lines by LF only: in a file with lone CRs its line numbers are not ours
-            return [whole_unit(path, text)]
+            return whole_fragment(path, text, new_blob=new_blob)
         base = self._loader(change.old_blob)
-        return window_units(path, text, change.added, self.context, base, change.deleted_at)
+        return window_fragment(path, text, change.added, self.context, base, deleted_at=change.deleted_at,
+                               old_blob=change.old_blob, new_blob=new_blob)
 
     def _new_text(self, change: FileChange) -> Optional[str]:
         """The changed file's new content (read once), or None when it is binary or unreadable."""
@@ -452,7 +457,7 @@ class DiffScan:
         return None
 
     # -- whole files --------------------------------------------------------------------------
-    def _whole_file_units(self, paths: list[str]) -> Iterator[TextUnit]:
+    def _whole_file_fragments(self, paths: list[str]) -> Iterator[Fragment]:
         """Files passed by name with no change in the comparison: their index content when
         tracked, else the work-tree file."""
         out = self.git.output(["ls-files", "-s", "-z", "--full-name", *self._pathspec_args(paths)])
@@ -473,27 +478,27 @@ class DiffScan:
                     continue
                 text = self._blob_text(blob, path)
             else:
-                text = self._work_tree_text(path)
+                blob, text = None, self._work_tree_text(path)
             if text is not None:
-                yield whole_unit(path, text)
+                yield whole_fragment(path, text, new_blob=blob)
 
-    def _history_units(self) -> Iterator[TextUnit]:
+    def _history_fragments(self) -> Iterator[Fragment]:
         """Each commit's added lines, for the secrets rules; findings carry the commit."""
         tip = self.repo.head if self.comparison.target in (INDEX, WORKTREE) else self.comparison.target
         if tip is None or tip == self.comparison.base:
             return
         history = git_history.read_history(self.git, self.comparison.base, tip, self.paths)
-        self.meta["history_commits"] = history.commits
+        self.history_commits = history.commits
         if history.truncated:
-            self.meta["history_truncated"] = True
+            self.history_truncated = True
         memo: dict[str, bool] = {}
         for block in history.blocks:
             if self.excludes is not None and self.excludes.match_under(block.path, memo):
                 continue
-            yield TextUnit(path=block.path, text=block.text, first_line=block.first_line,
+            yield Fragment(path=block.path, text=block.text, first_line=block.first_line,
                            categories=HISTORY_CATEGORIES, commit=block.commit)
 
-    def _untracked_units(self) -> Iterator[TextUnit]:
+    def _untracked_fragments(self) -> Iterator[Fragment]:
         args = ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"]
         for name in DEFAULT_EXCLUDE_DIRS:
             args += ["-x", f"{name}/"]
@@ -503,4 +508,4 @@ class DiffScan:
                 continue
             text = self._work_tree_text(path)
             if text is not None:
-                yield whole_unit(path, text)
+                yield whole_fragment(path, text)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Optional
+from typing import Mapping, Optional
 
 from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.platform_os import typed_path_as_posix
@@ -10,7 +10,7 @@ from sentinel_hooks.records import record
 from sentinel_hooks.sources import ci_env
 from sentinel_hooks.sources.files import Excludes
 from sentinel_hooks.sources.git import EMPTY_TREE, SHALLOW_HINT, Git, Repo, locate
-from sentinel_hooks.sources.git_diff import INDEX, WORKTREE, Comparison, DiffScan
+from sentinel_hooks.sources.git_diff import INDEX, WORKTREE, Comparison, DiffScan, RangeInfo
 
 REMOTE = "origin"
 
@@ -18,7 +18,7 @@ REMOTE = "origin"
 @record(frozen=True)
 class Range:
     comparison: Comparison
-    meta: dict[str, Any]
+    info: RangeInfo
 
 
 def short(sha: str) -> str:
@@ -35,12 +35,12 @@ def shown_ref(name: str) -> str:
 def staged(repo: Repo) -> Range:
     """The index against HEAD (against the empty tree before the first commit)."""
     if repo.head is None:
-        meta = {"mode": "staged", "base": EMPTY_TREE, "base_ref": None, "target": INDEX,
-                "range": f"empty tree (no commits yet) → {INDEX}"}
-        return Range(Comparison(EMPTY_TREE, INDEX), meta)
-    meta = {"mode": "staged", "base": repo.head, "base_ref": "HEAD", "target": INDEX,
-            "range": f"{short(repo.head)} (HEAD) → {INDEX}"}
-    return Range(Comparison(repo.head, INDEX), meta)
+        info = RangeInfo(mode="staged", base=EMPTY_TREE, base_ref=None, target=INDEX,
+                         label=f"empty tree (no commits yet) → {INDEX}")
+        return Range(Comparison(EMPTY_TREE, INDEX), info)
+    info = RangeInfo(mode="staged", base=repo.head, base_ref="HEAD", target=INDEX,
+                     label=f"{short(repo.head)} (HEAD) → {INDEX}")
+    return Range(Comparison(repo.head, INDEX), info)
 
 
 def resolve_ref(git: Git, repo: Repo, ref: str) -> tuple[str, str]:
@@ -82,13 +82,10 @@ def baseline(git: Git, repo: Repo, ref: str, *, target_ref: Optional[str] = None
         base = found
     target = WORKTREE if target_sha is None else target_sha
     shown_target = WORKTREE if target_sha is None else short(target_sha)
-    meta: dict[str, Any] = {
-        "mode": "baseline", "base": base, "base_ref": name, "requested_ref": ref, "target": target,
-        "range": f"{short(base)} (merge-base of {shown_ref(name)}) → {shown_target}",
-    }
-    if source:
-        meta["base_source"] = source
-    return Range(Comparison(base, target), meta)
+    info = RangeInfo(mode="baseline", base=base, base_ref=name, requested_ref=ref, target=target,
+                     label=f"{short(base)} (merge-base of {shown_ref(name)}) → {shown_target}",
+                     base_source=source or None)
+    return Range(Comparison(base, target), info)
 
 
 def open_scan(*, staged_mode: bool, baseline_ref: Optional[str], paths: list[str], context: int,
@@ -108,12 +105,12 @@ def open_scan(*, staged_mode: bool, baseline_ref: Optional[str], paths: list[str
     flag = "--staged" if staged_mode else "--baseline"
     repo = locate(git, flag)
     rel_paths = [repo.relative(p) for p in paths]
-    shown_paths = {"paths": [typed_path_as_posix(p) for p in paths] or ["."]}
+    shown_paths = [typed_path_as_posix(p) for p in paths] or ["."]
     if staged_mode:
         chosen = staged(repo)
         whole = [rel for rel in rel_paths if rel and not os.path.isdir(os.path.join(repo.root, rel))]
         return DiffScan(git, repo, chosen.comparison, paths=rel_paths, context=context, excludes=excludes,
-                        max_file_size=max_file_size, whole_files=whole, meta={**chosen.meta, **shown_paths})
+                        max_file_size=max_file_size, whole_files=whole, info=chosen.info, shown_paths=shown_paths)
     if auto is not None:
         chosen = baseline(git, repo, auto.ref, target_ref=auto.target, source=auto.source)
     else:
@@ -121,4 +118,4 @@ def open_scan(*, staged_mode: bool, baseline_ref: Optional[str], paths: list[str
     on_work_tree = chosen.comparison.target == WORKTREE
     return DiffScan(git, repo, chosen.comparison, paths=rel_paths, context=context, excludes=excludes,
                     max_file_size=max_file_size, untracked=on_work_tree, history=True,
-                    meta={**chosen.meta, **shown_paths})
+                    info=chosen.info, shown_paths=shown_paths)

@@ -168,14 +168,15 @@ def test_windows_sharing_one_file_analysis_find_what_windows_analysing_alone_fin
     from corpus_labels import corpus_files
 
     from sentinel_hooks.engine.rules import build_ruleset
-    from sentinel_hooks.sources.git_diff import window_units
+    from sentinel_hooks.engine.units import units_of
+    from sentinel_hooks.sources.git_diff import window_fragment
 
     engine = Engine(build_ruleset([], []))
     compared = 0
     for path in corpus_files():
         text = path.read_text(encoding="utf-8", errors="replace")
         added = list(range(1, text.count("\n") + 2, 5))
-        shared = window_units(path.name, text, added, 1, None)
+        shared = units_of(window_fragment(path.name, text, added, 1, None))
         alone = [TextUnit(path=u.path, text=u.text, first_line=u.first_line, changed_lines=u.changed_lines,
                           full_text_loader=lambda: text) for u in shared]
         assert len({id(u.file()) for u in shared}) == 1 and len({id(u.file()) for u in alone}) == len(alone)

@@ -83,7 +83,7 @@ def test_a_backtracking_pack_named_by_the_repository_is_bounded_without_timeout(
     """In-process, with the budget shrunk to 2 s (it is 600 s): the scan ends with exit 7 even though
     neither --timeout nor a usable config timeout is given."""
     from sentinel_hooks import cli
-    from sentinel_hooks import scan as scan_mod
+    from sentinel_hooks import orchestration
 
     (sandbox.work / "packs").mkdir()
     (sandbox.work / "packs" / "slow.yaml").write_text(BACKTRACKING_PACK)
@@ -91,7 +91,7 @@ def test_a_backtracking_pack_named_by_the_repository_is_bounded_without_timeout(
     (sandbox.work / "app.py").write_text("a" * 40 + "!\n")
     monkeypatch.chdir(sandbox.work)
     monkeypatch.setenv("XDG_CACHE_HOME", str(sandbox.home / ".cache"))
-    monkeypatch.setattr(scan_mod, "REPOSITORY_PACK_BUDGET", 2.0)
+    monkeypatch.setattr(orchestration, "REPOSITORY_PACK_BUDGET", 2.0)
     code = cli.main(["scan", "--no-cache", "app.py"])
     err = capsys.readouterr().err
     assert code == 7
@@ -100,7 +100,7 @@ def test_a_backtracking_pack_named_by_the_repository_is_bounded_without_timeout(
 
 
 def test_built_in_packs_and_explicit_limits_keep_their_time_limit():
-    from sentinel_hooks.scan import REPOSITORY_PACK_BUDGET, time_limit
+    from sentinel_hooks.orchestration import REPOSITORY_PACK_BUDGET, time_limit
 
     assert time_limit(None, None, repository_packs=False).seconds is None
     assert time_limit(None, 30, repository_packs=True).seconds == 30

@@ -5,7 +5,7 @@ import re
 import uuid
 
 from sentinel_hooks.report import gitlab
-from sentinel_hooks.scan import ScanResult
+from sentinel_hooks.scan_result import ScanResult
 from tests.report.conftest import SECRET
 
 TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")

@@ -143,14 +143,14 @@ def test_link_presets_the_severity_filter_in_chromium(scan, tmp_path):
 
 def test_details_and_diff_metadata_are_shown_escaped():
     from sentinel_hooks.findings import Confidence, Finding, Severity
-    from sentinel_hooks.scan import ScanResult
+    from sentinel_hooks.scan_result import ScanResult, ScanScope
 
     finding = Finding(rule_id="hidden-text", title="Hidden text in a tool description", severity=Severity.HIGH,
                       confidence=Confidence.HIGH, cwe="CWE-116", path="server.py", line=3, column=5, end_line=3,
                       end_column=9, snippet="description='…'", remediation="Remove it.", fingerprint="f" * 32 + ":0",
                       extra={"decoded": "<img src=x onerror=alert(1)>"})
     result = ScanResult(rules=[], findings=[finding],
-                        meta={"mode": "baseline", "base": "1a2b3c", "target": "HEAD", "range": "1a2b3c..HEAD"})
+                        scope=ScanScope(mode="baseline", base="1a2b3c", target="HEAD", range="1a2b3c..HEAD"))
     result.finished = result.started
     text = html_report.render(result)
     assert "<strong>decoded:</strong> &lt;img src=x onerror=alert(1)&gt;" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sentinel_hooks.findings import Confidence, Finding, Severity
 from sentinel_hooks.report import markdown
-from sentinel_hooks.scan import ScanResult
+from sentinel_hooks.scan_result import ScanResult
 from tests.report.conftest import OTHER_SECRET, SECRET
 
 
@@ -47,7 +47,7 @@ def test_code_span_holds_backticks_and_pipes_literally():
 
 
 def test_incomplete_scan_says_so():
-    result = ScanResult(rules=[], meta={"incomplete": "scan timed out after 2s"})
+    result = ScanResult(rules=[], incomplete="scan timed out after 2s")
     result.finished = result.started
     text = "\n".join(markdown.lines(result))
     assert text.startswith("### MCP Sentinel: incomplete scan, no findings at or above LOW")

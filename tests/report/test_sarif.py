@@ -12,7 +12,7 @@ import pytest
 from sentinel_hooks.cli import main
 from sentinel_hooks.findings import Confidence, Finding, Severity
 from sentinel_hooks.report import sarif
-from sentinel_hooks.scan import ScanResult
+from sentinel_hooks.scan_result import ScanResult, ScanScope
 from tests.report.conftest import SECRET
 
 
@@ -192,7 +192,8 @@ def test_sarif_multitool_finds_no_errors_or_warnings(scan, tmp_path):
 
 
 def test_diff_scan_metadata_goes_into_run_properties():
-    result = ScanResult(rules=[], meta={"mode": "staged", "range": "HEAD..index", "sarif_category": "pre-commit/x"})
+    result = ScanResult(rules=[], scope=ScanScope(mode="staged", range="HEAD..index"),
+                        sarif_category="pre-commit/x")
     result.finished = result.started
     run = sarif.document(result)["runs"][0]
     assert run["properties"]["mode"] == "staged" and run["properties"]["range"] == "HEAD..index"

@@ -1,9 +1,9 @@
 from sentinel_hooks.sources.constructs import construct_spans, python_blocks, widen
-from sentinel_hooks.sources.git_diff import line_offsets
+from sentinel_hooks.text_lines import counted_line_starts
 
 
 def spans(path: str, text: str) -> list[tuple[int, int]]:
-    return construct_spans(path, text, line_offsets(text))
+    return construct_spans(path, text, counted_line_starts(text))
 
 
 def test_pem_blocks_triple_quotes_and_template_literals():
@@ -54,7 +54,7 @@ class Handler:
 
 
 def blocks(*lines: int) -> list[tuple[int, int]]:
-    return python_blocks("server.py", PYTHON, line_offsets(PYTHON), list(lines))
+    return python_blocks("server.py", PYTHON, counted_line_starts(PYTHON), list(lines))
 
 
 def test_a_change_in_a_function_widens_to_the_outermost_function_with_its_decorators():
@@ -71,4 +71,4 @@ def test_a_method_widens_to_the_method_and_module_code_to_its_statement():
 
 
 def test_python_blocks_are_only_for_python_files():
-    assert python_blocks("server.js", PYTHON, line_offsets(PYTHON), [11]) == []
+    assert python_blocks("server.js", PYTHON, counted_line_starts(PYTHON), [11]) == []

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from gitutil import git
+from sentinel_hooks.engine.units import units_of
 from sentinel_hooks.sources.git import Git, locate
 from sentinel_hooks.sources.git_diff import (
     INDEX, WORKTREE, Comparison, DiffScan, added_lines, changed_lines, line_windows, parse_diff, unquote_c,
-    window_units,
+    window_fragment,
 )
 
 pytestmark = pytest.mark.needs_git
@@ -65,21 +66,19 @@ def test_windows_merge_when_they_overlap_or_touch():
     assert line_windows([101], 3, 100) == []
 
 
-def test_window_units_carry_file_coordinates_and_loaders():
+def test_window_fragment_holds_the_file_its_added_lines_and_the_windows_around_them():
     text = "".join(f"l{i}\n" for i in range(1, 21))
-    units = window_units("f.py", text, [3, 4, 15], 1, lambda: "base")
-    assert [(u.first_line, u.last_line if not u.text.endswith("\n") else u.last_line - 1) for u in units] \
-        == [(2, 5), (14, 16)]
-    first, second = units
-    assert first.text == "l2\nl3\nl4\nl5\n"
-    assert first.changed_lines == frozenset({3, 4}) and second.changed_lines == frozenset({15})
-    assert first.full_text() == text and first.base_text() == "base"
-    assert first.position(first.text.index("l4")) == (4, 1)
+    fragment = window_fragment("f.py", text, [3, 4, 15], 1, lambda: "base", old_blob="a" * 40, new_blob="b" * 40)
+    assert fragment.text == text and fragment.changed_lines == frozenset({3, 4, 15})
+    assert fragment.windows == ((2, 5), (14, 16))
+    assert fragment.load_base() == "base" and (fragment.old_blob, fragment.new_blob) == ("a" * 40, "b" * 40)
+    assert fragment.deleted_at == ()
+    assert window_fragment("f.py", text, [3], 1, None, deleted_at=[9]).deleted_at == (9,)
 
 
-def test_window_units_without_trailing_newline():
-    units = window_units("f", "a\nb\nc", [3], 0, None)
-    assert [(u.first_line, u.text) for u in units] == [(3, "c")]
+def test_window_fragment_widens_a_window_to_a_multi_line_string():
+    text = 'x = """\n' + "".join(f"l{i}\n" for i in range(10)) + '"""\n'
+    assert window_fragment("f.py", text, [6], 0, None).windows == ((1, 12),)
 
 
 # -- parse_diff on real git output ---------------------------------------------------------------
@@ -122,10 +121,11 @@ def test_parse_diff_of_nothing():
 
 # -- DiffScan ------------------------------------------------------------------------------------
 def scan_units(repo: Path, comparison: Comparison, **kwargs):
+    """The units the engine makes of the source's fragments (and their base texts)."""
     git_runner = Git(cwd=repo)
     source = DiffScan(git_runner, locate(git_runner, "test"), comparison, **kwargs)
     with source:
-        units = list(source.units())
+        units = [unit for fragment in source.fragments() for unit in units_of(fragment)]
         base_texts = [u.base_text() for u in units]
     return units, base_texts, source, git_runner
 
@@ -197,7 +197,9 @@ def test_changed_lines_carry_deletion_points_beside_added_lines():
 def test_a_deletion_point_opens_a_window_over_its_python_function():
     text = "".join(["import os\n", "\n", "def tool(arg):\n"] + ["    x = 1\n"] * 10
                    + ["    return os.popen(arg)\n", "\n", "def other():\n", "    pass\n"])
-    units = window_units("t.py", text, [], 1, None, [4])
+    fragment = window_fragment("t.py", text, [], 1, None, deleted_at=[4])
+    assert fragment.deleted_at == (4,) and fragment.windows == ((3, 14),)
+    units = units_of(fragment)
     assert [(u.first_line, u.text.splitlines()[-1]) for u in units] == [(3, "    return os.popen(arg)")]
     assert units[0].changed_lines == frozenset()
     shared = units[0].file()

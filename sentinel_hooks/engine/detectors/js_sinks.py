@@ -24,11 +24,11 @@ regex rules.
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from typing import TYPE_CHECKING, Iterable
 
+from sentinel_hooks import text_lines
 from sentinel_hooks.engine import js_constants, js_parameter_types
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.hits import Hit
@@ -95,9 +95,9 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             end_line, end_col = unit.position(end)
         else:
             if not starts:
-                starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
-            line, col = _position(starts, start)
-            end_line, end_col = _position(starts, end)
+                starts = text_lines.line_starts(text)
+            line, col = text_lines.position(starts, start)
+            end_line, end_col = text_lines.position(starts, end)
         if rule.compiled_allow_line:
             line_text = text[starts[line - 1]:] if starts else unit.line_text(line)
             line_text = line_text.split("\n", 1)[0]
@@ -121,7 +121,3 @@ def _flow_lines(unit: TextUnit, kind: str) -> set[int]:
         lines = unit.memo[key] = flow_lines(unit, kind)
     return lines
 
-
-def _position(starts: list[int], offset: int) -> tuple[int, int]:
-    idx = bisect.bisect_right(starts, offset) - 1
-    return idx + 1, offset - starts[idx] + 1

@@ -33,7 +33,6 @@ rule's ``validator`` (a failed validator lowers the confidence to LOW).
 from __future__ import annotations
 
 import functools
-import json
 import posixpath
 import re
 import string
@@ -370,14 +369,13 @@ _JSON_LINE = lazy(r'^[ \t]*("(?:[^"\\]|\\.)*")[ \t]*,?[ \t]*$', re.M)
 
 def _notebook_hits(unit: TextUnit, windows: list[tuple[int, int]]) -> Iterator[tuple[int, int, str, str]]:
     """Source lines of notebook cells are JSON strings: decode each, then read it as Python."""
+    from sentinel_hooks.engine import jsonc  # notebooks only: jsonc needs dataclasses
+
     text = unit.text
     for start, end in windows:
         for m in _JSON_LINE.finditer(text, start, end):
-            try:
-                line = json.loads(m.group(1))
-            except ValueError:
-                continue
-            if not isinstance(line, str):
+            line = jsonc.string_literal(m.group(1))
+            if line is None:
                 continue
             for pattern in (_PY_ASSIGN, _ENV_DEFAULTS, _ENV_SET, _JS_FALLBACK, _HEADER):
                 for inner in pattern.finditer(line):

@@ -364,7 +364,8 @@ def test_window_reports_in_file_coordinates_and_only_inside_the_window():
 def test_the_file_is_parsed_once_for_every_check_every_window_and_the_tool_metadata(monkeypatch):
     from sentinel_hooks.engine import python_tree
     from sentinel_hooks.engine.rules import build_ruleset
-    from sentinel_hooks.sources.git_diff import window_units
+    from sentinel_hooks.engine.units import units_of
+    from sentinel_hooks.sources.git_diff import window_fragment
 
     parsed = []
     real = python_tree.parse_or_reason
@@ -373,7 +374,7 @@ def test_the_file_is_parsed_once_for_every_check_every_window_and_the_tool_metad
             + "".join(f"@mcp.tool()\ndef t{i}(y: str) -> str:\n    \"\"\"Tool {i}.\"\"\"\n"
                       f"    os.system('x' + y)\n    return pickle.loads(y)\n\n" for i in range(30)))
     added = list(range(8, text.count("\n"), 12))
-    windows = window_units("server.py", text, added, 1, None)
+    windows = units_of(window_fragment("server.py", text, added, 1, None))
     assert len(windows) == len(added) > 10
     engine = Engine([r for r in build_ruleset([], []) if r.detector])
     findings = [f for unit in windows for f in engine.scan(unit)]

@@ -1,7 +1,8 @@
-"""What counts: inline suppression comments, the ignore file, and the severity threshold.
+"""Inline suppression comments (``# mcp-sentinel: ignore[rule]``): the rule ids a comment names.
 
-A suppression is honoured only inside a real comment of the file's language (``engine.comments``
-finds them); ``suppressed_in_comments`` reads the markers in those comments.
+The ignore file is ``ignore_file``, the severity threshold ``scan_result``. A suppression is honoured
+only inside a real comment of the file's language (``engine.comments`` finds them);
+``suppressed_in_comments`` reads the markers in those comments.
 """
 from __future__ import annotations
 

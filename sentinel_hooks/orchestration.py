@@ -1,6 +1,8 @@
-"""Orchestration: sources -> units -> engine -> findings -> policy, producing a ScanResult.
+"""Orchestration: sources -> fragments -> engine -> findings, producing a ``ScanResult``.
 
-Exit codes are not decided here (only ``cli`` does that).
+The API every command calls: ``scan_paths`` (a full scan of files and folders) and ``scan_diff``
+(what a git comparison adds). Policy beyond inline suppressions (the ignore file, context
+severity) and exit codes are not decided here (only ``cli`` turns outcomes into exit codes).
 """
 from __future__ import annotations
 
@@ -11,82 +13,16 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from sentinel_hooks.deadline import Deadline
 from sentinel_hooks.engine.matcher import Engine
-from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.units import units_of
+from sentinel_hooks.errors import ScanTimeout
 from sentinel_hooks.findings import Finding, Severity, assign_fingerprints
-from sentinel_hooks.records import field, record
+from sentinel_hooks.records import record
+from sentinel_hooks.scan_result import CacheCounts, ScanResult, ScanScope, WorkersCapped
 from sentinel_hooks.sources import files
-from sentinel_hooks.sources.skips import SkipLog
-
-POLICY_CHANGE = "policy-change"  # policy_changes.RULE_ID, without importing it on every scan
 
 if TYPE_CHECKING:
-    from sentinel_hooks.engine.rule import Rule
+    from sentinel_hooks.sources.fragment import Fragment
     from sentinel_hooks.sources.git_diff import DiffScan
-
-
-@record
-class ScanResult:
-    rules: list[Rule]
-    findings: list[Finding] = field(default_factory=list)  # every finding, suppressed ones included
-    files_scanned: int = 0
-    bytes_scanned: int = 0
-    skipped: SkipLog = field(default_factory=SkipLog)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) file-system errors
-    meta: dict[str, Any] = field(default_factory=dict)
-    started: float = field(default_factory=time.time)
-    finished: float = 0.0
-    threshold: Severity = Severity.LOW
-    # diff scans judging their own policy: the threshold policy-change findings are held to (the lower of
-    # the base's and the range's), and the findings the range's policy changes hide
-    policy_threshold: Optional[Severity] = None
-    range_hidden: set = field(default_factory=set)
-
-    def _at_threshold(self, f: Finding) -> bool:
-        if self.policy_threshold is not None and f.rule_id == POLICY_CHANGE:
-            return f.severity >= self.policy_threshold
-        return f.severity >= self.threshold
-
-    @property
-    def active(self) -> list[Finding]:
-        """Findings that count: not suppressed, at or above the threshold."""
-        return [f for f in self.findings if not f.suppressed and self._at_threshold(f)]
-
-    @property
-    def reported(self) -> list[Finding]:
-        """What reports show: findings at or above the threshold, suppressed ones flagged."""
-        return [f for f in self.findings if self._at_threshold(f)]
-
-    def counts(self) -> dict[str, int]:
-        out = {s.name.lower(): 0 for s in sorted(Severity, reverse=True)}
-        for f in self.active:
-            out[f.severity.name.lower()] += 1
-        return out
-
-    def below_threshold(self) -> dict[str, int]:
-        """Findings the threshold hides (not suppressed), per severity, so reports can say so."""
-        out: dict[str, int] = {}
-        for f in self.findings:
-            if not f.suppressed and f.severity < self.threshold:
-                name = f.severity.name.lower()
-                out[name] = out.get(name, 0) + 1
-        return {s.name.lower(): out[s.name.lower()] for s in sorted(Severity, reverse=True) if s.name.lower() in out}
-
-    @property
-    def suppressed_count(self) -> int:
-        """Suppressed findings, less those a policy change of the compared range hides."""
-        return sum(1 for f in self.findings if f.suppressed and f.severity >= self.threshold
-                   and (not self.range_hidden or _key(f) not in self.range_hidden))
-
-    @property
-    def hidden_by_range(self) -> int:
-        """Findings the compared range's policy changes hide (suppressed, disabled or excluded)."""
-        return len(self.range_hidden)
-
-
-def _key(f: Finding) -> tuple:
-    from sentinel_hooks.policy_changes import finding_key
-
-    return finding_key(f)
 
 
 # Rule packs the scanned repository names run user-written regexes that may backtrack without end;
@@ -105,20 +41,22 @@ def time_limit(flag: Optional[float], configured: Optional[float], repository_pa
     return Deadline(configured)
 
 
-def scan_units(engine: Engine, units: Iterable[TextUnit], result: ScanResult, deadline: Deadline,
-               total_hint: Optional[int] = None) -> None:
-    """Run the engine over units (a file's units at a time), appending findings; raises ScanTimeout
-    at the deadline, keeping the findings of the files scanned until then."""
+def scan_fragments(engine: Engine, fragments: Iterable[Fragment], result: ScanResult, deadline: Deadline,
+                   total_hint: Optional[int] = None) -> None:
+    """Run the engine over the units of the fragments (a file's units at a time), appending findings;
+    raises ScanTimeout at the deadline, keeping the findings of the files scanned until then."""
     from sentinel_hooks.pool import UnitScanner
 
     seen_paths: set[str] = set()
     of = f" of {total_hint}" if total_hint else ""
     with deadline, UnitScanner(engine, deadline) as scanner:
-        for path, group in itertools.groupby(units, key=lambda u: u.path):
+        for path, group in itertools.groupby(fragments, key=lambda fragment: fragment.path):
             deadline.progress = f"{len(seen_paths)}{of} files scanned, stopped in {path}"
             if deadline.expired():
                 raise deadline.timeout_error()
-            batch = list(group)
+            batch = [unit for fragment in group for unit in units_of(fragment)]
+            if not batch:
+                continue
             findings = scanner.scan(batch)
             if scanner.not_analysed is not None:
                 result.skipped.add(scanner.not_analysed, path)
@@ -199,7 +137,7 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
     walker = files.FileWalker(paths, excludes, max_file_size=opts.max_file_size, root=root)
     total = 0
     done = 0
-    cache_counts = {"hits": 0, "misses": 0}  # counted here: worker processes keep their own cache objects
+    cache_counts = CacheCounts()  # counted here: worker processes keep their own cache objects
     try:
         with deadline:
             deadline.progress = "listing files"
@@ -208,8 +146,8 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
             # planned after the listing, whose memory counts in this process's baseline
             useful = pool.useful_workers(opts.workers, total)
             if useful < opts.workers and pool.should_parallelise(entries, opts.workers):
-                result.meta["workers_capped"] = {"asked": opts.workers, "used": useful, "files": total,
-                                                 "cpus": pool.default_workers()}
+                result.figures.workers_capped = WorkersCapped(asked=opts.workers, used=useful, files=total,
+                                                              cpus=pool.default_workers())
             workers, chunk, rss_limit = memory_plan(opts.memory_limit, useful)
             if rss_limit is not None:
                 platform_os.keep_heap_small()
@@ -233,7 +171,10 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
                         if outcome.skip_reason is not None:
                             result.skipped.add(outcome.skip_reason, outcome.path)
                         if outcome.scanned and opts.cache is not None:
-                            cache_counts["hits" if outcome.cached else "misses"] += 1
+                            if outcome.cached:
+                                cache_counts.hits += 1
+                            else:
+                                cache_counts.misses += 1
                         if outcome.not_analysed is not None:
                             result.skipped.add(outcome.not_analysed, outcome.path)
                         if outcome.scanned:
@@ -253,10 +194,10 @@ def run_full_scan(engine: Engine, paths: list[Path], excludes: files.Excludes, *
         result.skipped.merge(walker.skipped)
         result.errors.extend(walker.errors)
     if opts.cache is not None:
-        result.meta["cache"] = cache_counts
+        result.figures.cache = cache_counts
     if opts.shard is not None:
-        result.meta["shard"] = f"{opts.shard[0]}/{opts.shard[1]}"
-    result.meta["workers"] = min(workers, len(entries)) if pool.uses_workers(entries, workers, deadline) else 1
+        result.figures.shard = f"{opts.shard[0]}/{opts.shard[1]}"
+    result.figures.workers = min(workers, len(entries)) if pool.uses_workers(entries, workers, deadline) else 1
     return finish(result)
 
 
@@ -288,18 +229,59 @@ def _progress_bar(files_total: int, bytes_total: int) -> Optional[_ProgressBar]:
     return _ProgressBar(files_total, bytes_total)
 
 
+def diff_scope(source: DiffScan) -> ScanScope:
+    """The report's account of a diff scan: the compared range, the paths, the history pass's figures."""
+    info = source.info
+    scope = ScanScope(mode="diff", paths=list(source.shown_paths), history_commits=source.history_commits,
+                      history_truncated=source.history_truncated)
+    if info is not None:
+        scope.mode, scope.base, scope.base_ref, scope.requested_ref = info.mode, info.base, info.base_ref, info.requested_ref
+        scope.target, scope.range, scope.base_source = info.target, info.label, info.base_source
+    return scope
+
+
 def run_diff_scan(engine: Engine, source: DiffScan, *, deadline: Deadline, result: ScanResult) -> ScanResult:
     """Scan only what a git comparison adds: hunk windows of changed files, added files whole."""
-    result.meta.update(source.meta)
+    result.scope = diff_scope(source)
     try:
-        scan_units(engine, source.units(), result, deadline)
+        scan_fragments(engine, source.fragments(), result, deadline)
     finally:
         source.close()
         result.skipped.merge(source.skipped)
         result.errors.extend(source.errors)
-    result.meta.update(source.meta)  # the history pass adds its figures as it runs
+        result.scope = diff_scope(source)  # the history pass adds its figures as it runs
     result.findings = merge_history(result.findings)
     return finish(result)
+
+
+def _stopped(result: ScanResult, exc: ScanTimeout) -> ScanResult:
+    """A scan cut short: every report is still written, with what was scanned, marked incomplete."""
+    result.incomplete = str(exc)
+    return finish(result)
+
+
+def scan_paths(engine: Engine, paths: list[Path], excludes: files.Excludes, *, threshold: Severity = Severity.LOW,
+               deadline: Optional[Deadline] = None, root: Optional[Path] = None,
+               options: Optional[FullScanOptions] = None) -> ScanResult:
+    """A full scan of ``paths`` (files and folders). On a timeout the result holds the findings of the
+    files scanned until then and says why in ``incomplete``."""
+    result = ScanResult(rules=engine.rules, threshold=threshold,
+                        scope=ScanScope(paths=[p.as_posix() for p in paths]))
+    try:
+        return run_full_scan(engine, paths, excludes, deadline=deadline or Deadline(None), result=result,
+                             root=root, options=options)
+    except ScanTimeout as exc:
+        return _stopped(result, exc)
+
+
+def scan_diff(engine: Engine, source: DiffScan, *, threshold: Severity = Severity.LOW,
+              deadline: Optional[Deadline] = None) -> ScanResult:
+    """A diff scan of what ``source``'s comparison adds; a timeout is handled as in ``scan_paths``."""
+    result = ScanResult(rules=engine.rules, threshold=threshold, scope=diff_scope(source))
+    try:
+        return run_diff_scan(engine, source, deadline=deadline or Deadline(None), result=result)
+    except ScanTimeout as exc:
+        return _stopped(result, exc)
 
 
 def merge_history(findings: list[Finding]) -> list[Finding]:

@@ -1,5 +1,5 @@
 from sentinel_hooks.engine.comments import comments_by_line
-from sentinel_hooks.policy import suppressed_in_comments, suppression_ids
+from sentinel_hooks.inline_suppressions import suppressed_in_comments, suppression_ids
 
 
 def inline_suppression(rule_id: str, line: str, previous_line: str) -> bool:
