@@ -11,7 +11,9 @@ Two measurements, both on code fetched beforehand (nothing is fetched at run tim
   (``<folder>`` is the file's parent folder unless that is named like tests or examples), so that where
   another project keeps its fixtures does not change the severity a scanner gives.
 * MEDIUM+ findings on the clean code bases of the reference SDK, servers and FastMCP (``CLEAN``),
-  scanned in place from the precision checkouts (``benchmarks/precision.py``). A deleted-guard check
+  scanned in place from the precision checkouts (``benchmarks/precision.py``): MCP Sentinel scans the
+  whole checkout (``mcp-sentinel scan .``, so ``examples/`` is judged as examples) and the findings under
+  the named folders count; the peers scan the named folders. A deleted-guard check
   replays each real fix backwards as a commit (fixed file, then the vulnerable parent on top) and runs
   ``scan --baseline HEAD~1`` on it: the change only removes guards.
 
@@ -186,9 +188,10 @@ def stage(cases: list[Case], mirrors: Path, root: Path) -> tuple[dict[Case, tupl
     return spans, notes
 
 
-def scan_ours(root: Path) -> list[Finding]:
-    proc = subprocess.run(scanner_command() + ["scan", ".", "--no-cache", "--severity-threshold", "medium",
-                                               "--output", "json"],
+def scan_ours(root: Path, *targets: str) -> list[Finding]:
+    """MEDIUM+ findings of a scan run in ``root`` (of ``targets`` there, or all of it)."""
+    proc = subprocess.run(scanner_command() + ["scan", *(targets or (".",)), "--no-cache", "--severity-threshold",
+                                               "medium", "--output", "json"],
                           capture_output=True, text=True, cwd=root, env=child_env())
     if proc.returncode not in (0, 3, 4, 5, 6):
         raise SystemExit(f"mcp-sentinel failed (exit {proc.returncode}): {proc.stderr.strip()}")
@@ -196,16 +199,16 @@ def scan_ours(root: Path) -> list[Finding]:
             if f["severity"] in MEDIUM_PLUS and not f.get("suppressed")]
 
 
-def scan_bandit(binary: str, root: Path) -> list[Finding]:
-    proc = subprocess.run([binary, "-r", "-q", "-f", "json", "."], capture_output=True, text=True, cwd=root)
+def scan_bandit(binary: str, root: Path, target: str = ".") -> list[Finding]:
+    proc = subprocess.run([binary, "-r", "-q", "-f", "json", target], capture_output=True, text=True, cwd=root)
     results = json.loads(proc.stdout or "{}").get("results", [])
     return [Finding(str(Path(r["filename"]).as_posix()).removeprefix("./"), r["line_number"], r["issue_severity"],
                     r["test_id"]) for r in results if r["issue_severity"] in MEDIUM_PLUS]
 
 
-def scan_semgrep(binary: str, root: Path) -> list[Finding]:
+def scan_semgrep(binary: str, root: Path, target: str = ".") -> list[Finding]:
     proc = subprocess.run([binary, "scan", "--metrics", "off", "--quiet", "--json", "--config", str(SEMGREP_RULES),
-                           "--no-git-ignore", "."], capture_output=True, text=True, cwd=root)
+                           "--no-git-ignore", target], capture_output=True, text=True, cwd=root)
     levels = {"ERROR": "HIGH", "WARNING": "MEDIUM"}
     results = json.loads(proc.stdout or "{}").get("results", [])
     return [Finding(r["path"], r["start"]["line"], levels[r["extra"]["severity"]], r["check_id"].rsplit(".", 1)[-1])
@@ -230,15 +233,15 @@ def clean_counts(tool: str, binary: Optional[str], checkouts: Path) -> dict[str,
         if head != commit:
             counts[folder] = -1
             continue
-        total = 0
-        for part in parts:
-            if tool == "mcp-sentinel":
-                total += len(scan_ours(base / part))
-            elif tool == "bandit":
-                total += len(scan_bandit(binary, base / part))
-            else:
-                total += len(scan_semgrep(binary, base / part))
-        counts[folder] = total
+        # the whole checkout is scanned, as its maintainers would run it (so examples/ counts as examples:
+        # naming a folder on the command line makes it the subject, judged as code); the findings under
+        # the named folders are counted
+        if tool == "mcp-sentinel":
+            counts[folder] = sum(1 for f in scan_ours(base) if f.path.split("/", 1)[0] in parts)
+        elif tool == "bandit":
+            counts[folder] = sum(len(scan_bandit(binary, base, part)) for part in parts)
+        else:
+            counts[folder] = sum(len(scan_semgrep(binary, base, part)) for part in parts)
     return counts
 
 
