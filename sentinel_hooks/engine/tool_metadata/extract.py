@@ -7,7 +7,8 @@ from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.languages import language_of
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.text_gate import Gate
-from sentinel_hooks.engine.tool_metadata.js_tools import js_tools, json_tools
+from sentinel_hooks.engine.tool_metadata.js_tools import js_tools
+from sentinel_hooks.engine.tool_metadata.json_tools import json_tools
 from sentinel_hooks.engine.tool_metadata.model import MAX_SOURCE_CHARS, ToolDecl, unique_tools
 from sentinel_hooks.engine.tool_metadata.python_tools import python_tools
 from sentinel_hooks.engine.tool_metadata.yaml_tools import yaml_tools

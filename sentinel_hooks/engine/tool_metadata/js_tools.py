@@ -3,7 +3,6 @@
 ``tools: [...]`` arrays) and in JSON manifests with a ``tools`` array."""
 from __future__ import annotations
 
-import json
 from typing import Iterator, Optional
 
 from sentinel_hooks.engine.tool_metadata.js_tokens import Token, tokenize
@@ -176,39 +175,3 @@ def js_tools(text: str) -> list[ToolDecl]:
     extractor = JsExtractor(text, tokens)
     found = list(extractor.from_calls()) + list(extractor.from_objects())
     return unique_tools(found)
-
-
-def json_tools(text: str) -> list[ToolDecl]:
-    """Tools of a JSON manifest: objects with `name` and `description` in any `tools` array."""
-    tokens = tokenize(text)
-    extractor = JsExtractor(text, tokens)
-    out: list[ToolDecl] = []
-    start = next((k for k, t in enumerate(tokens) if t.kind == "punct" and t.text in "{["), None)
-    if start is None:
-        return out
-    root = extractor.parser.value(start)
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.kind == "object":
-            tools = node.get("tools")
-            if tools is not None and tools.kind == "array":
-                for item in tools.items:
-                    if item.kind == "object":
-                        decl = extractor.from_object(item, in_tools_array=True)
-                        if decl is not None:
-                            decl.schema = _canonical(extractor.parser, item, ("inputSchema", "input_schema",
-                                                                              "parameters", "arguments"))
-                            out.append(decl)
-            stack.extend(v for _, _, v in node.entries)
-        elif node.kind == "array":
-            stack.extend(node.items)
-    return out
-
-
-def _canonical(parser: ValueParser, obj: JsValue, keys: tuple[str, ...]) -> str:
-    for key in keys:
-        node = obj.get(key)
-        if node is not None:
-            return json.dumps(parser.to_python(node), sort_keys=True)
-    return ""
