@@ -30,3 +30,15 @@ def position(starts: list[int], offset: int) -> tuple[int, int]:
     """1-based (line, column) of ``offset``, given the text's ``line_starts``."""
     idx = bisect.bisect_right(starts, offset) - 1
     return idx + 1, offset - starts[idx] + 1
+
+
+def lines_of(text: str, offsets: list[int]) -> set[int]:
+    """1-based line numbers of ascending character offsets of ``text`` (counted without building the
+    line starts: the offsets are few)."""
+    lines: set[int] = set()
+    line, pos = 1, 0
+    for offset in offsets:
+        line += text.count("\n", pos, offset)
+        pos = offset
+        lines.add(line)
+    return lines

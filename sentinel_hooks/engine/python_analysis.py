@@ -25,7 +25,8 @@ from sentinel_hooks.engine.python_scopes import (Analysis, Scope, child_nodes, c
                                                  qualified_name, walk_kept)
 from sentinel_hooks.engine.python_sources import entry_kind, is_user_prompt, registered_tools
 from sentinel_hooks.engine.python_summaries import propagate_input
-from sentinel_hooks.engine.text_gate import Gate, lines_of
+from sentinel_hooks.engine.text_gate import Gate
+from sentinel_hooks.text_lines import lines_of
 from sentinel_hooks.engine.units import TextUnit
 
 MEMO_KEY = "python_ast.analysis"

@@ -122,14 +122,3 @@ def keyword_windows(text: str, lowered: str, keywords: list[str], reach: int) ->
         end = text.find("\n", min(pos + after, size))
         windows.append((start, size if end == -1 else end + 1))
     return windows
-
-
-def lines_of(text: str, offsets: list[int]) -> set[int]:
-    """1-based line numbers of ascending character offsets."""
-    lines: set[int] = set()
-    line, pos = 1, 0
-    for offset in offsets:
-        line += text.count("\n", pos, offset)
-        pos = offset
-        lines.add(line)
-    return lines

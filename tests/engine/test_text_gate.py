@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from sentinel_hooks.engine.detectors import python_sinks
-from sentinel_hooks.engine.text_gate import AllOf, Gate, lines_of
+from sentinel_hooks.engine.text_gate import AllOf, Gate
+from sentinel_hooks.text_lines import lines_of
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 PYTHON_GATES = {name: getattr(python_sinks, name) for name in dir(python_sinks)
