@@ -96,6 +96,17 @@ _LEAF_FIELDS = {"ctx", "id", "attr", "arg", "name", "module", "level", "kind", "
 _BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes below ``node`` that belong to it: nested functions, classes and lambdas are left out."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield n
+        stack.extend(ast.iter_child_nodes(n))
+
+
 def child_nodes(node: ast.AST) -> list[ast.AST]:
     """``ast.iter_child_nodes`` as a list, in the same order, without expression contexts
     (Load/Store carry nothing the checks use); several times faster."""

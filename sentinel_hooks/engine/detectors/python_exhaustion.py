@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
+from sentinel_hooks.engine.python_scopes import own_nodes
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, is_tainted, \
     make_hit, qualified_name, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE, UNTAINTED_PARAMS
@@ -79,7 +80,7 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         if not scope.is_entry and not scope.tainted:
             continue
         names = numbers(scope)
-        for node in _own_nodes(scope.node):
+        for node in own_nodes(scope.node):
             found = None
             if scope.is_entry:
                 waste = _built_in_waste(node, analysis)
@@ -197,7 +198,7 @@ def _declares_bound(node: Optional[ast.expr]) -> bool:
 def _bounded_names(scope: Scope) -> set[str]:
     """Names compared in an ``if``/``assert`` test or clamped with ``min`` in the function."""
     bounded: set[str] = set()
-    for node in _own_nodes(scope.node):
+    for node in own_nodes(scope.node):
         test = node.test if isinstance(node, (ast.If, ast.Assert, ast.IfExp)) else None
         if test is not None:
             for compare in ast.walk(test):
@@ -241,14 +242,3 @@ def _is_sequence(node: ast.expr) -> bool:
 def _bounded_text(pattern: ast.expr, scope: Scope) -> bool:
     """``re.escape(x)`` anywhere in the pattern (taint already stops at it) or a literal-only pattern."""
     return isinstance(pattern, ast.Constant)
-
-
-def _own_nodes(node: ast.AST):
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        n = stack.pop()
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        yield n
-        stack.extend(ast.iter_child_nodes(n))
-

@@ -14,6 +14,7 @@ from typing import Iterator, Optional
 from urllib.parse import urlsplit
 
 from sentinel_hooks.engine import constant_eval
+from sentinel_hooks.engine.python_scopes import own_nodes
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, is_client, lookup, \
     qualified_name
 from sentinel_hooks.engine.detectors.python_sinks import HTTP_FUNCS, HTTP_METHODS
@@ -226,7 +227,7 @@ def container_writes(scope: Scope) -> dict[str, list[ast.expr]]:
     if found is not None and found.get("\0node") == [scope.node]:  # type: ignore[comparison-overlap]
         return found
     found = {"\0node": [scope.node]}  # type: ignore[list-item]
-    for stmt in _own_nodes(scope.node):
+    for stmt in own_nodes(scope.node):
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
@@ -241,14 +242,6 @@ def container_writes(scope: Scope) -> dict[str, list[ast.expr]]:
     return found
 
 
-def _own_nodes(node: ast.AST):
-    stack = list(ast.iter_child_nodes(node))
-    while stack:
-        n = stack.pop()
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        yield n
-        stack.extend(ast.iter_child_nodes(n))
 
 
 def carries_secret_data(node: ast.expr, scope: Scope, analysis: Analysis) -> Optional[str]:
