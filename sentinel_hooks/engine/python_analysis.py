@@ -103,7 +103,7 @@ def analyse(source: str, candidates: Optional[list[int]] = None,
             scope.file = analysis
             for call in scope.calls:
                 analysis.scope_of_call[id(call)] = scope
-        propagate_input(analysis)
+        analysis.taint_pending, analysis.compute_taint = True, propagate_input
     except RecursionError:  # expressions nested thousands deep
         return None
     return analysis

@@ -17,6 +17,8 @@ from typing import Any, Callable, Iterator, Optional
 # a value stored under a constant key (``d["k"] = v``, ``{"k": v}``) or under no known key (None)
 Content = tuple[Optional[str], ast.expr]
 
+DEEP = "too deep"
+
 
 class Taint(set):
     """The local names holding a label in one scope.
@@ -49,7 +51,7 @@ class Scope:
     assigned: dict[str, list[ast.expr]] = field(default_factory=dict)
     contents: dict[str, list[Content]] = field(default_factory=dict)
     returns: list[ast.expr] = field(default_factory=list)
-    tainted: set[str] = field(default_factory=Taint)
+    computed_taint: Optional[set[str]] = None  # ``tainted`` once set (see the property)
     path_guarded: bool = False
     url_guarded: bool = False
     allow_listed: set[str] = field(default_factory=set)  # names checked against a constant collection
@@ -64,6 +66,30 @@ class Scope:
     @property
     def name(self) -> str:
         return getattr(self.node, "name", "<module>")
+
+    @property
+    def tainted(self) -> set[str]:
+        """The names holding tool or request input. The file's taint (every scope, following calls
+        between its functions) is computed when a check first asks, so files whose checks never
+        reach a candidate sink skip it."""
+        file = self.file
+        if file is not None and file.taint_pending:
+            if file.taint_pending == DEEP:
+                raise RecursionError("taint of a file nested too deep")  # as on the first attempt
+            if self.computed_taint is None:
+                file.taint_pending = False
+                try:
+                    file.compute_taint(file)  # type: ignore[misc]
+                except RecursionError:
+                    file.taint_pending = DEEP
+                    raise
+        if self.computed_taint is None:
+            self.computed_taint = Taint()
+        return self.computed_taint
+
+    @tainted.setter
+    def tainted(self, value: set[str]) -> None:
+        self.computed_taint = value
 
 
 @dataclass(frozen=True)
@@ -87,6 +113,9 @@ class Analysis:
     column_offset: int = 0  # file column of its first character, minus one
     memo: dict[Any, Any] = field(default_factory=dict)  # per-file facts computed on demand
     scope_of_call: dict[int, Scope] = field(default_factory=dict)  # id(call) -> scope holding it
+    # taint of every scope, computed on the first ``Scope.tainted`` read while pending
+    taint_pending: bool | str = False  # True until computed; DEEP when expressions nest too deep
+    compute_taint: Optional[Callable[["Analysis"], None]] = None
 
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from sentinel_hooks.engine import detectors
+from sentinel_hooks.engine import detectors, python_tree
 from sentinel_hooks.engine.detectors import python_ast
 from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.rule import Rule
@@ -426,7 +426,13 @@ def test_deeply_nested_expressions_do_not_break_the_scan():
     for src in (deep, shallow):
         for check in ("python-shell", "python-path-traversal", "python-eval", "python-sql"):
             list(detectors.REGISTRY[check](TextUnit(path="a.py", text=src), make_rule(check)))
-    assert python_ast.analyse(deep) is None  # given up, not crashed
+    unit = TextUnit(path="a.py", text=deep)
+    assert list(detectors.REGISTRY["python-shell"](unit, make_rule("python-shell"))) == []
+    assert unit.memo[python_tree.NOT_ANALYSED] == python_tree.TOO_DEEP  # given up, not crashed
+    analysis = python_ast.analyse(deep)  # parsed; the taint, computed when first asked, gives up
+    for _ in range(2):  # and keeps giving up: no check sees a half-computed taint
+        with pytest.raises(RecursionError):
+            analysis.scopes[-1].tainted
 
 
 def test_functions_without_a_candidate_sink_are_not_analysed_and_nothing_is_lost():
@@ -482,3 +488,14 @@ def run(command: str, raw: str):
     subprocess.run(raw, shell=True)
 """
     assert lines("python-shell", src) == [12]
+
+
+def test_taint_is_computed_when_a_check_first_asks_and_then_for_the_whole_file():
+    src = ("import os\n@mcp.tool()\ndef run(cmd):\n    helper(cmd)\n"
+           "def helper(c):\n    os.system(c)\n")
+    analysis = python_ast.analyse(src)
+    assert all(scope.computed_taint is None for scope in analysis.scopes)  # nothing paid yet
+    helper = next(s for s in analysis.scopes if s.name == "helper")
+    assert "c" in helper.tainted  # seeded by the tool that calls it
+    assert all(scope.computed_taint is not None for scope in analysis.scopes)
+    assert [h.line for h in hits("python-shell", src)] == [6]
