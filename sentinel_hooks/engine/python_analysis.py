@@ -1,13 +1,14 @@
 """Parse a Python file once and gather, per function, what the checks need (``Analysis``).
 
-The whole file is parsed once per unit (``unit.memo``); with candidate offsets (possible sinks) the
-functions holding none of them are blanked before parsing (``python_prune``). ``collect`` walks each
+The whole file is parsed once per unit (``unit.memo``); with candidate offsets (possible sinks of
+the checks whose text gates pass the file) the functions holding none of them are blanked before
+parsing (``python_prune``). ``collect`` walks each
 function once: its calls, the values assigned to or stored into each name, its return values, and
 its guards (containment checks, URL allow-lists, membership tests against a constant collection).
 Code under a condition that is constant (``if False:``, ``if 0:``, ``while False:``, ``if DEBUG:``
 with ``DEBUG = False`` assigned once at module level, and the dead branch of ``a if True else b``) is
-not collected: it never runs. Then taint is computed for every scope, inter-procedurally within the
-file (``python_summaries``).
+not collected: it never runs. Taint is computed for every scope, inter-procedurally within the
+file (``python_summaries``), when a check first asks for a scope's tainted names.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from sentinel_hooks.engine.python_scopes import (Analysis, Scope, child_nodes, c
                                                  qualified_name, walk_kept)
 from sentinel_hooks.engine.python_sources import entry_kind, is_user_prompt, registered_tools
 from sentinel_hooks.engine.python_summaries import propagate_input
-from sentinel_hooks.engine.text_gate import Gate
+from sentinel_hooks.engine.text_gate import AllOf, Gate
 from sentinel_hooks.text_lines import lines_of
 from sentinel_hooks.engine.units import TextUnit
 
@@ -40,7 +41,7 @@ ARITHMETIC: dict[type, Callable[[object, object], object]] = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}  # type: ignore
 
 
-def passes(unit: TextUnit, gate: Gate) -> bool:
+def passes(unit: TextUnit, gate: Gate | AllOf) -> bool:
     """Whether the unit's whole-file text passes ``gate`` (remembered per unit)."""
     key = ("python_ast.gate", id(gate))
     if key not in unit.memo:
@@ -48,19 +49,20 @@ def passes(unit: TextUnit, gate: Gate) -> bool:
     return unit.memo[key]
 
 
-def analysis_of(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
+def analysis_of(unit: TextUnit, *prechecks: Gate | AllOf) -> Optional[Analysis]:
     """The parsed file, or None when it does not parse or a precheck finds nothing to look at."""
     if unit.partial:
         # a piece of a huge file: parsing it would cost memory and find no valid tree
         if all(passes(unit, gate) for gate in prechecks):
             unit.memo[python_tree.NOT_ANALYSED] = python_tree.TOO_LARGE
         return None
+    if not all(passes(unit, gate) for gate in prechecks):
+        return None  # also once another check built the analysis, which holds only the functions
+        # with a candidate sink of a check whose gate passes
     if MEMO_KEY not in unit.memo:
-        if not all(passes(unit, gate) for gate in prechecks):
-            return None
         text = unit.full_text()
-        analysis = analyse(text, candidate_offsets(text, passes(unit, INPUT_GATE)),
-                           whole_tree=lambda: python_tree.tree_of(unit))
+        candidates = candidate_offsets(text, passes(unit, INPUT_GATE), lambda gate: passes(unit, gate))
+        analysis = analyse(text, candidates, whole_tree=lambda: python_tree.tree_of(unit))
         if analysis is None:  # the parse left its reason; what it did not explain is size or depth
             unit.memo.setdefault(python_tree.NOT_ANALYSED, python_tree.TOO_LARGE if len(text) > MAX_PARSE_CHARS
                                  else python_tree.TOO_DEEP)

@@ -4,9 +4,10 @@ gates that let a file skip parsing when it cannot hold a hit."""
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Callable, Optional, Union
 
 from sentinel_hooks.engine.patterns import lazy
+from sentinel_hooks.records import record
 from sentinel_hooks.engine.text_gate import AllOf, Gate
 
 # Cheap text tests that skip parsing a file that cannot hold a hit of the check.
@@ -112,15 +113,14 @@ DESERIALIZATION_TEXT = lazy(r"\b(?:loads?|Unpickler|unsafe_load(?:_all)?|full_lo
                             r"decode)\s*\(|shelve\s*\.\s*open")
 TORCH_TEXT = lazy(r"\bload\s*\(")  # the rule's keyword already requires "torch"
 MARKUP_TEXT = lazy(r"\b(?:Markup|mark_safe)\s*\(")
-# Lines that may hold a sink of the checks that need no tool input. Functions without such a line
-# are not analysed (parsing stays whole-file); files that show tool or request input get everything.
-_SINK_MODULES = r"pickle|cPickle|_pickle|dill|cloudpickle|joblib|marshal|shelve|yaml|jsonpickle|torch"
-SINK_LINE = lazy(
-    r"(?<![\w.])(?:eval|exec|compile)\s*\(|shell\s*=|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell|"
-    r"(?<=\.)(?:execute\w*|exec_driver_sql|raw|mogrify|fetch\w*)\s*\(|\b(?:text|read_sql\w*)\s*\(|"
-    r"\b(?:" + _SINK_MODULES + r"|Unpickler|read_pickle|Markup|mark_safe|SafeString)\b")
-_SINK_IMPORT_ALIAS = lazy(r"\b(?:from\s+(?:" + _SINK_MODULES + r")[\w.]*\s+import|import\s+(?:"
-                          + _SINK_MODULES + r")[\w.]*\s+as)\b")
+# Lines that may hold a sink of the checks that need no tool input, one pattern per check. Functions
+# without such a line of a check whose gate passes are not analysed (python_prune); files that show
+# tool or request input get everything.
+_SINK_MODULES = ("pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib", "marshal", "shelve", "yaml",
+                 "jsonpickle")
+_IMPORTED_MODULES = "|".join(_SINK_MODULES + ("torch",))
+_SINK_IMPORT_ALIAS = lazy(r"\b(?:from\s+(?:" + _IMPORTED_MODULES + r")[\w.]*\s+import|import\s+(?:"
+                          + _IMPORTED_MODULES + r")[\w.]*\s+as)\b")
 
 # The same tests, tried only where a literal every match starts with occurs (engine/text_gate.py).
 EVAL_GATE = Gate(EVAL_TEXT, ("eval", "exec", "compile"), anchored=True)
@@ -143,22 +143,56 @@ DESERIALIZER_MODULE_GATE = Gate(lazy(r"(?<![\w.])(?:" + "|".join(_DESERIALIZER_M
 DESERIALIZATION_GATE = AllOf((DESERIALIZATION_CALL_GATE, DESERIALIZER_MODULE_GATE))
 TORCH_GATE = Gate(TORCH_TEXT, ("load",), anchored=True)
 MARKUP_GATE = Gate(MARKUP_TEXT, ("Markup", "mark_safe"), anchored=True)
-_MODULE_LITERALS = ("pickle", "cPickle", "_pickle", "dill", "cloudpickle", "joblib", "marshal", "shelve", "yaml",
-                    "jsonpickle", "torch")
-SINK_GATE = Gate(SINK_LINE, ("eval", "exec", "compile", "shell", "system", "popen", "getoutput", "getstatusoutput",
-                             "subprocess_shell", "raw", "mogrify", "fetch", "text", "read_sql", "Unpickler",
-                             "read_pickle", "Markup", "mark_safe", "SafeString") + _MODULE_LITERALS, anchored=True)
-SINK_IMPORT_GATE = Gate(_SINK_IMPORT_ALIAS, _MODULE_LITERALS)  # the module name lies inside the match
+EVAL_SINK = Gate(lazy(r"(?<![\w.])(?:eval|exec|compile)\s*\("), ("eval", "exec", "compile"), anchored=True)
+SHELL_SINK = Gate(lazy(r"shell\s*=|system\s*\(|popen|getoutput|getstatusoutput|subprocess_shell"),
+                  ("shell", "system", "popen", "getoutput", "getstatusoutput", "subprocess_shell"), anchored=True)
+SQL_SINK = Gate(lazy(r"(?<=\.)(?:execute\w*|exec_driver_sql|raw|mogrify|fetch\w*)\s*\(|\b(?:text|read_sql\w*)\s*\("),
+                ("exec", "raw", "mogrify", "fetch", "text", "read_sql"), anchored=True)
+DESERIALIZATION_SINK = Gate(lazy(r"\b(?:" + "|".join(_SINK_MODULES) + r"|Unpickler|read_pickle)\b"),
+                            _SINK_MODULES + ("Unpickler", "read_pickle"), anchored=True)
+TORCH_SINK = Gate(lazy(r"\btorch\b"), ("torch",), anchored=True)
+MARKUP_SINK = Gate(lazy(r"\b(?:Markup|mark_safe|SafeString)\b"), ("Markup", "mark_safe", "SafeString"), anchored=True)
+SINK_IMPORT_GATE = Gate(_SINK_IMPORT_ALIAS, _SINK_MODULES + ("torch",))  # the module name lies inside the match
 
 
-def candidate_offsets(text: str, input_seen: Optional[bool] = None) -> Optional[list[int]]:
-    """Offsets of the text that may start a sink, ascending; None when every function must be
-    analysed (``input_seen``: the result of ``INPUT_GATE`` when the caller has it)."""
+@record(frozen=True)
+class CheckSinks:
+    """A check that may report without tool input: the gate a file passes before the check looks at it,
+    the lines that may hold its sinks, and whether an imported name may hide its module
+    (``from pickle import loads``), in which case every function is analysed."""
+
+    gate: Union[Gate, AllOf]
+    sink: Gate
+    imported_names: bool = False
+
+
+# One entry per check gate that ``analysis_of`` is called with; a check reporting only on tool input
+# (``INPUT_GATE``) needs none, since such files are analysed whole.
+CHECK_SINKS: tuple[CheckSinks, ...] = (
+    CheckSinks(EVAL_GATE, EVAL_SINK),
+    CheckSinks(SHELL_GATE, SHELL_SINK),
+    CheckSinks(SQL_GATE, SQL_SINK),
+    CheckSinks(DESERIALIZATION_GATE, DESERIALIZATION_SINK, imported_names=True),
+    CheckSinks(TORCH_GATE, TORCH_SINK, imported_names=True),
+    CheckSinks(MARKUP_GATE, MARKUP_SINK),
+)
+
+
+def candidate_offsets(text: str, input_seen: Optional[bool] = None,
+                      gate_passes: Optional[Callable[[Union[Gate, AllOf]], bool]] = None) -> Optional[list[int]]:
+    """Offsets of the text that may start a sink of a check whose gate passes (``gate_passes``, every
+    check without it), ascending; None when every function must be analysed (``input_seen``: the
+    result of ``INPUT_GATE`` when the caller has it)."""
     if input_seen is None:
         input_seen = INPUT_GATE.search(text)
-    if input_seen or SINK_IMPORT_GATE.search(text):
-        return None  # tool input reaches broad sinks (open, get); imported names hide the module
-    return SINK_GATE.offsets(text)
+    if input_seen:
+        return None  # tool input reaches broad sinks (open, get)
+    checks = [c for c in CHECK_SINKS if gate_passes is None or gate_passes(c.gate)]
+    if any(c.imported_names for c in checks) and SINK_IMPORT_GATE.search(text):
+        return None  # imported names hide the module
+    if len(checks) == 1:
+        return checks[0].sink.offsets(text)
+    return sorted({pos for c in checks for pos in c.sink.offsets(text)})
 
 
 MARKUP_FUNCS = {"Markup", "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "mark_safe",

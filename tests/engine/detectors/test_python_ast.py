@@ -7,6 +7,7 @@ import pytest
 
 from sentinel_hooks.engine import detectors, python_tree
 from sentinel_hooks.engine.detectors import python_ast
+from sentinel_hooks.engine.detectors.python_sinks import EVAL_GATE, SQL_GATE
 from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.rule import Rule
 from sentinel_hooks.engine.units import TextUnit
@@ -454,6 +455,32 @@ def test_functions_without_a_candidate_sink_are_not_analysed_and_nothing_is_lost
 def test_tool_input_files_are_analysed_whole():
     src = "@mcp.tool()\ndef read(name: str):\n    return open(name).read()\n"
     assert python_ast.candidate_offsets(src) is None
+
+
+SQL_AND_LITERAL_EVAL = (
+    "import pickle\n"
+    "def load_rows(cur, table):\n    return cur.execute(f\"SELECT * FROM {table}\")\n"
+    "def settings():\n    return eval(\"{'debug': 1}\")\n"  # a constant: the eval check's gate fails
+    "def cached(blob):\n    return pickle.dumps(blob)\n"  # no load call: the deserialisation gate fails
+)
+
+
+def test_only_the_sinks_of_checks_whose_gates_pass_pick_the_functions_analysed():
+    src = SQL_AND_LITERAL_EVAL
+    every = python_ast.candidate_offsets(src)
+    sql_only = python_ast.candidate_offsets(src, False, lambda gate: gate is SQL_GATE)
+    assert [src.count("\n", 0, o) + 1 for o in sql_only] == [3]
+    assert len(every) > len(sql_only)
+    unit = TextUnit(path="db.py", text=src)
+    analysis = python_ast.analysis_of(unit, SQL_GATE)
+    assert sorted(s.name for s in analysis.scopes) == ["<module>", "load_rows"]
+    assert [h.line for h in hits("python-sql", src)] == [3]
+
+
+def test_a_check_whose_gate_fails_gets_no_analysis_another_check_built():
+    unit = TextUnit(path="db.py", text=SQL_AND_LITERAL_EVAL)
+    assert python_ast.analysis_of(unit, SQL_GATE) is not None
+    assert python_ast.analysis_of(unit, EVAL_GATE) is None  # its sinks were not kept
 
 
 def test_a_shell_run_through_an_argument_list_is_shell_injection_when_input_reaches_it():
