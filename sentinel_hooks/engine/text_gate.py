@@ -54,10 +54,18 @@ class Gate:
     def search(self, text: str, lowered: Optional[str] = None) -> bool:
         """True when the pattern matches near one of the literals."""
         if self.anchored:
-            hits = self.occurrences(text, lowered)
-            if hits is not None:
-                match = self.pattern.match
-                return any(match(text, pos) for pos in hits)
+            haystack = text
+            if self.ignore_case:
+                haystack = lowered if lowered is not None else text.lower()
+            if len(haystack) == len(text):  # stop at the first occurrence that starts a match
+                find, match = haystack.find, self.pattern.match
+                for literal in self.literals:
+                    pos = find(literal)
+                    while pos != -1:
+                        if match(text, pos):
+                            return True
+                        pos = find(literal, pos + 1)
+                return False
         search = self.pattern.search
         return any(search(text, start, end) for start, end in self.windows(text, lowered))
 

@@ -124,10 +124,9 @@ _SINK_IMPORT_ALIAS = lazy(r"\b(?:from\s+(?:" + _IMPORTED_MODULES + r")[\w.]*\s+i
 
 # The same tests, tried only where a literal every match starts with occurs (engine/text_gate.py).
 EVAL_GATE = Gate(EVAL_TEXT, ("eval", "exec", "compile"), anchored=True)
-SHELL_FLAG_LITERALS = tuple(q + flag + q for q in "\"'" for flag in ("-c", "/c", "/C", "-Command", "-command", "-lc",
-                                                                     "-ic"))
+# every quoted flag starts with a quote and a dash or slash: four scans of the text instead of fourteen
 SHELL_GATE = Gate(SHELL_TEXT, ("shell", "system", "popen", "getoutput", "getstatusoutput", "subprocess_shell")
-                  + SHELL_FLAG_LITERALS, anchored=True)
+                  + tuple(q + lead for q in "\"'" for lead in "-/"), anchored=True)
 INPUT_GATE = Gate(INPUT_TEXT, ("@", "request.", "arguments", ".add_tool", ".from_function"), anchored=True)
 SQL_GATE = Gate(SQL_WORDS, ("select", "insert", "update", "delete", "replace", "create", "drop", "alter",
                             "truncate", "pragma", "attach"), ignore_case=True, anchored=True)
