@@ -1,11 +1,11 @@
 """Blank the functions of a Python source that hold no candidate sink, so parsing costs less.
 
 Parsing is the dearest part of the Python checks (about 2.5 MB/s), and in most files only a few
-functions hold a line that could be reported. :func:`prune` replaces every function (with its
-decorators) that contains none of the candidate offsets by a ``pass`` at the same indentation and as
-many empty lines, so the remaining code keeps its line and column numbers. Classes are kept and
-their methods pruned one by one; the module body is kept whole (imports and module-level values
-stay visible to the analysis).
+functions hold a line that could be reported. :func:`prune` replaces every function and every class
+(with its decorators) that contains none of the candidate offsets by a ``pass`` at the same
+indentation and as many empty lines, so the remaining code keeps its line and column numbers. A
+class holding a candidate is kept and its methods pruned one by one; the module body is kept whole
+(imports and module-level values stay visible to the analysis).
 
 Blocks are found from indentation: a ``def`` at indent *k* runs until the next code line indented
 *k* or less, not counting blank and comment lines, lines that start with a closing bracket or a
@@ -22,8 +22,8 @@ from typing import Optional
 
 from sentinel_hooks.engine.patterns import lazy
 
-HEADER = lazy(r"^([ \t]*)(?:(@)|(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t])", re.M)
-DEF_OR_CLASS = lazy(r"^([ \t]*)(?:(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t])", re.M)
+HEADER = lazy(r"^([ \t]*)(?:(@)|(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+))", re.M)
+DEF_OR_CLASS = lazy(r"^([ \t]*)(?:(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+))", re.M)
 TRIPLE_QUOTE = lazy(r"\"\"\"|'''")
 
 
@@ -57,7 +57,7 @@ def string_spans(source: str) -> list[tuple[int, int]]:
 
 
 def prune(source: str, candidates: list[int]) -> tuple[str, set[str]]:
-    """The source with candidate-free functions blanked, and the names of those functions."""
+    """The source with candidate-free functions and classes blanked, and the names of those."""
     spans = string_spans(source)
     span_starts = [s for s, _ in spans]
 
@@ -106,7 +106,7 @@ def prune(source: str, candidates: list[int]) -> tuple[str, set[str]]:
                     continue
             line_end = source.find("\n", head.end(), hi)
             end = hi if line_end == -1 else block_end(line_end, len(indent), hi)
-            name = head.group(3) if head is m else head.group(2)
+            name = (head.group(3) or head.group(4)) if head is m else (head.group(2) or head.group(3))
             if name is not None and not holds_candidate(m.start(), end):
                 blanked.append((m.start(), end, indent))
                 names.add(name)

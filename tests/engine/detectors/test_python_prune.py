@@ -49,7 +49,7 @@ def test_functions_without_candidates_are_blanked_and_line_numbers_kept():
     assert [getattr(n, "name", None) for n in tree.body] == [None, None, "loud", None]
 
 
-def test_classes_stay_and_their_methods_are_pruned_one_by_one():
+def test_classes_with_a_candidate_stay_and_their_methods_are_pruned_one_by_one_others_go_whole():
     src = textwrap.dedent('''\
         class Store:
             kind = "sql"
@@ -66,11 +66,12 @@ def test_classes_stay_and_their_methods_are_pruned_one_by_one():
         ''')
     pruned, names = prune(src, offsets_of(src, "execute"))
     check_shape(src, pruned)
-    assert names == {"get", "nothing"}
+    assert names == {"get", "Empty"}
     tree = ast.parse(pruned)
     store, empty = tree.body
     assert [type(n).__name__ for n in store.body] == ["Assign", "Pass", "FunctionDef"]
-    assert [type(n).__name__ for n in empty.body] == ["Pass"]  # still a valid class
+    assert isinstance(empty, ast.Pass)  # the class and its methods: nothing of it can be reported
+    assert pruned.count("\n") == src.count("\n")
 
 
 def test_signatures_closing_at_the_def_indent_and_strings_at_column_zero_stay_in_their_function():
