@@ -23,6 +23,7 @@ from sentinel_hooks.engine.detectors.python_ast import (
     Analysis, Scope, analysis_of, first_argument, is_tainted, is_true, keyword, make_hit, qualified_name,
     resolved, scoped_calls, survives_deep_nesting,
 )
+from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.text_gate import Gate
 
@@ -89,7 +90,7 @@ def allow_listed(node: ast.expr, scope: Scope) -> bool:
 @survives_deep_nesting
 def program_from_input(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """The program a process runs is chosen by tool or request input (no shell needed)."""
-    analysis = analysis_of(unit, PROGRAM_GATE)
+    analysis = analysis_of(unit, PROGRAM_GATE, INPUT_GATE)  # no input, no taint: the file need not be parsed
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
@@ -244,7 +245,7 @@ def _value_target(target: ast.AST) -> ast.AST:
 @survives_deep_nesting
 def tool_returns_secrets(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A tool returns the environment, a credential variable or a credential file to its caller."""
-    analysis = analysis_of(unit, SECRETS_GATE)
+    analysis = analysis_of(unit, SECRETS_GATE, INPUT_GATE)  # a file without a tool or route has no entry point
     if analysis is None:
         return
     for scope in tool_functions(analysis):

@@ -153,3 +153,12 @@ def test_a_tool_returning_the_environment_a_credential_variable_or_file_is_repor
 ])
 def test_using_the_environment_or_naming_harmless_variables_is_not_reported(body: str) -> None:
     assert lines(SECRETS, body) == []
+
+
+@pytest.mark.parametrize("rule", [PROGRAM, SECRETS])
+def test_a_file_without_a_tool_or_route_is_not_parsed(rule):
+    from sentinel_hooks.engine.python_analysis import MEMO_KEY
+    text = "import os, subprocess\ndef run(program):\n    subprocess.run([program])\n    return os.environ\n"
+    unit = TextUnit(path="tools.py", text=text)
+    assert [f for f in ENGINE.scan(unit) if f.rule_id == rule] == []
+    assert MEMO_KEY not in unit.memo  # no tool input, no entry point: nothing to analyse
