@@ -177,52 +177,62 @@ def tool_functions(analysis: Analysis) -> Iterator[Scope]:
             yield scope
 
 
-def secret_names_of(fn: ast.AST, aliases: dict[str, str]) -> dict[str, str]:
-    """Local names holding secrets, followed to a fixed point through assignments, loops and containers."""
-    names: dict[str, str] = {}
-    parents = {id(child): parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
+class FunctionSecrets:
+    """The secrets of one function: the local names holding them (followed to a fixed point through
+    assignments, loops, containers and ``with`` targets) and the secret a value of it holds."""
 
-    def value_kind(node: ast.AST) -> Optional[str]:
-        if any(_bare_environ(n, aliases, parents) for n in ast.walk(node)):
+    def __init__(self, fn: ast.AST, aliases: dict[str, str]):
+        self.aliases = aliases
+        self.parents = {id(child): parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
+        self.names: dict[str, str] = {}
+        for _ in range(4):
+            if not self._propagate(fn):
+                break
+
+    def kind_of(self, node: ast.AST) -> Optional[str]:
+        """WHOLE, NAMED, FILE or None for an expression of the function."""
+        if any(_bare_environ(n, self.aliases, self.parents) for n in ast.walk(node)):
             return WHOLE
-        return secret_kind(node, aliases, names)
+        return secret_kind(node, self.aliases, self.names)
 
-    def mark(target: ast.AST, kind: str) -> bool:
+    def _mark(self, target: ast.AST, kind: str) -> bool:
         changed = False
         for n in ast.walk(target):
-            if isinstance(n, ast.Name) and names.get(n.id) != WHOLE and names.get(n.id) != kind:
-                names[n.id] = kind if names.get(n.id) is None or kind == WHOLE else names[n.id]
+            if not isinstance(n, ast.Name):
+                continue
+            current = self.names.get(n.id)
+            new = kind if current is None or kind == WHOLE else current
+            if new != current:
+                self.names[n.id] = new
                 changed = True
         return changed
 
-    for _ in range(4):
+    def _propagate(self, fn: ast.AST) -> bool:
+        """One pass over the function; whether a name gained or raised its label."""
         changed = False
         for node in ast.walk(fn):
             if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
-                kind = value_kind(node.value)
+                kind = self.kind_of(node.value)
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 if kind:
                     for t in targets:
-                        base = t.value if isinstance(t, ast.Subscript) else t
-                        changed |= mark(base, kind)
+                        changed |= self._mark(t.value if isinstance(t, ast.Subscript) else t, kind)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                kind = _loop_kind(node.iter, aliases, names)
+                kind = _loop_kind(node.iter, self.aliases, self.names)
                 if kind:
-                    changed |= mark(_value_target(node.target), kind)
+                    changed |= self._mark(_value_target(node.target), kind)
             elif isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
-                    kind = value_kind(item.context_expr)
+                    kind = self.kind_of(item.context_expr)
                     if kind and item.optional_vars is not None:
-                        changed |= mark(item.optional_vars, kind)
+                        changed |= self._mark(item.optional_vars, kind)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
                     node.func.attr in FILL_METHODS and isinstance(node.func.value, ast.Name):
-                kinds = [value_kind(a) for a in [*node.args, *(k.value for k in node.keywords)]]
+                kinds = [self.kind_of(a) for a in [*node.args, *(k.value for k in node.keywords)]]
                 kind = WHOLE if WHOLE in kinds else next((k for k in kinds if k), None)
                 if kind:
-                    changed |= mark(node.func.value, kind)
-        if not changed:
-            break
-    return names
+                    changed |= self._mark(node.func.value, kind)
+        return changed
 
 
 def _loop_kind(iterable: ast.AST, aliases: dict[str, str], names: dict[str, str]) -> Optional[str]:
@@ -250,13 +260,11 @@ def tool_returns_secrets(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         return
     for scope in tool_functions(analysis):
         fn = scope.node
-        names = secret_names_of(fn, analysis.aliases)
-        parents = {id(child): parent for parent in ast.walk(fn) for child in ast.iter_child_nodes(parent)}
+        secrets = FunctionSecrets(fn, analysis.aliases)
         for node in ast.walk(fn):
             if not isinstance(node, (ast.Return, ast.Yield)) or node.value is None:
                 continue
-            whole = any(_bare_environ(n, analysis.aliases, parents) for n in ast.walk(node.value))
-            kind = WHOLE if whole else secret_kind(node.value, analysis.aliases, names)
+            kind = secrets.kind_of(node.value)
             if kind is None:
                 continue
             confidence = Confidence.HIGH if kind in (WHOLE, FILE) else Confidence.MEDIUM
