@@ -141,8 +141,8 @@ def is_secret_source(node: ast.expr, aliases: dict[str, str]) -> bool:
     return False
 
 
-def credential_path(node: ast.expr) -> bool:
-    """A path expression whose constant parts name a credential store (``~/.ssh/id_rsa``,
-    ``Path.home() / ".aws" / "credentials"``, ``os.path.expanduser("~/.netrc")``)."""
+def credential_path(node: ast.AST, pattern: re.Pattern[str] = CREDENTIAL_PATH) -> bool:
+    """A path expression whose constant parts, joined with ``/``, name a credential store by ``pattern``
+    (``~/.ssh/id_rsa``, ``Path.home() / ".aws" / "credentials"``, ``os.path.expanduser("~/.netrc")``)."""
     text = "/".join(n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str))
-    return bool(text) and bool(CREDENTIAL_PATH.search(text))
+    return bool(text) and bool(pattern.search(text))

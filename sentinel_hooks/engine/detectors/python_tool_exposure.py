@@ -25,6 +25,7 @@ from sentinel_hooks.engine.detectors.python_ast import (
 )
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
 from sentinel_hooks.engine.patterns import lazy
+from sentinel_hooks.engine.python_sources import FILE_READS, credential_path
 from sentinel_hooks.engine.text_gate import Gate
 
 if TYPE_CHECKING:
@@ -51,7 +52,6 @@ SECRET_VARIABLE = lazy(r"(?i)(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIAL|
 CREDENTIAL_FILE = lazy(r"(?:^|[/\\~])(?:\.ssh[/\\]|id_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws[/\\](?:credentials|config)|"
                        r"\.env(?:\.[\w.-]+)?$|\.netrc$|\.pgpass$|\.git-credentials$|\.kube[/\\]config$|"
                        r"\.docker[/\\]config\.json$|\.npmrc$|\.pypirc$)")
-OPENERS = {"open", "io.open", "codecs.open", "aiofiles.open"}
 READ_METHODS = {"read_text", "read_bytes"}
 KEY_ONLY_CALLS = {"sorted", "list", "set", "frozenset", "tuple", "len", "enumerate", "any", "all"}
 FILL_METHODS = {"append", "extend", "update", "add", "insert", "setdefault", "write"}
@@ -130,10 +130,10 @@ def _own_secret(node: ast.AST, aliases: dict[str, str], secret_names: dict[str, 
             return WHOLE
         if isinstance(node.func, ast.Attribute) and qualified_name(node.func.value, aliases) == ENVIRON:
             return WHOLE if node.func.attr in WHOLE_ENV_METHODS else None
-        if name in OPENERS and node.args and _credential_path(node.args[0]):
+        if name in FILE_READS and node.args and credential_path(node.args[0], CREDENTIAL_FILE):
             return FILE
-        if isinstance(node.func, ast.Attribute) and node.func.attr in READ_METHODS and _credential_path(
-                node.func.value):
+        if isinstance(node.func, ast.Attribute) and node.func.attr in READ_METHODS and credential_path(
+                node.func.value, CREDENTIAL_FILE):
             return FILE
         return None
     if isinstance(node, ast.Subscript) and qualified_name(node.value, aliases) == ENVIRON:
@@ -143,12 +143,6 @@ def _own_secret(node: ast.AST, aliases: dict[str, str], secret_names: dict[str, 
 
 def _constant_secret_name(node: Optional[ast.AST]) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(SECRET_VARIABLE.search(node.value))
-
-
-def _credential_path(node: ast.AST) -> bool:
-    """A constant path (or a ``Path(...)``/``expanduser(...)``/join of constants) naming a credential file."""
-    parts = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-    return bool(parts) and bool(CREDENTIAL_FILE.search("/".join(parts)))
 
 
 def _bare_environ(node: ast.AST, aliases: dict[str, str], parents: dict[int, ast.AST]) -> bool:
