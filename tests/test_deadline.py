@@ -15,8 +15,6 @@ import pytest
 from sentinel_hooks import platform_os
 from sentinel_hooks.cli import main
 from sentinel_hooks.deadline import Deadline
-from sentinel_hooks.engine.matcher import Engine
-from sentinel_hooks.engine.rules import parse_pack
 from sentinel_hooks.engine.units import units_of
 from sentinel_hooks.errors import ScanTimeout
 from sentinel_hooks.orchestration import FullScanOptions, scan_fragments, scan_paths
@@ -27,18 +25,9 @@ from sentinel_hooks.sources.fragment import Fragment
 from sentinel_hooks.sources.git_diff import window_fragment
 
 from gitutil import git
+from marker_pack import MARKER_PACK, marker_engine
 
-PACK = """pack: t
-rules:
-  - id: marker
-    title: Marker
-    severity: high
-    confidence: high
-    cwe: CWE-200
-    description: d
-    remediation: r
-    keywords: [marker]
-    regex: 'MARKER-[0-9]{6}'
+PACK = MARKER_PACK + """\
   - id: backtracking
     title: Backtracking
     severity: low
@@ -53,16 +42,12 @@ HOSTILE = "a" * 48 + "!\n"  # (a+)+$ tries 2**48 ways before it fails
 MARKED = "token = 'MARKER-123456'\n"
 
 
-def engine() -> Engine:
-    return Engine(parse_pack(PACK, "t.yaml").rules)
-
-
 def test_a_diff_scan_stops_at_the_deadline_and_keeps_the_files_scanned_before():
     fragments = [Fragment(path="a.py", text=MARKED), Fragment(path="b.py", text=HOSTILE),
                  Fragment(path="c.py", text=MARKED)]
     result = ScanResult(rules=[])
     with pytest.raises(ScanTimeout, match=r"after 1\.5s: 1 files scanned, stopped in b\.py"):
-        scan_fragments(engine(), iter(fragments), result, Deadline(1.5))
+        scan_fragments(marker_engine(PACK), iter(fragments), result, Deadline(1.5))
     assert [(f.rule_id, f.path) for f in result.findings] == [("marker", "a.py")]
     assert result.files_scanned == 1
 
@@ -70,7 +55,7 @@ def test_a_diff_scan_stops_at_the_deadline_and_keeps_the_files_scanned_before():
 def test_a_full_scan_stops_at_the_deadline_and_keeps_the_files_scanned_before(tmp_path: Path):
     (tmp_path / "a.py").write_text(MARKED + "# padding so it is scanned first\n" * 40)
     (tmp_path / "b.py").write_text(HOSTILE)
-    result = scan_paths(engine(), [tmp_path], Excludes([], []), deadline=Deadline(1.5),
+    result = scan_paths(marker_engine(PACK), [tmp_path], Excludes([], []), deadline=Deadline(1.5),
                         options=FullScanOptions(workers=1))
     assert result.incomplete is not None and result.incomplete.endswith("1 of 2 files scanned, stopped in b.py")
     assert [(f.rule_id, f.path) for f in result.findings] == [("marker", "a.py")]
@@ -82,7 +67,7 @@ def test_without_a_limit_nothing_starts_a_worker(monkeypatch):
 
     monkeypatch.setattr(multiprocessing, "get_context", lambda *a: pytest.fail("a worker was started"))
     result = ScanResult(rules=[])
-    scan_fragments(engine(), iter([Fragment(path="a.py", text=MARKED)]), result, Deadline(None))
+    scan_fragments(marker_engine(PACK), iter([Fragment(path="a.py", text=MARKED)]), result, Deadline(None))
     assert [f.rule_id for f in result.findings] == ["marker"]
 
 

@@ -10,18 +10,9 @@ from sentinel_hooks.engine.units import units_of
 from sentinel_hooks.file_scan import chunk_fragments, scan_file
 from sentinel_hooks.sources.files import FileEntry
 
-RULES = parse_pack("""pack: t
-rules:
-  - id: marker
-    title: Marker
-    severity: high
-    confidence: high
-    cwe: CWE-200
-    description: d
-    remediation: r
-    keywords: [marker]
-    regex: 'MARKER-[0-9]{6}'
-""", "t.yaml").rules
+from marker_pack import MARKER_PACK
+
+RULES = parse_pack(MARKER_PACK, "t.yaml").rules
 
 
 def entry(p: Path) -> FileEntry:

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 from gitutil import git
-from sentinel_hooks.engine.matcher import Engine
-from sentinel_hooks.engine.rules import parse_pack
+from marker_pack import marker_engine
 from sentinel_hooks.findings import Severity
 from sentinel_hooks.orchestration import scan_diff, scan_paths
 from sentinel_hooks.report.json import scan_dict
@@ -16,27 +15,10 @@ from sentinel_hooks.sources.git import Git, locate
 from sentinel_hooks.sources.git_range import staged
 from sentinel_hooks.sources.git_diff import DiffScan
 
-PACK = """pack: t
-rules:
-  - id: marker
-    title: Marker
-    severity: high
-    confidence: high
-    cwe: CWE-200
-    description: d
-    remediation: r
-    keywords: [marker]
-    regex: 'MARKER-[0-9]{6}'
-"""
-
-
-def engine() -> Engine:
-    return Engine(parse_pack(PACK, "t.yaml").rules)
-
 
 def test_scan_paths_returns_findings_and_a_typed_scope(tmp_path: Path):
     (tmp_path / "a.py").write_text("token = 'MARKER-123456'\n")
-    result = scan_paths(engine(), [tmp_path], Excludes([], []), threshold=Severity.MEDIUM)
+    result = scan_paths(marker_engine(), [tmp_path], Excludes([], []), threshold=Severity.MEDIUM)
     assert [(f.rule_id, f.line) for f in result.active] == [("marker", 1)]
     assert result.scope.mode == "full" and result.scope.paths == [tmp_path.as_posix()]
     assert result.threshold == Severity.MEDIUM and result.incomplete is None and result.figures.workers == 1
@@ -54,7 +36,7 @@ def test_scan_diff_names_the_compared_range_in_typed_fields(make_repo):
     runner = Git(cwd=repo)
     found = locate(runner, "--staged")
     chosen = staged(found)
-    result = scan_diff(engine(), DiffScan(runner, found, chosen.comparison, info=chosen.info, shown_paths=["."]))
+    result = scan_diff(marker_engine(), DiffScan(runner, found, chosen.comparison, info=chosen.info, shown_paths=["."]))
     assert [(f.path, f.line) for f in result.active] == [("a.py", 2)]
     scope = result.scope
     assert (scope.mode, scope.base_ref, scope.target, scope.paths) == ("staged", "HEAD", "index", ["."])
