@@ -32,8 +32,11 @@ from __future__ import annotations
 
 import re
 
-from sentinel_hooks.engine.patterns import lazy
 from typing import Optional
+
+from sentinel_hooks.engine.patterns import lazy
+# the end of a ``${…}`` substitution: the tokenizer's, so strings and templates inside it are skipped one way
+from sentinel_hooks.engine.tool_metadata.js_tokens import _skip_substitution as skip_substitution
 
 SAFE_VALUES = frozenset({
     "process.platform", "process.arch", "process.pid", "process.ppid", "process.execPath", "__dirname",
@@ -101,7 +104,7 @@ def _skip_string(text: str, i: int) -> int:
         if c == quote or (c == "\n" and quote != "`"):
             return i + 1
         if quote == "`" and c == "$" and text.startswith("${", i):
-            i = _skip_braces(text, i + 1)
+            i = skip_substitution(text, i + 2)
             continue
         i += 1
     return n
@@ -114,24 +117,6 @@ def _skip_comment(text: str, i: int) -> int:
         return len(text) if end < 0 else end
     end = text.find("*/", i + 2)
     return len(text) if end < 0 else end + 2
-
-
-def _skip_braces(text: str, i: int) -> int:
-    """Index after the ``{…}`` group starting at ``text[i]``, strings inside it skipped."""
-    depth, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in "'\"`":
-            i = _skip_string(text, i)
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return n
 
 
 _REGEX_BEFORE = set("(,=:[!&|?{};+-*%<>~^") | {""}
@@ -643,7 +628,7 @@ def _template_fixed(literal: str, scope: Optional[Scope], depth: int) -> bool:
             i += 2
             continue
         if c == "$" and literal.startswith("${", i):
-            end = _skip_braces(literal, i + 1)
+            end = skip_substitution(literal, i + 2)
             if not is_fixed(literal[i + 2:end - 1], scope, depth + 1):
                 return False
             i = end
