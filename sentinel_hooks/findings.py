@@ -3,49 +3,44 @@ from __future__ import annotations
 
 import enum
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from sentinel_hooks import digests
 from sentinel_hooks.records import field, record
 
 
-class Severity(enum.IntEnum):
+Level = TypeVar("Level", bound="NamedLevel")
+
+
+class NamedLevel(enum.IntEnum):
+    """An ordered level that rule packs, options and reports write by name, in any case."""
+
+    @classmethod
+    def parse(cls: type[Level], value: str | Level) -> Level:
+        if isinstance(value, cls):
+            return value
+        try:
+            return cls[str(value).strip().upper()]
+        except KeyError:
+            names = ", ".join(level.name.lower() for level in sorted(cls, reverse=True))
+            raise ValueError(f"unknown {cls.__name__.lower()} {value!r} (expected one of: {names})") from None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Severity(NamedLevel):
     INFO = 0
     LOW = 1
     MEDIUM = 2
     HIGH = 3
     CRITICAL = 4
 
-    @classmethod
-    def parse(cls, value: str | Severity) -> Severity:
-        if isinstance(value, Severity):
-            return value
-        try:
-            return cls[str(value).strip().upper()]
-        except KeyError:
-            names = ", ".join(s.name.lower() for s in sorted(cls, reverse=True))
-            raise ValueError(f"unknown severity {value!r} (expected one of: {names})") from None
 
-    def __str__(self) -> str:
-        return self.name
-
-
-class Confidence(enum.IntEnum):
+class Confidence(NamedLevel):
     LOW = 0
     MEDIUM = 1
     HIGH = 2
-
-    @classmethod
-    def parse(cls, value: str | Confidence) -> Confidence:
-        if isinstance(value, Confidence):
-            return value
-        try:
-            return cls[str(value).strip().upper()]
-        except KeyError:
-            raise ValueError(f"unknown confidence {value!r} (expected high, medium or low)") from None
-
-    def __str__(self) -> str:
-        return self.name
 
 
 @record

@@ -16,6 +16,14 @@ def test_severity_parse_is_case_insensitive_and_rejects_unknown():
         Severity.parse("severe")
 
 
+def test_confidence_parses_like_severity_and_names_the_levels_it_knows():
+    assert Confidence.parse(" medium ") is Confidence.MEDIUM
+    assert Confidence.parse(Confidence.LOW) is Confidence.LOW
+    assert str(Confidence.HIGH) == "HIGH"
+    with pytest.raises(ValueError, match=r"unknown confidence 'sure' \(expected one of: high, medium, low\)"):
+        Confidence.parse("sure")
+
+
 def test_fingerprint_ignores_line_numbers_but_not_content_or_path():
     a, b = make(line=3, content="token = 'abc'"), make(line=300, content="token  =  'abc'")
     assign_fingerprints([a])
