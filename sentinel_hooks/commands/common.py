@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from sentinel_hooks.errors import ConfigError
 from sentinel_hooks.findings import Severity
@@ -26,14 +26,24 @@ def flatten(lists: list[list[str]]) -> list[str]:
     return [item for sub in lists for item in sub]
 
 
-def exit_code(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an exit code: {value!r}") from None
-    if not 0 <= n <= 255:
-        raise argparse.ArgumentTypeError(f"exit code must be 0-255, got {n}")
-    return n
+def whole_number(low: int, high: Optional[int] = None) -> Callable[[str], int]:
+    """An argument type: a whole number from ``low`` to ``high`` (no upper bound when None)."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        if n < low or (high is not None and n > high):
+            bounds = f"at least {low}" if high is None else f"{low}-{high}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {n}")
+        return n
+
+    return parse
+
+
+exit_code = whole_number(0, 255)
+positive_int = whole_number(1)
 
 
 def seconds(value: str) -> float:
@@ -48,16 +58,6 @@ def seconds(value: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
     if not math.isfinite(n) or not 0 < n <= MAX_TIMEOUT:
         raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 and at most {MAX_TIMEOUT}, got {value}")
-    return n
-
-
-def positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
     return n
 
 

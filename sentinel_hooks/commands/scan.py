@@ -51,7 +51,7 @@ def add_parser(sub) -> None:
                       help="with --baseline: 'range' (default) obeys policy changes the compared range makes and "
                            "reports each; 'base' takes configuration, ignore files, rule packs and inline "
                            "suppressions from the base and still reports the changes")
-    scan.add_argument("--context-lines", type=_context_lines, metavar="N",
+    scan.add_argument("--context-lines", type=common.whole_number(0, 50), metavar="N",
                       help="lines of context around each change in diff scans (default 3)")
     scan.add_argument("--cache-dir", type=Path, metavar="DIR",
                       help="cache folder for the rule set and per-file results (default: .mcp-sentinel-cache at the repository root)")
@@ -75,16 +75,6 @@ def defaults(paths: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     add_parser(parser.add_subparsers(dest="command"))
     return parser.parse_args(["scan", *paths])
-
-
-def _context_lines(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if not 0 <= n <= 50:
-        raise argparse.ArgumentTypeError(f"must be 0-50, got {n}")
-    return n
 
 
 def _diff_source(args: argparse.Namespace, cfg, excludes, max_file_size: Optional[int]):
