@@ -11,27 +11,25 @@
   ``request.match_info/query``, and ``arguments["x"]`` / ``arguments.get("x")`` (except in a
   low-level ``@server.get_prompt()`` handler, whose arguments the user types in).
 * **Secret data** (a label of its own, for exfiltration checks): environment variables
-  (``os.environ``, ``os.environ.get``, ``os.getenv``, ``os.environb``, ``dotenv_values``) and
-  credential stores: files under ``~/.ssh``, ``~/.aws``, ``~/.config/gcloud``, ``~/.kube``,
-  ``~/.docker``, ``.netrc``, ``.git-credentials``, ``.pypirc``, ``.npmrc``, ``.env`` read with
-  ``open``/``Path.read_text``/``read_bytes``, and keychains (``keyring.get_password``,
+  (``os.environ``, ``os.environ.get``, ``os.getenv``, ``os.environb``, ``dotenv_values``), credential
+  stores (``engine/credential_paths.py``: ``~/.ssh``, ``~/.aws/credentials``, ``.netrc``, ``.env`` ...) read
+  with ``open``/``Path.read_text``/``read_bytes``, and keychains (``keyring.get_password``,
   ``keyring.get_credential``).
 """
 from __future__ import annotations
 
 import ast
-import re
 
+from sentinel_hooks.engine.credential_paths import CREDENTIAL_PATH
 from sentinel_hooks.engine.detectors.python_sinks import (REQUEST_FIELDS, ROUTE_DECORATORS, SAFE_ANNOTATIONS,
                                                           TOOL_DECORATORS, UNTAINTED_PARAMS)
+from sentinel_hooks.engine.patterns import LazyPattern
 from sentinel_hooks.engine.python_scopes import qualified_name
 
 TOOL_REGISTRATIONS = {"add_tool", "from_function"}  # mcp.add_tool(fn), Tool.from_function(fn)
 SECRET_CALLS = {"os.getenv", "os.environ.get", "os.environ.copy", "os.getenvb", "dotenv.dotenv_values",
                 "dotenv_values", "keyring.get_password", "keyring.get_credential"}
 SECRET_OBJECTS = {"os.environ", "os.environb"}
-CREDENTIAL_PATH = re.compile(r"(?:^|[/\\~])\.(?:ssh|aws|kube|docker|gnupg|netrc|git-credentials|pypirc|npmrc|env"
-                             r"|config/gcloud)(?:$|[/\\.])|id_rsa|id_ed25519|credentials\.json|keychain", re.I)
 FILE_READS = {"open", "io.open", "codecs.open", "aiofiles.open"}
 PATH_READ_METHODS = {"read_text", "read_bytes", "open"}
 
@@ -141,8 +139,9 @@ def is_secret_source(node: ast.expr, aliases: dict[str, str]) -> bool:
     return False
 
 
-def credential_path(node: ast.AST, pattern: re.Pattern[str] = CREDENTIAL_PATH) -> bool:
-    """A path expression whose constant parts, joined with ``/``, name a credential store by ``pattern``
-    (``~/.ssh/id_rsa``, ``Path.home() / ".aws" / "credentials"``, ``os.path.expanduser("~/.netrc")``)."""
-    text = "/".join(n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+def credential_path(node: ast.AST, pattern: LazyPattern = CREDENTIAL_PATH) -> bool:
+    """A path expression whose constant parts, joined with ``/`` in source order, name a credential store by
+    ``pattern`` (``~/.ssh/id_rsa``, ``Path.home() / ".aws" / "credentials"``, ``os.path.expanduser("~/.netrc")``)."""
+    parts = [n for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    text = "/".join(n.value for n in sorted(parts, key=lambda n: (n.lineno, n.col_offset)))
     return bool(text) and bool(pattern.search(text))

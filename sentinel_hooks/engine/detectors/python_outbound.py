@@ -14,6 +14,7 @@ from typing import Iterator, Optional
 from urllib.parse import urlsplit
 
 from sentinel_hooks.engine import constant_eval
+from sentinel_hooks.engine.credential_paths import CREDENTIAL_TEXT
 from sentinel_hooks.engine.python_scopes import own_nodes
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, is_client, lookup, \
     qualified_name
@@ -31,11 +32,6 @@ COLLECTOR_HOST = re.compile(r"(?i)(?:^|\.)(?:webhook\.site|requestbin\.\w+|piped
                             r"ngrok\.io|interact\.sh|oast\.\w+|burpcollaborator\.net|pastebin\.com|"
                             r"hastebin\.com|transfer\.sh|discord(?:app)?\.com|api\.telegram\.org|"
                             r"hooks\.slack\.com|beeceptor\.com|requestcatcher\.com|canarytokens\.com)$")
-CREDENTIAL_PATH = re.compile(r"(?i)(?:^|[/\\~])(?:\.ssh(?:[/\\]|$)|id_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws[/\\]"
-                             r"(?:credentials|config)|\.netrc\b|\.pgpass\b|\.git-credentials\b|\.docker[/\\]"
-                             r"config\.json|\.kube[/\\]config|\.npmrc\b|\.pypirc\b|\.env(?:\.\w+)?$|"
-                             r"\.config[/\\]gcloud|keychains?\b|login data$|wallet\.dat)|"
-                             r"\bfind-(?:generic|internet)-password\b")
 READ_CALLS = {"read", "read_text", "read_bytes", "readlines", "readline", "load", "dotenv_values",
               "dotenv.dotenv_values", "open", "io.open", "check_output", "subprocess.check_output",
               "subprocess.run", "getoutput", "subprocess.getoutput"}
@@ -267,7 +263,7 @@ def _secret_marks(node: ast.expr, scope: Scope, analysis: Analysis, depth: int, 
             last = callee.rsplit(".", 1)[-1] if callee else (n.func.attr if isinstance(n.func, ast.Attribute) else "")
             if callee in READ_CALLS or last in READ_CALLS:
                 reads = True
-        elif isinstance(n, ast.Constant) and isinstance(n.value, str) and CREDENTIAL_PATH.search(n.value):
+        elif isinstance(n, ast.Constant) and isinstance(n.value, str) and CREDENTIAL_TEXT.search(n.value):
             credential = True
         elif isinstance(n, ast.Name) and n.id not in seen:
             seen.add(n.id)

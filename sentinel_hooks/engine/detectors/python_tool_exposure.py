@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from sentinel_hooks.findings import Confidence
+from sentinel_hooks.engine.credential_paths import CREDENTIAL_FILE
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import (
     Analysis, Scope, analysis_of, first_argument, is_tainted, is_true, keyword, make_hit, qualified_name,
@@ -49,9 +50,6 @@ ENVIRON = "os.environ"
 WHOLE_ENV_METHODS = {"copy", "items", "values"}
 GETENV = {"os.getenv", "os.environ.get"}
 SECRET_VARIABLE = lazy(r"(?i)(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIAL|PRIVATE|AUTH|SESSION|COOKIE)")
-CREDENTIAL_FILE = lazy(r"(?:^|[/\\~])(?:\.ssh[/\\]|id_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws[/\\](?:credentials|config)|"
-                       r"\.env(?:\.[\w.-]+)?$|\.netrc$|\.pgpass$|\.git-credentials$|\.kube[/\\]config$|"
-                       r"\.docker[/\\]config\.json$|\.npmrc$|\.pypirc$)")
 READ_METHODS = {"read_text", "read_bytes"}
 KEY_ONLY_CALLS = {"sorted", "list", "set", "frozenset", "tuple", "len", "enumerate", "any", "all"}
 FILL_METHODS = {"append", "extend", "update", "add", "insert", "setdefault", "write"}

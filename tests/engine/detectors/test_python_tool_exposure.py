@@ -118,6 +118,12 @@ def test_fixed_allow_listed_shell_or_input_free_programs_are_not_reported(body: 
     def key() -> str:
         return Path("~/.ssh/id_rsa").expanduser().read_text()
     """, 4),
+    # a path built with ``/``: its parts are read in source order (".aws/credentials", not "credentials/.aws")
+    ("""
+    @mcp.tool()
+    def key() -> str:
+        return (Path.home() / ".aws" / "credentials").read_text()
+    """, 4),
 ])
 def test_a_tool_returning_the_environment_a_credential_variable_or_file_is_reported(body: str, line: int) -> None:
     assert lines(SECRETS, body) == [line]
