@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from sentinel_hooks import ignore_file
 from sentinel_hooks.cli import main
 from sentinel_hooks.errors import ConfigError
-from tests.report.conftest import FILES, PACK
+from tests.report.conftest import write_project
 
 pytestmark = pytest.mark.needs_git
 
@@ -19,12 +18,7 @@ FP = "0123456789abcdef0123456789abcdef:0"
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch) -> Path:
-    root = tmp_path / "repo"
-    for rel, text in FILES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
-    (tmp_path / "pack.yaml").write_text(PACK, encoding="utf-8")
+    root = write_project(tmp_path)
     monkeypatch.chdir(root)
     return root
 

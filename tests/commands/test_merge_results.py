@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from sentinel_hooks.cli import main
-from tests.report.conftest import FILES, PACK
+from tests.report.conftest import write_project
 
 pytestmark = pytest.mark.needs_git
 
@@ -16,13 +15,7 @@ pytestmark = pytest.mark.needs_git
 @pytest.fixture
 def sarif_files(tmp_path: Path, monkeypatch) -> dict[str, Path]:
     """SARIF logs of two parallel scans over different parts of one repository, and of the whole."""
-    root = tmp_path / "repo"
-    for rel, text in FILES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
-    (tmp_path / "pack.yaml").write_text(PACK, encoding="utf-8")
-    monkeypatch.chdir(root)
+    monkeypatch.chdir(write_project(tmp_path))
     out = {}
     for name, paths in {"app": ["app.py"], "rest": ["web", "dir with space"], "all": ["."]}.items():
         out[name] = tmp_path / f"{name}.sarif"

@@ -99,8 +99,8 @@ class Scan:
         return json.loads(self.text(fmt))
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch) -> Path:
+def write_project(tmp_path: Path) -> Path:
+    """The project as a git repository in ``tmp_path/project``, its rule pack in ``tmp_path/pack.yaml``."""
     root = tmp_path / "project"
     for rel, text in FILES.items():
         path = root / rel
@@ -108,6 +108,12 @@ def project(tmp_path: Path, monkeypatch) -> Path:
         path.write_text(text, encoding="utf-8")
     subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
     (tmp_path / "pack.yaml").write_text(PACK, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    root = write_project(tmp_path)
     monkeypatch.chdir(root)
     return root
 
