@@ -9,29 +9,10 @@ from sentinel_hooks.engine import detectors, python_tree
 from sentinel_hooks.engine.detectors import python_ast
 from sentinel_hooks.engine.detectors.python_sinks import EVAL_GATE, SQL_GATE
 from sentinel_hooks.engine.matcher import Engine
-from sentinel_hooks.engine.rule import Rule
 from sentinel_hooks.engine.units import TextUnit
-from sentinel_hooks.findings import Confidence, Severity
+from sentinel_hooks.findings import Confidence
 
-
-def make_rule(check: str, **options) -> Rule:
-    return Rule(id=f"t-{check}", title=check, severity=Severity.HIGH, confidence=Confidence.MEDIUM, cwe="CWE-1",
-                description="d", remediation="r", languages=("python",), detector=check, options=options)
-
-
-def hits(check: str, source: str, path: str = "server.py", **options):
-    unit = TextUnit(path=path, text=textwrap.dedent(source))
-    return list(detectors.REGISTRY[check](unit, make_rule(check, **options)))
-
-
-def lines(check: str, source: str, **options) -> list[int]:
-    return [h.line for h in hits(check, source, **options)]
-
-
-TOOL_HEADER = """
-from mcp.server.fastmcp import FastMCP
-mcp = FastMCP("demo")
-"""
+from python_detector_kit import TOOL_HEADER, hits, lines, make_rule
 
 
 def test_all_checks_are_registered():
