@@ -25,19 +25,9 @@ from sentinel_hooks.sources.fragment import Fragment
 from sentinel_hooks.sources.git_diff import window_fragment
 
 from gitutil import git
-from marker_pack import MARKER_PACK, marker_engine
+from rule_packs import BACKTRACKING_RULE, MARKER_RULE, marker_engine, pack
 
-PACK = MARKER_PACK + """\
-  - id: backtracking
-    title: Backtracking
-    severity: low
-    confidence: low
-    cwe: CWE-1333
-    description: d
-    remediation: r
-    keywords: [aaaa]
-    regex: '(a+)+$'
-"""
+PACK = pack(MARKER_RULE, BACKTRACKING_RULE)
 HOSTILE = "a" * 48 + "!\n"  # (a+)+$ tries 2**48 ways before it fails
 MARKED = "token = 'MARKER-123456'\n"
 

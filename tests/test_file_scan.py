@@ -10,7 +10,7 @@ from sentinel_hooks.engine.units import units_of
 from sentinel_hooks.file_scan import chunk_fragments, scan_file
 from sentinel_hooks.sources.files import FileEntry
 
-from marker_pack import MARKER_PACK
+from rule_packs import MARKER_PACK
 
 RULES = parse_pack(MARKER_PACK, "t.yaml").rules
 

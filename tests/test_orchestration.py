@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from gitutil import git
-from marker_pack import marker_engine
+from rule_packs import marker_engine
 from sentinel_hooks.findings import Severity
 from sentinel_hooks.orchestration import scan_diff, scan_paths
 from sentinel_hooks.report.json import scan_dict

@@ -10,6 +10,8 @@ import pytest
 
 from sentinel_hooks.cli import main
 
+from rule_packs import BACKTRACKING_RULE, pack
+
 PACK = """pack: levels
 rules:
 """ + "".join(f"""  - id: level-{sev}
@@ -104,16 +106,7 @@ def test_missing_path_exit_8(project):
 
 
 def test_timeout_exit_7_even_inside_a_backtracking_rule(project):
-    (project / "slow.yaml").write_text(PACK.split("rules:")[0] + """rules:
-  - id: backtracking
-    title: slow
-    severity: low
-    confidence: low
-    cwe: CWE-1333
-    description: d
-    remediation: r
-    regex: '(a+)+$'
-""")
+    (project / "slow.yaml").write_text(pack(BACKTRACKING_RULE, name="slow"))
     (project / "src" / "min.js").write_text("a" * 20000 + "b\n")
     proc = run(["scan", "src", "--no-builtin-rules", "--rules", "slow.yaml", "--timeout", "1"], project)
     assert proc.returncode == 7

@@ -10,6 +10,7 @@ import pytest
 
 from gitutil import git
 from recipes.conftest import EXAMPLE_SERVER, bash, commit_all
+from rule_packs import BACKTRACKING_RULE, pack
 
 # the guide's "Comment PR with results" step (actions/github-script), verbatim; `github` and
 # `context` are the objects github-script provides, stood in for by the harness below
@@ -117,18 +118,7 @@ mcp-sentinel scan --baseline "origin/$target" --output sarif --output-file $(Bui
     assert "github-pat-classic" in proc.stdout
 
 
-SLOW_PACK = """pack: slow
-rules:
-  - id: slow-rule
-    title: Backtracking rule
-    severity: high
-    confidence: high
-    cwe: CWE-1333
-    description: A rule whose regex backtracks catastrophically.
-    remediation: None.
-    keywords: [aaaa]
-    regex: '(a+)+$'
-"""
+SLOW_PACK = pack(BACKTRACKING_RULE, name="slow")
 
 
 def test_timed_out_scan_writes_its_reports_marked_unsuccessful(ci_checkout, sarif_schema):
