@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, import_aliases, \
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis_of, import_aliases, \
     lookup, make_hit, passes, qualified_name, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis, whole_files
-from sentinel_hooks.engine.detectors.python_sinks import EVAL_FUNCS
+from sentinel_hooks.engine.detectors.python_sinks import (CONNECT_GATE, DECODE_OR_FETCH_GATE, EVAL_FUNCS, EXEC_GATE,
+                                                          REVERSE_SHELL_GATE, SOCKET_GATE)
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Confidence
@@ -35,27 +36,6 @@ CODE_RUNNERS = EVAL_FUNCS | {"runpy.run_path", "runpy.run_module", "importlib.im
                              "builtins.__import__"}
 IMPORT_RUNNERS = {"exec_module", "run_path", "import_module", "__import__", "load_module", "spec_from_file_location"}
 SHELLS = re.compile(r"(?:^|/)(?:ba|z|da|k)?sh$|cmd(?:\.exe)?$|powershell(?:\.exe)?$|-i$")
-EXEC_GATE = Gate(re.compile(r"\b(?:exec|eval|compile|exec_module|run_path|import_module|__import__)\b"),
-                 ("exec", "eval", "compile", "run_path", "import_module", "__import__"))
-DECODE_OR_FETCH_GATE = Gate(re.compile(r"b(?:64|32|16|85)decode|a85decode|decodebytes|decompress|marshal\.loads|"
-                                       r"fromhex|unhexlify|a2b_|rot_?13|requests\.get|httpx\.get|urlopen|"
-                                       r"urlretrieve"),
-                            ("b64decode", "b32decode", "b16decode", "b85decode", "a85decode", "decodebytes",
-                             "decompress", "marshal", "fromhex", "unhexlify", "a2b_", "rot", "requests.get",
-                             "httpx.get", "urlopen", "urlretrieve"), anchored=True)
-FETCH_GATE = Gate(re.compile(r"decode|decompress|loads|fromhex|unhexlify|a2b_|requests|httpx|urlopen|"
-                                       r"urlretrieve"),
-                            ("decode", "decompress", "loads", "fromhex", "unhexlify", "a2b_", "requests", "httpx",
-                             "urlopen", "urlretrieve"), anchored=True)
-FETCH_GATE = Gate(re.compile(r"requests|httpx|urlopen|urlretrieve"), ("requests", "httpx", "urlopen", "urlretrieve"),
-                  anchored=True)
-IMPORT_GATE = Gate(re.compile(r"run_path|run_module|import_module|exec_module|__import__|spec_from_file_location"),
-                   ("run_path", "run_module", "import_module", "exec_module", "__import__", "spec_from_file_location"),
-                   anchored=True)
-SOCKET_GATE = Gate(re.compile(r"socket"), ("socket",), anchored=True)
-CONNECT_GATE = Gate(re.compile(r"connect"), ("connect",), anchored=True)
-SHELL_GATE = Gate(re.compile(r"\bdup2\b|\bpty\b|/bin/(?:ba|z|da|k)?sh\b|cmd\.exe|powershell"),
-                  ("dup2", "pty", "/bin/", "cmd.exe", "powershell"))
 LISTEN_GATE = Gate(re.compile(r"\.accept\(|\.serve_forever\(|\.handle_request\(|start_server\("),
                    (".accept(", ".serve_forever(", ".handle_request(", "start_server("), anchored=True)
 SPAWNS = {"pty.spawn", "os.execv", "os.execl", "os.execve", "os.execvp", "os.execlp", "os.system", "subprocess.call",
@@ -92,9 +72,7 @@ def _is_codec_decode(call_names: set[str], node: ast.expr) -> bool:
 @whole_files
 def decoded_exec(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """exec/eval/compile (or an import) of a payload decoded at run time, or of code fetched over the network."""
-    analysis = gated_analysis(unit, EXEC_GATE, DECODE_OR_FETCH_GATE)
-    if analysis is not None and passes(unit, FETCH_GATE) and passes(unit, IMPORT_GATE):
-        analysis = full_analysis(unit)  # fetched code imported in a function without another sink
+    analysis = analysis_of(unit, EXEC_GATE, DECODE_OR_FETCH_GATE)  # the runners' functions are candidates
     if analysis is None:
         return
     fetched_to_disk = {id(s) for s, c, n in scoped_calls(analysis) if n.rsplit(".", 1)[-1] in ("urlretrieve",)}
@@ -161,6 +139,15 @@ def _shell_literal(nodes: list[ast.AST]) -> bool:
                for n in nodes)
 
 
+def _all_aliases(unit: TextUnit, analysis: Analysis) -> dict[str, str]:
+    """The imports of every statement of the analysed tree (``analysis.aliases`` leaves out those of
+    functions outside the candidates)."""
+    key = "python_backdoors.analysed_aliases"
+    if key not in unit.memo:
+        unit.memo[key] = import_aliases(analysis.module.node)[0]
+    return unit.memo[key]
+
+
 def _tree_and_aliases(unit: TextUnit) -> Optional[tuple[ast.Module, dict[str, str]]]:
     tree = python_tree.tree_of(unit)
     if tree is None:
@@ -177,11 +164,11 @@ def _tree_and_aliases(unit: TextUnit) -> Optional[tuple[ast.Module, dict[str, st
 def reverse_shells(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     """A socket connected out and wired to a shell: its descriptors duplicated onto stdin/stdout, or a
     shell spawned with the socket as its input."""
-    analysis = gated_analysis(unit, SOCKET_GATE, CONNECT_GATE, SHELL_GATE)
-    found = _tree_and_aliases(unit) if analysis is not None else None
-    if found is None:
+    analysis = analysis_of(unit, SOCKET_GATE, CONNECT_GATE, REVERSE_SHELL_GATE)
+    if analysis is None:
         return
-    tree, aliases = found
+    # the functions that open a socket are candidates of the analysis, which holds every one of them
+    tree, aliases = analysis.module.node, _all_aliases(unit, analysis)
     for _owner, nodes in _blocks(tree):
         calls = _calls(nodes, aliases)
         names = {n for _, n in calls}

@@ -8,43 +8,21 @@ reports sends a tool's description does not disclose). Inside an MCP tool a hit 
 """
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Iterable
 
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.detectors.python_ast import is_tainted, passes, make_hit, scoped_calls, \
+from sentinel_hooks.engine.detectors.python_ast import analysis_of, is_tainted, passes, make_hit, scoped_calls, \
     survives_deep_nesting
-from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis, whole_files
-from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
+from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis, whole_files
+from sentinel_hooks.engine.detectors.python_sinks import DESTINATION_GATE, INPUT_GATE, SECRET_GATE, SEND_GATE
 from sentinel_hooks.engine.detectors.python_outbound import carries_secret_data, foreign_secret_variable, \
     is_collector, is_external, outbound_send
 from sentinel_hooks.engine.hits import Hit
-from sentinel_hooks.engine.text_gate import Gate
 from sentinel_hooks.findings import Severity
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
     from sentinel_hooks.engine.units import TextUnit
-
-SEND_GATE = Gate(re.compile(r"requests|httpx|aiohttp|urlopen|Request|smtplib|sendall|sendto|\.send\(|"
-                            r"gethostbyname|getaddrinfo|resolver|\.post\(|\.put\("),
-                 ("requests", "httpx", "aiohttp", "urlopen", "Request", "smtplib", "sendall", "sendto", ".send(",
-                  "gethostbyname", "getaddrinfo", "resolver", ".post(", ".put("), anchored=True)
-# a file without tool input needs a secret source for a hit: the environment as a whole, a credential file,
-# or a secret variable read by name
-SECRET_GATE = Gate(re.compile(r"environ(?:\)|\.copy\(\)|\.items\(\)|\s*[,}\]])|\.ssh\b|\.aws\b|\.env\b|netrc|"
-                              r"pgpass|credentials|keychain|id_rsa|id_ed25519|-password|"
-                              r"(?:getenv|environ\.get|environ\[)\s*\(?\s*[\"'][A-Z0-9_]*"
-                              r"(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PAT|CREDENTIALS?)"),
-                   ("environ", ".ssh", ".aws", ".env", "netrc", "pgpass", "credentials", "keychain", "id_rsa",
-                    "id_ed25519", "-password", "getenv"))
-
-
-# ... and a fixed destination: a URL literal, a mail server, a socket or a DNS lookup
-DESTINATION_GATE = Gate(re.compile(r"[\"']https?://(?!localhost|127\.)|smtplib|create_connection|\.connect\(|"
-                                   r"gethostbyname|getaddrinfo|resolver"),
-                        ("http", "smtplib", "create_connection", ".connect(", "gethostbyname", "getaddrinfo",
-                         "resolver"))
 
 
 def _in_tool(scope) -> bool:
@@ -61,8 +39,8 @@ def _in_tool(scope) -> bool:
 def exfiltration_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if passes(unit, INPUT_GATE):
         analysis = gated_analysis(unit, SEND_GATE)  # every function is analysed already
-    else:  # without tool input only secrets can leave: look at every function of files that name one
-        analysis = full_analysis(unit, SEND_GATE, SECRET_GATE, DESTINATION_GATE)
+    else:  # without tool input only secrets can leave, in files that name one: the functions that send
+        analysis = analysis_of(unit, SEND_GATE, SECRET_GATE, DESTINATION_GATE)  # are candidates
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):

@@ -154,15 +154,75 @@ MARKUP_SINK = Gate(lazy(r"\b(?:Markup|mark_safe|SafeString)\b"), ("Markup", "mar
 SINK_IMPORT_GATE = Gate(_SINK_IMPORT_ALIAS, _SINK_MODULES + ("torch",))  # the module name lies inside the match
 
 
+# python-decoded-exec (python_backdoors): a code runner and a decoder or a fetch in the same file
+EXEC_GATE = Gate(lazy(r"\b(?:exec|eval|compile|exec_module|run_path|import_module|__import__)\b"),
+                 ("exec", "eval", "compile", "run_path", "import_module", "__import__"), anchored=True)
+DECODE_OR_FETCH_GATE = Gate(lazy(r"b(?:64|32|16|85)decode|a85decode|decodebytes|decompress|marshal\.loads|"
+                                 r"fromhex|unhexlify|a2b_|rot_?13|requests\.get|httpx\.get|urlopen|urlretrieve"),
+                            ("b64decode", "b32decode", "b16decode", "b85decode", "a85decode", "decodebytes",
+                             "decompress", "marshal.loads", "fromhex", "unhexlify", "a2b_", "rot13", "rot_13",
+                             "requests.get", "httpx.get", "urlopen", "urlretrieve"), anchored=True)
+DECODED_EXEC_GATE = AllOf((EXEC_GATE, DECODE_OR_FETCH_GATE))
+# every runner the check knows (eval/exec/compile, runpy, importlib, __import__, loaders) is called by a name
+# holding one of these, unless a ``from importlib/runpy/builtins import ... as`` renamed it
+_RUNNER_WORDS = ("eval", "exec", "compile", "run_path", "run_module", "import_module", "__import__", "load_module",
+                 "spec_from_file_location")
+CODE_RUNNER_SINK = Gate(lazy("|".join(_RUNNER_WORDS)), _RUNNER_WORDS, anchored=True)
+RUNNER_IMPORT_GATE = Gate(lazy(r"\bfrom\s+(?:importlib|runpy|builtins)\b[\w.]*\s+import\b"),
+                          ("importlib", "runpy", "builtins"))
+
+# python-exfiltration (without tool input): a send, a secret source and a fixed destination in the same file
+SEND_GATE = Gate(lazy(r"requests|httpx|aiohttp|urlopen|Request|smtplib|sendall|sendto|\.send\(|"
+                      r"gethostbyname|getaddrinfo|resolver|\.post\(|\.put\("),
+                 ("requests", "httpx", "aiohttp", "urlopen", "Request", "smtplib", "sendall", "sendto", ".send(",
+                  "gethostbyname", "getaddrinfo", "resolver", ".post(", ".put("), anchored=True)
+# a file without tool input needs a secret source for a hit: the environment as a whole, a credential file,
+# or a secret variable read by name
+SECRET_GATE = Gate(lazy(r"environ(?:\)|\.copy\(\)|\.items\(\)|\s*[,}\]])|\.ssh\b|\.aws\b|\.env\b|netrc|"
+                        r"pgpass|credentials|keychain|id_rsa|id_ed25519|-password|"
+                        r"(?:getenv|environ\.get|environ\[)\s*\(?\s*[\"'][A-Z0-9_]*"
+                        r"(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|PAT|CREDENTIALS?)"),
+                   ("environ", ".ssh", ".aws", ".env", "netrc", "pgpass", "credentials", "keychain", "id_rsa",
+                    "id_ed25519", "-password", "getenv"), anchored=True)
+# ... and a fixed destination: a URL literal, a mail server, a socket or a DNS lookup
+DESTINATION_GATE = Gate(lazy(r"[\"']https?://(?!localhost|127\.)|smtplib|create_connection|\.connect\(|"
+                             r"gethostbyname|getaddrinfo|resolver"),
+                        ("http", "smtplib", "create_connection", ".connect(", "gethostbyname", "getaddrinfo",
+                         "resolver"))
+EXFILTRATION_GATE = AllOf((SEND_GATE, SECRET_GATE, DESTINATION_GATE))
+# a send (python_outbound.outbound_send) is called by its verb or method name: requests.post, client.get,
+# urlopen, smtp.sendmail, sock.sendall, socket.getaddrinfo, resolver.resolve; only a ``from ... import ... as``
+# of one of those modules can rename it
+_SEND_WORDS = ("get", "post", "put", "delete", "patch", "head", "options", "request", "stream", "ws_connect",
+               "urlopen", "Request", "sendmail", "send_message", "send", "sendall", "sendto", "gethostbyname",
+               "gethostbyname_ex", "getaddrinfo", "resolve", "query")
+SEND_SINK = Gate(lazy(r"(?<!\w)(?:" + "|".join(sorted(_SEND_WORDS, key=len, reverse=True)) + r")(?!\w)"),
+                 _SEND_WORDS, anchored=True)
+SEND_IMPORT_GATE = Gate(lazy(r"\bfrom\s+(?:requests|httpx|aiohttp|urllib\.request|urllib2|socket|dns)\b[\w.]*"
+                             r"\s+import\b"), ("requests", "httpx", "aiohttp", "urllib", "socket", "dns"))
+
+# python-reverse-shell (python_backdoors): a socket, a connect and a shell in the same file
+SOCKET_GATE = Gate(lazy(r"socket"), ("socket",), anchored=True)
+CONNECT_GATE = Gate(lazy(r"connect"), ("connect",), anchored=True)
+REVERSE_SHELL_GATE = Gate(lazy(r"\bdup2\b|\bpty\b|/bin/(?:ba|z|da|k)?sh\b|cmd\.exe|powershell"),
+                          ("dup2", "pty", "/bin/", "cmd.exe", "powershell"), anchored=True)
+REVERSE_SHELL_GATES = AllOf((SOCKET_GATE, CONNECT_GATE, REVERSE_SHELL_GATE))
+# the block reported opens its socket with socket.socket or socket.create_connection
+SOCKET_SINK = Gate(lazy(r"socket|create_connection"), ("socket", "create_connection"), anchored=True)
+SOCKET_IMPORT_GATE = Gate(lazy(r"\bfrom\s+socket\s+import\b"), ("socket",))
+
+
 @record(frozen=True)
 class CheckSinks:
     """A check that may report without tool input: the gate a file passes before the check looks at it,
     the lines that may hold its sinks, and whether an imported name may hide its module
-    (``from pickle import loads``), in which case every function is analysed."""
+    (``from pickle import loads``), in which case every function is analysed: ``imported_names`` for
+    the modules of ``SINK_IMPORT_GATE``, ``import_gate`` for a check's own."""
 
     gate: Union[Gate, AllOf]
     sink: Gate
     imported_names: bool = False
+    import_gate: Optional[Gate] = None
 
 
 # One entry per check gate that ``analysis_of`` is called with; a check reporting only on tool input
@@ -174,6 +234,9 @@ CHECK_SINKS: tuple[CheckSinks, ...] = (
     CheckSinks(DESERIALIZATION_GATE, DESERIALIZATION_SINK, imported_names=True),
     CheckSinks(TORCH_GATE, TORCH_SINK, imported_names=True),
     CheckSinks(MARKUP_GATE, MARKUP_SINK),
+    CheckSinks(DECODED_EXEC_GATE, CODE_RUNNER_SINK, import_gate=RUNNER_IMPORT_GATE),
+    CheckSinks(EXFILTRATION_GATE, SEND_SINK, import_gate=SEND_IMPORT_GATE),
+    CheckSinks(REVERSE_SHELL_GATES, SOCKET_SINK, import_gate=SOCKET_IMPORT_GATE),
 )
 
 
@@ -189,6 +252,8 @@ def candidate_offsets(text: str, input_seen: Optional[bool] = None,
     checks = [c for c in CHECK_SINKS if gate_passes is None or gate_passes(c.gate)]
     if any(c.imported_names for c in checks) and SINK_IMPORT_GATE.search(text):
         return None  # imported names hide the module
+    if any(c.import_gate is not None and c.import_gate.search(text) for c in checks):
+        return None
     if len(checks) == 1:
         return checks[0].sink.offsets(text)
     return sorted({pos for c in checks for pos in c.sink.offsets(text)})

