@@ -44,9 +44,13 @@ ARITHMETIC: dict[type, Callable[[object, object], object]] = {
 def passes(unit: TextUnit, gate: Gate | AllOf) -> bool:
     """Whether the unit's whole-file text passes ``gate`` (remembered per unit)."""
     key = ("python_ast.gate", id(gate))
-    if key not in unit.memo:
-        unit.memo[key] = gate.search(unit.full_text(), unit.full_lowered() if gate.ignore_case else None)
-    return unit.memo[key]
+    memo = unit.memo
+    if key not in memo:
+        if isinstance(gate, AllOf):  # its gates' answers are shared with the checks that test them alone
+            memo[key] = all(passes(unit, part) for part in gate.gates)
+        else:
+            memo[key] = gate.search(unit.full_text(), unit.full_lowered() if gate.ignore_case else None)
+    return memo[key]
 
 
 def analysis_of(unit: TextUnit, *prechecks: Gate | AllOf) -> Optional[Analysis]:
@@ -100,7 +104,7 @@ def analyse(source: str, candidates: Optional[list[int]] = None,
         collector = Collector(aliases, scopes, keep, module_constants(tree, source),
                               registered_tools(tree, source))
         collector.collect(module)
-        analysis = Analysis(source.splitlines(), aliases, shadowed, scopes, module)
+        analysis = Analysis(source, aliases, shadowed, scopes, module, call_names=collector.call_names)
         for scope in scopes:
             scope.file = analysis
             for call in scope.calls:
@@ -209,6 +213,7 @@ class Collector:
                  registered: set[str]) -> None:
         self.aliases, self.scopes, self.keep = aliases, scopes, keep
         self.constants, self.registered = constants, registered
+        self.call_names: dict[int, str] = {}  # qualified callee names, for ``scoped_calls``
 
     def collect(self, scope: Scope) -> None:
         """Nested functions ``keep`` accepts become scopes of their own (in the order a depth-first
@@ -247,7 +252,8 @@ class Collector:
                     scope.url_guarded = True
             elif kind is ast.Call:
                 scope.calls.append(n)
-                note_guards(scope, n, self.aliases)
+                name = self.call_names[id(n)] = qualified_name(n.func, self.aliases)
+                note_guards(scope, n, name)
                 note_container_call(scope, n)
             elif kind is ast.Assign:
                 for target in n.targets:
@@ -294,6 +300,11 @@ class Collector:
 
 
 @functools.lru_cache(maxsize=4096)
+def _is_path_guard_name(name: str) -> bool:
+    return name in PATH_GUARD_ATTRS or bool(GUARD_NAME.search(name))
+
+
+@functools.lru_cache(maxsize=4096)
 def _is_url_guard_name(name: str) -> bool:
     return bool(URL_GUARD_NAME.search(name)) or name in ("hostname", "netloc")
 
@@ -321,10 +332,10 @@ def note_container_call(scope: Scope, call: ast.Call) -> None:
         stored.extend((kw.arg, kw.value) for kw in call.keywords)
 
 
-def note_guards(scope: Scope, call: ast.Call, aliases: dict[str, str]) -> None:
-    name = qualified_name(call.func, aliases)
+def note_guards(scope: Scope, call: ast.Call, name: str) -> None:
+    """Guards a call shows (``name``: its qualified callee name)."""
     last = name.rsplit(".", 1)[-1] if name else (call.func.attr if isinstance(call.func, ast.Attribute) else "")
-    if last in PATH_GUARD_ATTRS or (last and GUARD_NAME.search(last)):
+    if last and _is_path_guard_name(last):
         scope.path_guarded = True
     if name in URL_GUARD_CALLS or last in ("urlparse", "urlsplit"):
         scope.url_guarded = True

@@ -103,7 +103,7 @@ class Origin:
 
 @dataclass
 class Analysis:
-    lines: list[str]
+    source: str  # the text analysed (before its functions without candidates were blanked)
     aliases: dict[str, str]
     shadowed: set[str]
     scopes: list[Scope]
@@ -116,6 +116,15 @@ class Analysis:
     # taint of every scope, computed on the first ``Scope.tainted`` read while pending
     taint_pending: bool | str = False  # True until computed; DEEP when expressions nest too deep
     compute_taint: Optional[Callable[["Analysis"], None]] = None
+    call_names: dict[int, str] = field(default_factory=dict)  # id(call) -> qualified callee name
+    _lines: Optional[list[str]] = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> list[str]:
+        """The source's lines, split when a hit first needs them (most analyses report nothing)."""
+        if self._lines is None:
+            self._lines = self.source.splitlines()
+        return self._lines
 
 
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}

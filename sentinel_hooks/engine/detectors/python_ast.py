@@ -241,7 +241,9 @@ def scoped_calls(analysis: Analysis) -> Iterator[tuple[Scope, ast.Call, str]]:
     if not analysis.ordered_calls:
         pairs = [(scope, call) for scope in analysis.scopes for call in scope.calls]
         pairs.sort(key=lambda p: (p[1].lineno, p[1].col_offset))
-        analysis.ordered_calls = [(s, c, qualified_name(c.func, analysis.aliases)) for s, c in pairs]
+        names = analysis.call_names
+        analysis.ordered_calls = [(s, c, names[id(c)] if id(c) in names else qualified_name(c.func, analysis.aliases))
+                                  for s, c in pairs]
     yield from analysis.ordered_calls
 
 

@@ -14,7 +14,7 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import analysis_of, is_tainted, passes, make_hit, scoped_calls, \
     survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis, whole_files
-from sentinel_hooks.engine.detectors.python_sinks import DESTINATION_GATE, INPUT_GATE, SECRET_GATE, SEND_GATE
+from sentinel_hooks.engine.detectors.python_sinks import EXFILTRATION_GATE, INPUT_GATE, SEND_GATE
 from sentinel_hooks.engine.detectors.python_outbound import carries_secret_data, foreign_secret_variable, \
     is_collector, is_external, outbound_send
 from sentinel_hooks.engine.hits import Hit
@@ -40,7 +40,7 @@ def exfiltration_calls(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if passes(unit, INPUT_GATE):
         analysis = gated_analysis(unit, SEND_GATE)  # every function is analysed already
     else:  # without tool input only secrets can leave, in files that name one: the functions that send
-        analysis = analysis_of(unit, SEND_GATE, SECRET_GATE, DESTINATION_GATE)  # are candidates
+        analysis = analysis_of(unit, EXFILTRATION_GATE)  # are candidates
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):

@@ -154,6 +154,13 @@ MARKUP_SINK = Gate(lazy(r"\b(?:Markup|mark_safe|SafeString)\b"), ("Markup", "mar
 SINK_IMPORT_GATE = Gate(_SINK_IMPORT_ALIAS, _SINK_MODULES + ("torch",))  # the module name lies inside the match
 
 
+def renaming_import(modules: str) -> Gate:
+    """``from MODULE import NAME as OTHER`` (parenthesised or continued over lines too) of one of
+    ``modules`` (an alternation): a name the check knows may be called under another."""
+    return Gate(lazy(r"\bfrom\s+(?:" + modules + r")\b[\w.]*\s+import\s+(?:\([^)]*|(?:[^\n;\\]|\\[\s\S])*)\bas\b"),
+                ("from",), anchored=True)
+
+
 # python-decoded-exec (python_backdoors): a code runner and a decoder or a fetch in the same file
 EXEC_GATE = Gate(lazy(r"\b(?:exec|eval|compile|exec_module|run_path|import_module|__import__)\b"),
                  ("exec", "eval", "compile", "run_path", "import_module", "__import__"), anchored=True)
@@ -164,12 +171,11 @@ DECODE_OR_FETCH_GATE = Gate(lazy(r"b(?:64|32|16|85)decode|a85decode|decodebytes|
                              "requests.get", "httpx.get", "urlopen", "urlretrieve"), anchored=True)
 DECODED_EXEC_GATE = AllOf((EXEC_GATE, DECODE_OR_FETCH_GATE))
 # every runner the check knows (eval/exec/compile, runpy, importlib, __import__, loaders) is called by a name
-# holding one of these, unless a ``from importlib/runpy/builtins import ... as`` renamed it
+# holding one of these, unless renamed on import
 _RUNNER_WORDS = ("eval", "exec", "compile", "run_path", "run_module", "import_module", "__import__", "load_module",
                  "spec_from_file_location")
 CODE_RUNNER_SINK = Gate(lazy("|".join(_RUNNER_WORDS)), _RUNNER_WORDS, anchored=True)
-RUNNER_IMPORT_GATE = Gate(lazy(r"\bfrom\s+(?:importlib|runpy|builtins)\b[\w.]*\s+import\b"),
-                          ("importlib", "runpy", "builtins"))
+RUNNER_IMPORT_GATE = renaming_import(r"importlib|runpy|builtins")
 
 # python-exfiltration (without tool input): a send, a secret source and a fixed destination in the same file
 SEND_GATE = Gate(lazy(r"requests|httpx|aiohttp|urlopen|Request|smtplib|sendall|sendto|\.send\(|"
@@ -189,17 +195,15 @@ DESTINATION_GATE = Gate(lazy(r"[\"']https?://(?!localhost|127\.)|smtplib|create_
                              r"gethostbyname|getaddrinfo|resolver"),
                         ("http", "smtplib", "create_connection", ".connect(", "gethostbyname", "getaddrinfo",
                          "resolver"))
-EXFILTRATION_GATE = AllOf((SEND_GATE, SECRET_GATE, DESTINATION_GATE))
+EXFILTRATION_GATE = AllOf((SECRET_GATE, DESTINATION_GATE, SEND_GATE))  # the rarest first
 # a send (python_outbound.outbound_send) is called by its verb or method name: requests.post, client.get,
-# urlopen, smtp.sendmail, sock.sendall, socket.getaddrinfo, resolver.resolve; only a ``from ... import ... as``
-# of one of those modules can rename it
+# urlopen, smtp.sendmail, sock.sendall, socket.getaddrinfo, resolver.resolve, unless renamed on import
 _SEND_WORDS = ("get", "post", "put", "delete", "patch", "head", "options", "request", "stream", "ws_connect",
                "urlopen", "Request", "sendmail", "send_message", "send", "sendall", "sendto", "gethostbyname",
                "gethostbyname_ex", "getaddrinfo", "resolve", "query")
 SEND_SINK = Gate(lazy(r"(?<!\w)(?:" + "|".join(sorted(_SEND_WORDS, key=len, reverse=True)) + r")(?!\w)"),
                  _SEND_WORDS, anchored=True)
-SEND_IMPORT_GATE = Gate(lazy(r"\bfrom\s+(?:requests|httpx|aiohttp|urllib\.request|urllib2|socket|dns)\b[\w.]*"
-                             r"\s+import\b"), ("requests", "httpx", "aiohttp", "urllib", "socket", "dns"))
+SEND_IMPORT_GATE = renaming_import(r"requests|httpx|aiohttp|urllib\.request|urllib2|socket|dns")
 
 # python-reverse-shell (python_backdoors): a socket, a connect and a shell in the same file
 SOCKET_GATE = Gate(lazy(r"socket"), ("socket",), anchored=True)
@@ -209,7 +213,7 @@ REVERSE_SHELL_GATE = Gate(lazy(r"\bdup2\b|\bpty\b|/bin/(?:ba|z|da|k)?sh\b|cmd\.e
 REVERSE_SHELL_GATES = AllOf((SOCKET_GATE, CONNECT_GATE, REVERSE_SHELL_GATE))
 # the block reported opens its socket with socket.socket or socket.create_connection
 SOCKET_SINK = Gate(lazy(r"socket|create_connection"), ("socket", "create_connection"), anchored=True)
-SOCKET_IMPORT_GATE = Gate(lazy(r"\bfrom\s+socket\s+import\b"), ("socket",))
+SOCKET_IMPORT_GATE = renaming_import(r"socket")
 
 
 @record(frozen=True)
