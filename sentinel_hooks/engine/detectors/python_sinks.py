@@ -254,13 +254,58 @@ def candidate_offsets(text: str, input_seen: Optional[bool] = None,
     if input_seen:
         return None  # tool input reaches broad sinks (open, get)
     checks = [c for c in CHECK_SINKS if gate_passes is None or gate_passes(c.gate)]
-    if any(c.imported_names for c in checks) and SINK_IMPORT_GATE.search(text):
-        return None  # imported names hide the module
     if any(c.import_gate is not None and c.import_gate.search(text) for c in checks):
         return None
-    if len(checks) == 1:
-        return checks[0].sink.offsets(text)
-    return sorted({pos for c in checks for pos in c.sink.offsets(text)})
+    found = [c.sink.offsets(text) for c in checks]
+    if any(c.imported_names for c in checks) and SINK_IMPORT_GATE.search(text):
+        names = imported_sink_names(text)  # the functions that use a name imported from the modules
+        if names is None:
+            return None
+        found.append(_word_offsets(text, names))
+    if len(found) == 1:
+        return found[0]
+    return sorted({pos for offsets in found for pos in offsets})
+
+
+_IMPORTED = lazy(r"[ \t]*(?:\((?P<group>[^)]*)\)|(?P<line>(?:[^\n;#\\]|\\\n)+))")
+_ALIAS = lazy(r"[ \t]+(\w+)")
+
+
+def imported_sink_names(text: str) -> Optional[set[str]]:
+    """The local names that ``from MODULE import ...`` and ``import MODULE as ...`` of the modules of
+    ``SINK_IMPORT_GATE`` bind (``from pickle import loads, Unpickler as U``: loads, U); None for a star
+    import or a form not read here, when every function must be analysed."""
+    names: set[str] = set()
+    for m in _SINK_IMPORT_ALIAS.finditer(text):
+        if m.group().startswith("import"):  # ``import pickle as NAME``
+            alias = _ALIAS.match(text, m.end())
+            if alias is None:
+                return None
+            names.add(alias.group(1))
+            continue
+        rest = _IMPORTED.match(text, m.end())
+        if rest is None:
+            return None
+        listed = rest.group("group") if rest.group("group") is not None else rest.group("line")
+        if listed is None:
+            return None
+        for part in listed.replace("\\\n", " ").split(","):
+            words = part.split()
+            if len(words) == 1 and words[0].isidentifier():
+                names.add(words[0])
+            elif len(words) == 3 and words[1] == "as" and words[2].isidentifier():
+                names.add(words[2])
+            elif words:
+                return None  # a star import, a comment inside the brackets: not read here
+    return names
+
+
+def _word_offsets(text: str, names: set[str]) -> list[int]:
+    """Offsets of ``names`` standing as words in ``text``."""
+    if not names:
+        return []
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, names))) + r")(?!\w)")
+    return Gate(pattern, tuple(sorted(names)), anchored=True).offsets(text)
 
 
 MARKUP_FUNCS = {"Markup", "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "mark_safe",

@@ -438,6 +438,26 @@ def test_tool_input_files_are_analysed_whole():
     assert python_ast.candidate_offsets(src) is None
 
 
+def test_names_imported_from_a_deserialiser_module_pick_the_functions_analysed():
+    # the imported names hide the module: before, every function of such a file was analysed
+    src = (
+        "from pickle import loads as restore\n"
+        "import yaml as y\n"
+        "def load_state(blob):\n    return restore(blob)\n"
+        "def load_config(text):\n    return y.load(text)\n"
+        "def unrelated(a):\n    return a + 1\n"
+    )
+    unit = TextUnit(path="state.py", text=src)
+    analysis = python_ast.analysis_of(unit, python_ast.DESERIALIZATION_GATE)
+    assert sorted(s.name for s in analysis.scopes) == ["<module>", "load_config", "load_state"]
+    assert [h.line for h in hits("python-deserialization", src)] == [4, 6]
+
+
+def test_a_star_import_from_a_deserialiser_module_keeps_every_function():
+    src = "from pickle import *\ndef load_state(blob):\n    return loads(blob)\ndef other():\n    return 1\n"
+    assert python_ast.candidate_offsets(src) is None
+
+
 SQL_AND_LITERAL_EVAL = (
     "import pickle\n"
     "def load_rows(cur, table):\n    return cur.execute(f\"SELECT * FROM {table}\")\n"
