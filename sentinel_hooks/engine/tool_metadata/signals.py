@@ -37,12 +37,18 @@ _READ_VERB = lazy(r"\b(?:read|reads|reading|cat|open|load|fetch|get|retrieve|inc
                   r"provide|copy|paste|dump|print|extract|contents?\s+of|output)\b", re.IGNORECASE | re.DOTALL)
 
 _OTHER_TOOL = r"[`'\"]?([A-Za-z_][\w.-]*)[`'\"]?"
+_SHADOW_INSTEAD = _rx(r"\binstead\s+of\s+(?:using\s+|calling\s+)?(?:the\s+)?" + _OTHER_TOOL + r"\s+tool\b",
+                      "instead")
+# Tools a client provides itself, named as a model knows them from its client's own instructions: the analysis
+# tool (its JavaScript REPL) and artifacts of Claude's apps, ChatGPT's canvas. Steering away from one of them
+# names no other server's tool (whose calls a malicious server could take over).
+CLIENT_BUILTIN_TOOLS = frozenset({"analysis", "repl", "artifacts", "artifact", "canvas"})
 _SHADOW_NAMED = [
     _rx(r"\bwhen(?:ever)?\s+(?:the|a|any)\s+" + _OTHER_TOOL + r"\s+tool\s+is\s+(?:used|called|invoked|executed|run)",
         "when"),
     _rx(r"\bwhen(?:ever)?\s+(?:you|the\s+assistant|the\s+model|the\s+agent)\s+(?:use|call|invoke|run)s?\s+"
         r"(?:the\s+)?" + _OTHER_TOOL + r"\s+tool\b", "when"),
-    _rx(r"\binstead\s+of\s+(?:using\s+|calling\s+)?(?:the\s+)?" + _OTHER_TOOL + r"\s+tool\b", "instead"),
+    _SHADOW_INSTEAD,
     _rx(r"\bthe\s+" + _OTHER_TOOL + r"\s+tool\s+(?:must|should|has\s+to|needs\s+to)\s+(?:also\s+|always\s+|now\s+)?"
         r"(?:send|forward|include|add|use|bcc|cc|call|be\s+called)", "must", "should", "has", "needs"),
 ]
@@ -177,14 +183,24 @@ def sensitive_file_signals(tool: ToolDecl) -> Iterator[Signal]:
 
 
 def shadowing_signals(tool: ToolDecl) -> Iterator[Signal]:
+    """Instructions about other tools. "Use this instead of the X tool" where X is a tool the client itself
+    provides (``CLIENT_BUILTIN_TOOLS``) steers the model from the client's own capability to this tool: a
+    preference the tool states for itself, reported LOW, and only when nothing in the description names
+    another server's tool or redirects what other tools do."""
     text = model_view(tool.description or "")
     own = {tool.name.lower(), "this", "current", "same"}
+    steering: Optional[Signal] = None
     for pattern in _SHADOW_NAMED:
         for m in pattern.finditer(text):
             other = m.group(1).lower().strip("`'\"")
             if other in own:
                 continue
-            confidence = Confidence.MEDIUM if pattern is _SHADOW_NAMED[2] else Confidence.HIGH
+            if pattern is _SHADOW_INSTEAD and _names_client_builtin(m.group(1), m.group(0)):
+                steering = steering or Signal("shadowing", m.group(0), tool.report_span, Confidence.LOW,
+                                              detail=f"prefers itself to the client's built-in {m.group(1)} tool",
+                                              severity=Severity.LOW)
+                continue
+            confidence = Confidence.MEDIUM if pattern is _SHADOW_INSTEAD else Confidence.HIGH
             yield Signal("shadowing", m.group(0), tool.report_span, confidence, detail=f"names tool {m.group(1)}")
             return
     for pattern in _SHADOW_GENERIC:
@@ -192,6 +208,13 @@ def shadowing_signals(tool: ToolDecl) -> Iterator[Signal]:
         if m:
             yield Signal("shadowing", m.group(0), tool.report_span, Confidence.HIGH)
             return
+    if steering is not None:
+        yield steering
+
+
+def _names_client_builtin(name: str, phrase: str) -> bool:
+    """A plain word (not quoted like a tool's identifier) naming a tool a client ships."""
+    return name.lower() in CLIENT_BUILTIN_TOOLS and name.isalpha() and not any(q in phrase for q in "`'\"")
 
 
 def exfiltration_signals(tool: ToolDecl) -> Iterator[Signal]:
