@@ -24,6 +24,11 @@ caller, request or tool argument can reach it? Fixed are:
 * the program's own files: ``fs.readFileSync`` of a path in the program's folder (``Scope.own_path``:
   built from ``__dirname``/``import.meta``) and ``require`` of a relative ``.json`` file (its manifest,
   its package.json); files in the working directory, the home or temporary folder are not.
+* calls of the file's own functions (``function f(…) {…}``, ``const f = (…) => …``) whose every ``return``
+  value is fixed (their parameters judged as above, through the file's calls of them);
+* for a sink that names them (``Scope(safe_calls=…)``: an HTML sink's escapers), the results of those calls,
+  whatever their arguments; and with ``imported_calls``, calls with fixed arguments of functions imported
+  from the program's own modules (a relative import), whose bodies this file does not show.
 
 ``string_spans(text)`` lists the string literals and comments of a file, so a match inside one (code
 kept in a string, a bundle) is not judged as code.
@@ -85,6 +90,15 @@ _PARAM = lazy(r"\s*([A-Za-z_$][\w$]*)\s*\??\s*(?::[^=]*?)?(?:=(?!>)([\s\S]*))?$"
 # the file exports the function (or hands it to module.exports)
 _EXPORTED = (r"\bexport\s+(?:default\s+)?(?:async\s+)?(?:function\*?|const|let|var)\s+%s\b"
              r"|\bexport\s*(?:default\s+%s\b|\{[^{}]*\b%s\b)")
+# a function of the file: `function name(`, `async function* name<T>(`, `const name = async (…) =>`, `const name = x =>`
+_FUNCTION_DECL = (r"\b(?:async\s+)?function\*?\s+%s\s*(?:<[^<>()]*>)?\s*\("
+                  r"|\b(?:const|let|var)\s+%s\s*(?::[^=;]{1,120}?)?=\s*(?:async\s*)?(?:\(|(?=[A-Za-z_$][\w$]*\s*=>))")
+# after a parameter list: an optional return type, then `=>` (an arrow function) or the body's `{`
+_ARROW_BODY = lazy(r"\s*(?::[^{};]{1,200}?)?\s*=>\s*")
+_BLOCK_BODY = lazy(r"\s*(?::[^{};=]{1,200}?)?\s*(?=\{)")
+_RETURN = lazy(r"(?<![\w$.])return(?![\w$])")
+# names imported from a relative module: `import { a, b as c } from './x'`, `import d from '../y.js'`
+_RELATIVE_IMPORT = lazy(r"\bimport\s+(?!type\b)([^;'\"`]*?)\s+from\s*['\"]\.\.?/[^'\"]*['\"]")
 # allow-list membership: `ALLOWED.includes(x)`, `KNOWN.has(x)`
 _MEMBERSHIP = lazy(r"([A-Za-z_$][\w$.]*)\s*\.\s*(?:includes|has)\(\s*([A-Za-z_$][\w$]*)\s*\)")
 
@@ -270,8 +284,13 @@ class Scope:
     """The names a file declares, with every expression assigned to each (initializers, ``for…of``
     sources and later assignments)."""
 
-    def __init__(self, text: str, spans: Optional[list[tuple[int, int]]] = None):
+    def __init__(self, text: str, spans: Optional[list[tuple[int, int]]] = None,
+                 safe_calls: frozenset[str] = frozenset(), imported_calls: bool = False):
         self.text = text
+        self.safe_calls = safe_calls
+        self.imported_calls = imported_calls
+        self._returns: dict[str, Optional[list[str]]] = {}
+        self._imported: Optional[set[str]] = None
         self.spans = string_spans(text) if spans is None else spans
         self.assigned: dict[str, list[str]] = {}
         for m in _DECL.finditer(text):
@@ -369,6 +388,65 @@ class Scope:
                 result.append(_arguments(self.text, after.end()))  # type: ignore[union-attr]
         self._calls[function] = result
         return result
+
+    def function_returns(self, function: str) -> Optional[list[str]]:
+        """The values the file's own ``function`` returns (every ``return`` in its body, nested functions'
+        included; its expression for an arrow function with an expression body; ``undefined`` when it returns
+        nothing); None when the file declares no such function, or more than one."""
+        if function in self._returns:
+            return self._returns[function]
+        name = re.escape(function)
+        found = [m for m in re.finditer(_FUNCTION_DECL % (name, name), self.text) if not inside(self.spans, m.start())]
+        result: Optional[list[str]] = None
+        if len(found) == 1:
+            m = found[0]
+            result = self._returns_after(m.end() - 1 if m.group(0).endswith("(") else m.end())
+        self._returns[function] = result
+        return result
+
+    def _returns_after(self, start: int) -> Optional[list[str]]:
+        """The return values of the function whose parameters start at ``start`` (a ``(`` or the name of an
+        arrow function's single parameter)."""
+        text = self.text
+        if text[start] == "(":
+            close = expression_at(text, start + 1, ")")
+            i = start + 1 + len(close) + 1
+        else:
+            param = _IDENT.match(text, start)
+            i = param.end() if param is not None else start
+        arrow = _ARROW_BODY.match(text, i)
+        if arrow is not None and arrow.end() < len(text) and text[arrow.end()] != "{":
+            return [expression_at(text, arrow.end())]  # `(a) => expression`
+        block = arrow or _BLOCK_BODY.match(text, i)
+        if block is None or block.end() >= len(text) or text[block.end()] != "{":
+            return None
+        i = block.end()
+        end = _skip_braces(text, i)
+        values = [expression_at(text, m.end()) for m in _RETURN.finditer(text, i, end)
+                  if not inside(self.spans, m.start())]
+        return [v if v.strip() else "undefined" for v in values] or ["undefined"]
+
+    def returns_fixed(self, function: str, depth: int) -> bool:
+        key = "() " + function
+        if key in self._cache:
+            return self._cache[key]
+        values = self.function_returns(function)
+        self._cache[key] = False  # a function returning its own call is not fixed
+        ok = values is not None and all(is_fixed(v, self, depth + 1) for v in values)
+        self._cache[key] = ok
+        return ok
+
+    def imported(self, name: str) -> bool:
+        """True when ``name`` is imported from one of the program's own modules (a relative path)."""
+        if self._imported is None:
+            self._imported = set()
+            for m in _RELATIVE_IMPORT.finditer(self.text):
+                if inside(self.spans, m.start()):
+                    continue
+                clause = re.sub(r"\btype\s+[A-Za-z_$][\w$]*(?:\s+as\s+[A-Za-z_$][\w$]*)?", "", m.group(1))
+                clause = re.sub(r"\b[A-Za-z_$][\w$]*\s+as\s+", "", clause)
+                self._imported.update(n for n in _IDENT.findall(clause) if n not in {"as", "type"})
+        return name in self._imported
 
     def own_path(self, expr: str, seen: Optional[set[str]] = None) -> bool:
         """True when the path ``expr`` lies in the program's own folder: it starts from ``__dirname``,
@@ -516,7 +594,9 @@ class _Parser:
                     self.take()
                     first = self.pos
                     args = self.items(")")
-                    if dotted is not None and dotted + "." + prop in SAFE_CALLS:
+                    if dotted is not None and self.scope is not None and dotted + "." + prop in self.scope.safe_calls:
+                        fixed = True  # an escaper of the sink judged (``DOMPurify.sanitize``)
+                    elif dotted is not None and dotted + "." + prop in SAFE_CALLS:
                         fixed = args
                     elif dotted is not None and dotted + "." + prop in READ_CALLS:
                         fixed = args and self.reads_own_file(first)
@@ -541,8 +621,12 @@ class _Parser:
                 elif dotted == "require":  # the program's own JSON data: require('../package.json')
                     kind, module = self.tokens[first] if first < len(self.tokens) else ("", "")
                     fixed = kind == "str" and bool(re.fullmatch(r"""['"]\.\.?/[^'"]*\.json['"]""", module))
-                else:
-                    fixed = bool(dotted is not None and dotted in SAFE_CALLS and args)
+                elif dotted is not None and self.scope is not None and dotted in self.scope.safe_calls:
+                    fixed = True  # an escaper of the sink judged: its result is safe whatever it escapes
+                elif dotted is not None and self.own_function(dotted):
+                    fixed = self.scope is not None and self.scope.returns_fixed(dotted, self.depth)
+                else:  # the machine's values, or the program's own imported helpers, of fixed arguments
+                    fixed = bool(dotted is not None and args and (dotted in SAFE_CALLS or self.imported_helper(dotted)))
                 dotted = None
             elif nxt == "[":
                 self.take()
@@ -567,6 +651,16 @@ class _Parser:
         if "." in dotted:  # a field of a fixed object, unless the file assigns to its fields
             return self.scope.name_is_fixed(dotted.split(".", 1)[0], self.depth)
         return self.scope.name_is_fixed(dotted, self.depth)
+
+    def own_function(self, name: str) -> bool:
+        """``name`` is a function the file declares (its call is fixed when its returns are: its parameters
+        are judged through every call of it in the file, so this call's arguments count there)."""
+        return (self.scope is not None and "." not in name and self.depth <= MAX_DEPTH
+                and self.scope.function_returns(name) is not None)
+
+    def imported_helper(self, name: str) -> bool:
+        """With ``imported_calls``: a function imported from the program's own modules."""
+        return self.scope is not None and self.scope.imported_calls and "." not in name and self.scope.imported(name)
 
     def reads_own_file(self, first: int) -> bool:
         """The call whose arguments start at token ``first`` reads a path of the program's own folder."""

@@ -294,3 +294,35 @@ def test_values_read_from_other_files_are_not_fixed(change: tuple[str, str]) -> 
     assert text != OWN_MANIFEST
     assert rules_hit("scripts/build.cjs", text) == ["js-command-injection"]
     assert not is_fixed("require(process.argv[2]).version", Scope(""))
+
+
+def test_html_from_the_files_own_functions_is_judged_by_what_they_return() -> None:
+    text = ("function dialogMarkup(): string {\n  return `<div class=\"modal\"><h3>Changed on disk</h3></div>`;\n}\n"
+            "const row = (item) => `<li>${escapeHtml(item.name)}</li>`;\n"
+            "host.innerHTML = dialogMarkup();\n"
+            "list.innerHTML = `<ul>${row(result)}</ul>`;\n")
+    assert rules_hit("src/ui.ts", text) == []
+    raw = text.replace("${escapeHtml(item.name)}", "${item.name}")
+    [f] = ENGINE.scan(TextUnit(path="src/ui.ts", text=raw))
+    assert f.line == 6 and f.rule_id == "js-dom-html-sink"
+
+
+def test_a_command_from_a_function_of_the_file_returning_constants_is_not_reported() -> None:
+    fixed = ("function finder(): string { return process.platform === 'win32' ? 'where' : 'which'; }\n"
+             "export const find = () => execSync(`${finder()} rg`);\n")
+    assert rules_hit("src/a.ts", fixed) == []
+    passed_on = ("function quoted(v) { return `'${v}'`; }\n"
+                 "export const logs = (id) => execSync(`docker logs ${quoted(id)}`);\n")
+    assert rules_hit("src/a.ts", passed_on) == ["js-command-injection"]
+
+
+def test_html_from_imported_helpers_of_the_program_given_constants_is_low() -> None:
+    from sentinel_hooks.findings import Severity
+
+    text = ("import { renderRow, renderDialog } from './render.js';\nimport { marked } from 'marked';\n"
+            "box.innerHTML = `<main>${renderRow({ label: 'Loading…', busy: true })}</main>`;\n"
+            "host.innerHTML = renderDialog();\n"
+            "out.innerHTML = renderRow({ label: result.text });\n"
+            "doc.innerHTML = marked('# Title');\n")
+    severities = [(f.line, f.severity) for f in ENGINE.scan(TextUnit(path="src/ui.ts", text=text))]
+    assert severities == [(3, Severity.LOW), (4, Severity.LOW), (5, Severity.MEDIUM), (6, Severity.MEDIUM)]

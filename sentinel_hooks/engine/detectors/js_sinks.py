@@ -9,6 +9,12 @@ Options of a rule using ``detector: js_built_value``:
   judge       ``first`` (the first argument or the assigned value, the default) or ``all`` (every
               argument up to the closing parenthesis)
   lower_when_present  a regex; when the file matches it (it calls an escaper, say), hits are LOW
+  safe_calls  names of calls whose result is safe for this sink whatever their arguments (an HTML sink's
+              escapers and sanitisers): ``${escapeHtml(name)}`` in a template, or a function of the file that
+              returns only such values, is then fixed
+  imported_helpers  ``low``: a value that is fixed once calls with fixed arguments of functions imported from
+              the program's own modules (a relative import) count as fixed is reported LOW: this file gives
+              them only constants, and what they build is judged in their own module
   developer_input     true: a match whose input object (``args``, ``input``, ``params``) is the parameter of a
               function typed to accept values no tool call or request can carry (a ``Buffer``, a stream;
               ``js_parameter_types.developer_parameter``) is not reported: that function is a library helper its
@@ -66,7 +72,9 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     # too large to read whole has its own)
     memo = {} if unit.partial else unit.memo.setdefault("js_sinks", {})
     spans = memo.get("spans")
-    scope = memo.get("scope")
+    safe_calls = frozenset(opts.get("safe_calls") or ())
+    scope_key = ("scope", safe_calls) if safe_calls else "scope"
+    scope = memo.get(scope_key)
     starts: list[int] = []
     for m in pattern.finditer(text):
         start, end = m.span(group)
@@ -85,11 +93,16 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             if root is not None and js_parameter_types.developer_parameter(text, m.start(), root.group(1), spans):
                 continue
         found = value_after.search(text, m.start()) if value_after is not None else None
+        from_helpers = False
         if found is not None and found.start() <= m.end():
             if scope is None:
-                scope = memo["scope"] = js_constants.Scope(text, spans)
-            if js_constants.is_fixed(judged_value(text, found.end(), judge), scope):
+                scope = _scope(memo, scope_key, text, spans, safe_calls, False)
+            value = judged_value(text, found.end(), judge)
+            if js_constants.is_fixed(value, scope):
                 continue
+            if opts.get("imported_helpers") == "low":
+                helpers = _scope(memo, ("scope", safe_calls, "imported"), text, spans, safe_calls, True)
+                from_helpers = js_constants.is_fixed(value, helpers)
         if text is unit.text:
             line, col = unit.position(start)
             end_line, end_col = unit.position(end)
@@ -108,7 +121,15 @@ def js_built_value(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         marker = opts.get("lower_when_present")
         lower = bool(marker) and memo.setdefault(("lower", marker), bool(_compile(marker).search(text)))
         yield Hit(line, col, end_line, end_col, m.group(0),  # the whole match, as regex rules fingerprint
-                  severity=Severity.LOW if lower else None)
+                  severity=Severity.LOW if lower or from_helpers else None)
+
+
+def _scope(memo: dict, key: object, text: str, spans: list[tuple[int, int]], safe_calls: frozenset[str],
+           imported_calls: bool) -> js_constants.Scope:
+    scope = memo.get(key)
+    if scope is None:
+        scope = memo[key] = js_constants.Scope(text, spans, safe_calls=safe_calls, imported_calls=imported_calls)
+    return scope
 
 
 def _flow_lines(unit: TextUnit, kind: str) -> set[int]:
