@@ -392,13 +392,17 @@ class Scope:
     def function_returns(self, function: str) -> Optional[list[str]]:
         """The values the file's own ``function`` returns (every ``return`` in its body, nested functions'
         included; its expression for an arrow function with an expression body; ``undefined`` when it returns
-        nothing); None when the file declares no such function, or more than one."""
+        nothing); None when the file declares no such function, or more than one, or the name is also a
+        parameter somewhere (a callback of the same name) or assigned again."""
         if function in self._returns:
             return self._returns[function]
         name = re.escape(function)
         found = [m for m in re.finditer(_FUNCTION_DECL % (name, name), self.text) if not inside(self.spans, m.start())]
         result: Optional[list[str]] = None
-        if len(found) == 1:
+        reassigned = any(not inside(self.spans, m.start()) and not re.search(r"\b(?:const|let|var)\s+$",
+                                                                             self.text[max(m.start() - 8, 0):m.start()])
+                         for m in re.finditer(_ASSIGN % name, self.text))
+        if len(found) == 1 and function not in self.parameters and not reassigned:
             m = found[0]
             result = self._returns_after(m.end() - 1 if m.group(0).endswith("(") else m.end())
         self._returns[function] = result

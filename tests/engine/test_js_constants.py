@@ -326,3 +326,12 @@ def test_html_from_imported_helpers_of_the_program_given_constants_is_low() -> N
             "doc.innerHTML = marked('# Title');\n")
     severities = [(f.line, f.severity) for f in ENGINE.scan(TextUnit(path="src/ui.ts", text=text))]
     assert severities == [(3, Severity.LOW), (4, Severity.LOW), (5, Severity.MEDIUM), (6, Severity.MEDIUM)]
+
+
+def test_a_function_name_also_used_as_a_parameter_or_reassigned_is_not_followed() -> None:
+    text = ("function render() { return '<p>ready</p>'; }\n"
+            "let label = () => '<b>ok</b>';\n"
+            "export function show(el, render) { el.innerHTML = render(); }\n")
+    assert not is_fixed("render()", Scope(text))
+    assert is_fixed("label()", Scope(text))
+    assert not is_fixed("label()", Scope(text + "label = readLabel;\n"))
