@@ -96,6 +96,7 @@ _FUNCTION_DECL = (r"\b(?:async\s+)?function\*?\s+%s\s*(?:<[^<>()]*>)?\s*\("
 # after a parameter list: an optional return type, then `=>` (an arrow function) or the body's `{`
 _ARROW_BODY = lazy(r"\s*(?::[^{};]{1,200}?)?\s*=>\s*")
 _BLOCK_BODY = lazy(r"\s*(?::[^{};=]{1,200}?)?\s*(?=\{)")
+_BRACE = lazy(r"[{}]")
 _RETURN = lazy(r"(?<![\w$.])return(?![\w$])")
 # names imported from a relative module: `import { a, b as c } from './x'`, `import d from '../y.js'`
 _RELATIVE_IMPORT = lazy(r"\bimport\s+(?!type\b)([^;'\"`]*?)\s+from\s*['\"]\.\.?/[^'\"]*['\"]")
@@ -425,10 +426,24 @@ class Scope:
         if block is None or block.end() >= len(text) or text[block.end()] != "{":
             return None
         i = block.end()
-        end = _skip_braces(text, i)
+        end = self._block_end(i)
+        if end is None:
+            return None
         values = [expression_at(text, m.end()) for m in _RETURN.finditer(text, i, end)
                   if not inside(self.spans, m.start())]
         return [v if v.strip() else "undefined" for v in values] or ["undefined"]
+
+    def _block_end(self, start: int) -> Optional[int]:
+        """Index after the ``{…}`` block opening at ``start``, braces in strings and comments skipped; None
+        when it does not close."""
+        depth = 0
+        for m in _BRACE.finditer(self.text, start):
+            if inside(self.spans, m.start()):
+                continue
+            depth += 1 if m.group() == "{" else -1
+            if depth == 0:
+                return m.end()
+        return None
 
     def returns_fixed(self, function: str, depth: int) -> bool:
         key = "() " + function

@@ -335,3 +335,9 @@ def test_a_function_name_also_used_as_a_parameter_or_reassigned_is_not_followed(
     assert not is_fixed("render()", Scope(text))
     assert is_fixed("label()", Scope(text))
     assert not is_fixed("label()", Scope(text + "label = readLabel;\n"))
+
+
+def test_a_brace_in_a_comment_or_string_does_not_end_a_function_body() -> None:
+    text = ("function markup(item) {\n  // closes } early?\n  const open = '}';\n  if (!item) return '<p></p>';\n"
+            "  return `<li>${item.name}</li>`;\n}\nexport function show(el, r) { el.innerHTML = markup(r); }\n")
+    assert not is_fixed("markup(r)", Scope(text))
