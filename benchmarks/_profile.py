@@ -12,7 +12,7 @@ from typing import Sequence
 
 from _util import child_env
 
-HEAVY = ("pydantic", "yaml", "git", "rich", "ahocorasick", "pathspec", "jsonschema", "multiprocessing")
+HEAVY = ("pydantic", "yaml", "git", "rich", "ahocorasick_rs", "pathspec", "jsonschema", "multiprocessing")
 MAIN = "import sys; from sentinel_hooks.cli import main; sys.exit(main())"
 
 

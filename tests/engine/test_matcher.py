@@ -162,6 +162,16 @@ def test_non_ascii_keywords_are_found_only_where_they_occur():
     assert index.present("\u0440\u0430 token") == {"\u0440\u0430", "\u0430", "token"}
 
 
+def test_keywords_found_are_the_same_before_and_after_the_index_switches_to_its_dfa(monkeypatch):
+    monkeypatch.setattr(KeywordIndex, "DFA_AFTER_CHARS", 40)
+    index = KeywordIndex(["key", "api_key", "pass", "://", '""', "\u0430"])
+    texts = ["api_key = 'x'  # pass", "http://a", "no words here at all", 'passkey"" \u0430', "api_key"]
+    before = [index.present(text) for text in texts]
+    assert index._dfa
+    assert [index.present(text) for text in texts] == before == [
+        {"key", "api_key", "pass"}, {"://"}, set(), {"pass", "key", '""', "\u0430"}, {"key", "api_key"}]
+
+
 def test_windows_sharing_one_file_analysis_find_what_windows_analysing_alone_find():
     """Whole-file detectors run once per file and every window takes the hits that touch its
     changes: the findings are those of windows that each analyse the file themselves."""

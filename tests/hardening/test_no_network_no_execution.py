@@ -59,8 +59,8 @@ def plant(repo: Path, markers: Path) -> list[str]:
     for rel in ("setup.py", "conftest.py", "pkg/__init__.py", "sitecustomize.py", "usercustomize.py",
                 "__main__.py", "noxfile.py", "manage.py",
                 # modules named like the scanner's own imports, in the scanned folder
-                "yaml.py", "pydantic.py", "rich.py", "pathspec.py", "ahocorasick.py", "git.py", "json.py",
-                "sentinel_hooks.py", "re.py", "typing_extensions.py"):
+                "yaml.py", "pydantic.py", "rich.py", "pathspec.py", "ahocorasick.py", "ahocorasick_rs.py", "git.py",
+                "json.py", "sentinel_hooks.py", "re.py", "typing_extensions.py"):
         python(rel)
     names.append("evil.pth")
     (repo / "evil.pth").write_text(f"import os; {marker_python(markers / 'evil.pth').strip()}\n")
