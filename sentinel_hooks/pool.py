@@ -31,6 +31,14 @@ PARALLEL_MIN_FILES = 16
 # peak memory within the noise of the runs.
 WORKER_GC_THRESHOLD = 10_000
 
+# Files a worker takes at a time once a scan has BATCH_FROM_FILES or more: each batch is a round trip
+# through the pool's queues and the parent's helper threads. Measured on the standard library (1,790
+# files, two workers, in turns): 6.73 s of CPU for the whole command with batches of 4, 6.37 s with 16
+# (the parent's share 0.6 s against 0.45 s). The files go out biggest first, so the last batches hold
+# the smallest files and the wall time does not wait on one worker's long batch.
+BATCH_FILES = 16
+BATCH_FROM_FILES = 512
+
 _worker: dict = {}
 
 
@@ -108,7 +116,7 @@ def run(entries: list[FileEntry], engine: Engine, *, workers: int, cache: Option
         pool = _start(engine, max(min(workers, len(entries)), 1), cache, chunk, rss_limit)
         # biggest first, so one large file does not start last and stretch the wall time
         ordered = sorted(entries, key=lambda e: -e.size)
-        size = 1 if len(entries) < 512 else 4
+        size = 1 if len(entries) < BATCH_FROM_FILES else BATCH_FILES
         batches = [ordered[i:i + size] for i in range(0, len(ordered), size)]
         results = pool.imap_unordered(_work_batch, batches)
         finished: set[str] = set()
