@@ -77,6 +77,7 @@ class Case:
     lines: tuple[int, int] = (0, 0)
     fixed_by: str = ""
     note: str = ""
+    set: str = "first"  # "first": the cases the rules were first measured on; "held-out": found later
 
     @property
     def folder(self) -> str:
@@ -107,7 +108,7 @@ def load_cases(path: Path = CASES) -> list[Case]:
         cases.append(Case(repo=c["repo"], commit=c.get("at", commits[c["repo"]]), path=c["path"],
                           kind=c["kind"], category=c["category"], tool=c.get("tool", ""),
                           lines=(int(lines[0]), int(lines[1])), fixed_by=c.get("fixed_by", ""),
-                          note=c.get("note", "")))
+                          note=c.get("note", ""), set=c.get("set", "first")))
     return cases
 
 
@@ -295,6 +296,7 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--peers-bin", type=Path, action="append", default=[], help="where bandit and semgrep are")
     parser.add_argument("--no-peers", action="store_true", help="MCP Sentinel only")
     parser.add_argument("--no-clean", action="store_true", help="skip the clean code bases")
+    parser.add_argument("--set", choices=("first", "held-out"), help="only the cases of this set")
     parser.add_argument("--quiet", action="store_true", help="figures only, no per-case lines")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     return parser.parse_args(argv)
@@ -308,7 +310,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     for name, binary in peers.items():
         print(f"{name}: {binary or 'not found (skipped)'}")
     peers = {name: binary for name, binary in peers.items() if binary}
-    cases = load_cases()
+    cases = [c for c in load_cases() if args.set in (None, c.set)]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         spans, notes = stage(cases, args.mirrors, root)
@@ -328,6 +330,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     print("Recall at MEDIUM+ per category (cases detected / cases):")
     for row in recall_table(staged, hits, tools):
         print("  " + row)
+    for name in sorted({c.set for c in staged}):
+        chosen = [c for c in staged if c.set == name and c.kind != "clean"]
+        print(f"  set {name:<11} " + "  ".join(
+            f"{tool} {sum(1 for c in chosen if hits[tool][c])}/{len(chosen)}" for tool in tools))
     bad_files = {(c.repo, c.path, c.commit) for c in staged if c.kind != "clean"}
     print("\nServers (files) with at least one malicious/vulnerable case detected:")
     for tool in tools:
@@ -360,7 +366,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             print(f"  {mark:<6} {case.category:<26} {case.name}  [{', '.join(by) or '-'}] {ours}")
     write_json(args.json, {
         "machine": machine(), "scanner": scanner_version(),
-        "cases": [{"case": c.name, "kind": c.kind, "category": c.category,
+        "cases": [{"case": c.name, "set": c.set, "kind": c.kind, "category": c.category,
                    "detected_by": [t for t in tools if hits[t][c]],
                    "rules": sorted({f.rule for f in hits["mcp-sentinel"][c]})} for c in staged],
         "removed_guards": guards, "clean_code_bases": clean,
