@@ -125,10 +125,18 @@ def show(repo: Path, commit: str, path: str) -> Optional[bytes]:
     return proc.stdout if proc.returncode == 0 else None
 
 
-def staged_path(case: Case) -> str:
+def staged_path(case: Case, taken: Optional[dict[str, str]] = None) -> str:
+    """Where the case's file is copied; ``taken`` (staged path -> source path) keeps two files of one
+    commit that share a folder and file name (``a/app/main.py``, ``b/app/main.py``) apart."""
     parent = Path(case.path).parent.name
     folder = parent if parent and parent.lower() not in NEUTRAL_SKIP else "server"
-    return f"{case.folder}/{case.commit[:12]}/{folder}/{Path(case.path).name}"
+    staged = f"{case.folder}/{case.commit[:12]}/{folder}/{Path(case.path).name}"
+    if taken is not None:
+        suffix = 2
+        while taken.setdefault(staged, case.path) != case.path:
+            staged = f"{case.folder}/{case.commit[:12]}/{folder}-{suffix}/{Path(case.path).name}"
+            suffix += 1
+    return staged
 
 
 def tool_span(source: bytes, tool: str) -> tuple[int, int]:
@@ -168,13 +176,15 @@ def stage(cases: list[Case], mirrors: Path, root: Path) -> tuple[dict[Case, tupl
     """Copy every case file under ``root``; the case -> (staged path, first line, last line) and notes."""
     spans: dict[Case, tuple[str, int, int]] = {}
     notes = []
+    taken: dict[str, str] = {}
     for case in cases:
         repo = git_dir(mirrors, case.folder)
         source = show(repo, case.commit, case.path) if repo else None
         if source is None:
             notes.append(f"SKIPPED {case.name}: no mirror or no {case.path} at {case.commit[:12]}")
             continue
-        target = root / staged_path(case)
+        path = staged_path(case, taken)
+        target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(source)
         if case.tool:
@@ -185,7 +195,7 @@ def stage(cases: list[Case], mirrors: Path, root: Path) -> tuple[dict[Case, tupl
             start, end = case.lines
         else:
             start, end = 1, source.count(b"\n") + 1
-        spans[case] = (staged_path(case), start, end)
+        spans[case] = (path, start, end)
     return spans, notes
 
 
