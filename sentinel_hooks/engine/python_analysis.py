@@ -299,9 +299,27 @@ class Collector:
         return value
 
 
+def _non_path_prefix_test(call: ast.Call) -> bool:
+    """``query.startswith("SELECT")``: a prefix test against constants that name no folder."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "startswith" and call.args):
+        return False
+    arg = call.args[0]
+    values = arg.elts if isinstance(arg, ast.Tuple) else [arg]
+    return all(isinstance(v, ast.Constant) and isinstance(v.value, str) and v.value and
+               not any(c in v.value for c in "/\\~.") for v in values)
+
+
 @functools.lru_cache(maxsize=4096)
 def _is_path_guard_name(name: str) -> bool:
     return name in PATH_GUARD_ATTRS or bool(GUARD_NAME.search(name))
+
+
+def _checks_something(call: ast.Call, last: str) -> bool:
+    """A check named so must be given something (``_verify_cert()`` checks no path), and a prefix test
+    against constants that name no folder (``query.startswith("SELECT")``) is no containment check."""
+    if last in PATH_GUARD_ATTRS:
+        return not _non_path_prefix_test(call)
+    return bool(call.args or call.keywords or isinstance(call.func, ast.Attribute))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -335,7 +353,7 @@ def note_container_call(scope: Scope, call: ast.Call) -> None:
 def note_guards(scope: Scope, call: ast.Call, name: str) -> None:
     """Guards a call shows (``name``: its qualified callee name)."""
     last = name.rsplit(".", 1)[-1] if name else (call.func.attr if isinstance(call.func, ast.Attribute) else "")
-    if last and _is_path_guard_name(last):
+    if last and _is_path_guard_name(last) and _checks_something(call, last):
         scope.path_guarded = True
     if name in URL_GUARD_CALLS or last in ("urlparse", "urlsplit"):
         scope.url_guarded = True

@@ -249,6 +249,35 @@ def read_via_helper(path: str) -> str:
     assert lines("python-path-traversal", src) == [11]
 
 
+def test_path_traversal_behind_checks_that_take_no_path():
+    """A check named like one but given nothing (``_verify_license()``), or a prefix test of SQL text,
+    does not guard the file path; a prefix test against a folder does."""
+    src = TOOL_HEADER + """
+@mcp.tool()
+def read_note(path: str) -> str:
+    _verify_license()
+    return open(path).read()
+
+@mcp.tool()
+def export(query: str, out: str) -> str:
+    if not query.upper().startswith(("SELECT", "WITH")):
+        return "no"
+    open(out, "w").write(query)
+
+@mcp.tool()
+def read_shared(path: str) -> str:
+    if not os.path.realpath(path).startswith("/srv/shared/"):
+        return "no"
+    return open(path).read()
+
+@mcp.tool()
+def read_checked(path: str) -> str:
+    check_inside_root(path)
+    return open(path).read()
+"""
+    assert lines("python-path-traversal", src) == [8, 14]
+
+
 def test_path_traversal_from_request_args_and_call_tool_arguments():
     src = """
 from flask import request
