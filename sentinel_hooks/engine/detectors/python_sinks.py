@@ -88,12 +88,14 @@ PATH_FUNCS = {"open", "io.open", "codecs.open", "aiofiles.open", "os.open", "os.
               "os.rename", "os.replace", "os.chmod", "os.walk", "shutil.copy", "shutil.copyfile",
               "shutil.copy2", "shutil.copytree", "shutil.rmtree", "shutil.move", "send_file",
               "flask.send_file", "FileResponse", "starlette.responses.FileResponse",
-              "fastapi.responses.FileResponse", "tarfile.open", "zipfile.ZipFile"}
+              "fastapi.responses.FileResponse", "tarfile.open", "zipfile.ZipFile",
+              # a repository opened or created at a path: git reads and writes everything under it
+              "git.Repo", "git.Repo.init", "git.repo.base.Repo", "git.repo.Repo"}
 PATH_METHODS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", "unlink", "rmdir",
                 "mkdir", "iterdir", "glob", "rglob", "rename", "touch"}
 PATH_GUARD_ATTRS = {"is_relative_to", "relative_to", "commonpath", "commonprefix", "startswith",
                     "safe_join", "secure_filename"}
-GUARD_NAME = lazy(r"(?i)safe|valid|allow|within|contain|sanitiz|ensure|verify|check|inside|jail")
+GUARD_NAME = lazy(r"(?i)safe|valid|allow|within|contain|sanitiz|ensure|verify|check(?!out)|inside|jail")  # not git checkout
 HTTP_FUNCS = {f"{lib}.{verb}" for lib in ("requests", "httpx")
               for verb in ("get", "post", "put", "delete", "patch", "head", "options", "request", "stream")}
 HTTP_FUNCS |= {"urllib.request.urlopen", "urllib.request.Request", "urllib2.urlopen", "aiohttp.request",

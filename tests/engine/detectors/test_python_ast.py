@@ -278,6 +278,22 @@ def read_checked(path: str) -> str:
     assert lines("python-path-traversal", src) == [8, 14]
 
 
+def test_repository_opened_at_input_path_and_checkout_is_no_check():
+    src = """
+import git
+@server.call_tool()
+async def handle(name, arguments):
+    repo = git.Repo(arguments["repo_path"])
+    return git_checkout(repo, arguments["branch"])
+
+@server.call_tool()
+async def handle_checked(name, arguments):
+    check_repo_path(arguments["repo_path"])
+    return git.Repo(arguments["repo_path"]).git.status()
+"""
+    assert lines("python-path-traversal", src) == [5]
+
+
 def test_path_traversal_from_request_args_and_call_tool_arguments():
     src = """
 from flask import request
