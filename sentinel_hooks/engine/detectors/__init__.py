@@ -79,6 +79,7 @@ DETECTORS: dict[str, str] = {
     "python-argument-injection": "python_arguments",
     "python-prefix-containment": "python_containment",
     "python-exfiltration": "python_exfiltration",
+    "python-covert-destination": "python_covert_destination",
     "python-decoded-exec": "python_backdoors",
     "python-reverse-shell": "python_backdoors",
     "python-hidden-listener": "python_backdoors",

@@ -29,7 +29,7 @@ def clone_safely(url: str) -> str:
 @mcp.tool()
 def show_diff(repo_path: str, target: str) -> str:
     """Diff the working tree against a branch or commit."""
-    repo = git.Repo(repo_path)
+    repo = git.Repo(repo_path)  # expect: python-path-traversal
     return repo.git.diff(target)  # expect: python-argument-injection
 
 
@@ -38,7 +38,7 @@ def show_diff_checked(repo_path: str, target: str) -> str:
     """Diff against a ref that cannot be an option."""
     if target.startswith("-"):
         raise ValueError("refs cannot start with '-'")
-    repo = git.Repo(repo_path)
+    repo = git.Repo(repo_path)  # expect: python-path-traversal
     return repo.git.diff(target)  # ok: python-argument-injection
 
 
