@@ -23,6 +23,9 @@ CAPABILITY_WORDS: dict[str, tuple[str, ...]] = {
     "secrets": ("credential", "token", "key", "secret", "password", "passwd", "environment", "env", "auth",
                 "login", "ssh", "aws", "config", "keychain", "cookie", "session", "certificate", "private",
                 "sensitive", "variable"),
+    # reading the whole environment is disclosed by words of the environment, not by "password" or "key":
+    # a password generator that reads os.environ says nothing of it
+    "environment": ("environment", "environ", "env", "variable", "config", "setting"),
 }
 
 # how a finding names each family
@@ -31,4 +34,5 @@ CAPABILITY_PHRASES: dict[str, str] = {
     "file_write": "write or delete files",
     "execution": "run programs",
     "secrets": "read secrets",
+    "environment": "read the whole environment",
 }

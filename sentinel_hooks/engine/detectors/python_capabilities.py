@@ -38,7 +38,7 @@ WRITE_CALLS = {"os.remove", "os.unlink", "os.rmdir", "os.removedirs", "os.rename
 WRITE_METHODS = {"write_text", "write_bytes", "unlink", "rmdir", "touch"}  # not replace/rename: str has them
 OPENERS = {"open", "io.open", "aiofiles.open", "codecs.open", "os.fdopen"}
 TOOL_GATE = Gate(re.compile(r"@[\w.]*\b(?:tool|call_tool)\b"), ("@",), anchored=True)
-SEVERE = {"execution", "secrets"}
+SEVERE = {"execution", "secrets", "environment"}
 DEPTH = 3
 
 
@@ -115,7 +115,7 @@ def _own_capabilities(scope: Scope, analysis: Analysis) -> dict[str, tuple[ast.C
         for arg in [call] if reads else [*call.args, *(k.value for k in call.keywords)]:
             secret = carries_secret_data(arg, scope, analysis)
             if secret:
-                found.setdefault("secrets", (call, secret))
+                found.setdefault("environment" if secret == "the environment" else "secrets", (call, secret))
                 break
     return found
 

@@ -66,7 +66,7 @@ def lookup(city: str) -> str:
 
 def test_vocabulary_is_data_per_family():
     assert set(capability_words.CAPABILITY_WORDS) == set(capability_words.CAPABILITY_PHRASES) == {
-        "network", "file_write", "execution", "secrets"}
+        "network", "file_write", "execution", "secrets", "environment"}
 
 
 def test_temporary_files_are_housekeeping_not_file_writes():
