@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 SOURCE_MARKERS = re.compile(
-    r"\.tool\s*\(|registerTool|CallToolRequestSchema|\b(?:extends|implements)\s+[\w.]*Tool|\b(?:req|request)\b|\bprocess\.env\b|\.ssh|\.aws|"
+    r"\.tool\s*\(|registerTool|CallToolRequestSchema|tools/call|\b(?:extends|implements)\s+[\w.]*Tool|\b(?:req|request)\b|\bprocess\.env\b|\.ssh|\.aws|"
     r"id_rsa|credentials|\.env\b")
 
 SINK_MARKERS = re.compile(

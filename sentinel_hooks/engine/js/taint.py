@@ -602,7 +602,8 @@ class Analysis:
     def _handler_index(name: str, recv: Any, argv: list[Any]) -> Optional[int]:
         if recv is None or not argv:
             return None
-        if name in V.TOOL_REGISTRATIONS or (name == "setRequestHandler" and "CallTool" in _text(argv[0])):
+        if name in V.TOOL_REGISTRATIONS or (name == "setRequestHandler" and (
+                "CallTool" in _text(argv[0]) or _text(argv[0]).strip("'\"`") == "tools/call")):  # schema or method
             last = len(argv) - 1
             if argv[last].type in ("arrow_function", "function_expression", "function", "identifier"):
                 return last
