@@ -113,7 +113,7 @@ SIGNALS: tuple[InjectionSignal, ...] = (
             r"\bjailbreak|\bDAN\s+mode\b",
             "restriction", "limitation", "filter", "guardrail", "rules", "jailbreak", "dan"),
     _signal("disable-safety", "override", 3.5,
-            r"\b(?:disable|turn\s+off|bypass|remove|drop)\s+(?:all\s+|any\s+|every\s+|your\s+)?(?:safety\s+|security\s+|"
+            r"\b(?:disable|turn\s+off|bypass|remove|drop|override|ignore|skip|circumvent)\s+(?:all\s+|any\s+|every\s+|your\s+)?(?:safety\s+|security\s+|"
             r"content\s+)?(?:guardrails|safety\s+filters|safety\s+checks|security\s+checks|safeguards|"
             r"safety\s+guidelines)\b",
             "guardrail", "safety", "security", "safeguard"),
@@ -201,6 +201,15 @@ SIGNALS: tuple[InjectionSignal, ...] = (
             r"variables|env\s+vars)\b[^.\n]{0,80}?\b(?:in|into|as|to|inside)\b",
             "conversation", "chat", "system prompt", "history", "messages", "instructions", "content", "private",
             "environment", "env"),
+    _signal("prompt-leak", "forwarding", 3.0,
+            r"\b(?:reveal|disclose|show|print|output|repeat|share|recite|dump|tell\s+me)\s+(?:to\s+me\s+|me\s+)?"
+            r"(?:your|the)\s+(?:full\s+|entire\s+|complete\s+|original\s+|hidden\s+|initial\s+|exact\s+)?"
+            r"(?:system\s+(?:prompt|message|instructions)|initial\s+(?:prompt|instructions)|"
+            r"instructions\s+you\s+(?:were|have\s+been)\s+given)\b",
+            "system", "initial", "instructions you"),
+    # a line that speaks as the system (``SYSTEM: ...``, ``[SYSTEM]``): upper case, as such injections write it
+    _signal("system-speaker", "addressed", 2.0, r"(?:^|[.!?:\n]\s*|\[)SYSTEM(?:\s*:|\])", "system",
+            case_sensitive=True),
     _signal("conversation-data", "forwarding", 1.5,
             r"\b(?:conversation|chat)\s+history\b|\bsystem\s+prompt\b|\bprevious\s+messages\b|"
             r"\b(?:all|every)\s+(?:previous\s+)?(?:messages|prompts)\b",
