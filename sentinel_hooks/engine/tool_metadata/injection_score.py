@@ -177,6 +177,16 @@ SIGNALS: tuple[InjectionSignal, ...] = (
             r"\s+tool\b|\bthe\s+" + _TOOLISH + r"\s+tool\s+(?:must|should|has\s+to|needs\s+to)\s+(?:also\s+|always\s+|"
             r"now\s+)?(?:send|forward|include|add|use|bcc|cc|call|be\s+called)",
             "when", "instead", "tool"),
+    # a standing order for every reply of the model, or for what its replies end with
+    _signal("every-reply", "steering", 3.0,
+            r"\b(?:on|in|with|after|before|for)\s+(?:every|each|all|any)\s+(?:(?:of\s+)?(?:your|the)\s+)?"
+            r"(?:assistant\s+|model\s+|ai\s+)?(?:repl(?:y|ies)|responses?|answers?|turns?)\b[^.\n]{0,30}?\byou\s+"
+            r"(?:must|should|shall|always|need\s+to|have\s+to)\b",
+            "every", "each", "all", "any"),
+    _signal("reply-suffix", "steering", 2.0,
+            r"\b(?:append|add|include|insert|put)\b[^.\n]{0,80}?\b(?:at\s+)?the\s+(?:end|bottom|top|start)\s+of\s+"
+            r"(?:your|each|every|the\s+assistant'?s?)\s+(?:reply|response|answer)\b",
+            "end", "bottom", "top", "start"),
     _signal("side-effect-on-tools", "tools", 2.5,
             r"\bside[- ]effects?\s+on\s+(?:the\s+)?(?:also\s+present\s+|other\s+|all\s+)?[\w`'\"-]*\s*tools?\b|"
             r"\b(?:applies|apply)\s+to\s+(?:all|every|any)\s+(?:other\s+)?tools?\b",
