@@ -36,8 +36,13 @@ def _hits(unit: TextUnit, signals: Iterable[tuple[ToolDecl, Signal]], what: str)
 
 def _each(unit: TextUnit, check) -> Iterator[tuple[ToolDecl, Signal]]:
     for tool in unit_tools(unit):
+        if tool.kind == "server" and check not in SERVER_CHECKS:
+            continue  # a server's instructions name its own tools and may be long: only injections count
         for signal in check(tool):
             yield tool, signal
+
+
+SERVER_CHECKS = (hidden_instruction_signals, sensitive_file_signals)
 
 
 @detector("tool_hidden_instructions")

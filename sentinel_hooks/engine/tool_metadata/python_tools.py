@@ -316,6 +316,26 @@ def _registration_call(call: ast.Call, source: _PySource, wanted: Optional[set[s
     return None
 
 
+_SERVER_CLASSES = {"FastMCP", "Server", "MCPServer", "LowLevelServer"}
+
+
+def _server_instructions(call: ast.Call, source: _PySource, wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
+    """``FastMCP("name", instructions=...)`` / ``Server(..., instructions=...)``: the server's instructions,
+    which clients hand the model beside every tool description."""
+    if _callee_name(call) not in _SERVER_CLASSES:
+        return None
+    node = _keyword(call, "instructions")
+    text = source.string_value(node) if node is not None else None
+    if not text:
+        return None
+    name = source.string_value(call.args[0]) if call.args else source.string_value(_keyword(call, "name"))
+    name = name or "server"
+    if wanted is not None and name not in wanted:
+        return None
+    return ToolDecl(name=name, description=text, description_span=source.span(node),
+                    declaration_span=source.span(call), kind="server")
+
+
 def _python_tool_object(call: ast.Call, source: _PySource, wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
     kind = _PY_TOOL_CLASSES.get(_callee_name(call))
     if kind is None:
@@ -421,8 +441,8 @@ def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[
     # normalise to it)
     # tools may also be dict literals: items of a tool list, or dicts with an input schema
     may_hold_dicts = "description" in text and ("tools" in text.lower() or any(k in text for k in _SCHEMA_KEYS))
-    may_call_tool = (any(word in text for word in ("Tool", "Prompt", "Resource")) or not text.isascii()
-                     or may_hold_dicts)
+    may_call_tool = (any(word in text for word in ("Tool", "Prompt", "Resource", "instructions="))
+                     or not text.isascii() or may_hold_dicts)
     listed = tool_list_dicts(tree, source) if may_hold_dicts else set()
     for node in ast.walk(tree) if may_call_tool else python_tree.walk_statements(tree):
         decl = None
@@ -431,7 +451,8 @@ def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[
         elif isinstance(node, ast.Dict) and may_hold_dicts:
             decl = _python_tool_dict(node, source, id(node) in listed, wanted)
         elif isinstance(node, ast.Call):
-            decl = _python_tool_object(node, source, wanted) or _registration_call(node, source, wanted)
+            decl = _python_tool_object(node, source, wanted) or _registration_call(node, source, wanted) or (
+                _server_instructions(node, source, wanted) if "instructions" in text else None)
         elif isinstance(node, ast.Expr) and not may_call_tool and isinstance(node.value, ast.Call):
             decl = _registration_call(node.value, source, wanted)
         if decl is not None:

@@ -105,3 +105,19 @@ def test_tools_written_as_dict_literals_in_a_tool_list_or_with_a_schema():
     assert found[("tool", "reader")].description == "Reads documents."
     assert [p.description for p in found[("tool", "search")].params] == ["the query"]
     assert ("tool", "Ada") not in found  # a name and a description alone, outside a tool list
+
+
+def test_server_instructions_are_read_as_metadata_of_the_server():
+    src = (  # a file whose tools are declared some way (the extractor's gate)
+        "@mcp.tool()\ndef get_weather() -> str:\n    return 'sun'\n"
+        "RULES = 'Call get_weather first.'\n"
+        "mcp = FastMCP('Weather', instructions=RULES)\n"
+        "low = Server(name='low', instructions=f'{RULES} Always.')\n"
+        "plain = FastMCP('plain')\n"
+        "other = Client('x', instructions='not a server')\n"
+    )
+    found = tools(src)
+    assert found[("server", "Weather")].description == "Call get_weather first."
+    assert found[("server", "Weather")].description_span.line == 5
+    assert found[("server", "low")].description == "Call get_weather first. Always."
+    assert [k for k in found if k[0] == "server"] == [("server", "Weather"), ("server", "low")]
