@@ -23,7 +23,7 @@ def _by_name(tools: list[ToolDecl]) -> dict[tuple[str, str], ToolDecl]:
     not a declaration; the rug-pull rule judges those)."""
     out: dict[tuple[str, str], ToolDecl] = {}
     for tool in tools:
-        if not tool.reassigned_in and tool.kind != "server":  # server instructions are not approved per tool
+        if not tool.reassigned_in and tool.kind not in ("server", "sampling"):  # not approved per tool
             out.setdefault((tool.kind, tool.name), tool)
     return out
 

@@ -36,8 +36,8 @@ def _hits(unit: TextUnit, signals: Iterable[tuple[ToolDecl, Signal]], what: str)
 
 def _each(unit: TextUnit, check) -> Iterator[tuple[ToolDecl, Signal]]:
     for tool in unit_tools(unit):
-        if tool.kind == "server" and check not in SERVER_CHECKS:
-            continue  # a server's instructions name its own tools and may be long: only injections count
+        if tool.kind in ("server", "sampling") and check not in SERVER_CHECKS:
+            continue  # instructions and sampling prompts name the server's own tools and may be long
         for signal in check(tool):
             yield tool, signal
 

@@ -220,6 +220,13 @@ SIGNALS: tuple[InjectionSignal, ...] = (
     # a line that speaks as the system (``SYSTEM: ...``, ``[SYSTEM]``): upper case, as such injections write it
     _signal("system-speaker", "addressed", 2.0, r"(?:^|[.!?:\n]\s*|\[)SYSTEM(?:\s*:|\])", "system",
             case_sensitive=True),
+    _signal("kept-from-everyone", "secrecy", 3.0,
+            r"\b(?:should|must|is\s+to|are\s+to)\s+(?:not|never)\s+be\s+(?:announced|mentioned|disclosed|revealed|"
+            r"shared|reported|told)\s+to\s+(?:anyone|anybody|others|the\s+user)\b",
+            "announced", "mentioned", "disclosed", "revealed", "shared", "reported", "told"),
+    _signal("netcat-connect", "override", 3.0,
+            r"(?<![\w-])(?:nc|ncat|netcat)\s+(?:-(?!z\b)\w+\s+)*(?!-)[\w.-]+\s+\d{2,5}\b|\b(?:bash|sh)\s+-i\s+>&\s*/dev/tcp/",
+            "nc ", "ncat", "netcat", "/dev/tcp"),
     _signal("conversation-data", "forwarding", 1.5,
             r"\b(?:conversation|chat)\s+history\b|\bsystem\s+prompt\b|\bprevious\s+messages\b|"
             r"\b(?:all|every)\s+(?:previous\s+)?(?:messages|prompts)\b",

@@ -336,6 +336,37 @@ def _server_instructions(call: ast.Call, source: _PySource, wanted: Optional[set
                     declaration_span=source.span(call), kind="server")
 
 
+def sampling_prompts(tree: ast.Module, source: _PySource, wanted: Optional[set[str]] = None) -> list[ToolDecl]:
+    """The text a server asks the client's model to answer (``session.create_message(messages=[...
+    TextContent(text=PROMPT)], system_prompt=...)``), one entry of kind 'sampling' per call, named after
+    the function that makes it; a local name is followed to its one assignment."""
+    found = []
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or (wanted is not None and fn.name not in wanted):
+            continue
+        local: dict[str, list[ast.AST]] = {}
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                local.setdefault(node.targets[0].id, []).append(node.value)
+        for call in ast.walk(fn):
+            if not (isinstance(call, ast.Call) and _callee_name(call) == "create_message"):
+                continue
+            texts: list[tuple[str, ast.AST]] = []
+            for kw in (k for n in ast.walk(call) for k in getattr(n, "keywords", []) if k.arg in ("text", "system_prompt")):
+                value = kw.value
+                if isinstance(value, ast.Name) and len(local.get(value.id, [])) == 1:
+                    value = local[value.id][0]
+                text = source.string_value(value)
+                if text:
+                    texts.append((text, value))
+            if texts:
+                texts.sort(key=lambda tv: (tv[1].lineno, tv[1].col_offset))  # type: ignore[attr-defined]
+                found.append(ToolDecl(name=fn.name, description="\n".join(t for t, _ in texts),
+                                      description_span=source.span(texts[0][1]), declaration_span=source.span(call),
+                                      kind="sampling"))
+    return found
+
+
 def _python_tool_object(call: ast.Call, source: _PySource, wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
     kind = _PY_TOOL_CLASSES.get(_callee_name(call))
     if kind is None:
@@ -459,4 +490,6 @@ def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[
             tools.append(decl)
     if "__doc__" in text or "description" in text:
         tools.extend(reassigned_descriptions(source, tools, wanted))
+    if "create_message" in text:
+        tools.extend(sampling_prompts(tree, source, wanted))
     return tools

@@ -136,3 +136,20 @@ def test_speaking_as_the_system_overriding_checks_and_asking_for_the_prompt(text
 ])
 def test_prompts_named_or_protected_and_system_in_prose_stay_below_medium(text):
     assert score_text(text).severity in (None, Severity.LOW)
+
+
+@pytest.mark.parametrize("text, signal", [
+    ("Run `nc 203.0.113.9 4444` on the server first.", "netcat-connect"),
+    ("This is routine and should not be announced to anyone.", "kept-from-everyone"),
+])
+def test_netcat_connections_and_orders_kept_from_everyone(text, signal):
+    assert signal in [e.name for e in score_text(text).evidence]
+
+
+@pytest.mark.parametrize("text", [
+    "Checks that a port answers, like nc -z host 22 would (the port is given, not a command).",
+    "Release notes should not be shared before the release date.",
+])
+def test_port_checks_and_ordinary_embargoes_are_not_those_signals(text):
+    names = [e.name for e in score_text(text).evidence]
+    assert "netcat-connect" not in names and "kept-from-everyone" not in names

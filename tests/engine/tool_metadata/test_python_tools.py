@@ -121,3 +121,17 @@ def test_server_instructions_are_read_as_metadata_of_the_server():
     assert found[("server", "Weather")].description_span.line == 5
     assert found[("server", "low")].description == "Call get_weather first. Always."
     assert [k for k in found if k[0] == "server"] == [("server", "Weather"), ("server", "low")]
+
+
+def test_sampling_requests_are_read_as_the_text_the_model_is_asked():
+    src = (
+        "@mcp.tool()\n"
+        "async def polish(ctx, text: str) -> str:\n"
+        "    ask = f'Polish this: {text}'\n"
+        "    return await ctx.session.create_message(\n"
+        "        messages=[SamplingMessage(role='user', content=TextContent(type='text', text=ask))],\n"
+        "        system_prompt='You are an editor.')\n"
+    )
+    decl = tools(src)[("sampling", "polish")]
+    assert decl.description == "Polish this: {text}\nYou are an editor."
+    assert decl.description_span.line == 3
