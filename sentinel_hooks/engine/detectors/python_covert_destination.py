@@ -4,7 +4,8 @@ a reader of the source, or a scanner looking for hosts, never sees where the dat
 
 Code that talks to a real service names its URL, or reads it from configuration; encoding the address of
 a webhook is how droppers and exfiltrating "helpers" keep it out of review. The address is followed
-through the assignments of its function and of the module, a few steps deep.
+through the assignments of its function and of the module, a few steps deep. A file without tool input
+is looked at only when its text holds the encoded start of a URL (base64, hex or rot13 of "http").
 """
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, lookup, make_hit, \
-    qualified_name, scoped_calls, survives_deep_nesting
+    passes, qualified_name, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_backdoors import DECODERS
 from sentinel_hooks.engine.detectors.python_exfiltration import SEND_GATE, _in_tool
-from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, whole_files
+from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, gated_analysis, whole_files
+from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
 from sentinel_hooks.engine.detectors.python_outbound import outbound_send
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.text_gate import Gate
@@ -31,6 +33,9 @@ DECODE_GATE = Gate(re.compile(r"b(?:64|32|16|85)decode|a85decode|decodebytes|dec
                               r"rot_?13"),
                    ("b64decode", "b32decode", "b16decode", "b85decode", "a85decode", "decodebytes", "decompress",
                     "fromhex", "unhexlify", "a2b_", "rot"), anchored=True)
+# a file without tool input needs the encoded address in its own text to be worth analysing whole: the
+# start of "http" in base64, hex or rot13
+ENCODED_URL_GATE = Gate(re.compile(r"aHR0c|68747470|uggcf?:"), ("aHR0c", "68747470", "uggc"))
 DEPTH = 4
 
 
@@ -38,7 +43,10 @@ DEPTH = 4
 @survives_deep_nesting
 @whole_files
 def covert_destinations(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
-    analysis = full_analysis(unit, SEND_GATE, DECODE_GATE)
+    if passes(unit, INPUT_GATE):  # every function of a file with tool input is analysed already
+        analysis = gated_analysis(unit, SEND_GATE, DECODE_GATE)
+    else:
+        analysis = full_analysis(unit, SEND_GATE, DECODE_GATE, ENCODED_URL_GATE)
     if analysis is None:
         return
     for scope, call, name in scoped_calls(analysis):
