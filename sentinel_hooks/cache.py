@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from sentinel_hooks import __version__, digests
 
@@ -167,6 +167,11 @@ def findings_from_entry(docs: Any) -> Optional[list]:
     return out
 
 
+def _is_module_digests(doc: Any) -> bool:
+    return isinstance(doc, dict) and all(isinstance(k, str) and isinstance(v, (str, type(None)))
+                                         for k, v in doc.items())
+
+
 class ResultCache:
     """Findings per (path, content) for one rule set and engine configuration."""
 
@@ -190,8 +195,11 @@ class ResultCache:
         entry = self.get_entry(key)
         return None if entry is None else entry[0]
 
-    def get_entry(self, key: str) -> Optional[tuple[list, Optional[str]]]:
-        """The cached findings for ``key`` and why a check could not analyse the file (or None), or None."""
+    def get_entry(self, key: str, unchanged: Optional[Callable[[dict[str, Optional[str]]], bool]] = None
+                  ) -> Optional[tuple[list, Optional[str]]]:
+        """The cached findings for ``key`` and why a check could not analyse the file (or None), or None.
+        An entry that recorded other modules the file's results depend on (path -> content digest) is
+        used only when ``unchanged`` confirms that they still hold that content."""
         doc = read_json(self._file(key))
         findings, note = None, None
         if isinstance(doc, dict) and doc.get("key") == key and doc.get("scope") == self.scope:
@@ -199,14 +207,23 @@ class ResultCache:
             note = doc.get("not_analysed")
             if note is not None and not isinstance(note, str):
                 findings = None
+            modules = doc.get("modules")
+            if modules is not None and not (_is_module_digests(modules) and unchanged is not None
+                                            and unchanged(modules)):
+                findings = None
         if findings is None:
             self.misses += 1
             return None
         self.hits += 1
         return findings, note
 
-    def put(self, key: str, findings: list[dict[str, Any]], not_analysed: Optional[str] = None) -> None:
+    def put(self, key: str, findings: list[dict[str, Any]], not_analysed: Optional[str] = None,
+            modules: Optional[dict[str, Optional[str]]] = None) -> None:
+        """``modules``: the other modules of the repository the results depend on (path -> digest of
+        their content, None when absent)."""
         doc: dict[str, Any] = {"key": key, "scope": self.scope, "findings": findings}
         if not_analysed is not None:
             doc["not_analysed"] = not_analysed
+        if modules:
+            doc["modules"] = modules
         write_json_atomic(self._file(key), doc, self.dir)

@@ -15,6 +15,7 @@ from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import skips
 from sentinel_hooks.sources.fragment import Fragment
 from sentinel_hooks.sources.files import BINARY_SNIFF, FileEntry, decode, is_binary, open_regular
+from sentinel_hooks.sources.modules import DirectoryModules, scan_root
 
 DEFAULT_CHUNK = 32 * 1024 * 1024
 OVERLAP = 64 * 1024  # a match up to this long is found even when it straddles a chunk boundary
@@ -116,17 +117,22 @@ def scan_file(entry: FileEntry, engine: Engine, cache: Optional[ResultCache],
                 return out
             if entry.size <= chunk_size:
                 data = head + fh.read()
+                root = scan_root(entry.abs_path, entry.display_path)
+                modules = DirectoryModules(root) if root is not None else None
                 key = cache.key(entry.display_path, data) if cache is not None else None
-                cached = cache.get_entry(key) if cache is not None else None
+                cached = cache.get_entry(key, modules.unchanged if modules is not None else None) \
+                    if cache is not None else None
                 if cached is not None:
                     out.findings, out.not_analysed = cached
                     out.cached = True
                 else:
-                    (unit,) = units_of(Fragment(path=entry.display_path, text=decode(data)))  # a whole file: one unit
+                    fragment = Fragment(path=entry.display_path, text=decode(data), modules=modules)
+                    (unit,) = units_of(fragment)  # a whole file: one unit
                     out.findings = engine.scan(unit)
                     out.not_analysed = engine.not_analysed(unit)
                     if cache is not None:
-                        cache.put(key, [to_dict(f) for f in out.findings], out.not_analysed)
+                        cache.put(key, [to_dict(f) for f in out.findings], out.not_analysed,
+                                  modules.reads if modules is not None else None)
                 out.bytes = len(data)
             else:
                 key = None

@@ -220,7 +220,8 @@ def transferable(units: list[TextUnit]) -> list[TextUnit]:
         if id(original) not in moved:
             text = _Loaded(original.text())
             base = _Loaded(original.base_text() if u.base_text_loader is not None else None)
-            analysis = FileAnalysis(text, base, original.changed_lines, original.deletion_points)
+            analysis = FileAnalysis(text, base, original.changed_lines, original.deletion_points,
+                                    original.modules)  # a git reader starts its own cat-file over there
             analysis.text(), analysis.base_text()  # loaded now: a not-loaded mark would not survive pickling
             moved[id(original)] = (text, base, analysis)
         text, base, analysis = moved[id(original)]

@@ -24,10 +24,12 @@ class FileAnalysis:
     ``deletion_points`` the new-file lines after which the change removed lines (0: at the start)."""
 
     __slots__ = ("_load_text", "_load_base", "_text", "_lowered", "_base", "memo", "changed_lines",
-                 "deletion_points")
+                 "deletion_points", "modules")
 
     def __init__(self, load_text: Callable[[], str], load_base: Optional[Callable[[], Optional[str]]] = None,
-                 changed_lines: Optional[frozenset[int]] = None, deletion_points: frozenset[int] = frozenset()):
+                 changed_lines: Optional[frozenset[int]] = None, deletion_points: frozenset[int] = frozenset(),
+                 modules: Optional[Any] = None):
+        self.modules = modules  # the source's reader of other modules of the repository (sources.modules), or None
         self.changed_lines = changed_lines
         self.deletion_points = deletion_points
         self._load_text = load_text
@@ -88,6 +90,7 @@ class TextUnit:
     analysis: Optional[FileAnalysis] = field(default=None, repr=False)
     categories: Optional[frozenset[str]] = None
     commit: Optional[str] = None
+    modules: Optional[Any] = field(default=None, repr=False)  # reader of the repository's other modules
     _line_starts: Optional[list[int]] = field(default=None, repr=False)
     _lowered: Optional[str] = field(default=None, repr=False)
 
@@ -99,7 +102,7 @@ class TextUnit:
         """The whole-file analysis this unit belongs to."""
         if self.analysis is None:
             load = self.full_text_loader if self.full_text_loader is not None else (lambda: self.text)
-            self.analysis = FileAnalysis(load, self.base_text_loader, self.changed_lines)
+            self.analysis = FileAnalysis(load, self.base_text_loader, self.changed_lines, modules=self.modules)
         return self.analysis
 
     @property
@@ -165,12 +168,13 @@ def units_of(fragment: Fragment) -> list[TextUnit]:
         return [TextUnit(path=fragment.path, text=fragment.text, first_line=fragment.first_line,
                          first_column=fragment.first_column, partial=fragment.partial,
                          changed_lines=fragment.changed_lines, base_text_loader=fragment.load_base,
-                         categories=fragment.categories, commit=fragment.commit)]
+                         categories=fragment.categories, commit=fragment.commit, modules=fragment.modules)]
     text = fragment.text
     changed = fragment.changed_lines or frozenset()
     starts = text_lines.counted_line_starts(text) if text else []
     # one analysis for all its windows
-    shared = FileAnalysis(lambda: text, fragment.load_base, changed, frozenset(fragment.deleted_at))
+    shared = FileAnalysis(lambda: text, fragment.load_base, changed, frozenset(fragment.deleted_at),
+                          fragment.modules)
     units = []
     for first, last in fragment.windows:
         stop = starts[last] if last < len(starts) else len(text)

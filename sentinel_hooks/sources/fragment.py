@@ -5,9 +5,12 @@ of the engine; the engine turns a fragment into the units it scans (``engine.uni
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from sentinel_hooks.records import record
+
+if TYPE_CHECKING:
+    from sentinel_hooks.sources.modules import ModuleReader
 
 LineRange = tuple[int, int]  # inclusive (first, last) file line numbers
 
@@ -22,7 +25,8 @@ class Fragment:
     ranges of ``text`` to scan around them (None: all of it). ``deleted_at`` holds the new-file line
     numbers after which lines were deleted (0: before the first line). ``load_base`` reads the file
     as it was at the base of a comparison; ``old_blob``/``new_blob`` name the two git blobs when the
-    text came from git. ``categories`` limits the rules run (None: every rule).
+    text came from git. ``categories`` limits the rules run (None: every rule). ``modules`` reads other
+    modules of the repository at the same state (constants a tool description imports), or is None.
     """
 
     path: str
@@ -38,3 +42,4 @@ class Fragment:
     new_blob: Optional[str] = None
     categories: Optional[frozenset[str]] = None
     commit: Optional[str] = None
+    modules: Optional[ModuleReader] = None

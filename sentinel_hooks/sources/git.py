@@ -213,12 +213,22 @@ class BlobReader:
         self._proc: Optional[subprocess.Popen] = None
 
     def read(self, sha: str) -> Optional[bytes]:
+        return self._object(sha.encode("ascii"), None)
+
+    def read_blob(self, name: str, limit: int) -> Optional[bytes]:
+        """The blob ``name`` names (``:path`` in the index, ``<tree-ish>:path``), or None when it names
+        nothing, something other than a blob, or a blob over ``limit`` bytes (skipped unread)."""
+        if any(c in name for c in "\n\r\0"):
+            return None
+        return self._object(name.encode("utf-8", "surrogateescape"), limit)
+
+    def _object(self, name: bytes, limit: Optional[int]) -> Optional[bytes]:
         if self._proc is None:
             self._proc = self.git.popen(["cat-file", "--batch"])
         proc = self._proc
         assert proc.stdin is not None and proc.stdout is not None
         try:
-            proc.stdin.write(sha.encode("ascii") + b"\n")
+            proc.stdin.write(name + b"\n")
             proc.stdin.flush()
             header = proc.stdout.readline()
         except (BrokenPipeError, OSError):
@@ -227,13 +237,22 @@ class BlobReader:
         if len(fields) != 3:
             if not header:
                 raise GitError("git cat-file stopped unexpectedly")
-            return None  # "<sha> missing"
+            return None  # "<sha> missing", "<name> ambiguous"
         size = int(fields[2])
-        data = proc.stdout.read(size)
+        wanted = limit is None or (fields[1] == b"blob" and size <= limit)
+        data, left = b"", size
+        if wanted:
+            data = proc.stdout.read(size)
+            left -= len(data)
+        while left > 0:  # skipped, but read through to keep the stream in step
+            block = proc.stdout.read(min(left, 1 << 16))
+            if not block:
+                break
+            left -= len(block)
         proc.stdout.read(1)
-        if len(data) != size:
+        if left:
             raise GitError("git cat-file stopped unexpectedly")
-        return data
+        return data if wanted else None
 
     def close(self) -> None:
         proc, self._proc = self._proc, None

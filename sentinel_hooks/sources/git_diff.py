@@ -20,6 +20,7 @@ from sentinel_hooks.sources.files import (DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Ex
                                          is_binary, open_regular)
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
 from sentinel_hooks.sources.hunks import deletion_point, read_hunk
+from sentinel_hooks.sources.modules import GitModules, ModuleReader, WorkTreeModules
 from sentinel_hooks.sources.skips import SkipLog
 
 INDEX = "index"
@@ -234,7 +235,8 @@ def line_windows(added: Iterable[int], context: int, line_count: int) -> list[tu
 
 def window_fragment(path: str, text: str, added: Sequence[int], context: int,
                     base_loader: Optional[Callable[[], Optional[str]]], *, deleted_at: Sequence[int] = (),
-                    old_blob: Optional[str] = None, new_blob: Optional[str] = None) -> Fragment:
+                    old_blob: Optional[str] = None, new_blob: Optional[str] = None,
+                    modules: Optional[ModuleReader] = None) -> Fragment:
     """The changed file with its added lines, its ``deleted_at`` points (the lines after which lines were
     removed) and the windows around them (``context`` lines each side); the engine scans each window,
     able to load the whole file and its base version. A window holding part of a multi-line construct
@@ -247,12 +249,14 @@ def window_fragment(path: str, text: str, added: Sequence[int], context: int,
     spans += constructs.python_blocks(path, text, starts, touched)
     windows = constructs.widen(line_windows(touched, context, len(starts)), sorted(spans), touched)
     return Fragment(path=path, text=text, changed_lines=frozenset(added), windows=tuple(windows),
-                    deleted_at=tuple(deleted_at), load_base=base_loader, old_blob=old_blob, new_blob=new_blob)
+                    deleted_at=tuple(deleted_at), load_base=base_loader, old_blob=old_blob, new_blob=new_blob,
+                    modules=modules)
 
 
-def whole_fragment(path: str, text: str, *, new_blob: Optional[str] = None) -> Fragment:
+def whole_fragment(path: str, text: str, *, new_blob: Optional[str] = None,
+                   modules: Optional[ModuleReader] = None) -> Fragment:
     """A file scanned whole (added, untracked, or named with nothing changed): every line counts."""
-    return Fragment(path=path, text=text, new_blob=new_blob)
+    return Fragment(path=path, text=text, new_blob=new_blob, modules=modules)
 
 
 # -- the scan source ----------------------------------------------------------------------------
@@ -292,6 +296,7 @@ class DiffScan:
         self.blobs = BlobReader(git)
         self._exclude_memo: dict[str, bool] = {}
         self._lone_cr: set[str] = set()
+        self._modules: dict[str, ModuleReader] = {}
 
     def again(self, *, context: int, excludes: Optional[Excludes], max_file_size: Optional[int]) -> "DiffScan":
         """A fresh scan of the same comparison under other settings (another policy's)."""
@@ -307,6 +312,15 @@ class DiffScan:
 
     def close(self) -> None:
         self.blobs.close()
+
+    def modules(self, state: str) -> ModuleReader:
+        """The reader of other modules at ``state`` (INDEX, WORKTREE or the target commit), comparing
+        with the base; one per state, shared by the scan's files."""
+        if state not in self._modules:
+            base = self.comparison.base
+            self._modules[state] = (WorkTreeModules(str(self.repo.root), self.blobs, base) if state == WORKTREE
+                                    else GitModules(self.blobs, "" if state == INDEX else state, base))
+        return self._modules[state]
 
     def _pathspec_args(self, paths: Sequence[str]) -> list[str]:
         return ["--", *pathspecs(paths)] if paths else []
@@ -369,12 +383,13 @@ class DiffScan:
         if text is None:
             return None
         new_blob = None if change.new_blob == NULL_SHA else change.new_blob
+        modules = self.modules(self.comparison.target)
         if change.is_new or path in self._lone_cr:
             # git numbers lines by LF only: in a file with lone CRs its line numbers are not ours
-            return whole_fragment(path, text, new_blob=new_blob)
+            return whole_fragment(path, text, new_blob=new_blob, modules=modules)
         base = self._loader(change.old_blob)
         return window_fragment(path, text, change.added, self.context, base, deleted_at=change.deleted_at,
-                               old_blob=change.old_blob, new_blob=new_blob)
+                               old_blob=change.old_blob, new_blob=new_blob, modules=modules)
 
     def _new_text(self, change: FileChange) -> Optional[str]:
         """The changed file's new content (read once), or None when it is binary or unreadable."""
@@ -477,10 +492,11 @@ class DiffScan:
                 if self._skip_for_mode(mode, path):
                     continue
                 text = self._blob_text(blob, path)
+                modules = self.modules(INDEX)
             else:
-                blob, text = None, self._work_tree_text(path)
+                blob, text, modules = None, self._work_tree_text(path), self.modules(WORKTREE)
             if text is not None:
-                yield whole_fragment(path, text, new_blob=blob)
+                yield whole_fragment(path, text, new_blob=blob, modules=modules)
 
     def _history_fragments(self) -> Iterator[Fragment]:
         """Each commit's added lines, for the secrets rules; findings carry the commit."""
@@ -508,4 +524,4 @@ class DiffScan:
                 continue
             text = self._work_tree_text(path)
             if text is not None:
-                yield whole_fragment(path, text)
+                yield whole_fragment(path, text, modules=self.modules(WORKTREE))

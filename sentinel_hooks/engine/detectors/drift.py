@@ -55,7 +55,9 @@ def detect_metadata_drift(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     if not current:
         return  # nothing that could drift on a changed line: the baseline is not read
     base = unit.base_text()
-    before = None if base is None else extract_tools(unit.path, base, wanted={name for _, name in current})
+    modules = unit.file().modules
+    before = None if base is None else extract_tools(unit.path, base, wanted={name for _, name in current},
+                                                     modules=modules.base() if modules is not None else None)
     if not before:
         return
     old_tools = _by_name(before)

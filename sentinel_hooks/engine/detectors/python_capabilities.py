@@ -52,9 +52,12 @@ def undisclosed_capabilities(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     tree = python_tree.tree_of(unit)
     if tree is None:
         return
+    from sentinel_hooks.engine.tool_metadata.imported import Imports
     from sentinel_hooks.engine.tool_metadata.python_tools import python_tools
 
-    decls = {d.declaration_span.line: d for d in python_tools(unit.full_text(), tree)}
+    modules = unit.file().modules  # descriptions imported from other modules of the repository count too
+    imports = Imports(modules, unit.path) if modules is not None else None
+    decls = {d.declaration_span.line: d for d in python_tools(unit.full_text(), tree, imports=imports)}
     functions: dict[str, list[Scope]] = {}
     for scope in analysis.scopes:
         if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):

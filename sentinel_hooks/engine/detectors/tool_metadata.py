@@ -28,9 +28,13 @@ def _hits(unit: TextUnit, signals: Iterable[tuple[ToolDecl, Signal]], what: str)
         extra: dict[str, Any] = {"tool": tool.name}
         if signal.decoded:
             extra["decoded"] = signal.decoded
+        origin = tool.origin_of(span)
+        if origin:
+            extra["text_from"] = origin
+        source = f" (text from {origin})" if origin else ""
         yield Hit(span.line, span.column, span.end_line, span.end_column,
                   content=f"{tool.name}:{signal.kind}:{signal.phrase or signal.detail}",
-                  message=f"{what} in {tool.kind} '{tool.name}'{quoted}{detail}",
+                  message=f"{what} in {tool.kind} '{tool.name}'{quoted}{detail}{source}",
                   confidence=signal.confidence, severity=signal.severity, extra=extra)
 
 

@@ -1,12 +1,13 @@
 """The tools a file declares, by its language, after a cheap test that it may declare any."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.languages import language_of
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.engine.text_gate import Gate
+from sentinel_hooks.engine.tool_metadata.imported import Imports
 from sentinel_hooks.engine.tool_metadata.js_tools import js_tools
 from sentinel_hooks.engine.tool_metadata.json_tools import json_tools
 from sentinel_hooks.engine.tool_metadata.model import MAX_SOURCE_CHARS, ToolDecl, unique_tools
@@ -39,18 +40,24 @@ _EXTRACTORS = {"python": python_tools, "javascript": js_tools, "json": json_tool
 
 
 def extract_tools(path: str, text: str, unit: Optional[TextUnit] = None,
-                  wanted: Optional[set[str]] = None) -> list[ToolDecl]:
+                  wanted: Optional[set[str]] = None, modules: Optional[Any] = None) -> list[ToolDecl]:
     """The tools declared in a file, by its language; [] for anything else. ``unit``, when ``text``
-    is its whole file, lends the file's shared Python tree; ``wanted`` names the tools that matter
-    (the other languages' extractors return all)."""
+    is its whole file, lends the file's shared Python tree and its reader of other modules;
+    ``modules`` is such a reader for another state (the baseline); ``wanted`` names the tools that
+    matter (the other languages' extractors return all)."""
     lang = language_of(path)
     if lang == "typescript":
         lang = "javascript"
     if lang not in _EXTRACTORS or not text or len(text) > MAX_SOURCE_CHARS or not _MAY_DECLARE[lang].search(text):
         return []
+    if modules is None and unit is not None:
+        modules = unit.file().modules
+    imports = Imports(modules, path) if modules is not None and lang in ("python", "javascript") else None
     if lang == "python":
         tree = python_tree.tree_of(unit) if unit is not None else python_tree.parse(text)
-        return unique_tools(python_tools(text, tree, wanted)) if tree is not None else []
+        return unique_tools(python_tools(text, tree, wanted, imports)) if tree is not None else []
+    if lang == "javascript":
+        return unique_tools(js_tools(text, imports))
     return unique_tools(_EXTRACTORS[lang](text))
 
 

@@ -5,16 +5,114 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
+from sentinel_hooks.engine.tool_metadata.imported import MAX_DEPTH, Imports
 from sentinel_hooks.engine.tool_metadata.js_tokens import Token, tokenize
 from sentinel_hooks.engine.tool_metadata.js_values import JsValue, ValueParser
 from sentinel_hooks.engine.tool_metadata.model import LineIndex, Span, ToolDecl, ToolParam, unique_tools
 
 
-def _js_constants(tokens: list[Token]) -> dict[str, str]:
+class JsConstants(dict):
+    """A file's string constants; names the file imports from a relative module (``import { DESC }
+    from './descriptions'``, ``export { DESC } from ...``, ``const { DESC } = require(...)``) are read
+    there the first time a string expression asks for them. ``origins`` holds, for constants whose
+    text another module gave, that module's ``path:line``; ``lines`` the line of each local constant."""
+
+    def __init__(self, imports: Optional[Imports] = None, path: str = "", depth: int = 0):
+        super().__init__()
+        self.imports = imports if depth < MAX_DEPTH else None
+        self.path = path
+        self.depth = depth
+        self.imported: dict[str, tuple[str, str]] = {}  # local name -> (specifier, exported name)
+        self.origins: dict[str, str] = {}
+        self.lines: dict[str, int] = {}
+        self._tried: set[str] = set()
+
+    def __bool__(self) -> bool:
+        return dict.__len__(self) > 0 or bool(self.imported)
+
+    def __contains__(self, name: object) -> bool:
+        return dict.__contains__(self, name) or (isinstance(name, str) and self._resolve(name))
+
+    def __missing__(self, name: str) -> str:
+        if self._resolve(name):
+            return dict.__getitem__(self, name)
+        raise KeyError(name)
+
+    def get(self, name: str, default=None):  # type: ignore[override]
+        return self[name] if name in self else default
+
+    def _resolve(self, name: str) -> bool:
+        if name not in self.imported or name in self._tried or self.imports is None:
+            return False
+        self._tried.add(name)
+        specifier, exported = self.imported[name]
+        found = self.imports.js_module(self.path, specifier)
+        if found is None:
+            return False
+        rel, text = found
+        key = ("javascript", rel)
+        if key not in self.imports.memo:
+            self.imports.memo[key] = js_constants(tokenize(text), self.imports, rel, self.depth + 1, text)
+        other: JsConstants = self.imports.memo[key]
+        if exported not in other:
+            return False
+        self[name] = dict.__getitem__(other, exported)
+        self.origins[name] = other.origins.get(exported) or f"{rel}:{other.lines.get(exported, 1)}"
+        return True
+
+
+def _imported_names(tokens: list[Token], parser: ValueParser) -> dict[str, tuple[str, str]]:
+    """``import { A, B as C } from './m'``, ``export { A } from './m'``, ``const { A } = require('./m')``:
+    local name -> (module specifier, name it has there); relative specifiers only."""
+    out: dict[str, tuple[str, str]] = {}
+    for i, t in enumerate(tokens):
+        if t.kind != "ident" or t.text not in ("import", "export", "const", "let", "var"):
+            continue
+        j = i + 1
+        if t.text in ("import", "export") and parser.tok(j) is not None and tokens[j].text == "type":
+            continue
+        if not parser.is_punct(j, "{"):
+            continue
+        close = parser.matching(j)
+        spec = None
+        if parser.tok(close) is not None and tokens[close].text == "from":
+            spec = parser.tok(close + 1)
+        elif t.text in ("const", "let", "var") and parser.is_punct(close, "=") and \
+                parser.tok(close + 1) is not None and tokens[close + 1].text == "require" and \
+                parser.is_punct(close + 2, "("):
+            spec = parser.tok(close + 3)
+        if spec is None or spec.kind != "string" or not spec.value.startswith(("./", "../")):
+            continue
+        renamer = ":" if t.text in ("const", "let", "var") else "as"
+        entry: list[Token] = []
+        for tok in tokens[j + 1:close]:
+            if tok.kind == "punct" and tok.text in (",", "}"):
+                _add_binding(out, entry, renamer, spec.value)
+                entry = []
+            else:
+                entry.append(tok)
+    return out
+
+
+def _add_binding(out: dict[str, tuple[str, str]], entry: list[Token], renamer: str, specifier: str) -> None:
+    """One ``A`` / ``A as B`` / ``A: B`` of a named import list (``type A`` left out)."""
+    words = [tok.text for tok in entry]
+    if len(words) == 1 and entry[0].kind == "ident":
+        out[words[0]] = (specifier, words[0])
+    elif len(words) == 3 and words[1] == renamer and entry[0].kind in ("ident", "string") and entry[2].kind == "ident":
+        out[words[2]] = (specifier, entry[0].value if entry[0].kind == "string" else words[0])
+
+
+def js_constants(tokens: list[Token], imports: Optional[Imports] = None, path: str = "", depth: int = 0,
+                 text: str = "") -> JsConstants:
     """`const NAME = "…"` (string literals, templates and their concatenation, over the constants
-    defined before) anywhere in the file."""
-    out: dict[str, str] = {}
+    defined before) anywhere in the file; with ``imports``, names imported from relative modules are
+    read there when a string expression needs them."""
+    out = JsConstants(imports, path, depth)
     parser = ValueParser(tokens, out)
+    if out.imports is not None:
+        out.imported = _imported_names(tokens, parser)
+    index = LineIndex(text) if text else None
     for i, t in enumerate(tokens):
         if t.kind == "ident" and t.text in ("const", "let", "var"):
             name = parser.tok(i + 1)
@@ -22,14 +120,37 @@ def _js_constants(tokens: list[Token]) -> dict[str, str]:
                 node = parser.string_expression(i + 3)
                 if node is not None:
                     out[name.text] = node.value
+                    if index is not None:
+                        out.lines[name.text] = index.position(name.start)[0]
+                    origin = _origin_in(tokens, node, out)
+                    if origin:
+                        out.origins[name.text] = origin
     return out
 
 
+def _origin_in(tokens: list[Token], node: JsValue, constants: JsConstants) -> str:
+    """The origin of the first constant from another module that the string expression ``node`` uses."""
+    if not constants.origins:
+        return ""
+    for tok in tokens[node.start:node.end]:
+        if tok.kind == "ident" and tok.text in constants.origins:
+            return constants.origins[tok.text]
+        if tok.kind == "template" and "${" in tok.text:
+            for name, origin in constants.origins.items():
+                if "${" + name in tok.text.replace(" ", "").replace("\t", ""):
+                    return origin
+    return ""
+
+
 class JsExtractor:
-    def __init__(self, text: str, tokens: list[Token]):
+    def __init__(self, text: str, tokens: list[Token], imports: Optional[Imports] = None):
         self.index = LineIndex(text)
-        self.parser = ValueParser(tokens, _js_constants(tokens))
+        self.constants = js_constants(tokens, imports, imports.path if imports is not None else "")
+        self.parser = ValueParser(tokens, self.constants)
         self.tokens = tokens
+
+    def origin(self, node: Optional[JsValue]) -> str:
+        return "" if node is None else _origin_in(self.tokens, node, self.constants)
 
     def span(self, node: JsValue) -> Span:
         start = self.tokens[node.start].start
@@ -65,7 +186,7 @@ class JsExtractor:
             for name, key_tok, value in props.entries:
                 desc = value.get("description") if value.kind == "object" else None
                 if desc is not None and desc.kind == "string":
-                    out.append(ToolParam(name, desc.value, self.span(desc)))
+                    out.append(ToolParam(name, desc.value, self.span(desc), self.origin(desc)))
                 else:
                     out.append(ToolParam(name, "", self.token_span(key_tok)))
             return out
@@ -73,7 +194,7 @@ class JsExtractor:
         for name, key_tok, value in schema.entries:
             described = self._describe_call(value)
             if described is not None:
-                out.append(ToolParam(name, described.value, self.span(described)))
+                out.append(ToolParam(name, described.value, self.span(described), self.origin(described)))
             else:
                 out.append(ToolParam(name, "", self.token_span(key_tok)))
         return out
@@ -93,7 +214,7 @@ class JsExtractor:
                         description_span=self.span(desc) if desc is not None else None,
                         declaration_span=declared, schema=self.schema_text(schema),
                         schema_span=self.span(schema) if schema is not None else None,
-                        params=self.params(schema))
+                        params=self.params(schema), description_origin=self.origin(desc))
 
     def from_calls(self) -> Iterator[ToolDecl]:
         p = self.parser
@@ -170,8 +291,10 @@ class JsExtractor:
                     yield decl
 
 
-def js_tools(text: str) -> list[ToolDecl]:
+def js_tools(text: str, imports: Optional[Imports] = None) -> list[ToolDecl]:
+    """The tools ``text`` declares; with ``imports``, constants imported from relative modules of the
+    repository are read there."""
     tokens = tokenize(text)
-    extractor = JsExtractor(text, tokens)
+    extractor = JsExtractor(text, tokens, imports)
     found = list(extractor.from_calls()) + list(extractor.from_objects())
     return unique_tools(found)

@@ -25,6 +25,7 @@ class ToolParam:
     name: str
     description: str = ""
     span: Optional[Span] = None
+    origin: str = ""  # "path:line" of another module the description text comes from, if it does
 
 
 @dataclass
@@ -42,10 +43,19 @@ class ToolDecl:
     # set when the description is assigned by code that runs after the tool is registered (a rug
     # pull): the name of the function that assigns it
     reassigned_in: str = ""
+    # "path:line" of another module of the repository the description text comes from (an imported constant)
+    description_origin: str = ""
 
     @property
     def report_span(self) -> Span:
         return self.description_span or self.declaration_span
+
+    def origin_of(self, span: Span) -> str:
+        """Where the text reported at ``span`` (the description's or a parameter's) came from, when
+        another module holds it; '' otherwise."""
+        if span == self.report_span and self.description_origin:
+            return self.description_origin
+        return next((p.origin for p in self.params if p.span == span and p.origin), "")
 
 
 def join_spans(spans: Iterable[Optional[Span]]) -> Optional[Span]:

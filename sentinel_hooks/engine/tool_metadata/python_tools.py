@@ -13,6 +13,7 @@ import string
 from typing import Optional, Union
 
 from sentinel_hooks.engine import python_tree
+from sentinel_hooks.engine.tool_metadata.imported import MAX_DEPTH, Imports
 from sentinel_hooks.engine.tool_metadata.model import Span, ToolDecl, ToolParam
 from sentinel_hooks.engine.tool_metadata.python_reassigned import reassigned_descriptions
 
@@ -37,7 +38,20 @@ def _callee_name(node: ast.AST) -> str:
 
 
 class _PySource:
-    def __init__(self, text: str, tree: ast.Module):
+    """A parsed file's module and class constants, for string values; with ``imports``, names imported
+    from other modules of the repository are evaluated in those modules (``origins`` collects where
+    such text came from, as ``path:line``)."""
+
+    def __init__(self, text: str, tree: ast.Module, imports: Optional[Imports] = None, path: str = "",
+                 depth: int = 0):
+        self.imports = imports if depth < MAX_DEPTH else None
+        self.path = path
+        self.depth = depth
+        self.origins: list[str] = []
+        self.imported: dict[str, tuple[str, int, str]] = {}  # name -> (module, level, name there)
+        self.imported_modules: dict[str, tuple[str, int]] = {}  # alias -> (module, level)
+        if self.imports is not None:
+            self._read_imports(tree)
         self.lines = text.splitlines()
         self.tree = tree
         self.constants = self._module_constants(tree)
@@ -49,6 +63,79 @@ class _PySource:
         self.imported_tool = any(
             isinstance(n, ast.ImportFrom) and any(a.name == "tool" and a.asname is None for a in n.names)
             for n in tree.body)
+
+    def _read_imports(self, tree: ast.Module) -> None:
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    if alias.name != "*":
+                        self.imported[alias.asname or alias.name] = (node.module or "", node.level, alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self.imported_modules[alias.asname] = (alias.name, 0)
+                    else:
+                        self.imported_modules.setdefault(alias.name.split(".")[0], (alias.name.split(".")[0], 0))
+
+    def string_value_traced(self, node: Optional[ast.AST]) -> tuple[Optional[str], str]:
+        """``string_value`` and where its text came from when another module gave it ('' if none)."""
+        self.origins = []
+        value = self.string_value(node)
+        return value, (self.origins[0] if value is not None and self.origins else "")
+
+    def _imported_constant(self, module: str, level: int, name: str) -> Optional[str]:
+        """The value of constant ``name`` of the module an import names, evaluated there; its origin is
+        recorded in ``origins``."""
+        assert self.imports is not None
+        found = self.imports.python_module(self.path, module, level)
+        if found is None:
+            return None
+        rel, text = found
+        key = ("python", rel)
+        if key not in self.imports.memo:
+            tree = python_tree.parse(text)
+            self.imports.memo[key] = None if tree is None else _PySource(text, tree, self.imports, rel, self.depth + 1)
+        other: Optional[_PySource] = self.imports.memo[key]
+        if other is None:
+            return None
+        if name in other.constants:
+            other.origins = []
+            value = other.string_value(other.constants[name])
+            self.origins.append(other.origins[0] if other.origins else f"{rel}:{other.constants[name].lineno}")
+            return value
+        if name in other.imported and other.imports is not None:  # re-exported: one more module
+            other.origins = []
+            value = other.string_value(ast.Name(id=name, ctx=ast.Load()))
+            if value is not None and other.origins:
+                self.origins.append(other.origins[0])
+            return value
+        return None
+
+    def _imported_name(self, node: ast.AST) -> Optional[str]:
+        """A name or ``module.NAME`` attribute that an import binds to another module's constant."""
+        if self.imports is None:
+            return None
+        if isinstance(node, ast.Name) and node.id in self.imported:
+            module, level, name = self.imported[node.id]
+            return self._imported_constant(module, level, name)
+        if isinstance(node, ast.Attribute):
+            chain: list[str] = []
+            base: ast.AST = node.value
+            while isinstance(base, ast.Attribute):
+                chain.append(base.attr)
+                base = base.value
+            if not isinstance(base, ast.Name) or base.id in self.constants:
+                return None
+            chain.reverse()
+            if base.id in self.imported_modules:
+                module, level = self.imported_modules[base.id]
+            elif base.id in self.imported:  # from pkg import texts; texts.DESC
+                package, level, name = self.imported[base.id]
+                module = f"{package}.{name}" if package else name
+            else:
+                return None
+            return self._imported_constant(".".join([module, *chain]), level, node.attr)
+        return None
 
     @staticmethod
     def _module_constants(tree: Union[ast.Module, ast.ClassDef]) -> dict[str, ast.AST]:
@@ -108,6 +195,8 @@ class _PySource:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
                 and (node.value.id, node.attr) in self.class_constants:
             return self.string_value(self.class_constants[(node.value.id, node.attr)], depth + 1)
+        if self.imports is not None and isinstance(node, (ast.Name, ast.Attribute)):
+            return self._imported_name(node)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
             return self._percent(node, depth)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
@@ -192,22 +281,23 @@ def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
     return None
 
 
-def _field_description(node: Optional[ast.AST], source: _PySource) -> Optional[tuple[str, ast.AST]]:
-    """``Field(description=...)`` / ``Annotated[..., Field(description=...)]`` / ``Annotated[T, "doc"]``."""
+def _field_description(node: Optional[ast.AST], source: _PySource) -> Optional[tuple[str, ast.AST, str]]:
+    """``Field(description=...)`` / ``Annotated[..., Field(description=...)]`` / ``Annotated[T, "doc"]``:
+    the text, its node and where another module gave it ('' when none did)."""
     if node is None:
         return None
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call) and _callee_name(sub) in ("Field", "Param", "Parameter", "Arg"):
             desc = _keyword(sub, "description")
-            value = source.string_value(desc)
+            value, origin = source.string_value_traced(desc)
             if value is not None and desc is not None:
-                return value, desc
+                return value, desc, origin
         if isinstance(sub, ast.Subscript) and _callee_name(sub.value) == "Annotated":
             items = sub.slice.elts if isinstance(sub.slice, ast.Tuple) else []
             for item in items[1:]:
-                value = source.string_value(item)
+                value, origin = source.string_value_traced(item)
                 if value is not None:
-                    return value, item
+                    return value, item, origin
     return None
 
 
@@ -228,7 +318,7 @@ def _python_params(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], source: _Py
             continue
         found = _field_description(arg.annotation, source) or _field_description(default, source)
         if found:
-            params.append(ToolParam(arg.arg, found[0], source.span(found[1])))
+            params.append(ToolParam(arg.arg, found[0], source.span(found[1]), found[2]))
         else:
             params.append(ToolParam(arg.arg, "", source.span(arg)))
         params.extend(_model_fields(arg, source))
@@ -250,7 +340,7 @@ def _model_fields(arg: ast.arg, source: _PySource) -> list[ToolParam]:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             found = _field_description(stmt.annotation, source) or _field_description(stmt.value, source)
             if found:
-                fields.append(ToolParam(f"{arg.arg}.{stmt.target.id}", found[0], source.span(found[1])))
+                fields.append(ToolParam(f"{arg.arg}.{stmt.target.id}", found[0], source.span(found[1]), found[2]))
     return fields
 
 
@@ -282,7 +372,7 @@ def _registered_function(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], call:
         desc_node = _keyword(call, "description")
     if wanted is not None and name not in wanted:
         return None
-    description = source.string_value(desc_node)
+    description, origin = source.string_value_traced(desc_node)
     if description is None:
         desc_node = None
         body0 = fn.body[0] if fn.body else None
@@ -297,7 +387,8 @@ def _registered_function(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], call:
     schema = args_text + "|" + ";".join(f"{p.name}={p.description}" for p in params)
     return ToolDecl(name=name, description=description,
                     description_span=source.span(desc_node) if desc_node is not None else None,
-                    declaration_span=source.span(fn), schema=schema, schema_span=sig_span, params=params, kind=kind)
+                    declaration_span=source.span(fn), schema=schema, schema_span=sig_span, params=params, kind=kind,
+                    description_origin=origin if desc_node is not None else "")
 
 
 def _registration_call(call: ast.Call, source: _PySource, wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
@@ -375,7 +466,7 @@ def _python_tool_object(call: ast.Call, source: _PySource, wanted: Optional[set[
     name = source.string_value(_keyword(call, "name"))
     if wanted is not None and name not in wanted:
         return None
-    description = source.string_value(desc_node)
+    description, origin = source.string_value_traced(desc_node)
     if name is None or description is None or desc_node is None:
         return None
     schema_node = _keyword(call, "inputSchema") or _keyword(call, "input_schema") or _keyword(call, "parameters")
@@ -386,7 +477,7 @@ def _python_tool_object(call: ast.Call, source: _PySource, wanted: Optional[set[
     return ToolDecl(name=name, description=description, description_span=source.span(desc_node),
                     declaration_span=source.span(call), schema=schema,
                     schema_span=source.span(schema_node) if schema_node is not None else None, params=params,
-                    kind=kind)
+                    kind=kind, description_origin=origin)
 
 
 _SCHEMA_KEYS = ("inputSchema", "input_schema", "parameters")
@@ -429,14 +520,14 @@ def _python_tool_dict(node: ast.Dict, source: _PySource, in_tool_list: bool,
     if "name" not in entries or "description" not in entries or (schema_node is None and not in_tool_list):
         return None
     name, desc_node = source.string_value(entries["name"]), entries["description"]
-    description = source.string_value(desc_node)
+    description, origin = source.string_value_traced(desc_node)
     if name is None or description is None or (wanted is not None and name not in wanted):
         return None
     params = _python_schema_params(schema_node, source) if isinstance(schema_node, ast.Dict) else []
     return ToolDecl(name=name, description=description, description_span=source.span(desc_node),
                     declaration_span=source.span(node), schema=ast.unparse(schema_node) if schema_node else "",
                     schema_span=source.span(schema_node) if schema_node is not None else None, params=params,
-                    kind="tool")
+                    kind="tool", description_origin=origin)
 
 
 def _python_schema_params(schema: ast.Dict, source: _PySource) -> list[ToolParam]:
@@ -447,25 +538,28 @@ def _python_schema_params(schema: ast.Dict, source: _PySource) -> list[ToolParam
                 pname = source.string_value(pkey)
                 if pname is None:
                     continue
-                desc, span = "", source.span(pkey)  # type: ignore[arg-type]
+                desc, span, origin = "", source.span(pkey), ""  # type: ignore[arg-type]
                 if isinstance(pvalue, ast.Dict):
                     for dkey, dvalue in zip(pvalue.keys, pvalue.values):
                         if source.string_value(dkey) == "description":
-                            desc = source.string_value(dvalue) or ""
+                            value, origin = source.string_value_traced(dvalue)
+                            desc = value or ""
                             span = source.span(dvalue)
-                params.append(ToolParam(pname, desc, span))
+                params.append(ToolParam(pname, desc, span, origin))
             return params
     return []
 
 
-def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[set[str]] = None) -> list[ToolDecl]:
+def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[set[str]] = None,
+                 imports: Optional[Imports] = None) -> list[ToolDecl]:
     """Decorated tool functions and ``Tool(...)`` objects; ``tree`` is the parsed ``text`` if at hand;
-    with ``wanted``, only the tools of those names."""
+    with ``wanted``, only the tools of those names; with ``imports``, constants imported from other
+    modules of the repository are read there."""
     if tree is None:
         tree = python_tree.parse(text)
         if tree is None:
             return []
-    source = _PySource(text, tree)
+    source = _PySource(text, tree, imports, imports.path if imports is not None else "")
     tools = []
     # a Tool(...) call can be anywhere in an expression; decorated functions are statements, and
     # only statements need visiting when the file cannot name Tool (a non-ASCII identifier can
