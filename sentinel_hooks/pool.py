@@ -223,6 +223,7 @@ def transferable(units: list[TextUnit]) -> list[TextUnit]:
             analysis = FileAnalysis(text, base, original.changed_lines, original.deletion_points,
                                     original.modules)  # a git reader starts its own cat-file over there
             analysis.text(), analysis.base_text()  # loaded now: a not-loaded mark would not survive pickling
+            analysis.windows = original.windows
             moved[id(original)] = (text, base, analysis)
         text, base, analysis = moved[id(original)]
         out.append(TextUnit(path=u.path, text=u.text, first_line=u.first_line, first_column=u.first_column,

@@ -16,7 +16,7 @@ class Hit:
     ``flow`` is the (first, last) file lines of the data flow a structure-aware check followed to this
     hit (from its source, or the enclosing function, to the sink): a diff scan reports the hit when
     the change adds a line on that span or removes lines inside it (a deleted guard), not only when
-    it adds a line on the hit itself.
+    it adds a line on the hit itself. ``text_from`` likewise names lines of another module.
     """
 
     line: int
@@ -30,3 +30,6 @@ class Hit:
     severity: Optional[Severity] = None
     extra: dict[str, Any] = field(default_factory=dict)
     flow: Optional[tuple[int, int]] = None
+    # (path, first line, last line) of another module of the repository that wrote the reported text
+    # (a tool description imported from there): a diff scan that changes those lines reports the hit
+    text_from: Optional[tuple[str, int, int]] = None

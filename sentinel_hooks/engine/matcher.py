@@ -172,7 +172,10 @@ class Engine:
             rules = [r for r in rules if r.category in unit.categories]
         if not rules or not unit.text:
             return []
-        present = self._keywords.present(unit.lowered())
+        # the first window of a diff also reports what other changed modules wrote into the file (tool
+        # descriptions imported from there), wherever it is: its rules' keywords are looked for in the file
+        wide = unit.is_window and unit.file().may_adopt(unit.first_line)
+        present = self._keywords.present(unit.full_lowered() if wide else unit.lowered())
         findings: list[Finding] = []
         for rule in rules:
             if rule.keywords and present.isdisjoint(rule.keywords):
@@ -180,12 +183,16 @@ class Engine:
             hits = self._regex_hits(unit, rule) if rule.compiled is not None else self._detector_hits(unit, rule)
             for hit in hits:
                 # detectors may parse the whole file; a window reports only what overlaps it, when the
-                # change touches the hit or the data flow that leads to it
-                if not unit.covers(hit.line, hit.end_line) or not (
-                        unit.touches_change(hit.line, hit.end_line)
+                # change touches the hit or the data flow that leads to it, or the other module whose
+                # text it reports (a hit outside every window then goes to the file's first window)
+                text_changed = hit.text_from is not None and unit.file().text_changed(hit.text_from)
+                covered = unit.covers(hit.line, hit.end_line)
+                if not (covered or (text_changed and unit.file().adopts(unit.first_line, hit.line, hit.end_line))):
+                    continue
+                if not (text_changed or unit.touches_change(hit.line, hit.end_line)
                         or (hit.flow is not None and unit.file().flow_touched(hit.flow))):
                     continue
-                findings.append(self._finding(unit, rule, hit))
+                findings.append(self._finding(unit if covered else _whole_file_view(unit), rule, hit))
         if findings:
             context = code_context.classify(unit.path, unit.text if unit.partial else unit.full_text())
             for f in findings:
@@ -280,6 +287,13 @@ class Engine:
             f.extra[INLINE_LINE] = at
             f.extra[INLINE_ADDED] = unit.changed_lines is None or at in unit.changed_lines
         return f
+
+
+def _whole_file_view(unit: TextUnit) -> TextUnit:
+    """The whole file of a window, sharing its analysis: for a hit outside every window of a diff."""
+    return TextUnit(path=unit.path, text=unit.full_text(), changed_lines=unit.file().changed_lines,
+                    full_text_loader=unit.full_text, analysis=unit.file(), categories=unit.categories,
+                    commit=unit.commit)
 
 
 def _suppressed_inline(unit: TextUnit, rule_id: str, line: int) -> bool:

@@ -24,12 +24,13 @@ class FileAnalysis:
     ``deletion_points`` the new-file lines after which the change removed lines (0: at the start)."""
 
     __slots__ = ("_load_text", "_load_base", "_text", "_lowered", "_base", "memo", "changed_lines",
-                 "deletion_points", "modules")
+                 "deletion_points", "modules", "windows")
 
     def __init__(self, load_text: Callable[[], str], load_base: Optional[Callable[[], Optional[str]]] = None,
                  changed_lines: Optional[frozenset[int]] = None, deletion_points: frozenset[int] = frozenset(),
                  modules: Optional[Any] = None):
         self.modules = modules  # the source's reader of other modules of the repository (sources.modules), or None
+        self.windows: Optional[tuple[tuple[int, int], ...]] = None  # the line ranges of a diff's windows
         self.changed_lines = changed_lines
         self.deletion_points = deletion_points
         self._load_text = load_text
@@ -57,6 +58,24 @@ class FileAnalysis:
         first, last = flow
         return (any(first <= n <= last for n in self.changed_lines)
                 or any(first <= n < last for n in self.deletion_points))
+
+    def text_changed(self, where: tuple[str, int, int]) -> bool:
+        """Whether the change also changed lines ``where`` (path, first, last) of another module of the
+        repository (the source's reader knows the other files of a diff)."""
+        return self.changed_lines is not None and self.modules is not None and self.modules.changed(*where)
+
+    def adopts(self, unit_first_line: int, line: int, end_line: int) -> bool:
+        """Whether the window starting at ``unit_first_line`` reports a hit outside every window of the
+        file: the first window does."""
+        windows = self.windows
+        return bool(windows) and unit_first_line == windows[0][0] and \
+            not any(first <= end_line and line <= last for first, last in windows)  # type: ignore[union-attr]
+
+    def may_adopt(self, unit_first_line: int) -> bool:
+        """Whether the window starting at ``unit_first_line`` is the first of a diff that changed other
+        files too, and so may report hits outside every window (see ``adopts``)."""
+        return bool(self.windows) and unit_first_line == self.windows[0][0] and self.modules is not None \
+            and len(self.modules.changes) > 1  # type: ignore[index]
 
     def base_text(self) -> Optional[str]:
         if self._base is _NOT_LOADED:
@@ -175,6 +194,7 @@ def units_of(fragment: Fragment) -> list[TextUnit]:
     # one analysis for all its windows
     shared = FileAnalysis(lambda: text, fragment.load_base, changed, frozenset(fragment.deleted_at),
                           fragment.modules)
+    shared.windows = fragment.windows
     units = []
     for first, last in fragment.windows:
         stop = starts[last] if last < len(starts) else len(text)

@@ -260,6 +260,29 @@ def whole_fragment(path: str, text: str, *, new_blob: Optional[str] = None,
 
 
 # -- the scan source ----------------------------------------------------------------------------
+IMPORTER_EXTENSIONS = (".py", ".ts", ".tsx", ".mts", ".cts", ".js", ".mjs", ".cjs", ".jsx")
+IMPORTER_CATEGORIES = frozenset({"mcp-tools"})  # the rules that read tool descriptions
+MAX_IMPORTERS = 32
+MAX_IMPORTER_BYTES = 2_000_000
+_STEM = re.compile(r"[A-Za-z_$][A-Za-z0-9_$-]{0,99}")
+
+
+def module_stem(path: str) -> Optional[str]:
+    """The name other files import the module at ``path`` by (its file name without extension, or its
+    folder's for ``__init__``/``index``), or None for a file that is not a Python/JS/TS module."""
+    folder, _, name = path.rpartition("/")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or "." + ext not in IMPORTER_EXTENSIONS:
+        return None
+    if stem in ("__init__", "index"):
+        stem = folder.rpartition("/")[2]
+    return stem.replace("$", "\\$") if _STEM.fullmatch(stem) else None
+
+
+def _is_sha(text: str) -> bool:
+    return len(text) >= 40 and all(c in "0123456789abcdef" for c in text)
+
+
 def is_lfs_pointer(data: bytes) -> bool:
     return len(data) <= 200 and LFS_POINTER.fullmatch(data) is not None
 
@@ -297,6 +320,7 @@ class DiffScan:
         self._exclude_memo: dict[str, bool] = {}
         self._lone_cr: set[str] = set()
         self._modules: dict[str, ModuleReader] = {}
+        self._changed: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
 
     def again(self, *, context: int, excludes: Optional[Excludes], max_file_size: Optional[int]) -> "DiffScan":
         """A fresh scan of the same comparison under other settings (another policy's)."""
@@ -320,6 +344,7 @@ class DiffScan:
             base = self.comparison.base
             self._modules[state] = (WorkTreeModules(str(self.repo.root), self.blobs, base) if state == WORKTREE
                                     else GitModules(self.blobs, "" if state == INDEX else state, base))
+            self._modules[state].changes = self._changed
         return self._modules[state]
 
     def _pathspec_args(self, paths: Sequence[str]) -> list[str]:
@@ -333,11 +358,13 @@ class DiffScan:
 
     def fragments(self) -> Iterator[Fragment]:
         changes = self.changes()
+        self._changed.update({c.path: (frozenset(c.added), frozenset(c.deleted_at)) for c in changes if c.status != "D"})
         for change in changes:
             fragment = self._change_fragment(change)
             if fragment is not None:
                 yield fragment
         touched = {c.path for c in changes} | {c.old_path for c in changes}
+        yield from self._importer_fragments(changes, touched)
         pending = [p for p in self.whole_files if p and p not in touched]
         if pending:
             yield from self._whole_file_fragments(pending)
@@ -470,6 +497,45 @@ class DiffScan:
         self.errors.append((path, exc.strerror or str(exc)))
         self.skipped.add(skips.UNREADABLE, path)
         return None
+
+    # -- files importing a changed module -----------------------------------------------------
+    def _importer_fragments(self, changes: list[FileChange], touched: set[str]) -> Iterator[Fragment]:
+        """Unchanged files that import a changed Python, JavaScript or TypeScript module and may declare
+        tools: their tool descriptions may be that module's constants, so the tool-metadata rules judge
+        them (a finding is kept only where the reported text comes from a changed line of the module).
+        Found with one ``git grep`` of the same state, at most ``MAX_IMPORTERS`` of them."""
+        stems = sorted({stem for c in changes if c.status != "D" and (c.added or c.deleted_at)
+                        for stem in [module_stem(c.path)] if stem})
+        if not stems or self.comparison.target not in (INDEX, WORKTREE) and not _is_sha(self.comparison.target):
+            return
+        names = "|".join(stems)
+        args = ["grep", "-l", "-z", "-I", "-E", "--full-name", "--no-color", "--all-match",
+                "-e", f"(from|import|require).*(^|[^A-Za-z0-9_$])({names})([^A-Za-z0-9_$]|$)",
+                "-e", "[Tt]ool|[Pp]rompt|[Rr]esource"]
+        state = self.comparison.target
+        if state == INDEX:
+            args.append("--cached")
+        elif state != WORKTREE:
+            args.append(state)
+        try:
+            code, out = self.git.run([*args, "--", *(f":(top,glob)**/*{e}" for e in IMPORTER_EXTENSIONS)],
+                                     ok=(0, 1))
+        except GitError:
+            return
+        prefix = b"" if state in (INDEX, WORKTREE) else state.encode("ascii") + b":"
+        found = sorted({os.fsdecode(p[len(prefix):] if p.startswith(prefix) else p) for p in out.split(b"\0") if p})
+        modules = self.modules(state)
+        for path in [p for p in found if p not in touched][:MAX_IMPORTERS]:
+            if self.excludes is not None and self.excludes.match_under(path, self._exclude_memo):
+                continue
+            if state == WORKTREE:
+                text = self._work_tree_text(path)
+            else:
+                data = self.blobs.read_blob(f"{'' if state == INDEX else state}:{path}", MAX_IMPORTER_BYTES)
+                text = None if data is None else self._accept(data, path)
+            if text:
+                yield Fragment(path=path, text=text, changed_lines=frozenset(), modules=modules,
+                               categories=IMPORTER_CATEGORIES)
 
     # -- whole files --------------------------------------------------------------------------
     def _whole_file_fragments(self, paths: list[str]) -> Iterator[Fragment]:

@@ -51,6 +51,17 @@ class ModuleReader:
     def __init__(self) -> None:
         self.reads: dict[str, Optional[str]] = {}
         self._texts: dict[str, Optional[str]] = {}
+        # the files a diff changes: path -> (added lines, new-file lines after which lines were removed)
+        self.changes: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
+
+    def changed(self, path: str, first: int, last: int) -> bool:
+        """Whether the scanned change added lines to ``path`` within ``first``..``last`` or removed lines
+        between them (False outside diff scans)."""
+        change = self.changes.get(path)
+        if change is None:
+            return False
+        added, deleted_at = change
+        return any(first <= n <= last for n in added) or any(first <= n < last for n in deleted_at)
 
     def read(self, path: str) -> Optional[str]:
         """The text of the module at repository-relative ``path``, or None (outside the repository,
@@ -125,12 +136,14 @@ class GitModules(ModuleReader):
         self.base_revision = base_revision
 
     def __getstate__(self) -> dict:
-        return {"git": self.blobs.git, "revision": self.revision, "base_revision": self.base_revision}
+        return {"git": self.blobs.git, "revision": self.revision, "base_revision": self.base_revision,
+                "changes": self.changes}
 
     def __setstate__(self, state: dict) -> None:
         from sentinel_hooks.sources.git import BlobReader
 
         self.__init__(BlobReader(state["git"]), state["revision"], state["base_revision"])  # type: ignore[misc]
+        self.changes = state["changes"]
 
     def base(self) -> Optional[ModuleReader]:
         if self.base_revision is None:
@@ -156,7 +169,7 @@ class WorkTreeModules(DirectoryModules):
 
     def __getstate__(self) -> dict:
         return {"root": self.root, "git": self.blobs.git if self.blobs is not None else None,
-                "base_revision": self.base_revision}
+                "base_revision": self.base_revision, "changes": self.changes}
 
     def __setstate__(self, state: dict) -> None:
         from sentinel_hooks.sources.git import BlobReader
@@ -164,6 +177,7 @@ class WorkTreeModules(DirectoryModules):
         git = state.get("git")
         self.__init__(state["root"], BlobReader(git) if git is not None else None,  # type: ignore[misc]
                       state.get("base_revision"))
+        self.changes = state["changes"]
 
     def base(self) -> Optional[ModuleReader]:
         if self.blobs is None or self.base_revision is None:

@@ -29,13 +29,14 @@ def _hits(unit: TextUnit, signals: Iterable[tuple[ToolDecl, Signal]], what: str)
         if signal.decoded:
             extra["decoded"] = signal.decoded
         origin = tool.origin_of(span)
-        if origin:
-            extra["text_from"] = origin
-        source = f" (text from {origin})" if origin else ""
+        if origin is not None:
+            extra["text_from"] = str(origin)
+        source = f" (text from {origin})" if origin is not None else ""
         yield Hit(span.line, span.column, span.end_line, span.end_column,
                   content=f"{tool.name}:{signal.kind}:{signal.phrase or signal.detail}",
                   message=f"{what} in {tool.kind} '{tool.name}'{quoted}{detail}{source}",
-                  confidence=signal.confidence, severity=signal.severity, extra=extra)
+                  confidence=signal.confidence, severity=signal.severity, extra=extra,
+                  text_from=(origin.path, origin.line, origin.end_line) if origin is not None else None)
 
 
 def _each(unit: TextUnit, check) -> Iterator[tuple[ToolDecl, Signal]]:

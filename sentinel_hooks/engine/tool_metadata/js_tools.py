@@ -8,7 +8,7 @@ from typing import Iterator, Optional
 from sentinel_hooks.engine.tool_metadata.imported import MAX_DEPTH, Imports
 from sentinel_hooks.engine.tool_metadata.js_tokens import Token, tokenize
 from sentinel_hooks.engine.tool_metadata.js_values import JsValue, ValueParser
-from sentinel_hooks.engine.tool_metadata.model import LineIndex, Span, ToolDecl, ToolParam, unique_tools
+from sentinel_hooks.engine.tool_metadata.model import LineIndex, Origin, Span, ToolDecl, ToolParam, unique_tools
 
 
 class JsConstants(dict):
@@ -23,8 +23,8 @@ class JsConstants(dict):
         self.path = path
         self.depth = depth
         self.imported: dict[str, tuple[str, str]] = {}  # local name -> (specifier, exported name)
-        self.origins: dict[str, str] = {}
-        self.lines: dict[str, int] = {}
+        self.origins: dict[str, Origin] = {}
+        self.lines: dict[str, tuple[int, int]] = {}
         self._tried: set[str] = set()
 
     def __bool__(self) -> bool:
@@ -57,7 +57,8 @@ class JsConstants(dict):
         if exported not in other:
             return False
         self[name] = dict.__getitem__(other, exported)
-        self.origins[name] = other.origins.get(exported) or f"{rel}:{other.lines.get(exported, 1)}"
+        first, last = other.lines.get(exported, (1, 1))
+        self.origins[name] = other.origins.get(exported) or Origin(rel, first, last)
         return True
 
 
@@ -121,17 +122,18 @@ def js_constants(tokens: list[Token], imports: Optional[Imports] = None, path: s
                 if node is not None:
                     out[name.text] = node.value
                     if index is not None:
-                        out.lines[name.text] = index.position(name.start)[0]
+                        out.lines[name.text] = (index.position(name.start)[0],
+                                                index.position(tokens[max(node.end - 1, node.start)].end)[0])
                     origin = _origin_in(tokens, node, out)
                     if origin:
                         out.origins[name.text] = origin
     return out
 
 
-def _origin_in(tokens: list[Token], node: JsValue, constants: JsConstants) -> str:
+def _origin_in(tokens: list[Token], node: JsValue, constants: JsConstants) -> Optional[Origin]:
     """The origin of the first constant from another module that the string expression ``node`` uses."""
     if not constants.origins:
-        return ""
+        return None
     for tok in tokens[node.start:node.end]:
         if tok.kind == "ident" and tok.text in constants.origins:
             return constants.origins[tok.text]
@@ -139,7 +141,7 @@ def _origin_in(tokens: list[Token], node: JsValue, constants: JsConstants) -> st
             for name, origin in constants.origins.items():
                 if "${" + name in tok.text.replace(" ", "").replace("\t", ""):
                     return origin
-    return ""
+    return None
 
 
 class JsExtractor:
@@ -149,8 +151,8 @@ class JsExtractor:
         self.parser = ValueParser(tokens, self.constants)
         self.tokens = tokens
 
-    def origin(self, node: Optional[JsValue]) -> str:
-        return "" if node is None else _origin_in(self.tokens, node, self.constants)
+    def origin(self, node: Optional[JsValue]) -> Optional[Origin]:
+        return None if node is None else _origin_in(self.tokens, node, self.constants)
 
     def span(self, node: JsValue) -> Span:
         start = self.tokens[node.start].start

@@ -20,12 +20,25 @@ class Span:
     end_column: int
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where in another module of the repository a description's text is written: its path and the
+    lines of the constant (an imported name); shown as ``path:line``."""
+
+    path: str
+    line: int
+    end_line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
 @dataclass
 class ToolParam:
     name: str
     description: str = ""
     span: Optional[Span] = None
-    origin: str = ""  # "path:line" of another module the description text comes from, if it does
+    origin: Optional[Origin] = None  # the other module the description text comes from, if it does
 
 
 @dataclass
@@ -43,19 +56,19 @@ class ToolDecl:
     # set when the description is assigned by code that runs after the tool is registered (a rug
     # pull): the name of the function that assigns it
     reassigned_in: str = ""
-    # "path:line" of another module of the repository the description text comes from (an imported constant)
-    description_origin: str = ""
+    # the other module of the repository the description text comes from (an imported constant)
+    description_origin: Optional[Origin] = None
 
     @property
     def report_span(self) -> Span:
         return self.description_span or self.declaration_span
 
-    def origin_of(self, span: Span) -> str:
+    def origin_of(self, span: Span) -> Optional[Origin]:
         """Where the text reported at ``span`` (the description's or a parameter's) came from, when
-        another module holds it; '' otherwise."""
+        another module holds it; None otherwise."""
         if span == self.report_span and self.description_origin:
             return self.description_origin
-        return next((p.origin for p in self.params if p.span == span and p.origin), "")
+        return next((p.origin for p in self.params if p.span == span and p.origin), None)
 
 
 def join_spans(spans: Iterable[Optional[Span]]) -> Optional[Span]:

@@ -14,7 +14,7 @@ from typing import Optional, Union
 
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.tool_metadata.imported import MAX_DEPTH, Imports
-from sentinel_hooks.engine.tool_metadata.model import Span, ToolDecl, ToolParam
+from sentinel_hooks.engine.tool_metadata.model import Origin, Span, ToolDecl, ToolParam
 from sentinel_hooks.engine.tool_metadata.python_reassigned import reassigned_descriptions
 
 
@@ -47,7 +47,7 @@ class _PySource:
         self.imports = imports if depth < MAX_DEPTH else None
         self.path = path
         self.depth = depth
-        self.origins: list[str] = []
+        self.origins: list[Origin] = []
         self.imported: dict[str, tuple[str, int, str]] = {}  # name -> (module, level, name there)
         self.imported_modules: dict[str, tuple[str, int]] = {}  # alias -> (module, level)
         if self.imports is not None:
@@ -77,11 +77,11 @@ class _PySource:
                     else:
                         self.imported_modules.setdefault(alias.name.split(".")[0], (alias.name.split(".")[0], 0))
 
-    def string_value_traced(self, node: Optional[ast.AST]) -> tuple[Optional[str], str]:
-        """``string_value`` and where its text came from when another module gave it ('' if none)."""
+    def string_value_traced(self, node: Optional[ast.AST]) -> tuple[Optional[str], Optional[Origin]]:
+        """``string_value`` and where its text came from when another module gave it (None if none)."""
         self.origins = []
         value = self.string_value(node)
-        return value, (self.origins[0] if value is not None and self.origins else "")
+        return value, (self.origins[0] if value is not None and self.origins else None)
 
     def _imported_constant(self, module: str, level: int, name: str) -> Optional[str]:
         """The value of constant ``name`` of the module an import names, evaluated there; its origin is
@@ -101,7 +101,9 @@ class _PySource:
         if name in other.constants:
             other.origins = []
             value = other.string_value(other.constants[name])
-            self.origins.append(other.origins[0] if other.origins else f"{rel}:{other.constants[name].lineno}")
+            defined = other.constants[name]
+            self.origins.append(other.origins[0] if other.origins else
+                                Origin(rel, defined.lineno, getattr(defined, "end_lineno", None) or defined.lineno))
             return value
         if name in other.imported and other.imports is not None:  # re-exported: one more module
             other.origins = []
@@ -281,9 +283,10 @@ def _keyword(call: ast.Call, name: str) -> Optional[ast.AST]:
     return None
 
 
-def _field_description(node: Optional[ast.AST], source: _PySource) -> Optional[tuple[str, ast.AST, str]]:
+def _field_description(node: Optional[ast.AST], source: _PySource
+                       ) -> Optional[tuple[str, ast.AST, Optional[Origin]]]:
     """``Field(description=...)`` / ``Annotated[..., Field(description=...)]`` / ``Annotated[T, "doc"]``:
-    the text, its node and where another module gave it ('' when none did)."""
+    the text, its node and where another module gave it (None when none did)."""
     if node is None:
         return None
     for sub in ast.walk(node):
@@ -388,7 +391,7 @@ def _registered_function(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], call:
     return ToolDecl(name=name, description=description,
                     description_span=source.span(desc_node) if desc_node is not None else None,
                     declaration_span=source.span(fn), schema=schema, schema_span=sig_span, params=params, kind=kind,
-                    description_origin=origin if desc_node is not None else "")
+                    description_origin=origin if desc_node is not None else None)
 
 
 def _registration_call(call: ast.Call, source: _PySource, wanted: Optional[set[str]] = None) -> Optional[ToolDecl]:
@@ -538,7 +541,7 @@ def _python_schema_params(schema: ast.Dict, source: _PySource) -> list[ToolParam
                 pname = source.string_value(pkey)
                 if pname is None:
                     continue
-                desc, span, origin = "", source.span(pkey), ""  # type: ignore[arg-type]
+                desc, span, origin = "", source.span(pkey), None  # type: ignore[arg-type]
                 if isinstance(pvalue, ast.Dict):
                     for dkey, dvalue in zip(pvalue.keys, pvalue.values):
                         if source.string_value(dkey) == "description":
