@@ -89,7 +89,7 @@ def python_candidates(importer: str, module: str, level: int) -> list[str]:
             return []
         above = folder.split("/") if folder else []
         roots = [folder]
-        roots += ["/".join(above[:i]) for i in range(len(above), 0, -1) if above[i - 1] == parts[0]]
+        roots += ["/".join(above[:i - 1]) for i in range(len(above), 0, -1) if above[i - 1] == parts[0]]
         roots += ["", "src"]
     out: list[str] = []
     tail = "/".join(parts)
