@@ -293,13 +293,16 @@ def scan_ours(data: Dataset) -> list[Hit]:
     from sentinel_hooks.engine.rules import build_ruleset
     from sentinel_hooks.engine.units import TextUnit
     from sentinel_hooks.sources.files import decode
+    from sentinel_hooks.sources.modules import DirectoryModules, scan_root
 
     engine = Engine(build_ruleset([], []))
     hits: list[Hit] = []
     for key, path in data.files.items():
         base = data.base_files.get(key)
         loader = (lambda b=base: decode(b.read_bytes())) if base is not None else None
-        unit = TextUnit(path=data.scan_as[key], text=decode(path.read_bytes()), base_text_loader=loader)
+        root = scan_root(str(path), data.scan_as[key])  # imported constants are read beside the file
+        unit = TextUnit(path=data.scan_as[key], text=decode(path.read_bytes()), base_text_loader=loader,
+                        modules=DirectoryModules(root) if root is not None else None)
         for f in engine.scan(unit):
             if not f.suppressed:
                 hits.append(Hit(key, f.line, max(f.end_line, f.line), f.category, f.rule_id))

@@ -20,6 +20,7 @@ from sentinel_hooks.engine.matcher import Engine
 from sentinel_hooks.engine.rules import build_ruleset
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.sources.files import decode
+from sentinel_hooks.sources.modules import DirectoryModules, scan_root
 
 from corpus_labels import CORPUS, corpus_files, expectations  # noqa: F401 (shared with benchmarks)
 
@@ -32,7 +33,9 @@ def scan(path: Path) -> set[tuple[int, str]]:
     text = decode(path.read_bytes())
     base = path.with_name(path.name + ".base")
     loader = (lambda: decode(base.read_bytes())) if base.exists() else None
-    unit = TextUnit(path=rel, text=text, base_text_loader=loader)
+    root = scan_root(str(path), rel)  # constants imported from the case's other modules are read there
+    unit = TextUnit(path=rel, text=text, base_text_loader=loader,
+                    modules=DirectoryModules(root) if root is not None else None)
     return {(f.line, f.rule_id) for f in ENGINE.scan(unit) if not f.suppressed}
 
 
