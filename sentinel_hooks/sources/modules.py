@@ -155,7 +155,8 @@ class GitModules(ModuleReader):
 
         try:
             return self.blobs.read_blob(f"{self.revision}:{rel}", MAX_MODULE_BYTES)
-        except GitError:
+        except GitError:  # cat-file stopped: the next read starts a new one
+            self.blobs.close()
             return None
 
 
