@@ -504,7 +504,8 @@ class DiffScan:
         tools: their tool descriptions may be that module's constants, so the tool-metadata rules judge
         them (a finding is kept only where the reported text comes from a changed line of the module).
         Found with one ``git grep`` of the same state, at most ``MAX_IMPORTERS`` of them."""
-        stems = sorted({stem for c in changes if c.status != "D" and (c.added or c.deleted_at)
+        # a new module has no importer the change does not add too (scanned whole)
+        stems = sorted({stem for c in changes if c.status != "D" and not c.is_new and (c.added or c.deleted_at)
                         for stem in [module_stem(c.path)] if stem})
         if not stems or self.comparison.target not in (INDEX, WORKTREE) and not _is_sha(self.comparison.target):
             return

@@ -205,3 +205,14 @@ def test_a_deletion_point_opens_a_window_over_its_python_function():
     shared = units[0].file()
     assert shared.deletion_points == frozenset({4})
     assert shared.flow_touched((3, 14)) and not shared.flow_touched((16, 17))
+
+
+def test_module_stem_is_the_name_importers_use():
+    from sentinel_hooks.sources.git_diff import module_stem
+
+    assert module_stem("pkg/texts.py") == "texts"
+    assert module_stem("pkg/texts/__init__.py") == "texts"
+    assert module_stem("src/tool-texts.ts") == "tool-texts"
+    assert module_stem("src/texts/index.js") == "texts"
+    assert module_stem("README.md") is None
+    assert module_stem("pkg/a(b).py") is None  # not a name an import writes: nothing to search for
