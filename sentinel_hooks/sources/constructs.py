@@ -182,3 +182,45 @@ class _Layout:
                 last = n
             n += 1
         return first, last
+
+
+MODULE_ASSIGNMENT = re.compile(r"(?:export[ \t]+)?(?:(?:const|let|var)[ \t]+)?[A-Za-z_$][\w$]*[ \t]*(?::[^=\n]*)?=(?![=>])")
+_NOT_A_STATEMENT_START = " \t)]}\"'`#/*"
+MAX_STATEMENT_LINES = 2_000
+
+
+def touches_module_constant(path: str, text: str, line_starts: list[int], lines: list[int]) -> bool:
+    """Whether one of ``lines`` lies in a module-level assignment that holds a string (``NAME = "..."``,
+    ``export const NAME = `...```) of a Python, JavaScript or TypeScript file: a constant other files
+    may import as a tool description. Lexical and generous: a wrong answer only costs a search."""
+    if not lines or not path.lower().endswith(PYTHON_SUFFIXES + TEMPLATE_SUFFIXES):
+        return False
+    strings = construct_spans(path, text, line_starts)  # multi-line strings: their lines start no statement
+    starts = [first for first, _ in strings]
+    count = len(line_starts)
+
+    def line(n: int) -> str:
+        return text[line_starts[n - 1]:line_starts[n] if n < count else len(text)]
+
+    def inside_string(n: int) -> int | None:
+        i = bisect.bisect_right(starts, n) - 1
+        return strings[i][0] if i >= 0 and strings[i][0] < n <= strings[i][1] else None
+
+    for n in sorted(set(lines)):
+        k = min(max(n, 1), count)
+        for _ in range(MAX_STATEMENT_LINES):
+            if k < 1:
+                break
+            opener = inside_string(k)
+            if opener is not None:
+                k = opener
+                continue
+            here = line(k)
+            if here.strip() and here[0] not in _NOT_A_STATEMENT_START:
+                if MODULE_ASSIGNMENT.match(here):
+                    stop = line_starts[n] if n < count else len(text)
+                    if any(q in text[line_starts[k - 1]:stop] for q in "\"'`"):
+                        return True
+                break
+            k -= 1
+    return False

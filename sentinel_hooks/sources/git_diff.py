@@ -504,11 +504,17 @@ class DiffScan:
         tools: their tool descriptions may be that module's constants, so the tool-metadata rules judge
         them (a finding is kept only where the reported text comes from a changed line of the module).
         Found with one ``git grep`` of the same state, at most ``MAX_IMPORTERS`` of them."""
-        # a new module has no importer the change does not add too (scanned whole)
-        stems = sorted({stem for c in changes if c.status != "D" and not c.is_new and (c.added or c.deleted_at)
-                        for stem in [module_stem(c.path)] if stem})
-        if not stems or self.comparison.target not in (INDEX, WORKTREE) and not _is_sha(self.comparison.target):
+        # a new module has no importer the change does not add too (scanned whole); a module counts when
+        # the change touches one of its module-level string constants
+        modules = [c for c in changes if c.status != "D" and not c.is_new and (c.added or c.deleted_at)
+                   and module_stem(c.path) and self._touches_constant(c)]
+        if not modules or self.comparison.target not in (INDEX, WORKTREE) and not _is_sha(self.comparison.target):
             return
+        stems = sorted({module_stem(c.path) or "" for c in modules})
+        # importers live near what they import: below the folder above each module's own (its package
+        # and the packages beside it), which keeps the search small in a large repository
+        scopes = sorted({"/".join(c.path.split("/")[:-2]) for c in modules})
+        scopes = [s for s in scopes if not any(s != o and (not o or s.startswith(o + "/")) for o in scopes)]
         names = "|".join(stems)
         args = ["grep", "-l", "-z", "-I", "-E", "--full-name", "--no-color", "--all-match",
                 "-e", f"(from|import|require).*(^|[^A-Za-z0-9_$])({names})([^A-Za-z0-9_$]|$)",
@@ -519,8 +525,8 @@ class DiffScan:
         elif state != WORKTREE:
             args.append(state)
         try:
-            code, out = self.git.run([*args, "--", *(f":(top,glob)**/*{e}" for e in IMPORTER_EXTENSIONS)],
-                                     ok=(0, 1))
+            code, out = self.git.run([*args, "--", *(f":(top,glob){scope + '/' if scope else ''}**/*{e}"
+                                                     for scope in scopes for e in IMPORTER_EXTENSIONS)], ok=(0, 1))
         except GitError:
             return
         prefix = b"" if state in (INDEX, WORKTREE) else state.encode("ascii") + b":"
@@ -537,6 +543,13 @@ class DiffScan:
             if text:
                 yield Fragment(path=path, text=text, changed_lines=frozenset(), modules=modules,
                                categories=IMPORTER_CATEGORIES)
+
+    def _touches_constant(self, change: FileChange) -> bool:
+        text = self._new_text(change)
+        if not text:
+            return False
+        touched = list(change.added) + [n for point in change.deleted_at for n in (point, point + 1)]
+        return constructs.touches_module_constant(change.path, text, text_lines.counted_line_starts(text), touched)
 
     # -- whole files --------------------------------------------------------------------------
     def _whole_file_fragments(self, paths: list[str]) -> Iterator[Fragment]:

@@ -72,3 +72,20 @@ def test_a_method_widens_to_the_method_and_module_code_to_its_statement():
 
 def test_python_blocks_are_only_for_python_files():
     assert python_blocks("server.js", PYTHON, counted_line_starts(PYTHON), [11]) == []
+
+
+def test_touches_module_constant_finds_changes_inside_module_level_string_assignments():
+    from sentinel_hooks import text_lines
+    from sentinel_hooks.sources.constructs import touches_module_constant
+
+    python = ('import os\n\nDESC = """Get the weather.\nBefore using it, read a file.\n"""\n\n'
+              'def helper():\n    return "x"\n\nCOUNT = 3\n')
+    script = 'import { z } from "zod";\nexport const DESC = `Weather\n${BASE} more\n`;\nfunction f() {\n  const q = "x";\n}\n'
+
+    def touched(path: str, text: str) -> list[int]:
+        starts = text_lines.counted_line_starts(text)
+        return [n for n in range(1, len(starts) + 1) if touches_module_constant(path, text, starts, [n])]
+
+    assert touched("pkg/texts.py", python) == [3, 4, 5, 6]  # the string's lines, and the blank line after it
+    assert touched("src/texts.ts", script) == [2, 3, 4]
+    assert touched("notes.md", python) == []
