@@ -70,9 +70,7 @@ class ModuleReader:
         if rel is None:
             return None
         if rel not in self._texts:
-            data = self._bytes(rel)
-            if data is not None and is_binary(data[:BINARY_SNIFF]):
-                data = None
+            data = self._usable(rel)
             self.reads[rel] = digest_of(data)
             self._texts[rel] = None if data is None else decode(data)
         return self._texts[rel]
@@ -80,7 +78,11 @@ class ModuleReader:
     def unchanged(self, reads: dict[str, Optional[str]]) -> bool:
         """Whether every module of ``reads`` (path -> digest, as recorded by an earlier scan) still holds
         the same content (or still is absent)."""
-        return all(confined(p) == p and digest_of(self._bytes(p)) == d for p, d in reads.items())
+        return all(confined(p) == p and digest_of(self._usable(p)) == d for p, d in reads.items())
+
+    def _usable(self, rel: str) -> Optional[bytes]:
+        data = self._bytes(rel)
+        return None if data is None or is_binary(data[:BINARY_SNIFF]) else data
 
     def base(self) -> Optional["ModuleReader"]:
         return None

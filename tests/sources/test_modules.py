@@ -137,3 +137,10 @@ def test_git_readers_read_the_index_or_the_commit_not_the_work_tree(make_repo):
             copy.blobs.close()
     finally:
         blobs.close()
+
+
+def test_a_binary_module_recorded_as_absent_still_counts_as_unchanged(tmp_path: Path):
+    (tmp_path / "bin.py").write_bytes(b"\0\1\2\3" * 100)
+    reader = DirectoryModules(str(tmp_path))
+    assert reader.read("bin.py") is None
+    assert DirectoryModules(str(tmp_path)).unchanged(reader.reads)
