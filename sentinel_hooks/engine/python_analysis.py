@@ -28,7 +28,7 @@ from sentinel_hooks.engine.python_sources import entry_kind, is_user_prompt, reg
 from sentinel_hooks.engine.python_summaries import propagate_input
 from sentinel_hooks.engine.text_gate import AllOf, Gate, LiteralIndex
 from sentinel_hooks.text_lines import lines_of
-from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.units import SELECTED_DETECTORS, TextUnit
 
 MEMO_KEY = "python_ast.analysis"
 MAX_PARSE_CHARS = 5_000_000  # larger files are generated code; a tree of them costs too much memory
@@ -76,7 +76,8 @@ def analysis_of(unit: TextUnit, *prechecks: Gate | AllOf) -> Optional[Analysis]:
         # with a candidate sink of a check whose gate passes
     if MEMO_KEY not in unit.memo:
         text = unit.full_text()
-        candidates = candidate_offsets(text, passes(unit, INPUT_GATE), lambda gate: passes(unit, gate))
+        candidates = candidate_offsets(text, passes(unit, INPUT_GATE), lambda gate: passes(unit, gate),
+                                       unit.memo.get(SELECTED_DETECTORS))
         analysis = analyse(text, candidates, whole_tree=lambda: python_tree.tree_of(unit))
         if analysis is None:  # the parse left its reason; what it did not explain is size or depth
             unit.memo.setdefault(python_tree.NOT_ANALYSED, python_tree.TOO_LARGE if len(text) > MAX_PARSE_CHARS
