@@ -12,7 +12,7 @@ from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_aliases, language_of
 from sentinel_hooks.engine.text_gate import keyword_windows
-from sentinel_hooks.engine.units import NOT_ANALYSED, TextUnit
+from sentinel_hooks.engine.units import NOT_ANALYSED, SELECTED_DETECTORS, TextUnit
 from sentinel_hooks.findings import Confidence, Finding, content_hash, redact_text
 from sentinel_hooks.globs import compile_globs
 from sentinel_hooks.inline_suppressions import suppressed_in_comments
@@ -176,10 +176,12 @@ class Engine:
         # descriptions imported from there), wherever it is: its rules' keywords are looked for in the file
         wide = unit.is_window and unit.file().may_adopt(unit.first_line)
         present = self._keywords.present(unit.full_lowered() if wide else unit.lowered())
+        rules = [r for r in rules if not r.keywords or not present.isdisjoint(r.keywords)]
+        if not unit.is_window and not unit.partial:
+            # whole-file checks need not prepare for checks that will not run on this file
+            unit.memo[SELECTED_DETECTORS] = frozenset(r.detector for r in rules if r.detector)
         findings: list[Finding] = []
         for rule in rules:
-            if rule.keywords and present.isdisjoint(rule.keywords):
-                continue
             hits = self._regex_hits(unit, rule) if rule.compiled is not None else self._detector_hits(unit, rule)
             for hit in hits:
                 # detectors may parse the whole file; a window reports only what overlaps it, when the

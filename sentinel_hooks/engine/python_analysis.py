@@ -26,9 +26,9 @@ from sentinel_hooks.engine.python_scopes import (Analysis, Scope, child_nodes, c
                                                  qualified_name, walk_kept)
 from sentinel_hooks.engine.python_sources import entry_kind, is_user_prompt, registered_tools
 from sentinel_hooks.engine.python_summaries import propagate_input
-from sentinel_hooks.engine.text_gate import AllOf, Gate
+from sentinel_hooks.engine.text_gate import AllOf, Gate, LiteralIndex
 from sentinel_hooks.text_lines import lines_of
-from sentinel_hooks.engine.units import TextUnit
+from sentinel_hooks.engine.units import SELECTED_DETECTORS, TextUnit
 
 MEMO_KEY = "python_ast.analysis"
 MAX_PARSE_CHARS = 5_000_000  # larger files are generated code; a tree of them costs too much memory
@@ -41,15 +41,26 @@ ARITHMETIC: dict[type, Callable[[object, object], object]] = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b}  # type: ignore
 
 
+GATE_LITERALS = LiteralIndex()  # the literals of every gate ``passes`` was asked about, in this process
+LITERALS_KEY = "python_ast.gate literals"
+
+
 def passes(unit: TextUnit, gate: Gate | AllOf) -> bool:
-    """Whether the unit's whole-file text passes ``gate`` (remembered per unit)."""
+    """Whether the unit's whole-file text passes ``gate`` (remembered per unit). The gate's literals
+    that the text holds come from one pass of ``GATE_LITERALS`` over the text, shared by every gate."""
     key = ("python_ast.gate", id(gate))
     memo = unit.memo
     if key not in memo:
         if isinstance(gate, AllOf):  # its gates' answers are shared with the checks that test them alone
             memo[key] = all(passes(unit, part) for part in gate.gates)
+        elif gate.ignore_case:  # its literals are looked up in the lowered text
+            memo[key] = gate.search(unit.full_text(), unit.full_lowered())
         else:
-            memo[key] = gate.search(unit.full_text(), unit.full_lowered() if gate.ignore_case else None)
+            GATE_LITERALS.add(gate.literals)
+            found = memo.get(LITERALS_KEY)
+            if found is None:
+                found = memo[LITERALS_KEY] = GATE_LITERALS.found(unit.full_text())
+            memo[key] = gate.search(unit.full_text(), None, found)
     return memo[key]
 
 
@@ -65,7 +76,8 @@ def analysis_of(unit: TextUnit, *prechecks: Gate | AllOf) -> Optional[Analysis]:
         # with a candidate sink of a check whose gate passes
     if MEMO_KEY not in unit.memo:
         text = unit.full_text()
-        candidates = candidate_offsets(text, passes(unit, INPUT_GATE), lambda gate: passes(unit, gate))
+        candidates = candidate_offsets(text, passes(unit, INPUT_GATE), lambda gate: passes(unit, gate),
+                                       unit.memo.get(SELECTED_DETECTORS))
         analysis = analyse(text, candidates, whole_tree=lambda: python_tree.tree_of(unit))
         if analysis is None:  # the parse left its reason; what it did not explain is size or depth
             unit.memo.setdefault(python_tree.NOT_ANALYSED, python_tree.TOO_LARGE if len(text) > MAX_PARSE_CHARS

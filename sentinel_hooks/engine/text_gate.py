@@ -12,7 +12,7 @@ tried once at each occurrence (``pattern.match``) instead of searched in a windo
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Optional
+from typing import Container, Iterable, Iterator, Optional
 
 from sentinel_hooks.records import record
 
@@ -51,15 +51,21 @@ class Gate:
             end = pos + reach
         yield start, min(end, size)
 
-    def search(self, text: str, lowered: Optional[str] = None) -> bool:
-        """True when the pattern matches near one of the literals."""
+    def search(self, text: str, lowered: Optional[str] = None, present: Optional[Container[str]] = None) -> bool:
+        """True when the pattern matches near one of the literals (``present``: the literals the text
+        holds, when the caller knows them; the others are not looked for)."""
+        literals = self.literals
+        if present is not None and not self.ignore_case:
+            literals = tuple(literal for literal in literals if literal in present)
+            if not literals:
+                return False
         if self.anchored:
             haystack = text
             if self.ignore_case:
                 haystack = lowered if lowered is not None else text.lower()
             if len(haystack) == len(text):  # stop at the first occurrence that starts a match
                 find, match = haystack.find, self.pattern.match
-                for literal in self.literals:
+                for literal in literals:
                     pos = find(literal)
                     while pos != -1:
                         if match(text, pos):
@@ -67,7 +73,8 @@ class Gate:
                         pos = find(literal, pos + 1)
                 return False
         search = self.pattern.search
-        return any(search(text, start, end) for start, end in self.windows(text, lowered))
+        gate = self if literals is self.literals else Gate(self.pattern, literals, self.reach, self.ignore_case)
+        return any(search(text, start, end) for start, end in gate.windows(text, lowered))
 
     def offsets(self, text: str, lowered: Optional[str] = None) -> list[int]:
         """Start offsets of the pattern's matches near the literals, ascending."""
@@ -98,6 +105,73 @@ class AllOf:
 
     def search(self, text: str, lowered: Optional[str] = None) -> bool:
         return all(gate.search(text, lowered) for gate in self.gates)
+
+
+class LiteralIndex:
+    """Which of the gates' literals a text holds, found in one pass (an ``ahocorasick_rs`` automaton)
+    instead of a ``str.find`` of the whole text per literal and gate.
+
+    Gates join the index when first asked about (``add``); the automaton is rebuilt before the next
+    text when new literals joined, so the literals of a text are those known when it was first read
+    (``Found`` looks the others up in the text itself). The automaton starts small and becomes a DFA
+    (a few milliseconds to build, then several times faster) once the index has read
+    ``DFA_AFTER_CHARS``, as the rules' keyword index does.
+    """
+
+    DFA_AFTER_CHARS = 1 << 20
+
+    def __init__(self) -> None:
+        self.known: frozenset[str] = frozenset()
+        self._pending: set[str] = set()
+        self._automaton = None
+        self._dfa = False
+        self._read = 0
+
+    def add(self, literals: Iterable[str]) -> None:
+        for literal in literals:
+            if literal not in self.known:
+                self._pending.add(literal)
+
+    def found(self, text: str) -> Found:
+        if self._pending or (not self._dfa and self._read + len(text) > self.DFA_AFTER_CHARS):
+            self._build(len(text))
+        self._read += len(text)
+        if self._automaton is None:
+            holds = {literal for literal in self.known if literal in text}
+        else:
+            holds = set(self._automaton.find_matches_as_strings(text, overlapping=True))
+        return Found(holds, self.known, text)
+
+    def _build(self, size: int) -> None:
+        self.known = self.known | self._pending
+        self._pending = set()
+        try:
+            import ahocorasick_rs as library
+        except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
+            return
+        dfa = self._read + size > self.DFA_AFTER_CHARS
+        options = {"implementation": library.Implementation.DFA} if dfa else {}
+        try:
+            self._automaton = library.AhoCorasick(sorted(self.known), matchkind=library.MatchKind.Standard, **options)
+            self._dfa = dfa
+        except Exception:  # noqa: BLE001 - a literal set past the library's limit for a DFA
+            self._automaton = library.AhoCorasick(sorted(self.known), matchkind=library.MatchKind.Standard)
+            self._dfa = True  # do not try again
+
+
+class Found:
+    """The literals a text holds: those the index knew when it read the text, by set lookup; any other
+    by a search of the text."""
+
+    __slots__ = ("holds", "known", "text")
+
+    def __init__(self, holds: set[str], known: frozenset[str], text: str) -> None:
+        self.holds, self.known, self.text = holds, known, text
+
+    def __contains__(self, literal: object) -> bool:
+        if literal in self.known:
+            return literal in self.holds
+        return isinstance(literal, str) and literal in self.text
 
 
 def find_all(haystack: str, needles: Iterable[str]) -> list[int]:

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 _NOT_LOADED: Any = object()
 NOT_ANALYSED = "not analysed"  # memo key: why a structure-aware check could not analyse the file
+# memo key: the detectors of the rules a whole file's keywords selected (set by the engine, absent for windows)
+SELECTED_DETECTORS = "selected detectors"
 
 
 class FileAnalysis:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sentinel_hooks.engine.detectors import python_sinks
-from sentinel_hooks.engine.text_gate import AllOf, Gate
+from sentinel_hooks.engine.text_gate import AllOf, Gate, LiteralIndex
 from sentinel_hooks.text_lines import lines_of
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -90,3 +90,38 @@ def test_each_python_gate_agrees_with_its_pattern_on_real_code(name):
         for text in sources:
             expected = {m.start() for m in gate.pattern.finditer(text)}
             assert expected <= set(gate.offsets(text))
+
+
+def test_the_literal_index_finds_every_literal_a_text_holds_overlapping_ones_included():
+    index = LiteralIndex()
+    index.add(("exec", "execute", "cute", "socket"))
+    found = index.found("cursor.execute(q)")
+    assert {lit for lit in ("exec", "execute", "cute", "socket") if lit in found} == {"exec", "execute", "cute"}
+
+
+def test_a_literal_added_after_a_text_was_read_is_looked_up_in_that_text():
+    index = LiteralIndex()
+    index.add(("eval",))
+    found = index.found("os.system(cmd)")
+    index.add(("system", "popen"))
+    assert "system" in found and "popen" not in found and "eval" not in found
+    assert "popen" in index.found("os.popen(cmd)")  # the next text reads it with the rebuilt automaton
+
+
+def test_a_literal_index_past_its_dfa_threshold_finds_the_same_literals():
+    index = LiteralIndex()
+    index.add(("socket", "connect", "dup2"))
+    text = "s = socket.socket(); s.connect(addr)\n" * 40_000  # past DFA_AFTER_CHARS
+    assert len(text) > LiteralIndex.DFA_AFTER_CHARS
+    for _ in range(2):
+        found = index.found(text)
+        assert "socket" in found and "connect" in found and "dup2" not in found
+
+
+@pytest.mark.parametrize("name", sorted(PYTHON_GATES))
+def test_each_python_gate_gives_the_same_answer_from_the_literals_the_index_found(name):
+    gate = PYTHON_GATES[name]
+    index = LiteralIndex()
+    index.add(gate.literals)
+    for text in real_python_sources():
+        assert gate.search(text, text.lower(), index.found(text)) == gate.search(text, text.lower())

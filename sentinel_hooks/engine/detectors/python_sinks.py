@@ -4,7 +4,7 @@ gates that let a file skip parsing when it cannot hold a hit."""
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional, Union
+from typing import Callable, Container, Optional, Union
 
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.records import record
@@ -223,8 +223,10 @@ class CheckSinks:
     """A check that may report without tool input: the gate a file passes before the check looks at it,
     the lines that may hold its sinks, and whether an imported name may hide its module
     (``from pickle import loads``), in which case every function is analysed: ``imported_names`` for
-    the modules of ``SINK_IMPORT_GATE``, ``import_gate`` for a check's own."""
+    the modules of ``SINK_IMPORT_GATE``, ``import_gate`` for a check's own. ``detector`` names the
+    check (its rules' detector)."""
 
+    detector: str
     gate: Union[Gate, AllOf]
     sink: Gate
     imported_names: bool = False
@@ -234,28 +236,31 @@ class CheckSinks:
 # One entry per check gate that ``analysis_of`` is called with; a check reporting only on tool input
 # (``INPUT_GATE``) needs none, since such files are analysed whole.
 CHECK_SINKS: tuple[CheckSinks, ...] = (
-    CheckSinks(EVAL_GATE, EVAL_SINK),
-    CheckSinks(SHELL_GATE, SHELL_SINK),
-    CheckSinks(SQL_GATE, SQL_SINK),
-    CheckSinks(DESERIALIZATION_GATE, DESERIALIZATION_SINK, imported_names=True),
-    CheckSinks(TORCH_GATE, TORCH_SINK, imported_names=True),
-    CheckSinks(MARKUP_GATE, MARKUP_SINK),
-    CheckSinks(DECODED_EXEC_GATE, CODE_RUNNER_SINK, import_gate=RUNNER_IMPORT_GATE),
-    CheckSinks(EXFILTRATION_GATE, SEND_SINK, import_gate=SEND_IMPORT_GATE),
-    CheckSinks(REVERSE_SHELL_GATES, SOCKET_SINK, import_gate=SOCKET_IMPORT_GATE),
+    CheckSinks("python-eval", EVAL_GATE, EVAL_SINK),
+    CheckSinks("python-shell", SHELL_GATE, SHELL_SINK),
+    CheckSinks("python-sql", SQL_GATE, SQL_SINK),
+    CheckSinks("python-deserialization", DESERIALIZATION_GATE, DESERIALIZATION_SINK, imported_names=True),
+    CheckSinks("python-torch-load", TORCH_GATE, TORCH_SINK, imported_names=True),
+    CheckSinks("python-markup", MARKUP_GATE, MARKUP_SINK),
+    CheckSinks("python-decoded-exec", DECODED_EXEC_GATE, CODE_RUNNER_SINK, import_gate=RUNNER_IMPORT_GATE),
+    CheckSinks("python-exfiltration", EXFILTRATION_GATE, SEND_SINK, import_gate=SEND_IMPORT_GATE),
+    CheckSinks("python-reverse-shell", REVERSE_SHELL_GATES, SOCKET_SINK, import_gate=SOCKET_IMPORT_GATE),
 )
 
 
 def candidate_offsets(text: str, input_seen: Optional[bool] = None,
-                      gate_passes: Optional[Callable[[Union[Gate, AllOf]], bool]] = None) -> Optional[list[int]]:
+                      gate_passes: Optional[Callable[[Union[Gate, AllOf]], bool]] = None,
+                      detectors: Optional[Container[str]] = None) -> Optional[list[int]]:
     """Offsets of the text that may start a sink of a check whose gate passes (``gate_passes``, every
     check without it), ascending; None when every function must be analysed (``input_seen``: the
-    result of ``INPUT_GATE`` when the caller has it)."""
+    result of ``INPUT_GATE`` when the caller has it). With ``detectors`` (the checks whose rules the
+    file's keywords selected), the other checks' gates are not tested: they will not run on the file."""
     if input_seen is None:
         input_seen = INPUT_GATE.search(text)
     if input_seen:
         return None  # tool input reaches broad sinks (open, get)
-    checks = [c for c in CHECK_SINKS if gate_passes is None or gate_passes(c.gate)]
+    checks = [c for c in CHECK_SINKS if (detectors is None or c.detector in detectors)
+              and (gate_passes is None or gate_passes(c.gate))]
     if any(c.import_gate is not None and c.import_gate.search(text) for c in checks):
         return None
     found = [c.sink.offsets(text) for c in checks]

@@ -523,6 +523,36 @@ def test_only_the_sinks_of_checks_whose_gates_pass_pick_the_functions_analysed()
     assert [h.line for h in hits("python-sql", src)] == [3]
 
 
+def test_the_checks_whose_rules_did_not_select_the_file_keep_no_functions():
+    src = SQL_AND_LITERAL_EVAL.replace('eval("{', 'eval(f"{')  # the eval check's gate passes too
+    gate_passes = lambda gate: gate.search(src, src.lower())  # noqa: E731
+    both = python_ast.candidate_offsets(src, False, gate_passes)
+    sql_only = python_ast.candidate_offsets(src, False, gate_passes, frozenset({"python-sql"}))
+    assert sorted({src.count("\n", 0, o) + 1 for o in both}) == [3, 5]
+    assert [src.count("\n", 0, o) + 1 for o in sql_only] == [3]
+
+
+def test_every_check_with_candidate_sinks_names_a_registered_detector():
+    from sentinel_hooks.engine.detectors.python_sinks import CHECK_SINKS
+    for check in CHECK_SINKS:
+        assert detectors.get(check.detector) is not None
+
+
+def test_the_engine_tells_the_checks_which_detectors_a_whole_file_selected():
+    from sentinel_hooks.engine.rules import build_ruleset
+    from sentinel_hooks.engine.units import SELECTED_DETECTORS
+    engine = Engine(build_ruleset([], []))
+    unit = TextUnit(path="db.py", text=SQL_AND_LITERAL_EVAL)
+    engine.scan(unit)
+    selected = unit.memo[SELECTED_DETECTORS]
+    assert "python-sql" in selected and "python-eval" in selected
+    assert "python-reverse-shell" not in selected  # none of its keywords (dup2, pty, /bin/ ...) occur
+    window = TextUnit(path="db.py", text=SQL_AND_LITERAL_EVAL, changed_lines=frozenset({3}),
+                      full_text_loader=lambda: SQL_AND_LITERAL_EVAL)
+    engine.scan(window)
+    assert SELECTED_DETECTORS not in window.memo  # a window's keywords do not speak for its file
+
+
 def test_a_check_whose_gate_fails_gets_no_analysis_another_check_built():
     unit = TextUnit(path="db.py", text=SQL_AND_LITERAL_EVAL)
     assert python_ast.analysis_of(unit, SQL_GATE) is not None
