@@ -11,6 +11,7 @@ from sentinel_hooks.engine import code_context, detectors, validators
 from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.languages import language_aliases, language_of
+from sentinel_hooks.engine.literal_automaton import DFA_AFTER_CHARS, LiteralAutomaton
 from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import NOT_ANALYSED, SELECTED_DETECTORS, TextUnit
 from sentinel_hooks.findings import Confidence, Finding, content_hash, redact_text
@@ -79,56 +80,25 @@ class _Scope:
 
 
 class KeywordIndex:
-    """Finds which of many keywords occur in a text in one pass (an Aho-Corasick automaton).
-
-    The automaton is ``ahocorasick_rs``'s: a small one for the first texts, replaced by its DFA (a
-    few milliseconds to build, then about ten times faster a character than the small one) once the
-    index has read ``DFA_AFTER_CHARS``, so a hook run on a few files does not pay for the DFA and a
-    full scan reads most of its text with it.
+    """Finds which of many keywords occur in a text in one pass (``literal_automaton``).
 
     Keywords outside ASCII (single look-alike letters, invisible and tag characters) are kept apart:
     most source files are ASCII and cannot hold them, and a file that can is checked with one set
     intersection of its characters.
     """
 
-    DFA_AFTER_CHARS = 1 << 20
+    DFA_AFTER_CHARS = DFA_AFTER_CHARS
 
     def __init__(self, keywords: list[str]):
         self.keywords = keywords
         self._ascii = [kw for kw in keywords if kw.isascii()]
         self._chars = frozenset(kw for kw in keywords if not kw.isascii() and len(kw) == 1)
         self._wide = [kw for kw in keywords if not kw.isascii() and len(kw) > 1]
-        self._automaton = None
-        self._dfa = False
-        self._read = 0
-        try:
-            import ahocorasick_rs
-        except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
-            self._library = None
-            return
-        self._library = ahocorasick_rs
-        if self._ascii:
-            self._automaton = ahocorasick_rs.AhoCorasick(self._ascii, matchkind=ahocorasick_rs.MatchKind.Standard)
-
-    def _find(self, lowered: str) -> list[str]:
-        """Every occurrence of the ASCII keywords, overlapping ones included."""
-        if not self._dfa:
-            self._read += len(lowered)
-            if self._read > self.DFA_AFTER_CHARS:
-                library = self._library
-                self._dfa = True
-                try:
-                    self._automaton = library.AhoCorasick(self._ascii, matchkind=library.MatchKind.Standard,
-                                                          implementation=library.Implementation.DFA)
-                except Exception:  # noqa: BLE001 - a keyword set past the library's limit for a DFA
-                    pass  # the small automaton stays
-        return self._automaton.find_matches_as_strings(lowered, overlapping=True)  # type: ignore[union-attr]
+        self._automaton = LiteralAutomaton(self._ascii, self.DFA_AFTER_CHARS)
 
     def present(self, lowered: str) -> set[str]:
-        if self._automaton is None:
-            found = {kw for kw in self._ascii if kw in lowered}
-        else:
-            found = set(self._find(lowered))
+        matches = self._automaton.find(lowered)
+        found = {kw for kw in self._ascii if kw in lowered} if matches is None else set(matches)
         if not lowered.isascii():
             if self._chars:
                 found |= self._chars.intersection(lowered)

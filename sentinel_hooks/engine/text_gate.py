@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Container, Iterable, Iterator, Optional
 
+from sentinel_hooks.engine.literal_automaton import LiteralAutomaton
 from sentinel_hooks.records import record
 
 
@@ -108,24 +109,18 @@ class AllOf:
 
 
 class LiteralIndex:
-    """Which of the gates' literals a text holds, found in one pass (an ``ahocorasick_rs`` automaton)
-    instead of a ``str.find`` of the whole text per literal and gate.
+    """Which of the gates' literals a text holds, found in one pass (``literal_automaton``) instead of
+    a ``str.find`` of the whole text per literal and gate.
 
-    Gates join the index when first asked about (``add``); the automaton is rebuilt before the next
-    text when new literals joined, so the literals of a text are those known when it was first read
-    (``Found`` looks the others up in the text itself). The automaton starts small and becomes a DFA
-    (a few milliseconds to build, then several times faster) once the index has read
-    ``DFA_AFTER_CHARS``, as the rules' keyword index does.
+    Gates join the index when first asked about (``add``); the automaton learns them before the next
+    text, so the literals of a text are those known when it was first read (``Found`` looks the others
+    up in the text itself).
     """
-
-    DFA_AFTER_CHARS = 1 << 20
 
     def __init__(self) -> None:
         self.known: frozenset[str] = frozenset()
         self._pending: set[str] = set()
-        self._automaton = None
-        self._dfa = False
-        self._read = 0
+        self._automaton = LiteralAutomaton(())
 
     def add(self, literals: Iterable[str]) -> None:
         for literal in literals:
@@ -133,30 +128,13 @@ class LiteralIndex:
                 self._pending.add(literal)
 
     def found(self, text: str) -> Found:
-        if self._pending or (not self._dfa and self._read + len(text) > self.DFA_AFTER_CHARS):
-            self._build(len(text))
-        self._read += len(text)
-        if self._automaton is None:
-            holds = {literal for literal in self.known if literal in text}
-        else:
-            holds = set(self._automaton.find_matches_as_strings(text, overlapping=True))
+        if self._pending:
+            self._automaton.extend(self._pending)
+            self.known = self.known | self._pending
+            self._pending = set()
+        matches = self._automaton.find(text)
+        holds = {literal for literal in self.known if literal in text} if matches is None else set(matches)
         return Found(holds, self.known, text)
-
-    def _build(self, size: int) -> None:
-        self.known = self.known | self._pending
-        self._pending = set()
-        try:
-            import ahocorasick_rs as library
-        except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
-            return
-        dfa = self._read + size > self.DFA_AFTER_CHARS
-        options = {"implementation": library.Implementation.DFA} if dfa else {}
-        try:
-            self._automaton = library.AhoCorasick(sorted(self.known), matchkind=library.MatchKind.Standard, **options)
-            self._dfa = dfa
-        except Exception:  # noqa: BLE001 - a literal set past the library's limit for a DFA
-            self._automaton = library.AhoCorasick(sorted(self.known), matchkind=library.MatchKind.Standard)
-            self._dfa = True  # do not try again
 
 
 class Found:

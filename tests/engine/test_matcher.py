@@ -167,7 +167,7 @@ def test_keywords_found_are_the_same_before_and_after_the_index_switches_to_its_
     index = KeywordIndex(["key", "api_key", "pass", "://", '""', "\u0430"])
     texts = ["api_key = 'x'  # pass", "http://a", "no words here at all", 'passkey"" \u0430', "api_key"]
     before = [index.present(text) for text in texts]
-    assert index._dfa
+    assert index._automaton.dfa
     assert [index.present(text) for text in texts] == before == [
         {"key", "api_key", "pass"}, {"://"}, set(), {"pass", "key", '""', "\u0430"}, {"key", "api_key"}]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sentinel_hooks.engine.detectors import python_sinks
+from sentinel_hooks.engine.literal_automaton import DFA_AFTER_CHARS
 from sentinel_hooks.engine.text_gate import AllOf, Gate, LiteralIndex
 from sentinel_hooks.text_lines import lines_of
 
@@ -112,7 +113,7 @@ def test_a_literal_index_past_its_dfa_threshold_finds_the_same_literals():
     index = LiteralIndex()
     index.add(("socket", "connect", "dup2"))
     text = "s = socket.socket(); s.connect(addr)\n" * 40_000  # past DFA_AFTER_CHARS
-    assert len(text) > LiteralIndex.DFA_AFTER_CHARS
+    assert len(text) > DFA_AFTER_CHARS
     for _ in range(2):
         found = index.found(text)
         assert "socket" in found and "connect" in found and "dup2" not in found
