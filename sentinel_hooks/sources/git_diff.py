@@ -279,6 +279,17 @@ def module_stem(path: str) -> Optional[str]:
     return stem.replace("$", "\\$") if _STEM.fullmatch(stem) else None
 
 
+def _glob_free_folder(parts: list[str]) -> str:
+    """The folder of ``parts`` cut before the first name holding a glob character (``*?[]`` or a
+    backslash): a pathspec of that folder searches a wider tree, never a narrower or another one."""
+    kept = []
+    for part in parts:
+        if any(c in part for c in "*?[]\\"):
+            break
+        kept.append(part)
+    return "/".join(kept)
+
+
 def _is_sha(text: str) -> bool:
     return len(text) >= 40 and all(c in "0123456789abcdef" for c in text)
 
@@ -513,7 +524,7 @@ class DiffScan:
         stems = sorted({module_stem(c.path) or "" for c in modules})
         # importers live near what they import: below the folder above each module's own (its package
         # and the packages beside it), which keeps the search small in a large repository
-        scopes = sorted({"/".join(c.path.split("/")[:-2]) for c in modules})
+        scopes = sorted({_glob_free_folder(c.path.split("/")[:-2]) for c in modules})
         scopes = [s for s in scopes if not any(s != o and (not o or s.startswith(o + "/")) for o in scopes)]
         names = "|".join(stems)
         args = ["grep", "-l", "-z", "-I", "-E", "--full-name", "--no-color", "--all-match",

@@ -115,3 +115,17 @@ def test_typescript_template_over_an_imported_constant(repo, capsys):
     (repo / "src" / "texts.ts").write_text(f'export const ADD = "{POISONED}";\n')
     git(repo, "add", "-A")
     assert ("src/server.ts", "mcp-tool-sensitive-file-read", 5, "src/texts.ts:1") in found(scan(capsys, "--staged"))
+
+
+def test_the_importer_search_reads_folder_names_with_glob_characters_literally(repo, capsys):
+    # the search is scoped to the folder above the package; "lib[v]" as a glob would mean "libv"
+    package = repo / "lib[v]" / "pkg"
+    package.mkdir(parents=True)
+    (package / "server.py").write_text(SERVER)
+    (package / "texts.py").write_text(TEXTS)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "vendored copy")
+    (package / "texts.py").write_text(TEXTS.replace("Get the forecast for a city.", POISONED))
+    git(repo, "add", "-A")
+    assert ("lib[v]/pkg/server.py", "mcp-tool-sensitive-file-read", 13, "lib[v]/pkg/texts.py:3") in found(
+        scan(capsys, "--staged"))
