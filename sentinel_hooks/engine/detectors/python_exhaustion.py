@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.python_scopes import own_nodes
+from sentinel_hooks.engine.python_scopes import Origin
+from sentinel_hooks.engine.python_summaries import origin_of, summaries_of
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, is_tainted, \
     make_hit, qualified_name, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE, UNTAINTED_PARAMS
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
     from sentinel_hooks.engine.units import TextUnit
 
+MAX_SEED_DEPTH = 4  # calls a number from input is followed through
 HUGE = 10 ** 8  # elements or bytes no tool needs to make in one call
 SLEEP_MESSAGE = "the server sleeps as long as the input asks"
 SLEEPS = {"time.sleep", "asyncio.sleep", "anyio.sleep", "trio.sleep"}
@@ -49,10 +52,11 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         return
     numbers_of: dict[int, set[str]] = {}
     reported: set[tuple[int, str]] = set()
+    seeds = _number_seeds(analysis)
 
     def numbers(scope: Scope) -> set[str]:
         if id(scope) not in numbers_of:
-            numbers_of[id(scope)] = _input_numbers(scope, analysis)
+            numbers_of[id(scope)] = _input_numbers(scope, analysis, seeds.get(id(scope), {}))
         return numbers_of[id(scope)]
 
     for scope, call, name in scoped_calls(analysis):
@@ -75,9 +79,9 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
                 found = (ast.unparse(opened.args[0]), "a URL from input is read without a size limit")
         if found is not None and (id(scope), found[0]) not in reported:
             reported.add((id(scope), found[0]))
-            yield _hit(analysis, scope, call, found)
+            yield _hit(analysis, scope, call, found, seeds.get(id(scope), {}))
     for scope in analysis.scopes:
-        if not scope.is_entry and not scope.tainted:
+        if not scope.is_entry and not scope.tainted and id(scope) not in seeds:
             continue
         names = numbers(scope)
         for node in own_nodes(scope.node):
@@ -102,7 +106,7 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
                     found = (name, "a loop runs as long as the input asks")
             if found is not None and (id(scope), found[0]) not in reported:
                 reported.add((id(scope), found[0]))
-                yield _hit(analysis, scope, node, found)
+                yield _hit(analysis, scope, node, found, seeds.get(id(scope), {}))
 
 
 def _built_in_waste(node: ast.AST, analysis: Analysis) -> Optional[str]:
@@ -145,14 +149,61 @@ def _constant_number(node: ast.expr) -> float:
     return 0
 
 
-def _hit(analysis: Analysis, scope: Scope, node: ast.AST, found: tuple[str, str]) -> Hit:
+def _hit(analysis: Analysis, scope: Scope, node: ast.AST, found: tuple[str, str],
+         seeded: dict[str, tuple[bool, Origin]]) -> Hit:
     """A count typed ``int``/``float`` in the tool's signature is validated as a number by the SDK and
     usually drives harmless repetition (progress steps, demo loops), and a sleep holds only the caller's
-    own request: both reported LOW, the rest MEDIUM."""
+    own request: both reported LOW, the rest MEDIUM. In a helper, what counts is how the number entered
+    (``seeded``: parameter → it came from a typed tool parameter), not the helper's own annotation."""
     hit = make_hit(analysis, node, found[1], Confidence.MEDIUM, True)
-    if found[0] in _typed_numbers(scope) or found[1] == SLEEP_MESSAGE:
+    if found[0] in seeded and not scope.is_entry:
+        typed, origin = seeded[found[0]]
+        hit.message = (f"{found[1]}: {origin.what} reaches `{found[0]}` in helper `{scope.name}` "
+                       f"(called at line {origin.line + analysis.line_offset})")
+    else:
+        typed = found[0] in _typed_numbers(scope)
+    if typed or found[1] == SLEEP_MESSAGE:
         hit.severity, hit.confidence = Severity.LOW, Confidence.LOW
     return hit
+
+
+def _number_seeds(analysis: Analysis) -> dict[int, dict[str, tuple[bool, Origin]]]:
+    """Parameters of the file's own functions that receive an unbounded number from input, by scope:
+    ``helper(n)`` where a tool or route computed ``n = int(request.get("n"))`` (taint itself stops at the
+    cast, which is right for injection and wrong for sizes). Each parameter maps to whether the number
+    came from a tool parameter typed ``int``/``float`` (see ``_hit``) and where it entered; followed from
+    caller to callee through up to ``MAX_SEED_DEPTH`` calls."""
+    summaries = summaries_of(analysis) if len(analysis.scopes) > 1 else None
+    seeds: dict[int, dict[str, tuple[bool, Origin]]] = {}
+    if summaries is None:
+        return seeds
+    frontier = [scope for scope in analysis.scopes if scope.is_entry or scope.tainted]
+    for _ in range(MAX_SEED_DEPTH):
+        woken: list[Scope] = []
+        for scope in frontier:
+            own = seeds.get(id(scope), {})
+            names = _input_numbers(scope, analysis, own)
+            if not names:
+                continue
+            typed = _typed_numbers(scope) if scope.is_entry else {n for n, (was, _) in own.items() if was}
+            for call in scope.calls:
+                callee = summaries.callee(call, scope)
+                if callee is None or callee.parent is None or isinstance(callee.node, ast.Lambda):
+                    continue
+                for param, arg in summaries.arguments(call, callee):
+                    name = _number_name(arg, names)
+                    if not name:
+                        continue
+                    held = seeds.setdefault(id(callee), {})
+                    was_typed = name in typed
+                    if param not in held or (held[param][0] and not was_typed):  # an untyped caller decides
+                        origin = own[name][1] if name in own else origin_of(arg, scope, call)
+                        held[param] = (was_typed, origin)
+                        woken.append(callee)
+        if not woken:
+            break
+        frontier = list({id(s): s for s in woken}.values())
+    return seeds
 
 
 def _typed_numbers(scope: Scope) -> set[str]:
@@ -164,9 +215,11 @@ def _typed_numbers(scope: Scope) -> set[str]:
             if isinstance(a.annotation, ast.Name) and a.annotation.id in ("int", "float")}
 
 
-def _input_numbers(scope: Scope, analysis: Analysis) -> set[str]:
-    """Names in a tool or route that carry a number from input and are not bounded in the function."""
-    names: set[str] = set()
+def _input_numbers(scope: Scope, analysis: Analysis, seeded: Optional[dict[str, tuple[bool, Origin]]] = None
+                   ) -> set[str]:
+    """Names in a tool or route (or a helper given such a number) that carry a number from input and
+    are not bounded in the function."""
+    names: set[str] = set(seeded or ())
     node = scope.node
     if scope.is_entry and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         args = node.args

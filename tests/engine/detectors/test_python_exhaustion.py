@@ -88,3 +88,51 @@ def poll(x: str) -> str:
     found = sorted(hits(CHECK, source), key=lambda h: h.line)
     assert [(h.line, h.severity) for h in found] == [(9, None), (10, None), (11, Severity.HIGH), (16, None)]
     assert "fork bomb" in found[2].message and "forever" in found[3].message
+
+
+def test_a_number_from_input_is_followed_into_helpers():
+    # taint stops at int(), so the count is followed on its own: tool -> builder -> the loop
+    source = TOOL_HEADER + """
+def repeat(word, times):
+    return [word for _ in range(times)]
+
+def build(spec, times: int):
+    return repeat(spec, times)
+
+def capped(word, times):
+    return [word for _ in range(min(times, 10))]
+
+@mcp.tool()
+def t(spec: str, steps: int) -> list:
+    n = int(spec)
+    return build(spec, n) + repeat(spec, steps) + capped(spec, n)
+"""
+    found = hits(CHECK, source)
+    # the untyped count reaches the loop through two calls (MEDIUM, whatever the helpers' annotations
+    # say); the count typed int in the tool's signature reaches the same loop too: one hit per value
+    assert [(h.line, h.severity) for h in found] == [(6, None)]
+    assert "tool input of `t` reaches `times` in helper `repeat`" in found[0].message
+
+
+def test_a_typed_tool_count_stays_low_in_a_helper():
+    source = TOOL_HEADER + """
+def repeat(word, times):
+    return [word for _ in range(times)]
+
+@mcp.tool()
+def t(word: str, steps: int) -> list:
+    return repeat(word, steps)
+"""
+    assert [(h.line, h.severity) for h in hits(CHECK, source)] == [(6, Severity.LOW)]
+
+
+def test_helpers_called_only_with_constants_are_not_reported():
+    source = TOOL_HEADER + """
+def repeat(word, times):
+    return [word for _ in range(times)]
+
+@mcp.tool()
+def t(word: str) -> list:
+    return repeat(word, 3)
+"""
+    assert lines(CHECK, source) == []
