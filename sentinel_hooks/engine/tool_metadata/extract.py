@@ -11,7 +11,7 @@ from sentinel_hooks.engine.tool_metadata.imported import Imports
 from sentinel_hooks.engine.tool_metadata.js_tools import js_tools
 from sentinel_hooks.engine.tool_metadata.json_tools import json_tools
 from sentinel_hooks.engine.tool_metadata.model import MAX_SOURCE_CHARS, ToolDecl, unique_tools
-from sentinel_hooks.engine.tool_metadata.python_tools import python_tools
+from sentinel_hooks.engine.tool_metadata.python_tools import may_declare, python_tools
 from sentinel_hooks.engine.tool_metadata.yaml_tools import yaml_tools
 from sentinel_hooks.engine.units import TextUnit
 
@@ -54,6 +54,8 @@ def extract_tools(path: str, text: str, unit: Optional[TextUnit] = None,
         modules = unit.file().modules
     imports = Imports(modules, path) if modules is not None and lang in ("python", "javascript") else None
     if lang == "python":
+        if not may_declare(text):  # the gate's literal is part of a longer word (``functools:``)
+            return []
         tree = python_tree.tree_of(unit) if unit is not None else python_tree.parse(text)
         return unique_tools(python_tools(text, tree, wanted, imports)) if tree is not None else []
     if lang == "javascript":

@@ -8,8 +8,11 @@ assigned to a tool afterwards (``fn.__doc__ = ...``, ``tool.description = ...``;
 from __future__ import annotations
 
 import ast
+import bisect
 import inspect
+import re
 import string
+import unicodedata
 from typing import Optional, Union
 
 from sentinel_hooks.engine import python_tree
@@ -553,6 +556,56 @@ def _python_schema_params(schema: ast.Dict, source: _PySource) -> list[ToolParam
     return []
 
 
+# Every tool the walk in ``python_tools`` finds, but for dict literals, names one of these identifiers
+# within the top-level statement that holds it: the decorator or registration (``tool``, ``prompt``,
+# ``resource``, ``add_tool``, ``add_prompt``), the ``description=`` of a ``Tool(...)`` object or a server's
+# ``instructions=``. Top-level statements naming none are not walked.
+_FORM_NAMES = ("tool", "prompt", "resource", "add_tool", "add_prompt", "description", "instructions")
+_FORM_NAME = re.compile(r"(?<![0-9A-Za-z_])(?:%s)(?![0-9A-Za-z_])" % "|".join(_FORM_NAMES))
+# a run of identifier characters holding one outside ASCII (with any other such characters around it)
+_NON_ASCII_WORD = re.compile(r"[0-9A-Za-z_]*[^\x00-\x7f][0-9A-Za-z_\x80-\U0010ffff]*")
+
+
+def form_name_lines(text: str) -> list[int]:
+    """The lines (numbered as ``ast`` numbers them) of the identifiers of ``text`` that may be one of
+    ``_FORM_NAMES``, ascending: the names as whole words, and the words written with characters outside
+    ASCII whose normal form (NFKC, as Python reads identifiers) holds one of them."""
+    if "\r" in text:  # the parser ends lines at \r\n, \r and \n
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    offsets = [m.start() for m in _FORM_NAME.finditer(text)]
+    if not text.isascii():
+        offsets.extend(m.start() for m in _NON_ASCII_WORD.finditer(text)
+                       if any(name in unicodedata.normalize("NFKC", m.group()) for name in _FORM_NAMES))
+        offsets.sort()
+    lines, line, counted = [], 1, 0
+    for offset in offsets:
+        line += text.count("\n", counted, offset)
+        counted = offset
+        lines.append(line)
+    return lines
+
+
+def _statements_at(tree: ast.Module, lines: list[int]) -> list[ast.stmt]:
+    """The top-level statements of ``tree`` that span one of ``lines`` (decorators included)."""
+    out = []
+    for stmt in tree.body:
+        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+        k = bisect.bisect_left(lines, first)
+        if k < len(lines) and lines[k] <= (stmt.end_lineno or stmt.lineno):
+            out.append(stmt)
+    return out
+
+
+def _may_hold_dicts(text: str) -> bool:
+    return "description" in text and ("tools" in text.lower() or any(k in text for k in _SCHEMA_KEYS))
+
+
+def may_declare(text: str) -> bool:
+    """False when ``python_tools(text)`` is empty whatever the tree (so the file need not be parsed):
+    nothing names a tool form, and no description can be reassigned nor a sampling prompt sent."""
+    return "__doc__" in text or "description" in text or "create_message" in text or bool(form_name_lines(text))
+
+
 def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[set[str]] = None,
                  imports: Optional[Imports] = None) -> list[ToolDecl]:
     """Decorated tool functions and ``Tool(...)`` objects; ``tree`` is the parsed ``text`` if at hand;
@@ -568,11 +621,14 @@ def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[
     # only statements need visiting when the file cannot name Tool (a non-ASCII identifier can
     # normalise to it)
     # tools may also be dict literals: items of a tool list, or dicts with an input schema
-    may_hold_dicts = "description" in text and ("tools" in text.lower() or any(k in text for k in _SCHEMA_KEYS))
+    may_hold_dicts = _may_hold_dicts(text)
     may_call_tool = (any(word in text for word in ("Tool", "Prompt", "Resource", "instructions="))
                      or not text.isascii() or may_hold_dicts)
     listed = tool_list_dicts(tree, source) if may_hold_dicts else set()
-    for node in ast.walk(tree) if may_call_tool else python_tree.walk_statements(tree):
+    # a dict literal can take its keys from constants, so with dicts about every statement is walked
+    roots = [tree] if may_hold_dicts else _statements_at(tree, form_name_lines(text))
+    for node in (node for root in roots for node in (ast.walk(root) if may_call_tool
+                                                       else python_tree.walk_statements(root))):
         decl = None
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
             decl = _python_function_tool(node, source, wanted)

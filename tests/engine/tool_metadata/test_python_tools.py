@@ -135,3 +135,62 @@ def test_sampling_requests_are_read_as_the_text_the_model_is_asked():
     decl = tools(src)[("sampling", "polish")]
     assert decl.description == "Polish this: {text}\nYou are an editor."
     assert decl.description_span.line == 3
+
+
+# -- which statements are walked: only those naming a tool form (python_tools.form_name_lines) ----------
+
+
+def test_a_file_whose_gate_literal_is_part_of_a_longer_word_is_not_parsed():
+    from sentinel_hooks.engine import python_tree
+    from sentinel_hooks.engine.units import TextUnit
+
+    # "functools:" passes the cheap tool-list gate, but nothing in the file names a tool form
+    unit = TextUnit("compat.py", "NAMES = {\n    '_functools': 'functools',\n}\nif c_functools:\n    pass\n")
+    assert extract_tools(unit.path, unit.text, unit) == []
+    assert python_tree.MEMO_KEY not in unit.memo  # the tree was never built
+
+
+def test_only_the_statements_naming_a_tool_form_are_walked_and_every_tool_is_still_found():
+    src = (
+        "from mcp.types import Tool\n"
+        "class Unrelated:\n"
+        "    def run(self):\n"
+        "        return Tool\n"
+        "\n"
+        "@mcp.tool()\n"  # the form name is on the decorator's line, above the def
+        "def ping() -> str:\n"
+        "    '''Pings.'''\n"
+        "    return 'pong'\n"
+        "SERVER = build(\n"
+        "    extra=[Tool(name='lookup',\n"
+        "                description='Finds a word.')],\n"  # a Tool object inside an expression
+        ")\n"
+    )
+    found = tools(src)
+    assert found[("tool", "ping")].description == "Pings."
+    assert found[("tool", "lookup")].description == "Finds a word."
+    assert found[("tool", "lookup")].description_span.line == 12
+
+
+def test_a_form_name_written_with_other_characters_still_declares_the_tool():
+    # Python reads identifiers NFKC-normalised: "ｔｏｏｌ" (fullwidth) is the name "tool", and
+    # "ｄｅｓｃｒｉｐｔｉｏｎ" the keyword "description"; neither is written in ASCII anywhere
+    src = (
+        "@mcp.ｔｏｏｌ()\n"
+        "def ping() -> str:\n"
+        "    '''Pings.'''\n"
+        "    return 'pong'\n"
+        "x = Tool(name='lookup', ｄｅｓｃｒｉｐｔｉｏｎ='Finds a word.')\n"
+    )
+    found = tools(src)
+    assert found[("tool", "ping")].description == "Pings."
+    assert found[("tool", "lookup")].description == "Finds a word."
+
+
+def test_form_name_lines_count_lines_as_the_parser_does():
+    from sentinel_hooks.engine.tool_metadata.python_tools import form_name_lines
+
+    # \r\n, a lone \r and \n all end a line; names inside longer words do not count
+    assert form_name_lines("a = 1\r\nb = 2\rmcp.tool()\nfunctools = 3\n@x.resource\n") == [3, 5]
+    src = "x = 1\r\ny = 2\r@mcp.tool()\rdef ping():\r    '''Pings.'''\r"
+    assert tools(src)[("tool", "ping")].declaration_span.line == 4
