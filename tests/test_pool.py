@@ -1,6 +1,7 @@
 """Worker processes: how they start and what they load (spawn is how macOS and Windows start them)."""
 from __future__ import annotations
 
+import multiprocessing.pool
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,25 @@ def test_a_worker_freezes_what_it_loaded_and_collects_garbage_less_often(tmp_pat
         workers.join()
     assert youngest >= pool.WORKER_GC_THRESHOLD
     assert frozen > 10_000  # the modules, rules and compiled patterns the worker holds
+
+
+def test_the_pools_worker_handler_does_not_wake_for_every_result(tmp_path: Path, monkeypatch):
+    """The handler thread (which replaces exited workers) waits for workers to exit and for the pool's
+    state to change; the standard pool's also woke whenever a result waited in the pipe to the parent
+    (about once per result)."""
+    wakes = []
+    original = multiprocessing.pool.Pool._maintain_pool  # the handler calls it on Pool itself
+
+    def counted(*args):
+        wakes.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "_maintain_pool", staticmethod(counted))
+    workers = pool._start(Engine(load_rules([], [], cache_dir=tmp_path)), 2, None, 1 << 20, None)
+    try:
+        assert workers.map(abs, range(-400, 0), chunksize=1) == list(range(400, 0, -1))
+        assert sum(1 for _ in workers.imap_unordered(abs, range(200))) == 200  # still delivers every result
+    finally:
+        workers.terminate()
+        workers.join()
+    assert 1 <= len(wakes) <= 3, wakes  # started, and each emptied cache of tasks (two)
