@@ -262,13 +262,21 @@ _OTHER_NON_LATIN = lazy(r"[^\x00-\x7F" + _CONFUSABLE + "]")
 def mixed_script_words(text: str) -> Iterator[re.Match[str]]:
     """Words with Latin letters and look-alike letters, and no other non-ASCII letter (real mixed
     writing, such as Cyrillic words, has letters that do not look Latin)."""
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        if word.isascii() or not _LATIN.search(word) or not _CONFUSABLE_CHAR.search(word):
-            continue
-        if _OTHER_NON_LATIN.search(word):
-            continue
-        yield m
+    # words do not span lines, so only the lines holding a look-alike letter are read word by word
+    end = 0
+    for confusable in _CONFUSABLE_CHAR.finditer(text):
+        if confusable.start() < end:
+            continue  # on a line read already
+        start = text.rfind("\n", 0, confusable.start()) + 1
+        end = text.find("\n", confusable.end())
+        end = len(text) if end == -1 else end
+        for m in _WORD.finditer(text, start, end):
+            word = m.group(0)
+            if word.isascii() or not _LATIN.search(word) or not _CONFUSABLE_CHAR.search(word):
+                continue
+            if _OTHER_NON_LATIN.search(word):
+                continue
+            yield m
 
 
 @detector("unicode_homoglyph")

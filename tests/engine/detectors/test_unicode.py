@@ -70,6 +70,15 @@ def test_mixed_script_identifiers():
     assert f.extra["decoded"] == "pay"
 
 
+def test_mixed_script_words_are_found_on_every_line_holding_a_look_alike_letter():
+    # only the lines with a look-alike letter are read word by word: words at their ends, several on a
+    # line, the first and the last line without a newline around them
+    text = "pаy = 1\nplain ascii line\nx = rеfund + pаypal_ok\r\n\nΔt tоken\nend kеy"
+    words = [(m.start(), m.group(0)) for m in mixed_script_words(text)]
+    assert [w for _, w in words] == ["pаy", "rеfund", "pаypal_ok", "tоken", "kеy"]
+    assert all(text[start:start + len(word)] == word for start, word in words)
+
+
 def test_character_tables_are_not_reported():
     table = "".join(chr(c) for c in range(0x2000, 0x2070)) + "\n"
     assert found(table, "unicode-zero-width", "charset.js") == []
