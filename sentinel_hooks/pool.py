@@ -114,6 +114,8 @@ def run(entries: list[FileEntry], engine: Engine, *, workers: int, cache: Option
         return
     pool = None
     try:
+        if platform_os.start_method() == "fork" and should_parallelise(entries, workers):
+            import_detectors(engine.rules, entries)  # not for a small scan that has workers for its time limit
         pool = _start(engine, max(min(workers, len(entries)), 1), cache, chunk, rss_limit)
         # biggest first, so one large file does not start last and stretch the wall time
         ordered = sorted(entries, key=lambda e: -e.size)
@@ -137,6 +139,22 @@ def run(entries: list[FileEntry], engine: Engine, *, workers: int, cache: Option
         if pool is not None:
             pool.terminate()
             pool.join()
+
+
+def import_detectors(rules, entries: list[FileEntry]) -> None:
+    """Import the detector modules of the rules that run on the files' languages (or on every file)
+    in this process, before the workers are forked: they then share one import instead of each
+    making its own (on the standard library, 0.1 s of CPU per worker for the Python checks' modules)."""
+    from sentinel_hooks.engine import detectors
+    from sentinel_hooks.engine.languages import language_aliases, language_of
+
+    languages: set[str] = set()
+    for lang in {language_of(e.display_path) for e in entries} - {None}:
+        languages |= language_aliases(lang)  # type: ignore[arg-type]
+    for rule in rules:
+        if rule.detector is not None and (languages.intersection(rule.languages)
+                                          or not rule.languages and not rule.paths):
+            detectors.get(rule.detector)
 
 
 class QuietPool(multiprocessing.pool.Pool):

@@ -98,3 +98,24 @@ def test_the_pools_worker_handler_does_not_wake_for_every_result(tmp_path: Path,
         workers.terminate()
         workers.join()
     assert 1 <= len(wakes) <= 3, wakes  # started, and each emptied cache of tasks (two)
+
+
+def test_the_detector_modules_of_the_files_languages_are_imported_before_workers_are_forked(tmp_path: Path):
+    """Forked workers share the parent's imports; each would otherwise import the modules it needs."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from sentinel_hooks import pool\n"
+        "from sentinel_hooks.rule_cache import load_rules\n"
+        "from sentinel_hooks.sources.files import FileEntry\n"
+        f"rules = load_rules([], [], cache_dir=Path({str(tmp_path)!r}))\n"
+        "pool.import_detectors(rules, [FileEntry('/x/a.py', 'a.py', 10), FileEntry('/x/b.py', 'b.py', 10)])\n"
+        "loaded = {m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('sentinel_hooks.engine.detectors.')}\n"
+        "print(' '.join(sorted(loaded)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert {"python_ast", "tool_metadata", "unicode"} <= set(out)
+    assert "js_taint" not in out and "manifests" not in out  # no JavaScript file, no manifest
