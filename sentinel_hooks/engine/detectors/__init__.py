@@ -5,7 +5,9 @@ module of this package and registered there with ``@detector("name")``; a rule s
 ``detector: name`` and keeps all its metadata in YAML. ``DETECTORS`` below lists every detector with
 the module that defines it (as pre-commit lists its languages): a module is imported only when a
 unit first needs one of its detectors, so a hook run that touches no Python file never imports the
-Python checks. Adding a detector is its function plus one line here.
+Python checks (a full scan large enough for forked workers imports, before forking them, those of
+the rules that run on its files' languages: ``pool.import_detectors``). Adding a detector is its
+function plus one line here.
 
 Most detectors analyse the whole file (``unit.full_text()``) and report in file coordinates; the
 engine runs such a detector once per file and lets every window of a diff scan take the hits that
