@@ -8,7 +8,7 @@ from typing import Callable, Container, Optional, Union
 
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.records import record
-from sentinel_hooks.engine.text_gate import AllOf, Gate
+from sentinel_hooks.engine.text_gate import AllOf, Found, Gate
 
 # Cheap text tests that skip parsing a file that cannot hold a hit of the check.
 # a literal first argument (not an f-string) cannot be a finding, so such calls do not count here
@@ -250,28 +250,30 @@ CHECK_SINKS: tuple[CheckSinks, ...] = (
 
 def candidate_offsets(text: str, input_seen: Optional[bool] = None,
                       gate_passes: Optional[Callable[[Union[Gate, AllOf]], bool]] = None,
-                      detectors: Optional[Container[str]] = None) -> Optional[list[int]]:
+                      detectors: Optional[Container[str]] = None,
+                      found: Optional[Found] = None) -> Optional[list[int]]:
     """Offsets of the text that may start a sink of a check whose gate passes (``gate_passes``, every
     check without it), ascending; None when every function must be analysed (``input_seen``: the
     result of ``INPUT_GATE`` when the caller has it). With ``detectors`` (the checks whose rules the
-    file's keywords selected), the other checks' gates are not tested: they will not run on the file."""
+    file's keywords selected), the other checks' gates are not tested: they will not run on the file.
+    ``found``: the literals of ``text`` with their offsets (``text_gate.LiteralIndex``), when known."""
     if input_seen is None:
         input_seen = INPUT_GATE.search(text)
     if input_seen:
         return None  # tool input reaches broad sinks (open, get)
     checks = [c for c in CHECK_SINKS if (detectors is None or c.detector in detectors)
               and (gate_passes is None or gate_passes(c.gate))]
-    if any(c.import_gate is not None and c.import_gate.search(text) for c in checks):
+    if any(c.import_gate is not None and c.import_gate.search(text, None, found) for c in checks):
         return None
-    found = [c.sink.offsets(text) for c in checks]
-    if any(c.imported_names for c in checks) and SINK_IMPORT_GATE.search(text):
+    offsets = [c.sink.offsets(text, None, found) for c in checks]
+    if any(c.imported_names for c in checks) and SINK_IMPORT_GATE.search(text, None, found):
         names = imported_sink_names(text)  # the functions that use a name imported from the modules
         if names is None:
             return None
-        found.append(_word_offsets(text, names))
-    if len(found) == 1:
-        return found[0]
-    return sorted({pos for offsets in found for pos in offsets})
+        offsets.append(_word_offsets(text, names))
+    if len(offsets) == 1:
+        return offsets[0]
+    return sorted({pos for hits in offsets for pos in hits})
 
 
 _IMPORTED = lazy(r"[ \t]*(?:\((?P<group>[^)]*)\)|(?P<line>(?:[^\n;#\\]|\\\n)+))")
