@@ -53,16 +53,14 @@ class Gate:
         if self.anchored:
             haystack = self._haystack(text, lowered)
             if haystack is not None:  # stop at the first occurrence that starts a match
-                match = self.pattern.match
-                if found is None or found.text is not haystack:
-                    found = None
-                find = haystack.find
+                match, find = self.pattern.match, haystack.find
+                known, by_literal = ((found.known, found.by_literal) if found is not None and found.text is haystack
+                                     else (frozenset(), {}))
                 for literal in self.literals:
-                    if found is not None and literal in found.known:  # its offsets are known
-                        if literal in found:
-                            for pos in found.offsets(literal):
-                                if match(text, pos):
-                                    return True
+                    if literal in known:  # its offsets are known
+                        for pos in by_literal.get(literal, ()):
+                            if match(text, pos):
+                                return True
                         continue
                     pos = find(literal)
                     while pos != -1:
@@ -155,30 +153,29 @@ class Found:
     """The literals a text holds and their offsets: those the index knew when it read the text from
     its pass; any other (or all, without the automaton's library) from a search of the text."""
 
-    __slots__ = ("_offsets", "known", "text")
+    __slots__ = ("by_literal", "known", "text")
 
     def __init__(self, offsets: Optional[dict[str, list[int]]], known: frozenset[str], text: str) -> None:
-        self._offsets = offsets if offsets is not None else {}
+        self.by_literal = offsets if offsets is not None else {}  # ascending offsets of the known literals held
         self.known = known if offsets is not None else frozenset()
         self.text = text
 
     def __contains__(self, literal: object) -> bool:
         if literal in self.known:
-            return literal in self._offsets
+            return literal in self.by_literal
         return isinstance(literal, str) and literal in self.text
 
     def offsets(self, literal: str) -> list[int]:
         """Ascending offsets of ``literal`` in the text."""
         if literal in self.known:
-            return self._offsets.get(literal, [])
+            return self.by_literal.get(literal, [])
         return find_all(self.text, (literal,))
 
     def offsets_of(self, literals: Iterable[str]) -> list[int]:
         """Ascending offsets of every occurrence of every one of ``literals``."""
         hits: list[int] = []
         for literal in literals:
-            if literal in self:
-                hits.extend(self.offsets(literal))
+            hits.extend(self.offsets(literal))
         hits.sort()
         return hits
 

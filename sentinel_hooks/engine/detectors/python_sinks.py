@@ -4,7 +4,7 @@ gates that let a file skip parsing when it cannot hold a hit."""
 from __future__ import annotations
 
 import re
-from typing import Callable, Container, Optional, Union
+from typing import Callable, Container, Iterator, Optional, Union
 
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.records import record
@@ -267,7 +267,7 @@ def candidate_offsets(text: str, input_seen: Optional[bool] = None,
         return None
     offsets = [c.sink.offsets(text, None, found) for c in checks]
     if any(c.imported_names for c in checks) and SINK_IMPORT_GATE.search(text, None, found):
-        names = imported_sink_names(text)  # the functions that use a name imported from the modules
+        names = imported_sink_names(text, found)  # the functions that use a name imported from the modules
         if names is None:
             return None
         offsets.append(_word_offsets(text, names))
@@ -280,12 +280,13 @@ _IMPORTED = lazy(r"[ \t]*(?:\((?P<group>[^)]*)\)|(?P<line>(?:[^\n;#\\]|\\\n)+))"
 _ALIAS = lazy(r"[ \t]+(\w+)")
 
 
-def imported_sink_names(text: str) -> Optional[set[str]]:
+def imported_sink_names(text: str, found: Optional[Found] = None) -> Optional[set[str]]:
     """The local names that ``from MODULE import ...`` and ``import MODULE as ...`` of the modules of
     ``SINK_IMPORT_GATE`` bind (``from pickle import loads, Unpickler as U``: loads, U); None for a star
-    import or a form not read here, when every function must be analysed."""
+    import or a form not read here, when every function must be analysed. ``found``: the offsets of
+    the modules' names in ``text``, when known."""
     names: set[str] = set()
-    for m in _SINK_IMPORT_ALIAS.finditer(text):
+    for m in sink_imports(text, found):
         if m.group().startswith("import"):  # ``import pickle as NAME``
             alias = _ALIAS.match(text, m.end())
             if alias is None:
@@ -307,6 +308,33 @@ def imported_sink_names(text: str) -> Optional[set[str]]:
             elif words:
                 return None  # a star import, a comment inside the brackets: not read here
     return names
+
+
+def sink_imports(text: str, found: Optional[Found] = None) -> Iterator[re.Match[str]]:
+    """The matches of ``_SINK_IMPORT_ALIAS`` in ``text``, those of ``finditer``. With ``found``, the
+    pattern is tried only at a ``from`` or ``import`` that whitespace separates from a module's name
+    (where every match starts), not searched through the whole text."""
+    if found is None or found.text is not text:
+        yield from _SINK_IMPORT_ALIAS.finditer(text)
+        return
+    starts = set()
+    for pos in found.offsets_of(SINK_IMPORT_GATE.literals):
+        before = pos
+        while before and text[before - 1].isspace():
+            before -= 1
+        if before == pos:
+            continue
+        if before >= 4 and text.startswith("from", before - 4):
+            starts.add(before - 4)
+        elif before >= 6 and text.startswith("import", before - 6):
+            starts.add(before - 6)
+    match, end = _SINK_IMPORT_ALIAS.match, 0
+    for start in sorted(starts):
+        if start >= end:  # as finditer: the next match starts after the previous one ends
+            m = match(text, start)
+            if m is not None:
+                yield m
+                end = m.end()
 
 
 def _word_offsets(text: str, names: set[str]) -> list[int]:
