@@ -42,13 +42,34 @@ class LiteralAutomaton:
         library, for the caller to search the text itself."""
         if self._library is None:
             return None
+        automaton = self._reading(text)
+        return [] if automaton is None else automaton.find_matches_as_strings(text, overlapping=True)
+
+    def positions(self, text: str) -> Optional[dict[str, list[int]]]:
+        """The ascending start offsets of each literal ``text`` holds, overlapping occurrences included
+        (a literal it lacks has no entry); None without the library."""
+        if self._library is None:
+            return None
+        automaton = self._reading(text)
+        if automaton is None:
+            return {}
+        by_index: dict[int, list[int]] = {}
+        for index, start, _ in automaton.find_matches_as_indexes(text, overlapping=True):
+            starts = by_index.get(index)
+            if starts is None:
+                by_index[index] = [start]
+            else:
+                starts.append(start)  # matches come in the order of their ends: one literal's ascend
+        literals = self._literals
+        return {literals[index]: starts for index, starts in by_index.items()}
+
+    def _reading(self, text: str) -> Any:
+        """The automaton to read ``text`` with: the DFA once ``dfa_after_chars`` were read in all."""
         self._read += len(text)
         if not self.dfa and self._read > self.dfa_after_chars:
             self.dfa = True  # tried once: a set past the library's limit for a DFA keeps the small one
             self._automaton = self._build(dfa=True)
-        if self._automaton is None:
-            return []
-        return self._automaton.find_matches_as_strings(text, overlapping=True)
+        return self._automaton
 
     def _build(self, dfa: bool) -> Any:
         if not self._literals:

@@ -26,7 +26,7 @@ from sentinel_hooks.engine.python_scopes import (Analysis, Scope, child_nodes, c
                                                  qualified_name, walk_kept)
 from sentinel_hooks.engine.python_sources import entry_kind, is_user_prompt, registered_tools
 from sentinel_hooks.engine.python_summaries import propagate_input
-from sentinel_hooks.engine.text_gate import AllOf, Gate, LiteralIndex
+from sentinel_hooks.engine.text_gate import AllOf, Found, Gate, LiteralIndex
 from sentinel_hooks.text_lines import lines_of
 from sentinel_hooks.engine.units import SELECTED_DETECTORS, TextUnit
 
@@ -42,26 +42,43 @@ ARITHMETIC: dict[type, Callable[[object, object], object]] = {
 
 
 GATE_LITERALS = LiteralIndex()  # the literals of every gate ``passes`` was asked about, in this process
+LOWERED_GATE_LITERALS = LiteralIndex()  # the same for the case-insensitive gates, read in the lowered text
 LITERALS_KEY = "python_ast.gate literals"
+LOWERED_LITERALS_KEY = "python_ast.lowered gate literals"
 
 
 def passes(unit: TextUnit, gate: Gate | AllOf) -> bool:
     """Whether the unit's whole-file text passes ``gate`` (remembered per unit). The gate's literals
-    that the text holds come from one pass of ``GATE_LITERALS`` over the text, shared by every gate."""
+    that the text holds, and their offsets, come from one pass of ``GATE_LITERALS`` over the text
+    (``LOWERED_GATE_LITERALS`` over the lowered text for a case-insensitive gate), shared by every gate."""
     key = ("python_ast.gate", id(gate))
     memo = unit.memo
     if key not in memo:
         if isinstance(gate, AllOf):  # its gates' answers are shared with the checks that test them alone
             memo[key] = all(passes(unit, part) for part in gate.gates)
-        elif gate.ignore_case:  # its literals are looked up in the lowered text
-            memo[key] = gate.search(unit.full_text(), unit.full_lowered())
+        elif gate.ignore_case:
+            text, lowered = unit.full_text(), unit.full_lowered()
+            found = None
+            if len(lowered) == len(text):  # else the gate searches the text itself
+                LOWERED_GATE_LITERALS.add(gate.literals)
+                found = literals_found(unit, LOWERED_LITERALS_KEY, LOWERED_GATE_LITERALS, lowered)
+            memo[key] = gate.search(text, lowered, found)
         else:
             GATE_LITERALS.add(gate.literals)
-            found = memo.get(LITERALS_KEY)
-            if found is None:
-                found = memo[LITERALS_KEY] = GATE_LITERALS.found(unit.full_text())
-            memo[key] = gate.search(unit.full_text(), None, found)
+            memo[key] = gate.search(unit.full_text(), None, gate_literals(unit))
     return memo[key]
+
+
+def gate_literals(unit: TextUnit) -> Found:
+    """The gates' literals in the unit's whole-file text, with their offsets (one pass per unit)."""
+    return literals_found(unit, LITERALS_KEY, GATE_LITERALS, unit.full_text())
+
+
+def literals_found(unit: TextUnit, key: str, index: LiteralIndex, text: str) -> Found:
+    found = unit.memo.get(key)
+    if found is None:
+        found = unit.memo[key] = index.found(text)
+    return found
 
 
 def analysis_of(unit: TextUnit, *prechecks: Gate | AllOf) -> Optional[Analysis]:
@@ -77,7 +94,7 @@ def analysis_of(unit: TextUnit, *prechecks: Gate | AllOf) -> Optional[Analysis]:
     if MEMO_KEY not in unit.memo:
         text = unit.full_text()
         candidates = candidate_offsets(text, passes(unit, INPUT_GATE), lambda gate: passes(unit, gate),
-                                       unit.memo.get(SELECTED_DETECTORS))
+                                       unit.memo.get(SELECTED_DETECTORS), gate_literals(unit))
         analysis = analyse(text, candidates, whole_tree=lambda: python_tree.tree_of(unit))
         if analysis is None:  # the parse left its reason; what it did not explain is size or depth
             unit.memo.setdefault(python_tree.NOT_ANALYSED, python_tree.TOO_LARGE if len(text) > MAX_PARSE_CHARS

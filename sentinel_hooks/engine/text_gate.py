@@ -12,7 +12,7 @@ tried once at each occurrence (``pattern.match``) instead of searched in a windo
 from __future__ import annotations
 
 import re
-from typing import Container, Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from sentinel_hooks.engine.literal_automaton import LiteralAutomaton
 from sentinel_hooks.records import record
@@ -26,47 +26,42 @@ class Gate:
     ignore_case: bool = False  # literals are lowercase and looked up in the lowered text
     anchored: bool = False  # every match starts with one of the literals
 
-    def occurrences(self, text: str, lowered: Optional[str] = None) -> Optional[list[int]]:
-        """Ascending offsets of the literals; None when they cannot be mapped to ``text``."""
-        haystack = text
-        if self.ignore_case:
-            haystack = lowered if lowered is not None else text.lower()
-            if len(haystack) != len(text):  # a few characters change length when lowered
-                return None
+    def occurrences(self, text: str, lowered: Optional[str] = None,
+                    found: Optional[Found] = None) -> Optional[list[int]]:
+        """Ascending offsets of the literals; None when they cannot be mapped to ``text``. ``found``:
+        the literals of the text the gate reads (``text``, or ``lowered`` for a case-insensitive gate)
+        with their offsets, when the caller has them; another text's are not used."""
+        haystack = self._haystack(text, lowered)
+        if haystack is None:
+            return None
+        if found is not None and found.text is haystack:
+            return found.offsets_of(self.literals)
         return find_all(haystack, self.literals)
 
-    def windows(self, text: str, lowered: Optional[str] = None) -> Iterator[tuple[int, int]]:
+    def windows(self, text: str, lowered: Optional[str] = None,
+                found: Optional[Found] = None) -> Iterator[tuple[int, int]]:
         """Merged ``(start, end)`` windows around the literals, in text order."""
-        hits = self.occurrences(text, lowered)
+        hits = self.occurrences(text, lowered, found)
         if hits is None:
             yield 0, len(text)
             return
-        if not hits:
-            return
-        reach, size = self.reach, len(text)
-        start, end = max(hits[0] - reach, 0), hits[0] + reach
-        for pos in hits[1:]:
-            if pos - reach > end:
-                yield start, min(end, size)
-                start = pos - reach
-            end = pos + reach
-        yield start, min(end, size)
+        yield from merged_windows(hits, self.reach, len(text))
 
-    def search(self, text: str, lowered: Optional[str] = None, present: Optional[Container[str]] = None) -> bool:
-        """True when the pattern matches near one of the literals (``present``: the literals the text
-        holds, when the caller knows them; the others are not looked for)."""
-        literals = self.literals
-        if present is not None and not self.ignore_case:
-            literals = tuple(literal for literal in literals if literal in present)
-            if not literals:
-                return False
+    def search(self, text: str, lowered: Optional[str] = None, found: Optional[Found] = None) -> bool:
+        """True when the pattern matches near one of the literals (``found``: as for ``occurrences``;
+        the literals it lacks are not looked for)."""
         if self.anchored:
-            haystack = text
-            if self.ignore_case:
-                haystack = lowered if lowered is not None else text.lower()
-            if len(haystack) == len(text):  # stop at the first occurrence that starts a match
-                find, match = haystack.find, self.pattern.match
-                for literal in literals:
+            haystack = self._haystack(text, lowered)
+            if haystack is not None:  # stop at the first occurrence that starts a match
+                match, find = self.pattern.match, haystack.find
+                known, by_literal = ((found.known, found.by_literal) if found is not None and found.text is haystack
+                                     else (frozenset(), {}))
+                for literal in self.literals:
+                    if literal in known:  # its offsets are known
+                        for pos in by_literal.get(literal, ()):
+                            if match(text, pos):
+                                return True
+                        continue
                     pos = find(literal)
                     while pos != -1:
                         if match(text, pos):
@@ -74,23 +69,42 @@ class Gate:
                         pos = find(literal, pos + 1)
                 return False
         search = self.pattern.search
-        gate = self if literals is self.literals else Gate(self.pattern, literals, self.reach, self.ignore_case)
-        return any(search(text, start, end) for start, end in gate.windows(text, lowered))
+        return any(search(text, start, end) for start, end in self.windows(text, lowered, found))
 
-    def offsets(self, text: str, lowered: Optional[str] = None) -> list[int]:
+    def offsets(self, text: str, lowered: Optional[str] = None, found: Optional[Found] = None) -> list[int]:
         """Start offsets of the pattern's matches near the literals, ascending."""
         if self.anchored:
-            hits = self.occurrences(text, lowered)
+            hits = self.occurrences(text, lowered, found)
             if hits is not None:
                 match = self.pattern.match
                 return sorted({pos for pos in hits if match(text, pos)})
         finditer = self.pattern.finditer
         out: list[int] = []
-        for start, end in self.windows(text, lowered):
+        for start, end in self.windows(text, lowered, found):
             for m in finditer(text, start, end):
                 if not out or m.start() > out[-1]:
                     out.append(m.start())
         return out
+
+    def _haystack(self, text: str, lowered: Optional[str]) -> Optional[str]:
+        """The text the literals are looked up in; None when lowering changed its length."""
+        if not self.ignore_case:
+            return text
+        haystack = lowered if lowered is not None else text.lower()
+        return haystack if len(haystack) == len(text) else None
+
+
+def merged_windows(hits: list[int], reach: int, size: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` windows of ``reach`` characters around the ascending ``hits``, merged."""
+    if not hits:
+        return
+    start, end = max(hits[0] - reach, 0), hits[0] + reach
+    for pos in hits[1:]:
+        if pos - reach > end:
+            yield start, min(end, size)
+            start = pos - reach
+        end = pos + reach
+    yield start, min(end, size)
 
 
 @record(frozen=True)
@@ -109,8 +123,8 @@ class AllOf:
 
 
 class LiteralIndex:
-    """Which of the gates' literals a text holds, found in one pass (``literal_automaton``) instead of
-    a ``str.find`` of the whole text per literal and gate.
+    """Which of the gates' literals a text holds, and where, found in one pass (``literal_automaton``)
+    instead of a ``str.find`` of the whole text per literal and gate.
 
     Gates join the index when first asked about (``add``); the automaton learns them before the next
     text, so the literals of a text are those known when it was first read (``Found`` looks the others
@@ -132,24 +146,38 @@ class LiteralIndex:
             self._automaton.extend(self._pending)
             self.known = self.known | self._pending
             self._pending = set()
-        matches = self._automaton.find(text)
-        holds = {literal for literal in self.known if literal in text} if matches is None else set(matches)
-        return Found(holds, self.known, text)
+        return Found(self._automaton.positions(text), self.known, text)
 
 
 class Found:
-    """The literals a text holds: those the index knew when it read the text, by set lookup; any other
-    by a search of the text."""
+    """The literals a text holds and their offsets: those the index knew when it read the text from
+    its pass; any other (or all, without the automaton's library) from a search of the text."""
 
-    __slots__ = ("holds", "known", "text")
+    __slots__ = ("by_literal", "known", "text")
 
-    def __init__(self, holds: set[str], known: frozenset[str], text: str) -> None:
-        self.holds, self.known, self.text = holds, known, text
+    def __init__(self, offsets: Optional[dict[str, list[int]]], known: frozenset[str], text: str) -> None:
+        self.by_literal = offsets if offsets is not None else {}  # ascending offsets of the known literals held
+        self.known = known if offsets is not None else frozenset()
+        self.text = text
 
     def __contains__(self, literal: object) -> bool:
         if literal in self.known:
-            return literal in self.holds
+            return literal in self.by_literal
         return isinstance(literal, str) and literal in self.text
+
+    def offsets(self, literal: str) -> list[int]:
+        """Ascending offsets of ``literal`` in the text."""
+        if literal in self.known:
+            return self.by_literal.get(literal, [])
+        return find_all(self.text, (literal,))
+
+    def offsets_of(self, literals: Iterable[str]) -> list[int]:
+        """Ascending offsets of every occurrence of every one of ``literals``."""
+        hits: list[int] = []
+        for literal in literals:
+            hits.extend(self.offsets(literal))
+        hits.sort()
+        return hits
 
 
 def find_all(haystack: str, needles: Iterable[str]) -> list[int]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sentinel_hooks.engine.detectors import python_sinks
-from sentinel_hooks.engine.literal_automaton import DFA_AFTER_CHARS
+from sentinel_hooks.engine.literal_automaton import DFA_AFTER_CHARS, LiteralAutomaton
 from sentinel_hooks.engine.text_gate import AllOf, Gate, LiteralIndex
 from sentinel_hooks.text_lines import lines_of
 
@@ -125,4 +125,42 @@ def test_each_python_gate_gives_the_same_answer_from_the_literals_the_index_foun
     index = LiteralIndex()
     index.add(gate.literals)
     for text in real_python_sources():
-        assert gate.search(text, text.lower(), index.found(text)) == gate.search(text, text.lower())
+        lowered = text.lower()
+        found = index.found(lowered if gate.ignore_case else text)  # the text the gate reads
+        assert gate.search(text, lowered, found) == gate.search(text, lowered)
+        assert gate.offsets(text, lowered, found) == gate.offsets(text, lowered)
+
+
+@pytest.mark.parametrize("dfa_after_chars", [1 << 30, 0])
+def test_the_automaton_gives_every_offset_of_every_literal_as_str_find_does(dfa_after_chars):
+    literals = ("aa", "a", "exec", "execute", "cute", "é", "load")
+    automaton = LiteralAutomaton(literals, dfa_after_chars)
+    for text in ("aaaa cursor.execute(q)", "é = 'é'; pickle.load(f)  # aaa", "", "nothing here"):
+        expected = {}
+        for literal in literals:
+            hits = [i for i in range(len(text)) if text.startswith(literal, i)]
+            if hits:
+                expected[literal] = hits
+        assert automaton.positions(text) == expected  # in characters, not UTF-8 bytes
+
+
+def test_the_index_gives_offsets_of_literals_it_knew_and_of_those_added_after_the_text_was_read():
+    index = LiteralIndex()
+    index.add(("eval",))
+    found = index.found("eval(a); eval(b)")
+    index.add(("b)",))
+    assert found.offsets("eval") == [0, 9] and found.offsets("b)") == [14] and found.offsets("exec") == []
+    assert found.offsets_of(("b)", "eval")) == [0, 9, 14]
+
+
+def test_a_gate_does_not_read_offsets_found_in_another_text_than_the_one_it_searches():
+    gate = Gate(re.compile(r"(?i)select\s+\w+\s+from"), ("select",), ignore_case=True, anchored=True)
+    text = "q = 'SELECT a FROM t'"
+    index = LiteralIndex()
+    index.add(gate.literals)
+    of_text = index.found(text)
+    assert "select" not in of_text  # the original text holds it in capitals only
+    lowered = text.lower()
+    of_lowered = index.found(lowered)
+    assert gate.search(text, lowered, of_text) and gate.offsets(text, lowered, of_text) == [5]
+    assert gate.search(text, lowered, of_lowered) and gate.offsets(text, lowered, of_lowered) == [5]

@@ -19,7 +19,7 @@ from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, analysis
 from sentinel_hooks.engine.detectors.python_full_analysis import full_analysis, whole_files
 from sentinel_hooks.engine.detectors.python_sinks import GUARD_NAME, INPUT_GATE, PATH_FUNCS, PATH_METHODS
 from sentinel_hooks.engine.hits import Hit
-from sentinel_hooks.engine.text_gate import Gate
+from sentinel_hooks.engine.text_gate import AllOf, Gate
 from sentinel_hooks.findings import Confidence
 
 if TYPE_CHECKING:
@@ -32,10 +32,15 @@ RESOLVERS = {"os.path.realpath", "realpath", "resolve", "os.readlink"}
 STRONG_GUARDS = {"is_relative_to", "relative_to", "commonpath"}
 BASE_NAME = re.compile(r"(?i)dir|root|base|folder|allowed|workspace|sandbox|home|prefix|path")
 STARTSWITH_GATE = Gate(re.compile(r"\.startswith\("), (".startswith(",), anchored=True)
-VALIDATOR_GATE = Gate(re.compile(r"def \w*(?:safe|valid|allow|within|contain|sanitiz|ensure|verify|check|inside|"
-                                 r"jail)\w*\([^)]*\)[^:]*:[\s\S]{0,400}?"
-                                 r"(?:abspath|normpath|realpath|resolve\(|Path\()[\s\S]{0,400}?\.startswith\("),
-                      ("def ",), anchored=True)
+# a path validator named so: a function whose name says it checks, resolving a path and testing its prefix; the
+# resolver's name, rarer than ``def``, is looked for first
+_RESOLVERS = ("abspath", "normpath", "realpath", "resolve(", "Path(")
+VALIDATOR_GATE = AllOf((
+    Gate(re.compile("|".join(map(re.escape, _RESOLVERS))), _RESOLVERS, anchored=True),
+    Gate(re.compile(r"def \w*(?:safe|valid|allow|within|contain|sanitiz|ensure|verify|check|inside|"
+                    r"jail)\w*\([^)]*\)[^:]*:[\s\S]{0,400}?"
+                    r"(?:abspath|normpath|realpath|resolve\(|Path\()[\s\S]{0,400}?\.startswith\("),
+         ("def ",), anchored=True)))
 DEPTH = 5
 
 

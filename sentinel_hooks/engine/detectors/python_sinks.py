@@ -4,11 +4,11 @@ gates that let a file skip parsing when it cannot hold a hit."""
 from __future__ import annotations
 
 import re
-from typing import Callable, Container, Optional, Union
+from typing import Callable, Container, Iterator, Optional, Union
 
 from sentinel_hooks.engine.patterns import lazy
 from sentinel_hooks.records import record
-from sentinel_hooks.engine.text_gate import AllOf, Gate
+from sentinel_hooks.engine.text_gate import AllOf, Found, Gate
 
 # Cheap text tests that skip parsing a file that cannot hold a hit of the check.
 # a literal first argument (not an f-string) cannot be a finding, so such calls do not count here
@@ -250,40 +250,43 @@ CHECK_SINKS: tuple[CheckSinks, ...] = (
 
 def candidate_offsets(text: str, input_seen: Optional[bool] = None,
                       gate_passes: Optional[Callable[[Union[Gate, AllOf]], bool]] = None,
-                      detectors: Optional[Container[str]] = None) -> Optional[list[int]]:
+                      detectors: Optional[Container[str]] = None,
+                      found: Optional[Found] = None) -> Optional[list[int]]:
     """Offsets of the text that may start a sink of a check whose gate passes (``gate_passes``, every
     check without it), ascending; None when every function must be analysed (``input_seen``: the
     result of ``INPUT_GATE`` when the caller has it). With ``detectors`` (the checks whose rules the
-    file's keywords selected), the other checks' gates are not tested: they will not run on the file."""
+    file's keywords selected), the other checks' gates are not tested: they will not run on the file.
+    ``found``: the literals of ``text`` with their offsets (``text_gate.LiteralIndex``), when known."""
     if input_seen is None:
         input_seen = INPUT_GATE.search(text)
     if input_seen:
         return None  # tool input reaches broad sinks (open, get)
     checks = [c for c in CHECK_SINKS if (detectors is None or c.detector in detectors)
               and (gate_passes is None or gate_passes(c.gate))]
-    if any(c.import_gate is not None and c.import_gate.search(text) for c in checks):
+    if any(c.import_gate is not None and c.import_gate.search(text, None, found) for c in checks):
         return None
-    found = [c.sink.offsets(text) for c in checks]
-    if any(c.imported_names for c in checks) and SINK_IMPORT_GATE.search(text):
-        names = imported_sink_names(text)  # the functions that use a name imported from the modules
+    offsets = [c.sink.offsets(text, None, found) for c in checks]
+    if any(c.imported_names for c in checks) and SINK_IMPORT_GATE.search(text, None, found):
+        names = imported_sink_names(text, found)  # the functions that use a name imported from the modules
         if names is None:
             return None
-        found.append(_word_offsets(text, names))
-    if len(found) == 1:
-        return found[0]
-    return sorted({pos for offsets in found for pos in offsets})
+        offsets.append(_word_offsets(text, names))
+    if len(offsets) == 1:
+        return offsets[0]
+    return sorted({pos for hits in offsets for pos in hits})
 
 
 _IMPORTED = lazy(r"[ \t]*(?:\((?P<group>[^)]*)\)|(?P<line>(?:[^\n;#\\]|\\\n)+))")
 _ALIAS = lazy(r"[ \t]+(\w+)")
 
 
-def imported_sink_names(text: str) -> Optional[set[str]]:
+def imported_sink_names(text: str, found: Optional[Found] = None) -> Optional[set[str]]:
     """The local names that ``from MODULE import ...`` and ``import MODULE as ...`` of the modules of
     ``SINK_IMPORT_GATE`` bind (``from pickle import loads, Unpickler as U``: loads, U); None for a star
-    import or a form not read here, when every function must be analysed."""
+    import or a form not read here, when every function must be analysed. ``found``: the offsets of
+    the modules' names in ``text``, when known."""
     names: set[str] = set()
-    for m in _SINK_IMPORT_ALIAS.finditer(text):
+    for m in sink_imports(text, found):
         if m.group().startswith("import"):  # ``import pickle as NAME``
             alias = _ALIAS.match(text, m.end())
             if alias is None:
@@ -305,6 +308,33 @@ def imported_sink_names(text: str) -> Optional[set[str]]:
             elif words:
                 return None  # a star import, a comment inside the brackets: not read here
     return names
+
+
+def sink_imports(text: str, found: Optional[Found] = None) -> Iterator[re.Match[str]]:
+    """The matches of ``_SINK_IMPORT_ALIAS`` in ``text``, those of ``finditer``. With ``found``, the
+    pattern is tried only at a ``from`` or ``import`` that whitespace separates from a module's name
+    (where every match starts), not searched through the whole text."""
+    if found is None or found.text is not text:
+        yield from _SINK_IMPORT_ALIAS.finditer(text)
+        return
+    starts = set()
+    for pos in found.offsets_of(SINK_IMPORT_GATE.literals):
+        before = pos
+        while before and text[before - 1].isspace():
+            before -= 1
+        if before == pos:
+            continue
+        if before >= 4 and text.startswith("from", before - 4):
+            starts.add(before - 4)
+        elif before >= 6 and text.startswith("import", before - 6):
+            starts.add(before - 6)
+    match, end = _SINK_IMPORT_ALIAS.match, 0
+    for start in sorted(starts):
+        if start >= end:  # as finditer: the next match starts after the previous one ends
+            m = match(text, start)
+            if m is not None:
+                yield m
+                end = m.end()
 
 
 def _word_offsets(text: str, names: set[str]) -> list[int]:

@@ -48,7 +48,7 @@ def extract_tools(path: str, text: str, unit: Optional[TextUnit] = None,
     lang = language_of(path)
     if lang == "typescript":
         lang = "javascript"
-    if lang not in _EXTRACTORS or not text or len(text) > MAX_SOURCE_CHARS or not _MAY_DECLARE[lang].search(text):
+    if lang not in _EXTRACTORS or not text or len(text) > MAX_SOURCE_CHARS or not _may_declare(lang, text, unit):
         return []
     if modules is None and unit is not None:
         modules = unit.file().modules
@@ -61,6 +61,14 @@ def extract_tools(path: str, text: str, unit: Optional[TextUnit] = None,
     if lang == "javascript":
         return unique_tools(js_tools(text, imports))
     return unique_tools(_EXTRACTORS[lang](text))
+
+
+def _may_declare(lang: str, text: str, unit: Optional[TextUnit]) -> bool:
+    gate = _MAY_DECLARE[lang]
+    if lang == "python" and unit is not None and not unit.partial and text is unit.full_text():
+        from sentinel_hooks.engine.python_analysis import passes  # the Python checks' literal index
+        return passes(unit, gate)
+    return gate.search(text)
 
 
 def unit_tools(unit: TextUnit) -> list[ToolDecl]:
