@@ -77,7 +77,7 @@ class Case:
     lines: tuple[int, int] = (0, 0)
     fixed_by: str = ""
     note: str = ""
-    set: str = "first"  # "first": the cases the rules were first measured on; "held-out": found later
+    set: str = "first"  # "first": the cases the rules were first measured on; "held-out", "held-out-2": found later
 
     @property
     def folder(self) -> str:
@@ -306,7 +306,7 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--peers-bin", type=Path, action="append", default=[], help="where bandit and semgrep are")
     parser.add_argument("--no-peers", action="store_true", help="MCP Sentinel only")
     parser.add_argument("--no-clean", action="store_true", help="skip the clean code bases")
-    parser.add_argument("--set", choices=("first", "held-out"), help="only the cases of this set")
+    parser.add_argument("--set", choices=("first", "held-out", "held-out-2"), help="only the cases of this set")
     parser.add_argument("--quiet", action="store_true", help="figures only, no per-case lines")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
     return parser.parse_args(argv)

@@ -56,10 +56,12 @@ def is_entry_point(fn: ast.FunctionDef | ast.AsyncFunctionDef, aliases: dict[str
 
 
 def registered_tools(tree: ast.AST, source: str) -> set[str]:
-    """Names of functions handed to ``X.add_tool(fn)`` or ``X.from_function(fn)`` anywhere in the file."""
+    """Names of functions handed to ``X.add_tool(fn)`` or ``X.from_function(fn)`` anywhere in the file,
+    and handlers named after a tool the file lists as a dict with an ``inputSchema``
+    (``handle_read_file`` for ``{"name": "read_file", "inputSchema": ...}``)."""
+    names = named_handlers(tree, source) if "inputSchema" in source and "handle_" in source else set()
     if "add_tool" not in source and "from_function" not in source:
-        return set()
-    names: set[str] = set()
+        return names
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr in TOOL_REGISTRATIONS:
@@ -67,6 +69,20 @@ def registered_tools(tree: ast.AST, source: str) -> set[str]:
             if isinstance(fn, ast.Name):
                 names.add(fn.id)
     return names
+
+
+TOOL_NAME_ENTRY = LazyPattern(r"[\"']name[\"']\s*:\s*[\"']([A-Za-z_][\w-]*)[\"']")
+HANDLER_PREFIXES = ("handle_", "_handle_")
+
+
+def named_handlers(tree: ast.AST, source: str) -> set[str]:
+    """Functions named ``handle_<tool>`` or ``_handle_<tool>`` where ``<tool>`` is a ``"name"`` the file
+    lists: a low-level server that dispatches a call to the handler of the tool's name."""
+    listed = {m.group(1).replace("-", "_") for m in TOOL_NAME_ENTRY.finditer(source)}
+    if not listed:
+        return set()
+    return {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and any(node.name.startswith(p) and node.name[len(p):] in listed for p in HANDLER_PREFIXES)}
 
 
 def is_user_prompt(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

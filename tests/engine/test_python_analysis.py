@@ -75,3 +75,29 @@ def route(item): pass
     analysis = analyse(textwrap.dedent(src))
     kinds = {s.name: s.entry_kind for s in analysis.scopes if s.parent is not None}
     assert kinds == {"a": "tool", "b": "tool", "c": "", "route": "request"}
+
+
+def test_handlers_named_after_a_listed_tool_are_entry_points():
+    src = """
+TOOLS = [
+    {"name": "read_note", "description": "Read a note.", "inputSchema": {"type": "object"}},
+    {"name": "delete-note", "description": "Delete a note.", "inputSchema": {"type": "object"}},
+]
+async def handle_read_note(path): pass
+async def _handle_delete_note(path): pass
+async def handle_request(msg): pass
+def handle_unknown(x): pass
+"""
+    analysis = analyse(textwrap.dedent(src))
+    kinds = {s.name: s.entry_kind for s in analysis.scopes if s.parent is not None}
+    assert kinds == {"handle_read_note": "tool", "_handle_delete_note": "tool", "handle_request": "",
+                     "handle_unknown": ""}
+
+
+def test_handler_names_need_a_tool_list_with_an_input_schema():
+    src = """
+ROUTES = [{"name": "read_note"}]
+def handle_read_note(path): pass
+"""
+    analysis = analyse(textwrap.dedent(src))
+    assert [s.entry_kind for s in analysis.scopes if s.name == "handle_read_note"] == [""]

@@ -91,6 +91,7 @@ DETECTORS: dict[str, str] = {
     "python-xxe": "python_web",
     "python-resource-exhaustion": "python_exhaustion",
     "tool-undisclosed-capability": "python_capabilities",
+    "python-served-injection": "python_served_injection",
 }
 
 # detectors whose hits depend on the unit's own text (not the whole file): run on every window

@@ -19,7 +19,7 @@ INPUT_TEXT = lazy(r"@[\w.]*\b(?:tool|call_tool|resource|prompt|route|api_route|w
                   r"@[\w.]+\.(?:get|post|put|delete|patch)\s*\(\s*[rRuU]?[\"']/|"
                   r"\brequest\.(?:args|form|json|values|files|get_json|query_params|path_params|params|data|"
                   r"body|GET|POST|FILES|COOKIES|META|match_info|query|url|headers|cookies)\b|\barguments\s*(?:\[|\.get\b)|"
-                  r"\.(?:add_tool|from_function)\s*\(")
+                  r"\.(?:add_tool|from_function)\s*\(|inputSchema[\"']\s*:")
 CONTENT_LIMIT = 200
 
 LITERAL, BUILT, OPAQUE = "literal", "built", "opaque"
@@ -129,7 +129,8 @@ EVAL_GATE = Gate(EVAL_TEXT, ("eval", "exec", "compile"), anchored=True)
 # every quoted flag starts with a quote and a dash or slash: four scans of the text instead of fourteen
 SHELL_GATE = Gate(SHELL_TEXT, ("shell", "system", "popen", "getoutput", "getstatusoutput", "subprocess_shell")
                   + tuple(q + lead for q in "\"'" for lead in "-/"), anchored=True)
-INPUT_GATE = Gate(INPUT_TEXT, ("@", "request.", "arguments", ".add_tool", ".from_function"), anchored=True)
+INPUT_GATE = Gate(INPUT_TEXT, ("@", "request.", "arguments", ".add_tool", ".from_function", "inputSchema"),
+                  anchored=True)
 SQL_GATE = Gate(SQL_WORDS, ("select", "insert", "update", "delete", "replace", "create", "drop", "alter",
                             "truncate", "pragma", "attach"), ignore_case=True, anchored=True)
 DESERIALIZATION_CALL_GATE = Gate(DESERIALIZATION_TEXT, ("load", "Unpickler", "unsafe_load", "full_load",

@@ -70,7 +70,7 @@ SIGNALS: tuple[InjectionSignal, ...] = (
             r"(?:[\w-]+\s+)?(?:tools|converters|calculators|services|options|alternatives|servers)\b|"
             r"\b(?:use|call)\s+this\s+tool\s+for\s+(?:all|every|any)\b|"
             r"\bthis\s+tool\s+(?:must|should|has\s+to)\s+(?:always\s+)?be\s+(?:consulted|called|used|invoked|run)\s+"
-            r"(?:first|before)",
+            r"(?:first|before|every\s+time|each\s+time|whenever|after\s+(?:any|every|each))",
             "always", "must", "should", "prioriti", "ignore", "avoid", "never use", "not use", "t use", "this tool"),
     _signal("competitive-claims", "steering", 3.0,
             r"\b(?:rated|ranked)\s+#?\s?1\b|#1\s+(?:rated|ranked|tool|choice)|\boutperforms?\s+(?:all|every|any)\b|"
@@ -165,9 +165,10 @@ SIGNALS: tuple[InjectionSignal, ...] = (
     _signal("before-any-tool", "tools", 3.0,
             r"\bbefore\s+(?:using|calling|invoking|running)\s+(?:any|every|all|each)\s+(?:other\s+)?tools?\b|"
             r"\b(?:after|before)\s+(?:each|every|any)\s+(?:other\s+)?tool\s+(?:call|use|invocation)|"
+            r"\b(?:every|each)\s+time\s+(?:a|any|another)\s+(?:other\s+)?tool\s+is\s+(?:used|called|invoked|run)\b|"
             r"\bbefore\s+(?:using|calling|invoking|running)\s+this\s+tool\b[^.\n]{0,80}?\b(?:read|cat|open|load|"
             r"fetch|call|run|send|upload|get)\b",
-            "before", "after"),
+            "before", "after", "time"),
     _signal("when-other-tool", "tools", 3.0,
             r"\bwhen(?:ever)?\s+(?:the\s+|a\s+|any\s+)?" + _TOOLISH + r"\s+(?:tool\s+)?is\s+(?:used|called|invoked|"
             r"executed|run)\b[^.\n]{0,80}?\b(?:also|must|should|always|first|instead|add|send|include|bcc|cc)\b|"
@@ -183,6 +184,12 @@ SIGNALS: tuple[InjectionSignal, ...] = (
             r"(?:assistant\s+|model\s+|ai\s+)?(?:repl(?:y|ies)|responses?|answers?|turns?)\b[^.\n]{0,30}?\byou\s+"
             r"(?:must|should|shall|always|need\s+to|have\s+to)\b",
             "every", "each", "all", "any"),
+    # a call the model is to make when the user's words hold a quoted trigger phrase
+    _signal("trigger-phrase", "steering", 3.0,
+            r"\bwhen(?:ever)?\s+(?:the\s+)?user'?s?\s+(?:request|message|prompt|query|question|input)?\s*"
+            r"(?:mentions|contains|includes|says|types|asks\s+(?:for|about))\s+['\"\u2018\u201c][^'\"\u2019\u201d\n]{1,60}"
+            r"['\"\u2019\u201d][^.\n]{0,120}?\b(?:call|invoke|run)\s+",
+            "when"),
     _signal("reply-suffix", "steering", 2.0,
             r"\b(?:append|add|include|insert|put)\b[^.\n]{0,80}?\b(?:at\s+)?the\s+(?:end|bottom|top|start)\s+of\s+"
             r"(?:your|each|every|the\s+assistant'?s?)\s+(?:reply|response|answer)\b",
