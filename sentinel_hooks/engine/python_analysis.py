@@ -22,8 +22,8 @@ from sentinel_hooks.engine import constant_eval, python_tree
 from sentinel_hooks.engine.detectors.python_prune import prune
 from sentinel_hooks.engine.detectors.python_sinks import (EVAL_FUNCS, GUARD_NAME, INPUT_GATE, PATH_GUARD_ATTRS,
                                                           URL_GUARD_CALLS, URL_GUARD_NAME, candidate_offsets)
-from sentinel_hooks.engine.python_scopes import (Analysis, Scope, child_nodes, constant_key, lookup,
-                                                 qualified_name, walk_kept)
+from sentinel_hooks.engine.python_scopes import (Analysis, Scope, add_nodes, constant_key, lookup, qualified_name,
+                                                 walk_kept)
 from sentinel_hooks.engine.python_sources import entry_kind, is_user_prompt, registered_tools
 from sentinel_hooks.engine.python_summaries import propagate_input
 from sentinel_hooks.engine.text_gate import AllOf, Found, Gate, LiteralIndex
@@ -247,7 +247,8 @@ class Collector:
     def collect(self, scope: Scope) -> None:
         """Nested functions ``keep`` accepts become scopes of their own (in the order a depth-first
         walk meets them)."""
-        stack = child_nodes(scope.node)
+        stack: list[ast.AST] = []
+        add_nodes(scope.node, stack)
         while stack:
             n = stack.pop()
             kind = type(n)
@@ -308,7 +309,7 @@ class Collector:
                        for c in [n.left, *n.comparators]) or constant_eval.is_containment_check(n):
                     scope.path_guarded = True
                 scope.allow_listed |= constant_eval.allow_listed_names(n, lambda name, s=scope: lookup(name, s))
-            stack.extend(child_nodes(n))
+            add_nodes(n, stack)
 
     def function(self, fn: ast.FunctionDef | ast.AsyncFunctionDef, parent: Scope,
                  class_node: Optional[ast.ClassDef]) -> None:
