@@ -104,7 +104,38 @@ def analysis_of(unit: TextUnit, *prechecks: Gate | AllOf) -> Optional[Analysis]:
             analysis.line_offset = unit.first_line - 1
             analysis.column_offset = getattr(unit, "first_column", 1) - 1
         unit.memo[MEMO_KEY] = analysis
+        release_with(unit.memo, analysis)
     return unit.memo[MEMO_KEY]
+
+
+class _Release:
+    """Held in a file's memo beside an analysis: when the memo goes, it breaks the analysis' reference
+    cycles (``release``), so reference counting frees the analysis and its syntax tree at once."""
+
+    __slots__ = ("analysis",)
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+
+    def __del__(self) -> None:
+        release(self.analysis)
+
+
+def release_with(memo: dict, analysis: Optional[Analysis]) -> None:
+    """Release ``analysis`` when ``memo`` (a file's memo, which owns it) is dropped."""
+    if analysis is not None:
+        memo[("python_analysis.release", id(analysis))] = _Release(analysis)
+
+
+def release(analysis: Analysis) -> None:
+    """Break the cycles an analysis holds once no check will read it: scopes point back to their analysis,
+    and taint (the scopes' and the summaries' in its memo) to the scopes and summaries. Left to the garbage
+    collector, a tree stayed alive among the objects of the files scanned after it and was walked again at
+    each collection of the older generation."""
+    for scope in analysis.scopes:
+        scope.file = None
+        scope.computed_taint = None
+    analysis.memo.clear()
 
 
 def analyse(source: str, candidates: Optional[list[int]] = None,

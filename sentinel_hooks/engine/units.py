@@ -122,7 +122,8 @@ class TextUnit:
     def file(self) -> FileAnalysis:
         """The whole-file analysis this unit belongs to."""
         if self.analysis is None:
-            load = self.full_text_loader if self.full_text_loader is not None else (lambda: self.text)
+            # the loader holds the text, not the unit: a unit and its file's memo free each other without a cycle
+            load = self.full_text_loader if self.full_text_loader is not None else (lambda text=self.text: text)
             self.analysis = FileAnalysis(load, self.base_text_loader, self.changed_lines, modules=self.modules)
         return self.analysis
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors.python_ast import Analysis, analyse, analysis_of, passes
+from sentinel_hooks.engine.python_analysis import release_with
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE
 
 if TYPE_CHECKING:
@@ -48,4 +49,5 @@ def full_analysis(unit: TextUnit, *prechecks: Gate) -> Optional[Analysis]:
             analysis.line_offset = unit.first_line - 1
             analysis.column_offset = getattr(unit, "first_column", 1) - 1
         unit.memo[MEMO_KEY] = analysis
+        release_with(unit.memo, analysis)
     return unit.memo[MEMO_KEY]
