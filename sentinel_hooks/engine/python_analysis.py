@@ -229,10 +229,25 @@ def module_constants(tree: ast.Module, source: str = "") -> dict[str, object]:
                     counts[target.id] += 1
                 else:
                     values[target.id] = value.value
-    rebound: set[str] = set()
-    if values and "global" in source:
-        rebound = {name.strip() for m in GLOBAL_STATEMENT.finditer(source) for name in m.group(1).split(",")}
+    rebound = {name.strip() for names in global_statements(source) for name in names.split(",")} if values else set()
     return {name: value for name, value in values.items() if counts[name] == 1 and name not in rebound}
+
+
+def global_statements(source: str) -> list[str]:
+    """The name lists of the ``global`` statements of ``source`` (``GLOBAL_STATEMENT``'s matches), tried at the
+    start of each line holding the word instead of at every character."""
+    found: list[str] = []
+    find, rfind, match = source.find, source.rfind, GLOBAL_STATEMENT.match
+    pos, tried = find("global"), -1
+    while pos != -1:
+        start = rfind("\n", 0, pos) + 1
+        if start != tried:  # a line is tried once, however often it holds the word
+            tried = start
+            m = match(source, start)
+            if m is not None:
+                found.append(m.group(1))
+        pos = find("global", pos + 1)
+    return found
 
 
 def constant_truth(node: ast.expr, constants: dict[str, object]) -> Optional[bool]:

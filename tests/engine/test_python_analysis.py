@@ -145,3 +145,17 @@ def test_an_analysis_and_its_tree_are_freed_with_the_file_memo_without_the_garba
         assert held() is None and tree() is None
     finally:
         gc.enable()
+
+
+def test_global_statements_are_the_names_each_indented_global_line_declares():
+    from sentinel_hooks.engine.python_analysis import GLOBAL_STATEMENT, global_statements
+
+    source = ("global top\n"  # not indented: not a function's declaration
+              "def f():\n    global a, b  # global c\n    x = 'global d'\n"
+              "def g():\n\tglobal   e ,f\n    y = globals()\n    global\n"
+              "def h():\n    global g; global h\n")
+    assert global_statements(source) == ["a, b", "e ,f", "g"]
+    assert global_statements(source) == [m.group(1) for m in GLOBAL_STATEMENT.finditer(source)]
+    assert global_statements("") == []
+    assert module_constants(ast.parse("A = 1\nB = 2\ndef f():\n    global B\n"), "A = 1\nB = 2\ndef f():\n    global B\n") \
+        == {"A": 1}
