@@ -108,19 +108,6 @@ def analysis_of(unit: TextUnit, *prechecks: Gate | AllOf) -> Optional[Analysis]:
     return unit.memo[MEMO_KEY]
 
 
-class _Release:
-    """Held in a file's memo beside an analysis: when the memo goes, it breaks the analysis' reference
-    cycles (``release``), so reference counting frees the analysis and its syntax tree at once."""
-
-    __slots__ = ("analysis",)
-
-    def __init__(self, analysis: Analysis) -> None:
-        self.analysis = analysis
-
-    def __del__(self) -> None:
-        release(self.analysis)
-
-
 def release_with(memo: dict, analysis: Optional[Analysis]) -> None:
     """Release ``analysis`` when ``memo`` (a file's memo, which owns it) is dropped."""
     if analysis is not None:
@@ -136,6 +123,21 @@ def release(analysis: Analysis) -> None:
         scope.file = None
         scope.computed_taint = None
     analysis.memo.clear()
+
+
+class _Release:
+    """Held in a file's memo beside an analysis: when the memo goes, it breaks the analysis' reference
+    cycles (``release``), so reference counting frees the analysis and its syntax tree at once."""
+
+    __slots__ = ("analysis",)
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.analysis = analysis
+
+    release = staticmethod(release)  # reached through the class: at interpreter exit globals may be gone
+
+    def __del__(self) -> None:
+        self.release(self.analysis)
 
 
 def analyse(source: str, candidates: Optional[list[int]] = None,
