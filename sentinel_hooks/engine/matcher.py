@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 from sentinel_hooks.engine import code_context, detectors, validators
 from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.keyword_positions import SHARED as KEYWORD_POSITIONS
 from sentinel_hooks.engine.languages import language_aliases, language_of
 from sentinel_hooks.engine.literal_automaton import DFA_AFTER_CHARS, LiteralAutomaton
 from sentinel_hooks.engine.text_gate import keyword_windows
@@ -123,6 +124,8 @@ class Engine:
         self._scopes = [(_Scope(*key), members) for key, members in groups.items()]
         self._path_cache: dict[str, list[Rule]] = {}
         self._keywords = KeywordIndex(sorted({k for r in rules for k in r.keywords}))
+        # the rules that search near their keywords take the keywords' offsets from one reading of the text
+        KEYWORD_POSITIONS.add(k for r in rules if getattr(r, "keyword_reach", None) for k in r.keywords)
 
     # -- selection -------------------------------------------------------------------------
     def rules_for(self, path: str) -> list[Rule]:
@@ -298,8 +301,8 @@ def _matches(rule: Rule, text: str, lowered: str) -> Iterator[re.Match[str]]:
     finditer = rule.compiled.finditer  # type: ignore[union-attr]
     reach = getattr(rule, "keyword_reach", None)
     windows = None
-    if reach and rule.keywords:
-        windows = keyword_windows(text, lowered, rule.keywords, reach)
+    if reach and rule.keywords and len(lowered) == len(text):
+        windows = keyword_windows(text, lowered, rule.keywords, reach, KEYWORD_POSITIONS.of(lowered))
     if windows is None:
         yield from finditer(text)
         return

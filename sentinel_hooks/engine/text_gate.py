@@ -12,10 +12,13 @@ tried once at each occurrence (``pattern.match``) instead of searched in a windo
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence
 
 from sentinel_hooks.engine.literal_automaton import LiteralAutomaton
 from sentinel_hooks.records import record
+
+if TYPE_CHECKING:
+    from sentinel_hooks.engine.keyword_positions import Positions
 
 
 @record(frozen=True)
@@ -193,12 +196,14 @@ def find_all(haystack: str, needles: Iterable[str]) -> list[int]:
     return hits
 
 
-def keyword_windows(text: str, lowered: str, keywords: list[str], reach: int) -> Optional[list[tuple[int, int]]]:
+def keyword_windows(text: str, lowered: str, keywords: Sequence[str], reach: int,
+                    positions: Optional[Positions] = None) -> Optional[list[tuple[int, int]]]:
     """Merged windows of whole lines covering ``reach`` characters before and after every keyword
-    occurrence (keywords lowercase, found in ``lowered``); None when lowering changed the length."""
+    occurrence (keywords lowercase, found in ``lowered``, or taken from ``positions`` of it); None when
+    lowering changed the length."""
     if len(lowered) != len(text):
         return None
-    hits = find_all(lowered, keywords)
+    hits = find_all(lowered, keywords) if positions is None else positions.starts(keywords)
     windows: list[tuple[int, int]] = []
     size = len(text)
     after = reach + max(map(len, keywords), default=0)

@@ -42,9 +42,11 @@ from sentinel_hooks.engine import validators
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
+from sentinel_hooks.engine.keyword_positions import SHARED as KEYWORD_POSITIONS
+from sentinel_hooks.engine.keyword_positions import Positions
 from sentinel_hooks.engine.languages import language_of
 from sentinel_hooks.engine.patterns import lazy
-from sentinel_hooks.engine.text_gate import find_all, keyword_windows
+from sentinel_hooks.engine.text_gate import keyword_windows
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
@@ -226,7 +228,7 @@ _AFTER_KEY_QUOTED = lazy(
     r"""(?P<secret>[^"'`\s\\]{12,400})(?P=q)""", re.I)
 _AFTER_KEY_UNQUOTED = lazy(
     r"""key[ \t]*[=:][ \t]*(?P<secret>[^\s"'`$#;&|<>(){}\\]{12,400})[ \t]*(?:#[^\n]*)?(?=\r?\n|$)""", re.I)
-_KEY_ASSIGNED = lazy(r"""key["']?[ \t]*(?::[ \t]*str[ \t]*)?[=:]""")  # searched in the lower-cased text
+_KEY_ASSIGNED = lazy(r"""key["']?[ \t]*(?::[ \t]*str[ \t]*)?[=:]""")  # tried at each "key" of the lower-cased text
 _LINE_START = lazy(r"[ \t]*(?:export[ \t]+)?")
 _NAME_CHARS = frozenset(string.ascii_letters + string.digits + "_.-")
 _UNQUOTED_LANGUAGES = {"dotenv", "shell", "ini", "yaml", "dockerfile", "makefile"}
@@ -268,23 +270,20 @@ def _name_of(m: re.Match[str]) -> str:
     return groups.get("name") or groups.get("name2") or ""
 
 
-# each form runs only around the literals every match of it contains (lower-case), within the reach
+# each form runs only around the literals every match of it contains (lower-case), within the reach;
+# their offsets come from the reading of the text shared with the rules (``keyword_positions``)
 _GATES: dict[re.Pattern[str], tuple[tuple[str, ...], int]] = {
     _ENV_DEFAULTS: (("getenv", "environ", "env.get"), 300), _ENV_SET: (("environ",), 300),
     _JS_FALLBACK: ((".env",), 300),
     _HEADER: (("authorization", '"x-', "'x-", "-auth"), 300),
 }
+KEYWORD_POSITIONS.add(literal for literals, _ in _GATES.values() for literal in literals)
 
 
-def _gate_windows(text: str, lowered: str, literals: tuple[str, ...], reach: int,
-                  seen: dict[str, bool]) -> list[tuple[int, int]]:
-    """Merged windows of ``reach`` characters around the literals (``seen`` caches which occur)."""
+def _gate_windows(text: str, literals: tuple[str, ...], reach: int, positions: Positions) -> list[tuple[int, int]]:
+    """Merged windows of ``reach`` characters around the literals."""
     windows: list[tuple[int, int]] = []
-    for literal in literals:
-        if literal not in seen:
-            seen[literal] = literal in lowered
-    present = tuple(literal for literal in literals if seen[literal])
-    for pos in find_all(lowered, present) if present else ():
+    for pos in positions.starts(literals):
         start, end = max(pos - reach, 0), min(pos + reach, len(text))
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
@@ -296,40 +295,40 @@ def _gate_windows(text: str, lowered: str, literals: tuple[str, ...], reach: int
 def _context_hits(unit: TextUnit, text: str, forms: list[re.Pattern[str]]) -> Iterator[tuple[int, int, str, str]]:
     lowered = unit.lowered()
     same_length = len(lowered) == len(text)
-    seen: dict[str, bool] = {}
+    positions = KEYWORD_POSITIONS.of(lowered) if same_length else None
     for pattern in forms:
         gate = _GATES.get(pattern)
-        windows = _gate_windows(text, lowered, *gate, seen) if gate and same_length else [(0, len(text))]
+        windows = _gate_windows(text, *gate, positions) if gate and positions is not None else [(0, len(text))]
         for start, end in windows:
             for m in pattern.finditer(text, start, end):
                 secret = m.group("secret")
                 if credential_value(_name_of(m), secret):
                     yield m.start("secret"), m.end("secret"), secret, m.group(0)
-    if same_length:
+    if positions is not None:
         unquoted = language_of(unit.path) in _UNQUOTED_LANGUAGES
-        yield from _weak_key_hits(text, lowered, [(0, len(text))], unquoted)
-        yield from _joined_hits(text, lowered)
+        key_assigned = _KEY_ASSIGNED.match
+        candidates = [pos for pos in positions.of("key") if key_assigned(lowered, pos)]
+        yield from _weak_key_hits(text, candidates, unquoted)
+        yield from _joined_hits(text, lowered, positions)
 
 
-def _weak_key_hits(text: str, lowered: str, windows: list[tuple[int, int]],
-                   unquoted: bool) -> Iterator[tuple[int, int, str, str]]:
+def _weak_key_hits(text: str, candidates: Iterable[int], unquoted: bool) -> Iterator[tuple[int, int, str, str]]:
     """``<NAME>_KEY = "…"`` (and, in .env/shell/YAML-like files, unquoted): weak names only (strong ones
-    are the plain assignment rules' own), with a machine-made value."""
-    for start, end in windows:
-        for candidate in _KEY_ASSIGNED.finditer(lowered, start, end):
-            pos = candidate.start()
-            name_start = pos
-            while name_start > 0 and text[name_start - 1] in _NAME_CHARS:
-                name_start -= 1
-            name = text[name_start:pos + 3]
-            if name_start < pos and name_strength(name) == "weak":
-                m = _AFTER_KEY_QUOTED.match(text, pos)
-                if m is None and unquoted:
-                    line_start = text.rfind("\n", 0, name_start) + 1
-                    if _LINE_START.fullmatch(text, line_start, name_start):
-                        m = _AFTER_KEY_UNQUOTED.match(text, pos)
-                if m is not None and credential_value(name, m.group("secret")):
-                    yield m.start("secret"), m.end("secret"), m.group("secret"), text[name_start:m.end()]
+    are the plain assignment rules' own), with a machine-made value. ``candidates``: the offsets where
+    ``_KEY_ASSIGNED`` matches the lower-cased text."""
+    for pos in candidates:
+        name_start = pos
+        while name_start > 0 and text[name_start - 1] in _NAME_CHARS:
+            name_start -= 1
+        name = text[name_start:pos + 3]
+        if name_start < pos and name_strength(name) == "weak":
+            m = _AFTER_KEY_QUOTED.match(text, pos)
+            if m is None and unquoted:
+                line_start = text.rfind("\n", 0, name_start) + 1
+                if _LINE_START.fullmatch(text, line_start, name_start):
+                    m = _AFTER_KEY_UNQUOTED.match(text, pos)
+            if m is not None and credential_value(name, m.group("secret")):
+                yield m.start("secret"), m.end("secret"), m.group("secret"), text[name_start:m.end()]
 
 
 # a joined value is read from the start of a statement that assigns to a credential name: after the
@@ -337,9 +336,12 @@ def _weak_key_hits(text: str, lowered: str, windows: list[tuple[int, int]],
 _JOIN_AFTER_WORD = lazy(
     r"""[a-z0-9_.-]{0,30}["']?\]?[ \t]*(?::[ \t]*str[ \t]*)?[=:][ \t]*"""
     r"""(?:\([ \t\r\n]*[rbuf]{0,2}["']|[rbuf]{0,2}(?:"[^"\n]*"|'[^'\n]*')[ \t]*(?:\+|[rbuf]{0,2}["'])|(?:""|'')\.join)""")
-# one pattern per credential word: a literal first, so each is searched at memory speed
-_CREDENTIAL_JOINS = tuple(lazy(word + _JOIN_AFTER_WORD.pattern)
+# one pattern per credential word, tried where the word occurs (``keyword_positions``)
+_CREDENTIAL_JOINS = tuple((word, lazy(word + _JOIN_AFTER_WORD.pattern))
                           for word in ("key", "token", "secret", "pass", "auth"))
+KEYWORD_POSITIONS.add(word for word, _ in _CREDENTIAL_JOINS)
+
+
 def _statement_start(text: str, pos: int) -> int:
     """Start of the name assigned on the line holding ``pos`` (after indentation and `export`/`const`…)."""
     line_start = text.rfind("\n", 0, pos) + 1
@@ -350,8 +352,11 @@ def _statement_start(text: str, pos: int) -> int:
 _STATEMENT_LEAD = lazy(r"[ \t]*(?:(?:export|const|let|var|final|static|public|private)[ \t]+)*")
 
 
-def _joined_hits(text: str, lowered: str) -> Iterator[tuple[int, int, str, str]]:
-    starts = {_statement_start(text, m.start()) for pattern in _CREDENTIAL_JOINS for m in pattern.finditer(lowered)}
+def _joined_hits(text: str, lowered: str, positions: Positions) -> Iterator[tuple[int, int, str, str]]:
+    # tried at each occurrence of the word: a match that finditer would skip lies inside another on the
+    # same line (after a newline a match holds only spaces, quotes and string prefixes), same statement
+    starts = {_statement_start(text, pos) for word, pattern in _CREDENTIAL_JOINS
+              for match in (pattern.match,) for pos in positions.of(word) if match(lowered, pos)}
     for start in sorted(starts):
         m = _JOINED.match(text, start)
         if m is None:
@@ -383,7 +388,8 @@ def _notebook_hits(unit: TextUnit, windows: list[tuple[int, int]]) -> Iterator[t
                     if credential_value(_name_of(inner), secret):
                         yield m.start(1), m.end(1), secret, inner.group(0)
             if line.isascii():
-                for _, _, secret, content in _weak_key_hits(line, line.lower(), [(0, len(line))], False):
+                candidates = [m.start() for m in _KEY_ASSIGNED.finditer(line.lower())]
+                for _, _, secret, content in _weak_key_hits(line, candidates, False):
                     yield m.start(1), m.end(1), secret, content
 
 

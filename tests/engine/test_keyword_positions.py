@@ -1,0 +1,43 @@
+"""One reading of a text gives every asker the offsets ``str.find`` would, for the literals the index
+knew when it read the text and for those it did not."""
+from __future__ import annotations
+
+from sentinel_hooks.engine.keyword_positions import KeywordPositions
+from sentinel_hooks.engine.text_gate import find_all, keyword_windows
+
+TEXT = 'api_key = "x"\n# passpass é token\nsecret_key: str = \'keykey\'\nauthorization: bearer\n'
+
+
+def test_offsets_match_find_all_with_overlaps_and_non_ascii_text():
+    index = KeywordPositions()
+    index.add(["key", "pass", "token", "keyk", "absent"])
+    positions = index.of(TEXT)
+    for literal in ("key", "pass", "token", "keyk", "absent"):
+        assert positions.of(literal) == find_all(TEXT, [literal])
+    assert positions.starts(["pass", "key"]) == find_all(TEXT, ["pass", "key"])
+
+
+def test_a_literal_added_while_a_text_is_read_is_looked_up_then_joins_for_the_next_text():
+    index = KeywordPositions()
+    index.add(["key"])
+    positions = index.of(TEXT)
+    index.add(["authorization"])
+    assert positions.of("authorization") == [TEXT.index("authorization")]
+    assert "authorization" not in index.known
+    other = TEXT.upper().lower() + "authorization"
+    assert index.of(other).of("authorization") == find_all(other, ["authorization"])
+    assert "authorization" in index.known
+
+
+def test_the_same_text_is_read_once():
+    index = KeywordPositions()
+    index.add(["key"])
+    assert index.of(TEXT) is index.of(TEXT)
+
+
+def test_keyword_windows_from_positions_equal_those_from_find():
+    index = KeywordPositions()
+    index.add(["key", "token"])
+    for reach in (1, 20, 512):
+        assert keyword_windows(TEXT, TEXT, ["key", "token"], reach, index.of(TEXT)) == \
+            keyword_windows(TEXT, TEXT, ["key", "token"], reach)
