@@ -102,9 +102,19 @@ class KeywordIndex:
         found = {kw for kw in self._ascii if kw in lowered} if matches is None else set(matches)
         if not lowered.isascii():
             if self._chars:
-                found |= self._chars.intersection(lowered)
+                found |= self._chars.intersection(_non_ascii(lowered))
             found.update(kw for kw in self._wide if kw in lowered)
         return found
+
+
+_ASCII_BYTES = bytes(range(128))
+
+
+def _non_ascii(text: str) -> str:
+    """The characters of ``text`` outside ASCII, in order (UTF-8 encodes them with bytes >= 0x80 only,
+    so dropping the ASCII bytes leaves exactly their encodings): set operations then walk those few
+    characters instead of every character of a mostly-ASCII file."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
 
 # Validators that prove a token is a provider's own (checksum or binary structure), not a look-alike.
 PROVIDER_TOKEN_CHECKS = frozenset({"github_checksum", "npm_checksum", "pypi_macaroon", "discord_bot_token"})

@@ -162,6 +162,13 @@ def test_non_ascii_keywords_are_found_only_where_they_occur():
     assert index.present("\u0440\u0430 token") == {"\u0440\u0430", "\u0430", "token"}
 
 
+def test_single_character_keywords_are_found_among_any_non_ascii_text():
+    index = KeywordIndex(["\u200b", "\U000e0041", "\u00e9"])  # zero-width space, tag A, e acute
+    assert index.present("caf\u00e9 \udc80 \U0001f600 \u4e2d") == {"\u00e9"}  # a lone surrogate too
+    assert index.present("x\U000e0041y\u200b \udcff") == {"\U000e0041", "\u200b"}
+    assert index.present("\u4e2d\u6587 \u0430") == set()
+
+
 def test_keywords_found_are_the_same_before_and_after_the_index_switches_to_its_dfa(monkeypatch):
     monkeypatch.setattr(KeywordIndex, "DFA_AFTER_CHARS", 40)
     index = KeywordIndex(["key", "api_key", "pass", "://", '""', "\u0430"])
