@@ -40,7 +40,21 @@ def _last_segment_test(patterns: tuple[str, ...]):
         segments.append(last)
     if not segments:
         return None
-    return lambda name: any(fnmatch.fnmatchcase(name, seg) for seg in segments)
+    return _NameTest(segments)
+
+
+class _NameTest:
+    """``any(fnmatchcase(name, seg) for seg in segments)`` as one regex (``fnmatch.translate`` anchors
+    each at the end), compiled on first use: a hook run that meets few scopes compiles few."""
+
+    def __init__(self, segments: list[str]):
+        self._segments = segments
+        self._match = None
+
+    def __call__(self, name: str) -> bool:
+        if self._match is None:
+            self._match = re.compile("|".join(f"(?:{fnmatch.translate(seg)})" for seg in self._segments)).match
+        return self._match(name) is not None
 
 
 class _Globs:

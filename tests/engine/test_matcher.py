@@ -202,3 +202,15 @@ def test_windows_sharing_one_file_analysis_find_what_windows_analysing_alone_fin
         assert found == expected, path
         compared += len(expected)
     assert compared > 50
+
+
+def test_excluded_and_included_base_names_select_rules_as_their_globs_do():
+    excluded = rules(SECRET_RULE + "    exclude_paths: ['*.example', 'x*y*z.py', '*.tpl']\n")
+    included = rules(GENERIC_RULE + "    paths: ['*.env', 'conf/*.ini']\n")
+    engine = Engine(excluded + included)
+    by_path = {path: [r.id for r in engine.rules_for(path)] for path in
+               ("a/b.example", "a/xAyBz.py", "a/xyz.pyc", "t.TPL", "s/.env", "conf/a.ini", "other/a.ini", "a.py")}
+    assert by_path == {
+        "a/b.example": [], "a/xAyBz.py": [], "a/xyz.pyc": ["demo-token"], "t.TPL": ["demo-token"],
+        "s/.env": ["demo-token", "demo-generic"], "conf/a.ini": ["demo-token", "demo-generic"],
+        "other/a.ini": ["demo-token"], "a.py": ["demo-token"]}
