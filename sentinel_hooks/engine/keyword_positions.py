@@ -53,6 +53,11 @@ class KeywordPositions:
             if literal not in self.known:
                 self._pending.add(literal)
 
+    def forget(self) -> None:
+        """Let go of the last text (the engine calls it when a unit is done: a chunk of a large file
+        is not kept alive while the next one is read)."""
+        self._last = None
+
     def of(self, lowered: str) -> Positions:
         """The positions in ``lowered``; the last text's are kept, for the next asker of the same text."""
         last = self._last

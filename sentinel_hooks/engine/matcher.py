@@ -164,6 +164,12 @@ class Engine:
 
     # -- scanning --------------------------------------------------------------------------
     def scan(self, unit: TextUnit) -> list[Finding]:
+        try:
+            return self._scan(unit)
+        finally:
+            KEYWORD_POSITIONS.forget()
+
+    def _scan(self, unit: TextUnit) -> list[Finding]:
         rules = self.rules_for(unit.path)
         if unit.categories is not None:
             rules = [r for r in rules if r.category in unit.categories]

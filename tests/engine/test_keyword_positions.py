@@ -41,3 +41,17 @@ def test_keyword_windows_from_positions_equal_those_from_find():
     for reach in (1, 20, 512):
         assert keyword_windows(TEXT, TEXT, ["key", "token"], reach, index.of(TEXT)) == \
             keyword_windows(TEXT, TEXT, ["key", "token"], reach)
+
+
+def test_the_engine_keeps_no_text_once_a_unit_is_scanned():
+    from sentinel_hooks.engine.keyword_positions import SHARED
+    from sentinel_hooks.engine.matcher import Engine
+    from sentinel_hooks.engine.rules import parse_pack
+    from sentinel_hooks.engine.units import TextUnit
+
+    rule = ("pack: t\nrules:\n  - id: near-key\n    title: t\n    severity: low\n    confidence: low\n"
+            "    cwe: CWE-1\n    category: secrets\n    description: d\n    remediation: r\n"
+            "    keywords: [key]\n    keyword_reach: 8\n    regex: 'key = \\d+'\n")
+    engine = Engine(parse_pack(rule, "t.yaml").rules)
+    assert [f.line for f in engine.scan(TextUnit("a.txt", "x\nkey = 1\n"))] == [2]
+    assert SHARED._last is None
