@@ -8,9 +8,9 @@ says (fork on Linux, spawn elsewhere) and build their engine once, from the rule
 """
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing
-import multiprocessing.pool
 import signal
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -157,17 +157,25 @@ def import_detectors(rules, entries: list[FileEntry]) -> None:
             detectors.get(rule.detector)
 
 
-class QuietPool(multiprocessing.pool.Pool):
+@functools.cache
+def quiet_pool_class() -> type:
     """``multiprocessing``'s process pool whose worker handler thread waits only for a worker to exit
     and for the pool's state or its cache of tasks to change, as ``ThreadPool``'s does. The standard
     handler also waits on the pipe the results come back through, so from a worker's write until the
     result handler has read the result it wakes over and over (measured on the standard library, two
     workers: about 0.1 s of the parent's CPU, more on a loaded machine). Nothing needs that wake-up:
-    closing, terminating and an emptied cache put a message on the change notifier."""
+    closing, terminating and an emptied cache put a message on the change notifier.
 
-    def _get_sentinels(self):  # type: ignore[no-untyped-def]
-        notifier = getattr(self, "_change_notifier", None)
-        return [notifier._reader] if notifier is not None else super()._get_sentinels()
+    Built on first use: ``multiprocessing.pool`` (and its connection, queue and threading modules) is
+    not imported by a scan that runs in-process, such as a pre-commit hook's."""
+    import multiprocessing.pool
+
+    class QuietPool(multiprocessing.pool.Pool):
+        def _get_sentinels(self):  # type: ignore[no-untyped-def]
+            notifier = getattr(self, "_change_notifier", None)
+            return [notifier._reader] if notifier is not None else super()._get_sentinels()
+
+    return QuietPool
 
 
 def _start(engine: Engine, workers: int, cache: Optional[ResultCache], chunk: int, rss_limit: Optional[int]):
@@ -176,7 +184,7 @@ def _start(engine: Engine, workers: int, cache: Optional[ResultCache], chunk: in
     # workers behind that nobody terminates.
     held = platform_os.hold_interrupts()
     try:
-        return QuietPool(workers, initializer=_init_worker,
+        return quiet_pool_class()(workers, initializer=_init_worker,
                          initargs=(engine.rules, engine.redact, engine.inline_suppressions, cache, chunk, rss_limit),
                          context=ctx)
     finally:
