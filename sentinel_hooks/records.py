@@ -4,8 +4,8 @@
 run's wall time here, a tenth of it, for what these modules need of it: an ``__init__`` from
 annotated fields with defaults and default factories, ``__repr__``, ``__eq__`` and frozen instances.
 ``@record`` writes those methods the way ``@dataclass`` does (generated source, so instances are as
-fast to create); ``fields`` and ``asdict`` cover the rest. Detector modules that parse code anyway
-use ``dataclasses`` directly.
+fast to create); ``fields`` and ``asdict`` cover the rest. The detector and tool-metadata modules a
+hook imports for an MCP server or client config use it too.
 """
 from __future__ import annotations
 
@@ -60,8 +60,9 @@ def _copied(value: Any) -> Any:
     return value
 
 
-def record(cls: Optional[type] = None, *, frozen: bool = False) -> Any:
-    """Class decorator: fields are the class's own annotations, in order (``ClassVar`` excluded)."""
+def record(cls: Optional[type] = None, *, frozen: bool = False, eq: bool = True) -> Any:
+    """Class decorator: fields are the class's own annotations, in order (``ClassVar`` excluded); with
+    ``eq=False`` instances compare and hash by identity, as ``@dataclass(eq=False)`` ones do."""
 
     def wrap(cls: type) -> type:
         specs: list[Field] = []
@@ -77,13 +78,21 @@ def record(cls: Optional[type] = None, *, frozen: bool = False) -> Any:
                     delattr(cls, name)
                 else:
                     setattr(cls, name, spec.default)
-        _add_methods(cls, tuple(specs), frozen)
+        _add_methods(cls, tuple(specs), frozen, eq)
         return cls
 
     return wrap if cls is None else wrap(cls)
 
 
-def _add_methods(cls: type, specs: tuple[Field, ...], frozen: bool) -> None:
+def _frozen_setattr(self: Any, name: str, value: Any) -> None:
+    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: Any, name: str) -> None:
+    raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _add_methods(cls: type, specs: tuple[Field, ...], frozen: bool, eq: bool) -> None:
     namespace: dict[str, Any] = {"_MISSING": _MISSING, "_setattr": object.__setattr__}
     params, body = [], []
     for spec in specs:
@@ -118,20 +127,18 @@ def _add_methods(cls: type, specs: tuple[Field, ...], frozen: bool) -> None:
 
     cls.__init__ = init  # type: ignore[misc]
     cls.__repr__ = __repr__  # type: ignore[assignment]
-    cls.__eq__ = __eq__  # type: ignore[assignment]
+    if eq:
+        cls.__eq__ = __eq__  # type: ignore[assignment]
     cls.__record_fields__ = specs  # type: ignore[attr-defined]
     if frozen:
-        def __setattr__(self: Any, name: str, value: Any) -> None:
-            raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-        def __delattr__(self: Any, name: str) -> None:
-            raise FrozenInstanceError(f"cannot delete field {name!r}")
-
+        cls.__setattr__ = _frozen_setattr  # type: ignore[assignment]
+        cls.__delattr__ = _frozen_delattr  # type: ignore[assignment]
+    if not eq:
+        return  # identity comparison and hashing, from object
+    if frozen:
         def __hash__(self: Any) -> int:
             return hash(tuple(getattr(self, n) for n in names))
 
-        cls.__setattr__ = __setattr__  # type: ignore[assignment]
-        cls.__delattr__ = __delattr__  # type: ignore[assignment]
         cls.__hash__ = __hash__  # type: ignore[assignment]
     else:
         cls.__hash__ = None  # type: ignore[assignment]  # mutable and comparable: unhashable, as a dataclass

@@ -1,5 +1,5 @@
 """What a pre-commit hook run loads: on a realistic MCP commit, with the rule-set cache warm, neither
-pydantic nor yaml (nor gitpython, rich, pathspec, nor the process pool) is imported; the rule set comes from the cache as
+pydantic nor yaml (nor gitpython, rich, pathspec, dataclasses, nor the process pool) is imported; the rule set comes from the cache as
 plain objects and each detector module is imported only when a staged file needs it."""
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ server.tool("export_queue", "Export a queue to a CSV file", { queue: z.string() 
 '''
 CLIENT_CONFIG = {"mcpServers": {"github": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"]},
                                 "docs": {"type": "http", "url": "http://docs.mcp.example.com/mcp"}}}
-HEAVY = ("pydantic", "yaml", "git", "rich", "pathspec", "multiprocessing.pool")  # a hook scans in-process
+HEAVY = ("pydantic", "yaml", "git", "rich", "pathspec", "multiprocessing.pool", "dataclasses")  # see records.py
 
 
 def test_a_hook_run_on_an_mcp_commit_loads_no_pydantic_or_yaml_once_the_rule_cache_is_warm(make_repo):

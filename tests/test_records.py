@@ -42,6 +42,18 @@ def test_repr_eq_and_hash_follow_dataclass_rules():
     assert hash(Key("a", 2)) == hash(Key("a", 2)) and len({Key("a"), Key("a"), Key("b")}) == 2
 
 
+@record(eq=False)
+class Node:
+    name: str
+    children: list = field(default_factory=list)
+
+
+def test_records_without_eq_compare_and_hash_by_identity():
+    a, b = Node("n"), Node("n")
+    assert a == a and a != b and len({a, b, a}) == 2  # as @dataclass(eq=False): usable as dict keys
+    assert repr(a) == "Node(name='n', children=[])"
+
+
 def test_frozen_records_refuse_assignment_and_survive_pickling():
     key = Key("a")
     with pytest.raises(FrozenInstanceError):

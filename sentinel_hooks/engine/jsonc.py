@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from sentinel_hooks.records import field, record
 from typing import Any, Iterator, Optional, Union
 
 from sentinel_hooks import text_lines
@@ -31,7 +31,7 @@ class JsoncError(ValueError):
     """The text is not JSON even by the tolerant reading."""
 
 
-@dataclass(slots=True)
+@record
 class Node:
     """A parsed value and the span of its text.
 
@@ -77,7 +77,7 @@ class Node:
                 yield from item.walk()
 
 
-@dataclass(slots=True)
+@record
 class Member:
     key: Node
     value: Node

@@ -11,7 +11,7 @@ and credential files; see ``python_taint.is_secret_data``).
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from sentinel_hooks.records import field, record
 from typing import Any, Callable, Iterator, Optional
 
 # a value stored under a constant key (``d["k"] = v``, ``{"k": v}``) or under no known key (None)
@@ -38,7 +38,7 @@ class Taint(set):
         return bool(len(self)) or bool(self.keys)
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Scope:
     """A function (or the module body): its own calls, local assignments and what is tainted."""
 
@@ -92,7 +92,7 @@ class Scope:
         self.computed_taint = value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Origin:
     """Where a parameter's tainted value comes from: ``tool parameter `url` of `fetch_page```,
     passed on at ``line`` of the file (the call into the first helper)."""
@@ -101,7 +101,7 @@ class Origin:
     line: int
 
 
-@dataclass
+@record
 class Analysis:
     source: str  # the text analysed (before its functions without candidates were blanked)
     aliases: dict[str, str]

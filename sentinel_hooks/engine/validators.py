@@ -143,7 +143,7 @@ def pypi_macaroon(secret: str) -> bool:
 
 
 def _json_segment(segment: str) -> Optional[dict]:
-    from sentinel_hooks.engine import jsonc  # only when a token is checked: jsonc needs dataclasses
+    from sentinel_hooks.engine import jsonc  # only when a token is checked
 
     raw = b64_decode(segment)
     if raw is None:

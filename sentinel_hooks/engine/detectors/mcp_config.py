@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from dataclasses import dataclass
+from sentinel_hooks.records import record
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 from urllib.parse import urlsplit
 
@@ -35,7 +35,7 @@ _SERVER_KEYS = ("command", "url", "serverUrl", "httpUrl")
 _SERVER_VALUE_KINDS = ("string", "object")
 
 
-@dataclass
+@record
 class Server:
     name: str
     node: Node
@@ -48,7 +48,7 @@ class Server:
         return value.text if value is not None else None
 
 
-@dataclass
+@record
 class Argument:
     """One word of a server's launch command and the JSON string it came from."""
 
@@ -260,7 +260,7 @@ _PY_EXACT = lazy(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*(?:===?\s*[0-9][
 _GIT_PINNED = lazy(r"(?:@|#)(?:[0-9a-f]{7,40}|v?\d+(?:\.\d+)+[\w.-]*)$")
 
 
-@dataclass
+@record
 class PackageRun:
     runner: str
     ecosystem: str

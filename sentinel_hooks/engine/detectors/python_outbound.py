@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import ipaddress
 import re
-from dataclasses import dataclass
+from sentinel_hooks.records import record
 from typing import Iterator, Optional
 from urllib.parse import urlsplit
 
@@ -45,7 +45,7 @@ GENERIC_VARIABLE_WORDS = {"api", "key", "keys", "token", "secret", "access", "pa
 DEPTH = 5
 
 
-@dataclass
+@record
 class Send:
     """One outbound send: its call, the family (http, email, socket, dns), the fixed host when the code
     names one (None when it is computed) and the values that leave."""

@@ -374,7 +374,7 @@ _JSON_LINE = lazy(r'^[ \t]*("(?:[^"\\]|\\.)*")[ \t]*,?[ \t]*$', re.M)
 
 def _notebook_hits(unit: TextUnit, windows: list[tuple[int, int]]) -> Iterator[tuple[int, int, str, str]]:
     """Source lines of notebook cells are JSON strings: decode each, then read it as Python."""
-    from sentinel_hooks.engine import jsonc  # notebooks only: jsonc needs dataclasses
+    from sentinel_hooks.engine import jsonc  # notebooks only
 
     text = unit.text
     for start, end in windows:

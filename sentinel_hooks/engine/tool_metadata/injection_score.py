@@ -17,7 +17,7 @@ another tool) stay below LOW.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from sentinel_hooks.records import record
 from typing import Optional
 
 from sentinel_hooks.engine.protective_text import is_protective
@@ -25,7 +25,7 @@ from sentinel_hooks.engine.tool_metadata.description_pattern import DescriptionP
 from sentinel_hooks.findings import Severity
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InjectionSignal:
     name: str
     family: str
@@ -282,7 +282,7 @@ THRESHOLDS: tuple[tuple[float, Severity], ...] = (
 INSTRUCTION_FAMILIES = frozenset({"tag", "override", "secrecy", "role-play", "addressed", "steering"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
     name: str
     family: str
@@ -292,7 +292,7 @@ class Evidence:
     end: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InjectionScore:
     score: float
     evidence: tuple[Evidence, ...]  # strongest first

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from sentinel_hooks.records import record
 from typing import Optional
 
 from sentinel_hooks.engine.patterns import lazy
@@ -10,7 +10,7 @@ from sentinel_hooks.engine.patterns import lazy
 
 # -- JavaScript / TypeScript / JSON tokens ---------------------------------------------------------
 
-@dataclass
+@record
 class Token:
     kind: str  # ident, string, template, number, punct, regex
     text: str

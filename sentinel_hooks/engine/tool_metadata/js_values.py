@@ -2,7 +2,7 @@
 template literals, constants), evaluated without running anything."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from sentinel_hooks.records import field, record
 from typing import Any, Optional
 
 from sentinel_hooks.engine.patterns import lazy
@@ -13,7 +13,7 @@ _SUBSTITUTION = lazy(r"\$\{\s*([A-Za-z_$][\w$]*)\s*\}")
 
 # -- values over tokens ----------------------------------------------------------------------------
 
-@dataclass
+@record
 class JsValue:
     """A value found in source: an object literal, an array, a string expression, or anything else."""
 

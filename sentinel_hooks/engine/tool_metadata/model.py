@@ -1,7 +1,7 @@
 """The model of a declared tool: its name, description, parameters and input schema, with their positions."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from sentinel_hooks.records import field, record
 from typing import Iterable, Optional
 
 from sentinel_hooks import text_lines
@@ -12,7 +12,7 @@ MAX_SOURCE_CHARS = 2_000_000
 
 # -- data model ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Span:
     line: int
     column: int
@@ -20,7 +20,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Origin:
     """Where in another module of the repository a description's text is written: its path and the
     lines of the constant (an imported name); shown as ``path:line``."""
@@ -33,7 +33,7 @@ class Origin:
         return f"{self.path}:{self.line}"
 
 
-@dataclass
+@record
 class ToolParam:
     name: str
     description: str = ""
@@ -41,7 +41,7 @@ class ToolParam:
     origin: Optional[Origin] = None  # the other module the description text comes from, if it does
 
 
-@dataclass
+@record
 class ToolDecl:
     """One tool as the model sees it: its name, description, and input schema."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
+from sentinel_hooks.records import record
 from typing import Iterator, Optional
 
 from sentinel_hooks.engine.filters import shannon_entropy
@@ -93,7 +93,7 @@ _EXFIL_INTO_LITERALS = _EXFIL_PAYLOAD_LITERALS + _SENSITIVE_STRONG.literals
 _BASE64_RUN = lazy(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/_-])")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Signal:
     """One reason a description is suspicious."""
 
