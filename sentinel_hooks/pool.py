@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import multiprocessing
 import signal
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -112,6 +111,8 @@ def run(entries: list[FileEntry], engine: Engine, *, workers: int, cache: Option
             on_start(entry)
             yield scan_file(entry, engine, cache, chunk)
         return
+    import multiprocessing  # not for a scan in this process, such as a hook's: see quiet_pool_class
+
     pool = None
     try:
         if platform_os.start_method() == "fork" and should_parallelise(entries, workers):
@@ -166,8 +167,8 @@ def quiet_pool_class() -> type:
     workers: about 0.1 s of the parent's CPU, more on a loaded machine). Nothing needs that wake-up:
     closing, terminating and an emptied cache put a message on the change notifier.
 
-    Built on first use: ``multiprocessing.pool`` (and its connection, queue and threading modules) is
-    not imported by a scan that runs in-process, such as a pre-commit hook's."""
+    Built on first use: ``multiprocessing`` and its pool (with pickle, socket, connection, queue and
+    threading modules) are not imported by a scan that runs in-process, such as a pre-commit hook's."""
     import multiprocessing.pool
 
     class QuietPool(multiprocessing.pool.Pool):
@@ -179,6 +180,8 @@ def quiet_pool_class() -> type:
 
 
 def _start(engine: Engine, workers: int, cache: Optional[ResultCache], chunk: int, rss_limit: Optional[int]):
+    import multiprocessing
+
     ctx = multiprocessing.get_context(platform_os.start_method())
     # Ctrl-C is held back while the workers start: half-way through creating the pool it would leave
     # workers behind that nobody terminates.
@@ -223,6 +226,8 @@ class UnitScanner:
         if self.pool is None:
             findings, self.not_analysed = _scan_with(self.engine, units)
             return findings
+        import multiprocessing
+
         pending = self.pool.apply_async(_scan_units, (transferable(units),))
         try:
             findings, self.not_analysed = pending.get(timeout=_time_left(self.deadline))

@@ -42,3 +42,19 @@ def lines_of(text: str, offsets: list[int]) -> set[int]:
         pos = offset
         lines.add(line)
     return lines
+
+
+def cleaned_docstring(text: str) -> str:
+    """A docstring as help shows it (``inspect.cleandoc``'s rules, without importing ``inspect``):
+    tabs expanded, the first line's leading whitespace dropped, the indentation all later non-blank
+    lines share removed from every later line, and blank lines at either end dropped."""
+    lines = text.expandtabs().split("\n")
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()]
+    margin = min(indents, default=0)
+    lines = [lines[0].lstrip()] + [line[margin:] for line in lines[1:]]
+    start, end = 0, len(lines)
+    while end > start and not lines[end - 1]:
+        end -= 1
+    while start < end and not lines[start]:
+        start += 1
+    return "\n".join(lines[start:end])

@@ -34,7 +34,7 @@ server.tool("export_queue", "Export a queue to a CSV file", { queue: z.string() 
 '''
 CLIENT_CONFIG = {"mcpServers": {"github": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"]},
                                 "docs": {"type": "http", "url": "http://docs.mcp.example.com/mcp"}}}
-HEAVY = ("pydantic", "yaml", "git", "rich", "pathspec", "multiprocessing.pool", "dataclasses")  # see records.py
+HEAVY = ("pydantic", "yaml", "git", "rich", "pathspec", "multiprocessing", "dataclasses")  # see records.py
 
 
 def test_a_hook_run_on_an_mcp_commit_loads_no_pydantic_or_yaml_once_the_rule_cache_is_warm(make_repo):

@@ -12,3 +12,12 @@ def test_line_starts_and_positions():
 def test_git_counts_no_line_after_a_final_newline():
     assert counted_line_starts("ab\ncd\n") == [0, 3] and counted_line_starts("ab\ncd") == [0, 3]
     assert counted_line_starts("") == [0]
+
+
+def test_cleaned_docstring_follows_the_docstring_rules_help_uses():
+    from sentinel_hooks.text_lines import cleaned_docstring
+
+    assert cleaned_docstring("  Summary.\n\n      Indented more.\n    Body.\n    ") == "Summary.\n\n  Indented more.\nBody."
+    assert cleaned_docstring("\n\tTabbed\n\t  deeper\n") == "Tabbed\n  deeper"  # tabs expand before measuring
+    assert cleaned_docstring("x\n  \n    y") == "x\n\ny"  # a blank line does not set the margin
+    assert cleaned_docstring("") == "" and cleaned_docstring("\n\n") == ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import bisect
-import inspect
 import re
 import string
 import unicodedata
@@ -19,6 +18,7 @@ from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.tool_metadata.imported import MAX_DEPTH, Imports
 from sentinel_hooks.engine.tool_metadata.model import Origin, Span, ToolDecl, ToolParam
 from sentinel_hooks.engine.tool_metadata.python_reassigned import reassigned_descriptions
+from sentinel_hooks.text_lines import cleaned_docstring
 
 
 # -- Python ----------------------------------------------------------------------------------------
@@ -217,10 +217,10 @@ class _PySource:
                     return sep.join(items)  # type: ignore[arg-type]
             if node.func.attr == "dedent" and len(node.args) == 1:
                 inner = self.string_value(node.args[0], depth + 1)
-                return inspect.cleandoc(inner) if inner is not None else None
+                return cleaned_docstring(inner) if inner is not None else None
         if isinstance(node, ast.Call) and _callee_name(node) == "dedent" and len(node.args) == 1:
             inner = self.string_value(node.args[0], depth + 1)
-            return inspect.cleandoc(inner) if inner is not None else None
+            return cleaned_docstring(inner) if inner is not None else None
         return None
 
 
@@ -384,7 +384,7 @@ def _registered_function(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef], call:
         body0 = fn.body[0] if fn.body else None
         if isinstance(body0, ast.Expr) and isinstance(body0.value, ast.Constant) and isinstance(body0.value.value, str):
             desc_node = body0.value
-            description = inspect.cleandoc(body0.value.value)
+            description = cleaned_docstring(body0.value.value)
     params = _python_params(fn, source)
     sig_end = fn.body[0].lineno - 1 if fn.body and fn.body[0].lineno > fn.lineno else fn.lineno
     sig_span = Span(fn.lineno, source.column(fn.lineno, fn.col_offset), sig_end,
