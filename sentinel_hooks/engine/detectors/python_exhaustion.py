@@ -181,15 +181,17 @@ def _number_seeds(analysis: Analysis) -> dict[int, dict[str, tuple[bool, Origin]
     for _ in range(MAX_SEED_DEPTH):
         woken: list[Scope] = []
         for scope in frontier:
+            callees = [(call, callee) for call in scope.calls
+                       if (callee := summaries.callee(call, scope)) is not None and callee.parent is not None
+                       and not isinstance(callee.node, ast.Lambda)]
+            if not callees:  # most tools call none of the file's own functions
+                continue
             own = seeds.get(id(scope), {})
             names = _input_numbers(scope, analysis, own)
             if not names:
                 continue
             typed = _typed_numbers(scope) if scope.is_entry else {n for n, (was, _) in own.items() if was}
-            for call in scope.calls:
-                callee = summaries.callee(call, scope)
-                if callee is None or callee.parent is None or isinstance(callee.node, ast.Lambda):
-                    continue
+            for call, callee in callees:
                 for param, arg in summaries.arguments(call, callee):
                     name = _number_name(arg, names)
                     if not name:
@@ -249,7 +251,17 @@ def _declares_bound(node: Optional[ast.expr]) -> bool:
 
 
 def _bounded_names(scope: Scope) -> set[str]:
-    """Names compared in an ``if``/``assert`` test or clamped with ``min`` in the function."""
+    """Names compared in an ``if``/``assert`` test or clamped with ``min`` in the function (once per
+    scope: the helpers' seeds and the checks ask again)."""
+    found = scope.file.memo.get(("bounded names", id(scope))) if scope.file is not None else None
+    if found is None:
+        found = _find_bounded_names(scope)
+        if scope.file is not None:
+            scope.file.memo[("bounded names", id(scope))] = found
+    return found
+
+
+def _find_bounded_names(scope: Scope) -> set[str]:
     bounded: set[str] = set()
     for node in own_nodes(scope.node):
         test = node.test if isinstance(node, (ast.If, ast.Assert, ast.IfExp)) else None
