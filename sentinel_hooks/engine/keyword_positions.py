@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from sentinel_hooks.engine.literal_automaton import LiteralAutomaton
-from sentinel_hooks.engine.text_gate import find_all
+from sentinel_hooks.engine.text_gate import find_all, merged_offsets
 
 
 class Positions:
@@ -33,11 +33,7 @@ class Positions:
 
     def starts(self, literals: Iterable[str]) -> list[int]:
         """Ascending start offsets of every occurrence of every literal (as ``find_all``)."""
-        hits: list[int] = []
-        for literal in literals:
-            hits.extend(self.of(literal))
-        hits.sort()
-        return hits
+        return merged_offsets(self.of, literals)
 
 
 class KeywordPositions:
