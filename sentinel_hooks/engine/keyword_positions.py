@@ -63,21 +63,9 @@ class KeywordPositions:
             self._automaton.extend(self._pending)
             self.known = self.known | self._pending
             self._pending = set()
-        by_literal: dict[str, list[int]] = {}
-        matches = self._automaton.find_indexes(lowered) if self.known else []
-        if matches is None:  # without the library: each literal by str.find when asked
-            positions = Positions(lowered, by_literal, frozenset())
-        else:
-            literals = self._automaton.literals
-            by_index: dict[int, list[int]] = {}
-            for index, start, _ in matches:
-                found = by_index.get(index)
-                if found is None:
-                    by_index[index] = [start]
-                else:
-                    found.append(start)
-            by_literal.update((literals[index], found) for index, found in by_index.items())
-            positions = Positions(lowered, by_literal, self.known)
+        by_literal = self._automaton.positions(lowered) if self.known else {}
+        # without the library (None): each literal by str.find when asked
+        positions = Positions(lowered, by_literal or {}, frozenset() if by_literal is None else self.known)
         self._last = positions
         return positions
 

@@ -71,24 +71,6 @@ class LiteralAutomaton:
             self._automaton = self._build(dfa=True)
         return self._automaton
 
-    @property
-    def literals(self) -> list[str]:
-        """The literals, in the order ``find_indexes`` numbers them."""
-        return self._literals
-
-    def find_indexes(self, text: str) -> Optional[list[tuple[int, int, int]]]:
-        """``(index in literals, start, end)`` of every occurrence in ``text`` (character offsets),
-        overlapping ones included; None without the library. Reads count towards the DFA as ``find``'s."""
-        if self._library is None:
-            return None
-        self._read += len(text)
-        if not self.dfa and self._read > self.dfa_after_chars:
-            self.dfa = True
-            self._automaton = self._build(dfa=True)
-        if self._automaton is None:
-            return []
-        return self._automaton.find_matches_as_indexes(text, overlapping=True)
-
     def _build(self, dfa: bool) -> Any:
         if not self._literals:
             return None

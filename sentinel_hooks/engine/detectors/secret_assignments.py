@@ -46,7 +46,7 @@ from sentinel_hooks.engine.keyword_positions import SHARED as KEYWORD_POSITIONS
 from sentinel_hooks.engine.keyword_positions import Positions
 from sentinel_hooks.engine.languages import language_of
 from sentinel_hooks.engine.patterns import lazy
-from sentinel_hooks.engine.text_gate import keyword_windows
+from sentinel_hooks.engine.text_gate import keyword_windows, merged_windows
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
@@ -282,14 +282,7 @@ KEYWORD_POSITIONS.add(literal for literals, _ in _GATES.values() for literal in 
 
 def _gate_windows(text: str, literals: tuple[str, ...], reach: int, positions: Positions) -> list[tuple[int, int]]:
     """Merged windows of ``reach`` characters around the literals."""
-    windows: list[tuple[int, int]] = []
-    for pos in positions.starts(literals):
-        start, end = max(pos - reach, 0), min(pos + reach, len(text))
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
-        else:
-            windows.append((start, end))
-    return windows
+    return list(merged_windows(positions.starts(literals), reach, len(text)))
 
 
 def _context_hits(unit: TextUnit, text: str, forms: list[re.Pattern[str]]) -> Iterator[tuple[int, int, str, str]]:
