@@ -6,6 +6,7 @@ the hits of a whole-file detector) are computed once per file, however many wind
 """
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from sentinel_hooks import text_lines
@@ -26,7 +27,7 @@ class FileAnalysis:
     ``deletion_points`` the new-file lines after which the change removed lines (0: at the start)."""
 
     __slots__ = ("_load_text", "_load_base", "_text", "_lowered", "_base", "memo", "changed_lines",
-                 "deletion_points", "modules", "windows")
+                 "deletion_points", "modules", "windows", "_sorted_changes")
 
     def __init__(self, load_text: Callable[[], str], load_base: Optional[Callable[[], Optional[str]]] = None,
                  changed_lines: Optional[frozenset[int]] = None, deletion_points: frozenset[int] = frozenset(),
@@ -41,6 +42,7 @@ class FileAnalysis:
         self._lowered: Optional[str] = None
         self._base: Any = _NOT_LOADED
         self.memo: dict[Any, Any] = {}
+        self._sorted_changes: Optional[tuple[list[int], list[int]]] = None
 
     def text(self) -> str:
         if self._text is None:
@@ -57,9 +59,15 @@ class FileAnalysis:
         its sink's last line): a line added on it, or lines removed between its first and last line."""
         if self.changed_lines is None:
             return True
+        if self._sorted_changes is None:
+            self._sorted_changes = (sorted(self.changed_lines), sorted(self.deletion_points))
+        added, removed = self._sorted_changes
         first, last = flow
-        return (any(first <= n <= last for n in self.changed_lines)
-                or any(first <= n < last for n in self.deletion_points))
+        k = bisect.bisect_left(added, first)
+        if k < len(added) and added[k] <= last:
+            return True
+        k = bisect.bisect_left(removed, first)
+        return k < len(removed) and removed[k] < last
 
     def text_changed(self, where: tuple[str, int, int]) -> bool:
         """Whether the change also changed lines ``where`` (path, first, last) of another module of the

@@ -202,6 +202,25 @@ def flow_start_line(analysis: Analysis, line: int) -> int:
     return body[i].lineno if i >= 0 else line
 
 
+def may_count_in(unit: TextUnit, analysis: Analysis, scope: Scope) -> bool:
+    """Whether a hit ``make_hit`` builds at a node of ``scope``'s own code can count in this scan. Such a
+    hit lies within the function, and its data flow runs from the first line of the outermost function
+    holding it to the node; a diff keeps it only when the change reaches those lines (see
+    ``FileAnalysis.flow_touched``), so a function the change does not reach need not be checked."""
+    file = unit.file()
+    if file.changed_lines is None or scope.parent is None:
+        return True
+    fn = scope.node
+    last = getattr(fn, "end_lineno", None) or fn.lineno  # type: ignore[attr-defined]
+    first = min([fn.lineno] + [d.lineno for d in getattr(fn, "decorator_list", [])])  # type: ignore[attr-defined]
+    offset = analysis.line_offset
+    if file.flow_touched((first + offset, last + offset)):
+        return True
+    if scope.parent.parent is None:  # a function of the module: no outer function starts its flows earlier
+        return False
+    return file.flow_touched((flow_start_line(analysis, fn.lineno) + offset, last + offset))  # type: ignore[attr-defined]
+
+
 def flow_note(analysis: Analysis, node: ast.AST) -> str:
     """``: tool parameter `url` of `fetch_page` reaches requests.get in helper `_get` (called at line
     12)`` when the sink sits in a helper whose parameter the input reached; '' otherwise."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.detectors.capability_words import CAPABILITY_PHRASES, CAPABILITY_WORDS
-from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, lookup, make_hit, \
+from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, lookup, make_hit, may_count_in, \
     qualified_name, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_outbound import READ_CALLS, carries_secret_data, outbound_send
 from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis, whole_files
@@ -27,6 +27,7 @@ from sentinel_hooks.findings import Confidence, Severity
 
 if TYPE_CHECKING:
     from sentinel_hooks.engine.rule import Rule
+    from sentinel_hooks.engine.tool_metadata.model import ToolDecl
     from sentinel_hooks.engine.units import TextUnit
 
 EXEC_CALLS = {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
@@ -55,9 +56,7 @@ def undisclosed_capabilities(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
     from sentinel_hooks.engine.tool_metadata.imported import Imports
     from sentinel_hooks.engine.tool_metadata.python_tools import python_tools
 
-    modules = unit.file().modules  # descriptions imported from other modules of the repository count too
-    imports = Imports(modules, unit.path) if modules is not None else None
-    decls = {d.declaration_span.line: d for d in python_tools(unit.full_text(), tree, imports=imports)}
+    decls: Optional[dict[int, ToolDecl]] = None  # by declaration line, read once a tool may report
     functions: dict[str, list[Scope]] = {}
     for scope in analysis.scopes:
         if isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -73,6 +72,12 @@ def undisclosed_capabilities(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         node = scope.node
         if not scope.is_entry or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
+        if not may_count_in(unit, analysis, scope):  # its hits are calls in the tool (a diff it does not reach)
+            continue
+        if decls is None:
+            modules = unit.file().modules  # descriptions imported from other modules of the repository count too
+            imports = Imports(modules, unit.path) if modules is not None else None
+            decls = {d.declaration_span.line: d for d in python_tools(unit.full_text(), tree, imports=imports)}
         decl = next((decls[line] for line in _def_lines(node) if line in decls), None)
         if decl is None or not (decl.description or "").strip():
             continue

@@ -17,7 +17,7 @@ from sentinel_hooks.engine.python_scopes import own_nodes
 from sentinel_hooks.engine.python_scopes import Origin
 from sentinel_hooks.engine.python_summaries import origin_of, summaries_of
 from sentinel_hooks.engine.detectors.python_ast import Analysis, Scope, first_argument, is_tainted, \
-    make_hit, qualified_name, scoped_calls, survives_deep_nesting
+    make_hit, may_count_in, qualified_name, scoped_calls, survives_deep_nesting
 from sentinel_hooks.engine.detectors.python_sinks import INPUT_GATE, UNTAINTED_PARAMS
 from sentinel_hooks.engine.detectors.python_full_analysis import gated_analysis, whole_files
 from sentinel_hooks.engine.hits import Hit
@@ -59,7 +59,16 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             numbers_of[id(scope)] = _input_numbers(scope, analysis, seeds.get(id(scope), {}))
         return numbers_of[id(scope)]
 
+    counts: dict[int, bool] = {}  # by scope: whether its hits can count (a diff may not reach it)
+
+    def may_count(scope: Scope) -> bool:
+        if id(scope) not in counts:
+            counts[id(scope)] = may_count_in(unit, analysis, scope)
+        return counts[id(scope)]
+
     for scope, call, name in scoped_calls(analysis):
+        if not may_count(scope):
+            continue
         found: Optional[tuple[str, str]] = None
         if name == "range" and "range" not in analysis.shadowed:
             found = _first_number(call.args, scope, numbers(scope), "a loop runs as many times as the input asks")
@@ -81,7 +90,7 @@ def unbounded_work(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
             reported.add((id(scope), found[0]))
             yield _hit(analysis, scope, call, found, seeds.get(id(scope), {}))
     for scope in analysis.scopes:
-        if not scope.is_entry and not scope.tainted and id(scope) not in seeds:
+        if not may_count(scope) or not scope.is_entry and not scope.tainted and id(scope) not in seeds:
             continue
         names = numbers(scope)
         for node in own_nodes(scope.node):
