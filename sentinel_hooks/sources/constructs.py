@@ -206,17 +206,24 @@ def touches_module_constant(path: str, text: str, line_starts: list[int], lines:
         i = bisect.bisect_right(starts, n) - 1
         return strings[i][0] if i >= 0 and strings[i][0] < n <= strings[i][1] else None
 
+    # the lines from a statement's start to the last line looked at belong to that statement: a later
+    # line walking up into them has found its start too (lines are taken in ascending order)
+    known_first, known_last = 0, 0
     for n in sorted(set(lines)):
         k = min(max(n, 1), count)
         for _ in range(MAX_STATEMENT_LINES):
             if k < 1:
                 break
-            opener = inside_string(k)
-            if opener is not None:
-                k = opener
-                continue
+            if known_first <= k <= known_last:
+                k = known_first
+            else:
+                opener = inside_string(k)
+                if opener is not None:
+                    k = opener
+                    continue
             here = line(k)
             if here.strip() and here[0] not in _NOT_A_STATEMENT_START:
+                known_first, known_last = k, max(n, k)
                 if MODULE_ASSIGNMENT.match(here):
                     stop = line_starts[n] if n < count else len(text)
                     if any(q in text[line_starts[k - 1]:stop] for q in "\"'`"):

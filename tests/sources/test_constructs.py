@@ -89,3 +89,20 @@ def test_touches_module_constant_finds_changes_inside_module_level_string_assign
     assert touched("pkg/texts.py", python) == [3, 4, 5, 6]  # the string's lines, and the blank line after it
     assert touched("src/texts.ts", script) == [2, 3, 4]
     assert touched("notes.md", python) == []
+
+
+def test_touches_module_constant_judges_many_lines_of_one_statement_as_each_alone():
+    from sentinel_hooks import text_lines
+    from sentinel_hooks.sources.constructs import touches_module_constant
+
+    body = "".join(f"    value_{i} = compute({i})\n" for i in range(300))
+    text = ('PLAIN = 3\n\ndef long_helper():\n' + body + '\nDESC = (\n    "Lists files."\n' + "    # note\n" * 50
+            + '    " Then reads them."\n)\nTAIL = compute(\n' + "    1,\n" * 40 + ")\n")
+    starts = text_lines.counted_line_starts(text)
+    single = {n for n in range(1, len(starts) + 1) if touches_module_constant("m.py", text, starts, [n])}
+    desc = text.count("\n", 0, text.index("DESC")) + 1
+    assert min(single) == desc + 1 and max(single) < desc + 54  # from its first quote, in DESC only (TAIL holds none)
+    rng = __import__("random").Random(7)
+    for _ in range(300):  # together, lines answer as their union would: True exactly when one of them is
+        lines = rng.sample(range(1, len(starts) + 1), rng.choice([2, 5, 40]))
+        assert touches_module_constant("m.py", text, starts, lines) == bool(single.intersection(lines))
