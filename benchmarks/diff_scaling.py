@@ -8,6 +8,7 @@ comparison, ``detect-secrets-hook`` is given the same changed files (it reads th
 A second case spreads one change over many windows: 40 Python MCP modules of 150 tools each, with
 every 40th line edited, scanned as ``--baseline HEAD~1`` against a full scan (``--no-cache``) of the
 same 40 files, in turns. A diff scan must never cost more than the full scan of the files it touches.
+With ``--range-repo PATH``, a third case scans a real repository's last commits (``--range``) the same way.
 """
 from __future__ import annotations
 
@@ -85,6 +86,30 @@ def measure_windowed(tmp: Path, args, results: dict) -> None:
                           "diff": series["diff"], "full": series["full"], "ratio": ratio}
 
 
+def measure_range(repo: Path, revision: str, args, results: dict) -> None:
+    """A pushed range of a real repository (``--range-repo``): ``--baseline REV`` against a full scan of
+    the files the range adds or modifies, in turns. The diff scan also reads every commit's added lines
+    for secrets (the history pass), which no full scan does."""
+    touched = [p for p in git(repo, "diff", "--name-only", "--diff-filter=AM", revision, "HEAD").splitlines() if p]
+    commits = git(repo, "rev-list", "--count", f"{revision}..HEAD").strip()
+    print(f"\nreal range: {repo.name}, {revision}..HEAD ({commits} commits, {len(touched)} files added or modified)")
+    commands = {"diff": scanner_command() + ["scan", "--baseline", revision, "--no-cache"],
+                "full": scanner_command() + ["scan", "--no-cache", *touched]}
+    series = {name: Series(name) for name in commands}
+    for command in commands.values():
+        measure(command, cwd=repo, ok=SCAN_OK)  # warm-up
+    for _ in range(max(args.runs, 1)):
+        for name, command in commands.items():
+            series[name].runs.append(measure(command, cwd=repo, ok=SCAN_OK))
+    ratio = series["diff"].seconds / series["full"].seconds
+    print(table(["scan", "median", "peak RSS"],
+                [[f"--baseline {revision}", ms(series["diff"].seconds), mb(series["diff"].peak_rss)],
+                 [f"full scan of the {len(touched)} files", ms(series["full"].seconds), mb(series["full"].peak_rss)]]))
+    print(f"diff / full: {ratio:.2f}")
+    results["range"] = {"repository": repo.name, "revision": revision, "commits": int(commits),
+                        "files": len(touched), "diff": series["diff"], "full": series["full"], "ratio": ratio}
+
+
 def main() -> int:
     parser = base_parser(__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=20000, help="files in the repository (default 20000)")
@@ -93,6 +118,9 @@ def main() -> int:
     parser.add_argument("--window-tools", type=int, default=150, help="tools per module (default 150)")
     parser.add_argument("--window-step", type=int, default=40, help="every N-th line is edited (default 40)")
     parser.add_argument("--only-windows", action="store_true", help="run only the many-windows case")
+    parser.add_argument("--range-repo", type=Path, help="also scan a pushed range of this git repository "
+                        "(e.g. a clone of modelcontextprotocol/python-sdk) against a full scan of its files")
+    parser.add_argument("--range", default="HEAD~100", help="the range's base for --range-repo (default HEAD~100)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.quick:
@@ -111,6 +139,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="mcp-sentinel-bench-") as tmp:
         if args.only_windows:
             measure_windowed(Path(tmp), args, results)
+            if args.range_repo is not None:
+                measure_range(args.range_repo.resolve(), args.range, args, results)
             write_json(args.json, results)
             return 0
         root = Path(tmp) / "repo"
@@ -143,6 +173,8 @@ def main() -> int:
         print(f"\n{last} files cost {growth:.1f}x the time of {first} file(s)")
         results["growth"] = growth
         measure_windowed(Path(tmp), args, results)
+        if args.range_repo is not None:
+            measure_range(args.range_repo.resolve(), args.range, args, results)
     write_json(args.json, results)
     return 0
 

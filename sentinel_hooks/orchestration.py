@@ -42,28 +42,28 @@ def time_limit(flag: Optional[float], configured: Optional[float], repository_pa
 
 
 def scan_fragments(engine: Engine, fragments: Iterable[Fragment], result: ScanResult, deadline: Deadline,
-                   total_hint: Optional[int] = None) -> None:
-    """Run the engine over the units of the fragments (a file's units at a time), appending findings;
-    raises ScanTimeout at the deadline, keeping the findings of the files scanned until then."""
+                   total_hint: Optional[int] = None, workers: int = 1) -> None:
+    """Run the engine over the units of the fragments (a file's units at a time, over ``workers``
+    processes once there are many files), appending findings in the fragments' order; raises
+    ScanTimeout at the deadline, keeping the findings of the files scanned until then."""
     from sentinel_hooks.pool import UnitScanner
 
     seen_paths: set[str] = set()
     of = f" of {total_hint}" if total_hint else ""
-    with deadline, UnitScanner(engine, deadline) as scanner:
-        for path, group in itertools.groupby(fragments, key=lambda fragment: fragment.path):
-            deadline.progress = f"{len(seen_paths)}{of} files scanned, stopped in {path}"
-            if deadline.expired():
-                raise deadline.timeout_error()
-            batch = [unit for fragment in group for unit in units_of(fragment)]
-            if not batch:
-                continue
-            findings = scanner.scan(batch)
-            if scanner.not_analysed is not None:
-                result.skipped.add(scanner.not_analysed, path)
+
+    def started(path: str) -> None:
+        deadline.progress = f"{len(seen_paths)}{of} files scanned, stopped in {path}"
+
+    files = ((path, units) for path, group in itertools.groupby(fragments, key=lambda fragment: fragment.path)
+             if (units := [unit for fragment in group for unit in units_of(fragment)]))
+    with deadline, UnitScanner(engine, deadline, workers) as scanner:
+        for path, units, findings, not_analysed in scanner.scan_files(files, started):
+            if not_analysed is not None:
+                result.skipped.add(not_analysed, path)
             if path not in seen_paths:
                 seen_paths.add(path)
                 result.files_scanned += 1
-            result.bytes_scanned += sum(len(unit.text) for unit in batch)
+            result.bytes_scanned += sum(len(unit.text) for unit in units)
             result.findings.extend(findings)
 
 
@@ -240,11 +240,12 @@ def diff_scope(source: DiffScan) -> ScanScope:
     return scope
 
 
-def run_diff_scan(engine: Engine, source: DiffScan, *, deadline: Deadline, result: ScanResult) -> ScanResult:
+def run_diff_scan(engine: Engine, source: DiffScan, *, deadline: Deadline, result: ScanResult,
+                  workers: int = 1) -> ScanResult:
     """Scan only what a git comparison adds: hunk windows of changed files, added files whole."""
     result.scope = diff_scope(source)
     try:
-        scan_fragments(engine, source.fragments(), result, deadline)
+        scan_fragments(engine, source.fragments(), result, deadline, workers=workers)
     finally:
         source.close()
         result.skipped.merge(source.skipped)
@@ -275,11 +276,12 @@ def scan_paths(engine: Engine, paths: list[Path], excludes: files.Excludes, *, t
 
 
 def scan_diff(engine: Engine, source: DiffScan, *, threshold: Severity = Severity.LOW,
-              deadline: Optional[Deadline] = None) -> ScanResult:
-    """A diff scan of what ``source``'s comparison adds; a timeout is handled as in ``scan_paths``."""
+              deadline: Optional[Deadline] = None, workers: int = 1) -> ScanResult:
+    """A diff scan of what ``source``'s comparison adds, over up to ``workers`` processes when it
+    holds many files; a timeout is handled as in ``scan_paths``."""
     result = ScanResult(rules=engine.rules, threshold=threshold, scope=diff_scope(source))
     try:
-        return run_diff_scan(engine, source, deadline=deadline or Deadline(None), result=result)
+        return run_diff_scan(engine, source, deadline=deadline or Deadline(None), result=result, workers=workers)
     except ScanTimeout as exc:
         return _stopped(result, exc)
 

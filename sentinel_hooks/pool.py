@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import gc
 import signal
-from typing import Callable, Iterable, Iterator, Optional
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from sentinel_hooks import platform_os
 from sentinel_hooks.cache import ResultCache
@@ -53,7 +54,7 @@ def useful_workers(requested: int, files: int) -> int:
 
 
 def _init_worker(rules, redact: bool, inline: bool, cache: Optional[ResultCache], chunk: int,
-                 rss_limit: Optional[int]) -> None:
+                 rss_limit: Optional[int], readers: Optional[dict[int, Any]] = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and terminates us
     if rss_limit is not None:
         platform_os.keep_heap_small()  # inherited through fork already; spawned workers need it too
@@ -61,6 +62,7 @@ def _init_worker(rules, redact: bool, inline: bool, cache: Optional[ResultCache]
     _worker["cache"] = cache
     _worker["chunk"] = chunk
     _worker["rss_limit"] = rss_limit
+    _worker["readers"] = readers or {}  # the module readers units name by number (see ``transferable``)
     collect_garbage_less_often()
 
 
@@ -116,7 +118,7 @@ def run(entries: list[FileEntry], engine: Engine, *, workers: int, cache: Option
     pool = None
     try:
         if platform_os.start_method() == "fork" and should_parallelise(entries, workers):
-            import_detectors(engine.rules, entries)  # not for a small scan that has workers for its time limit
+            import_detectors(engine.rules, (e.display_path for e in entries))  # not for a small scan that has workers for its time limit
         pool = _start(engine, max(min(workers, len(entries)), 1), cache, chunk, rss_limit)
         # biggest first, so one large file does not start last and stretch the wall time
         ordered = sorted(entries, key=lambda e: -e.size)
@@ -142,7 +144,7 @@ def run(entries: list[FileEntry], engine: Engine, *, workers: int, cache: Option
             pool.join()
 
 
-def import_detectors(rules, entries: list[FileEntry]) -> None:
+def import_detectors(rules, paths: Iterable[str]) -> None:
     """Import the detector modules of the rules that run on the files' languages (or on every file)
     in this process, before the workers are forked: they then share one import instead of each
     making its own (on the standard library, 0.1 s of CPU per worker for the Python checks' modules)."""
@@ -150,7 +152,7 @@ def import_detectors(rules, entries: list[FileEntry]) -> None:
     from sentinel_hooks.engine.languages import language_aliases, language_of
 
     languages: set[str] = set()
-    for lang in {language_of(e.display_path) for e in entries} - {None}:
+    for lang in {language_of(path) for path in paths} - {None}:
         languages |= language_aliases(lang)  # type: ignore[arg-type]
     for rule in rules:
         if rule.detector is not None and (languages.intersection(rule.languages)
@@ -179,7 +181,8 @@ def quiet_pool_class() -> type:
     return QuietPool
 
 
-def _start(engine: Engine, workers: int, cache: Optional[ResultCache], chunk: int, rss_limit: Optional[int]):
+def _start(engine: Engine, workers: int, cache: Optional[ResultCache], chunk: int, rss_limit: Optional[int],
+           readers: Optional[dict[int, Any]] = None):
     import multiprocessing
 
     ctx = multiprocessing.get_context(platform_os.start_method())
@@ -188,7 +191,8 @@ def _start(engine: Engine, workers: int, cache: Optional[ResultCache], chunk: in
     held = platform_os.hold_interrupts()
     try:
         return quiet_pool_class()(workers, initializer=_init_worker,
-                         initargs=(engine.rules, engine.redact, engine.inline_suppressions, cache, chunk, rss_limit),
+                         initargs=(engine.rules, engine.redact, engine.inline_suppressions, cache, chunk, rss_limit,
+                                   readers),
                          context=ctx)
     finally:
         platform_os.release_interrupts(held)
@@ -199,39 +203,109 @@ def _time_left(deadline: Optional[Deadline]) -> Optional[float]:
     return deadline.remaining() if deadline is not None else None
 
 
-class UnitScanner:
-    """``engine.scan`` over the units of a diff scan, a file's units at a time: in this process
-    without a time limit, in one worker process with one (terminated at the deadline)."""
+# A large diff's files go to the workers a few at a time: up to DIFF_BATCH_FILES files or
+# DIFF_BATCH_CHARS characters of their scanned text a round trip (the history of a range comes as
+# thousands of small blocks), with at most DIFF_IN_FLIGHT batches per worker queued ahead.
+DIFF_BATCH_FILES = 8
+DIFF_BATCH_CHARS = 64 * 1024
+DIFF_IN_FLIGHT = 2
 
-    def __init__(self, engine: Engine, deadline: Optional[Deadline]):
+FileUnits = tuple[str, list[TextUnit]]  # a file's path and the units of it to scan
+
+
+class UnitScanner:
+    """``engine.scan`` over the units of a diff scan, a file's units at a time, the results in the
+    order the files came: in this process without a time limit, in one worker process with one
+    (terminated at the deadline); once a diff has shown more than PARALLEL_MIN_FILES files and
+    ``workers`` allows, the rest go to that many worker processes, several files in flight."""
+
+    def __init__(self, engine: Engine, deadline: Optional[Deadline], workers: int = 1):
         self.engine = engine
         self.deadline = deadline
+        self.workers = max(min(workers, default_workers()), 1)
         self.pool = None
-        self.not_analysed: Optional[str] = None  # of the last file scanned: why a check could not analyse it
+        self.pool_size = 0
+        self.readers: dict[int, Any] = {}  # module readers the pool's workers hold, by id here
 
     def __enter__(self) -> "UnitScanner":
         if self.deadline is not None and self.deadline.limited:
-            self.pool = _start(self.engine, 1, None, DEFAULT_CHUNK, None)
+            self._use_pool(1)
         return self
 
     def __exit__(self, *exc) -> None:
+        self._close_pool()
+
+    def _use_pool(self, size: int, readers: Optional[dict[int, Any]] = None) -> None:
+        self._close_pool()
+        self.readers = readers or {}
+        self.pool = _start(self.engine, size, None, DEFAULT_CHUNK, None, self.readers)
+        self.pool_size = size
+
+    def _close_pool(self) -> None:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
+            self.pool_size = 0
 
-    def scan(self, units: list[TextUnit]) -> list[Finding]:
-        """The findings of one file's units; ``not_analysed`` tells afterwards whether a check could not
-        analyse the file, and why."""
+    def scan_files(self, files: Iterable[FileUnits], on_start: Callable[[str], None] = lambda path: None
+                   ) -> Iterator[tuple[str, list[TextUnit], list[Finding], Optional[str]]]:
+        """For each file: its path, its units, their findings and why a check could not analyse the
+        file (or None), in the order of ``files``. ``on_start`` hears of the file scanned or waited for
+        next (what a timeout reports); past the deadline its ScanTimeout is raised."""
+        pending: deque[tuple[list[FileUnits], Any]] = deque()
+        batch: list[FileUnits] = []
+        chars = 0
+        for count, (path, units) in enumerate(files, 1):
+            if count == PARALLEL_MIN_FILES + 1 and (self.workers > 1 or self.pool is not None):
+                # a large diff: all workers from now on, each given the diff's reader of other modules
+                # once rather than with every batch (it holds every changed line of the diff)
+                if platform_os.start_method() == "fork":
+                    import_detectors(self.engine.rules, [path])
+                modules = units[0].file().modules
+                self._use_pool(self.workers, {id(modules): modules} if modules is not None else None)
+            if self.pool_size <= 1:
+                on_start(path)
+                findings, not_analysed = self._scan_now(units)
+                yield path, units, findings, not_analysed
+                continue
+            batch.append((path, units))
+            chars += sum(len(u.text) for u in units)
+            if len(batch) >= DIFF_BATCH_FILES or chars >= DIFF_BATCH_CHARS:
+                pending.append(self._submit(batch))
+                batch, chars = [], 0
+                while len(pending) > DIFF_IN_FLIGHT * self.pool_size:
+                    yield from self._collect(pending.popleft(), on_start)
+        if batch:
+            pending.append(self._submit(batch))
+        while pending:
+            yield from self._collect(pending.popleft(), on_start)
+
+    def _scan_now(self, units: list[TextUnit]) -> tuple[list[Finding], Optional[str]]:
+        if self.deadline is not None and self.deadline.expired():
+            raise self.deadline.timeout_error()
         if self.pool is None:
-            findings, self.not_analysed = _scan_with(self.engine, units)
-            return findings
+            return _scan_with(self.engine, units)
+        return self._collect_one(self.pool.apply_async(_scan_units, (transferable(units, self.readers),)))
+
+    def _submit(self, batch: list[FileUnits]) -> tuple[list[FileUnits], Any]:
+        if self.deadline is not None and self.deadline.expired():
+            raise self.deadline.timeout_error()
+        assert self.pool is not None
+        return batch, self.pool.apply_async(_scan_files, ([transferable(units, self.readers) for _, units in batch],))
+
+    def _collect(self, submitted: tuple[list[FileUnits], Any], on_start: Callable[[str], None]
+                 ) -> Iterator[tuple[str, list[TextUnit], list[Finding], Optional[str]]]:
+        batch, pending = submitted
+        on_start(batch[0][0])
+        for (path, units), (findings, not_analysed) in zip(batch, self._collect_one(pending)):
+            yield path, units, findings, not_analysed
+
+    def _collect_one(self, pending: Any) -> Any:
         import multiprocessing
 
-        pending = self.pool.apply_async(_scan_units, (transferable(units),))
         try:
-            findings, self.not_analysed = pending.get(timeout=_time_left(self.deadline))
-            return findings
+            return pending.get(timeout=_time_left(self.deadline))
         except multiprocessing.TimeoutError:
             raise self.deadline.timeout_error() from None  # type: ignore[union-attr]
 
@@ -245,6 +319,10 @@ def _scan_units(units: list[TextUnit]) -> tuple[list[Finding], Optional[str]]:
     return _scan_with(_worker["engine"], units)
 
 
+def _scan_files(files: list[list[TextUnit]]) -> list[tuple[list[Finding], Optional[str]]]:
+    return [_scan_with(_worker["engine"], units) for units in files]
+
+
 class _Loaded:
     """A text loaded already, in place of a loader that reads git (which cannot cross processes)."""
 
@@ -255,10 +333,25 @@ class _Loaded:
         return self.value
 
 
-def transferable(units: list[TextUnit]) -> list[TextUnit]:
+class _HeldReader:
+    """Stands for a module reader the workers were given when they started: it travels as a number
+    and arrives as the worker's copy of the reader."""
+
+    def __init__(self, number: int):
+        self.number = number
+
+    def __reduce__(self):
+        return _held_reader, (self.number,)
+
+
+def _held_reader(number: int) -> Any:
+    return _worker["readers"][number]
+
+
+def transferable(units: list[TextUnit], readers: Optional[dict[int, Any]] = None) -> list[TextUnit]:
     """The units with their loaders run here, so they can be sent to a worker. Units that share a
     file's analysis (the windows of one file) still share one after the journey, and its texts are
-    sent once."""
+    sent once. A module reader among ``readers`` (those the workers hold) travels as its number."""
     moved: dict[int, tuple[_Loaded, _Loaded, FileAnalysis]] = {}
     out = []
     for u in units:
@@ -266,8 +359,11 @@ def transferable(units: list[TextUnit]) -> list[TextUnit]:
         if id(original) not in moved:
             text = _Loaded(original.text())
             base = _Loaded(original.base_text() if u.base_text_loader is not None else None)
+            modules = original.modules
+            if readers and id(modules) in readers and readers[id(modules)] is modules:
+                modules = _HeldReader(id(modules))
             analysis = FileAnalysis(text, base, original.changed_lines, original.deletion_points,
-                                    original.modules)  # a git reader starts its own cat-file over there
+                                    modules)  # a git reader starts its own cat-file over there
             analysis.text(), analysis.base_text()  # loaded now: a not-loaded mark would not survive pickling
             analysis.windows = original.windows
             moved[id(original)] = (text, base, analysis)
@@ -276,7 +372,7 @@ def transferable(units: list[TextUnit]) -> list[TextUnit]:
                             partial=u.partial, changed_lines=u.changed_lines,
                             full_text_loader=text if u.full_text_loader is not None else None,
                             base_text_loader=base if u.base_text_loader is not None else None,
-                            analysis=analysis))
+                            analysis=analysis, categories=u.categories, commit=u.commit))
     return out
 
 

@@ -134,3 +134,17 @@ def test_a_backtracking_rule_in_a_staged_scan_ends_at_the_timeout_with_spawned_w
     assert proc.returncode == 7, proc.stderr
     assert b"scan timed out after 3s: 1 files scanned, stopped in src/b.py" in proc.stderr
     assert elapsed < 3 + 30, elapsed
+
+
+def test_a_diff_of_many_files_over_workers_stops_at_the_deadline_and_keeps_what_came_before(monkeypatch):
+    from sentinel_hooks import pool
+
+    monkeypatch.setattr(pool, "default_workers", lambda: 2)
+    names = [f"m{i:02}.py" for i in range(30)]
+    fragments = [Fragment(path=name, text=HOSTILE if name == "m25.py" else MARKED) for name in names]
+    result = ScanResult(rules=[])
+    with pytest.raises(ScanTimeout, match=r"after 3s: \d+ files scanned, stopped in m2[45]\.py"):
+        scan_fragments(marker_engine(PACK), iter(fragments), result, Deadline(3), workers=2)
+    # the files before the stuck one are all reported, in order; none after it
+    assert [f.path for f in result.findings] == names[:len(result.findings)]
+    assert 16 <= len(result.findings) <= 25 and result.files_scanned == len(result.findings)

@@ -312,9 +312,11 @@ def execute(args: argparse.Namespace):
         from sentinel_hooks.commands import scan_policy
 
         # a --baseline scan applies the ignore files itself (the range's and the base's)
-        plan, result = scan_policy.run_baseline(args, root, plan, rule_paths, diff_source, deadline)
+        plan, result = scan_policy.run_baseline(args, root, plan, rule_paths, diff_source, deadline,
+                                                diff_workers(args, cfg))
     elif diff_source is not None:
-        result = orchestration.scan_diff(plan.engine, diff_source, threshold=plan.threshold, deadline=deadline)
+        result = orchestration.scan_diff(plan.engine, diff_source, threshold=plan.threshold, deadline=deadline,
+                                         workers=diff_workers(args, cfg))
     else:
         result = orchestration.scan_paths(
             plan.engine, paths, plan.excludes, threshold=plan.threshold, deadline=deadline,
@@ -326,6 +328,16 @@ def execute(args: argparse.Namespace):
 
         result.errors[:0] = unknown_paths(list(args.paths))
     return result, plan
+
+
+def diff_workers(args: argparse.Namespace, cfg) -> int:
+    """Worker processes a diff scan of many files may use: as many as a full scan's, one under a
+    memory limit (which is planned for full scans only)."""
+    from sentinel_hooks import pool
+
+    if args.memory_limit is not None or cfg.memory_limit:
+        return 1
+    return args.max_concurrent_files or cfg.max_concurrent_files or pool.default_workers()
 
 
 def judge(result, args: argparse.Namespace, cfg, root: Path, paths: list[Path], *, policy_judged: bool) -> None:

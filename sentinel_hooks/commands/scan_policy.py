@@ -26,7 +26,8 @@ from sentinel_hooks.records import record
 from sentinel_hooks.sources.files import PATH_IGNORE_FILE
 
 
-def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: list[Path], source, deadline):
+def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: list[Path], source, deadline,
+                 workers: int = 1):
     """A ``--baseline`` scan: (the plan whose exit codes apply, the result, its ``policy`` set). On a
     timeout the result is the effective policy's scan as far as it got, ``incomplete``, not judged."""
     from sentinel_hooks.commands.scan import make_plan
@@ -56,13 +57,13 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
                  and base.files.lines(PATH_IGNORE_FILE) == head_files.lines(PATH_IGNORE_FILE))
 
     effective_plan, other_plan = (base_plan, head_plan) if strict else (head_plan, base_plan)
-    result = _scan_under(effective_plan, source, deadline)
+    result = _scan_under(effective_plan, source, deadline, workers)
     if result.incomplete is not None:
         return head_plan, result
     if same_scan:
         other = copy.deepcopy(result.findings)
     else:
-        other_result = _scan_under(other_plan, source, deadline)
+        other_result = _scan_under(other_plan, source, deadline, workers)
         if other_result.incomplete is not None:
             result.incomplete = other_result.incomplete
             return head_plan, result
@@ -104,12 +105,12 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
     return effective_plan, result
 
 
-def _scan_under(plan, source, deadline):
+def _scan_under(plan, source, deadline, workers: int = 1):
     """The diff scan of ``source``'s comparison under one policy's plan."""
     from sentinel_hooks import orchestration
 
     fresh = source.again(context=plan.context, excludes=plan.excludes, max_file_size=plan.max_file_size)
-    return orchestration.scan_diff(plan.engine, fresh, threshold=plan.threshold, deadline=deadline)
+    return orchestration.scan_diff(plan.engine, fresh, threshold=plan.threshold, deadline=deadline, workers=workers)
 
 
 def _judge_under_range(findings: list[Finding], ignore) -> None:

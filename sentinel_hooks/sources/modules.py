@@ -19,7 +19,7 @@ import os
 import posixpath
 import stat
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from sentinel_hooks import digests, platform_os
 from sentinel_hooks.sources.files import BINARY_SNIFF, decode, is_binary
@@ -126,6 +126,20 @@ class DirectoryModules(ModuleReader):
         return data if len(data) <= MAX_MODULE_BYTES else None
 
 
+_BLOB_READERS: dict[tuple, Any] = {}  # this process's readers, by process and repository
+
+
+def process_blob_reader(git) -> Any:
+    """One ``git cat-file --batch`` per process and repository for the readers sent to a worker: a
+    diff scan sends one with every batch of files, and each would otherwise start its own."""
+    key = (os.getpid(), git.cwd, tuple(git.extra_options), tuple(sorted(git.env.items())) if git.env else None)
+    if key not in _BLOB_READERS:
+        from sentinel_hooks.sources.git import BlobReader
+
+        _BLOB_READERS[key] = BlobReader(git)
+    return _BLOB_READERS[key]
+
+
 class GitModules(ModuleReader):
     """Modules of a git state: ``revision`` '' for the index, else a commit or tree SHA. ``blobs`` is
     the scan's open ``git cat-file --batch`` (a copy sent to another process starts its own);
@@ -142,9 +156,7 @@ class GitModules(ModuleReader):
                 "changes": self.changes}
 
     def __setstate__(self, state: dict) -> None:
-        from sentinel_hooks.sources.git import BlobReader
-
-        self.__init__(BlobReader(state["git"]), state["revision"], state["base_revision"])  # type: ignore[misc]
+        self.__init__(process_blob_reader(state["git"]), state["revision"], state["base_revision"])  # type: ignore[misc]
         self.changes = state["changes"]
 
     def base(self) -> Optional[ModuleReader]:
@@ -175,10 +187,8 @@ class WorkTreeModules(DirectoryModules):
                 "base_revision": self.base_revision, "changes": self.changes}
 
     def __setstate__(self, state: dict) -> None:
-        from sentinel_hooks.sources.git import BlobReader
-
         git = state.get("git")
-        self.__init__(state["root"], BlobReader(git) if git is not None else None,  # type: ignore[misc]
+        self.__init__(state["root"], process_blob_reader(git) if git is not None else None,  # type: ignore[misc]
                       state.get("base_revision"))
         self.changes = state["changes"]
 

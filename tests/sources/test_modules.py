@@ -133,6 +133,8 @@ def test_git_readers_read_the_index_or_the_commit_not_the_work_tree(make_repo):
         copy = pickle.loads(pickle.dumps(index))  # a worker process starts its own cat-file
         try:
             assert copy.read("texts.py") == 'DESC = "staged"\n'
+            again = pickle.loads(pickle.dumps(index))  # and one only, however many copies it receives
+            assert again.blobs is copy.blobs and copy.blobs is not blobs
         finally:
             copy.blobs.close()
     finally:
