@@ -12,14 +12,10 @@ tried once at each occurrence (``pattern.match``) instead of searched in a windo
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from sentinel_hooks.engine.literal_automaton import LiteralAutomaton
 from sentinel_hooks.records import record
-
-if TYPE_CHECKING:
-    from sentinel_hooks.engine.keyword_positions import Positions
-
 
 @record(frozen=True)
 class Gate:
@@ -154,14 +150,16 @@ class LiteralIndex:
 
 class Found:
     """The literals a text holds and their offsets: those the index knew when it read the text from
-    its pass; any other (or all, without the automaton's library) from a search of the text."""
+    its pass; any other (or all, without the automaton's library) from a search of the text, kept
+    for the next asker."""
 
-    __slots__ = ("by_literal", "known", "text")
+    __slots__ = ("by_literal", "known", "text", "_searched")
 
     def __init__(self, offsets: Optional[dict[str, list[int]]], known: frozenset[str], text: str) -> None:
         self.by_literal = offsets if offsets is not None else {}  # ascending offsets of the known literals held
         self.known = known if offsets is not None else frozenset()
         self.text = text
+        self._searched: dict[str, list[int]] = {}  # the other literals asked about
 
     def __contains__(self, literal: object) -> bool:
         if literal in self.known:
@@ -169,10 +167,13 @@ class Found:
         return isinstance(literal, str) and literal in self.text
 
     def offsets(self, literal: str) -> list[int]:
-        """Ascending offsets of ``literal`` in the text."""
+        """Ascending offsets of ``literal`` in the text (overlapping occurrences included)."""
         if literal in self.known:
             return self.by_literal.get(literal, [])
-        return find_all(self.text, (literal,))
+        found = self._searched.get(literal)
+        if found is None:
+            found = self._searched[literal] = find_all(self.text, (literal,))
+        return found
 
     def offsets_of(self, literals: Iterable[str]) -> list[int]:
         """Ascending offsets of every occurrence of every one of ``literals``."""
@@ -202,13 +203,13 @@ def find_all(haystack: str, needles: Iterable[str]) -> list[int]:
 
 
 def keyword_windows(text: str, lowered: str, keywords: Sequence[str], reach: int,
-                    positions: Optional[Positions] = None) -> Optional[list[tuple[int, int]]]:
+                    positions: Optional[Found] = None) -> Optional[list[tuple[int, int]]]:
     """Merged windows of whole lines covering ``reach`` characters before and after every keyword
     occurrence (keywords lowercase, found in ``lowered``, or taken from ``positions`` of it); None when
     lowering changed the length."""
     if len(lowered) != len(text):
         return None
-    hits = find_all(lowered, keywords) if positions is None else positions.starts(keywords)
+    hits = find_all(lowered, keywords) if positions is None else positions.offsets_of(keywords)
     windows: list[tuple[int, int]] = []
     size = len(text)
     after = reach + max(map(len, keywords), default=0)

@@ -13,8 +13,8 @@ def test_offsets_match_find_all_with_overlaps_and_non_ascii_text():
     index.add(["key", "pass", "token", "keyk", "absent"])
     positions = index.of(TEXT)
     for literal in ("key", "pass", "token", "keyk", "absent"):
-        assert positions.of(literal) == find_all(TEXT, [literal])
-    assert positions.starts(["pass", "key"]) == find_all(TEXT, ["pass", "key"])
+        assert positions.offsets(literal) == find_all(TEXT, [literal])
+    assert positions.offsets_of(["pass", "key"]) == find_all(TEXT, ["pass", "key"])
 
 
 def test_a_literal_added_while_a_text_is_read_is_looked_up_then_joins_for_the_next_text():
@@ -22,10 +22,10 @@ def test_a_literal_added_while_a_text_is_read_is_looked_up_then_joins_for_the_ne
     index.add(["key"])
     positions = index.of(TEXT)
     index.add(["authorization"])
-    assert positions.of("authorization") == [TEXT.index("authorization")]
+    assert positions.offsets("authorization") == [TEXT.index("authorization")]
     assert "authorization" not in index.known
     other = TEXT.upper().lower() + "authorization"
-    assert index.of(other).of("authorization") == find_all(other, ["authorization"])
+    assert index.of(other).offsets("authorization") == find_all(other, ["authorization"])
     assert "authorization" in index.known
 
 

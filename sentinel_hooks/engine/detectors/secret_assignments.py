@@ -43,10 +43,9 @@ from sentinel_hooks.engine.detectors import detector
 from sentinel_hooks.engine.filters import is_placeholder, is_test_path, shannon_entropy
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.keyword_positions import SHARED as KEYWORD_POSITIONS
-from sentinel_hooks.engine.keyword_positions import Positions
 from sentinel_hooks.engine.languages import language_of
 from sentinel_hooks.engine.patterns import lazy
-from sentinel_hooks.engine.text_gate import keyword_windows, merged_windows
+from sentinel_hooks.engine.text_gate import Found, keyword_windows, merged_windows
 from sentinel_hooks.engine.units import TextUnit
 from sentinel_hooks.findings import Confidence
 
@@ -280,9 +279,9 @@ _GATES: dict[re.Pattern[str], tuple[tuple[str, ...], int]] = {
 KEYWORD_POSITIONS.add(literal for literals, _ in _GATES.values() for literal in literals)
 
 
-def _gate_windows(text: str, literals: tuple[str, ...], reach: int, positions: Positions) -> list[tuple[int, int]]:
+def _gate_windows(text: str, literals: tuple[str, ...], reach: int, positions: Found) -> list[tuple[int, int]]:
     """Merged windows of ``reach`` characters around the literals."""
-    return list(merged_windows(positions.starts(literals), reach, len(text)))
+    return list(merged_windows(positions.offsets_of(literals), reach, len(text)))
 
 
 def _context_hits(unit: TextUnit, text: str, forms: list[re.Pattern[str]]) -> Iterator[tuple[int, int, str, str]]:
@@ -300,7 +299,7 @@ def _context_hits(unit: TextUnit, text: str, forms: list[re.Pattern[str]]) -> It
     if positions is not None:
         unquoted = language_of(unit.path) in _UNQUOTED_LANGUAGES
         key_assigned = _KEY_ASSIGNED.match
-        candidates = [pos for pos in positions.of("key") if key_assigned(lowered, pos)]
+        candidates = [pos for pos in positions.offsets("key") if key_assigned(lowered, pos)]
         yield from _weak_key_hits(text, candidates, unquoted)
         yield from _joined_hits(text, lowered, positions)
 
@@ -345,11 +344,11 @@ def _statement_start(text: str, pos: int) -> int:
 _STATEMENT_LEAD = lazy(r"[ \t]*(?:(?:export|const|let|var|final|static|public|private)[ \t]+)*")
 
 
-def _joined_hits(text: str, lowered: str, positions: Positions) -> Iterator[tuple[int, int, str, str]]:
+def _joined_hits(text: str, lowered: str, positions: Found) -> Iterator[tuple[int, int, str, str]]:
     # tried at each occurrence of the word: a match that finditer would skip lies inside another on the
     # same line (after a newline a match holds only spaces, quotes and string prefixes), same statement
     starts = {_statement_start(text, pos) for word, pattern in _CREDENTIAL_JOINS
-              for match in (pattern.match,) for pos in positions.of(word) if match(lowered, pos)}
+              for match in (pattern.match,) for pos in positions.offsets(word) if match(lowered, pos)}
     for start in sorted(starts):
         m = _JOINED.match(text, start)
         if m is None:
