@@ -34,7 +34,9 @@ from sentinel_hooks import text_lines
 # \r ends lines for the parser, and these for str.splitlines (which numbers the lines columns are read
 # from); a form feed resets the indentation the parser counts; null bytes do not parse; the one
 # ``__future__`` import that changes what parses
-_DOUBTFUL = re.compile("[\r\x00\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|barry_as_FLUFL")
+_DOUBTFUL = re.compile("[\r\x00\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LINE_FEATURE = "barry_as_FLUFL"
+_CODE_LINE = re.compile(r"^[ \t]*[^\s#]", re.M)  # a line holding more than blanks and a comment
 # searches for segments in the baseline, per segment, before the rest is left to the gaps (an attacker's
 # file can repeat a statement's text everywhere but at a line start)
 _FINDS_PER_SEGMENT = 4
@@ -43,6 +45,19 @@ _FINDS_PER_SEGMENT = 4
 class BaselineTree(NamedTuple):
     text: str  # the baseline, with blank lines added between top-level statements
     tree: ast.Module  # the tree of ``text``: reused statements of the current tree and the gaps parsed
+    # where blank lines were added: (first baseline line after them, how many were added up to there)
+    added_lines: list[tuple[int, int]]
+
+    def moved_lines(self, lines: list[int]) -> list[int]:
+        """Baseline line numbers (ascending) as ``text`` numbers them."""
+        if not self.added_lines:
+            return lines
+        firsts = [first for first, _ in self.added_lines]
+        out = []
+        for line in lines:
+            k = bisect.bisect_right(firsts, line)
+            out.append(line + self.added_lines[k - 1][1] if k else line)
+        return out
 
 
 class Segment(NamedTuple):
@@ -61,7 +76,8 @@ def statement_lines(tree: ast.Module) -> list[tuple[int, int, list[ast.stmt]]]:
     statements), statements that share a line in one group."""
     groups: list[tuple[int, int, list[ast.stmt]]] = []
     for stmt in tree.body:
-        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+        decorators = getattr(stmt, "decorator_list", None)
+        first = decorators[0].lineno if decorators else stmt.lineno  # decorators come first, in order
         last = stmt.end_lineno or stmt.lineno
         if groups and first <= groups[-1][1]:
             before = groups[-1]
@@ -152,14 +168,10 @@ def roomy_segments(found: list[Segment]) -> list[Segment]:
     return kept
 
 
-def _blank_or_comments(text: str) -> bool:
-    return text.isspace() or all(not line.strip() or line.lstrip().startswith("#") for line in text.split("\n"))
-
-
 def parse_gap(text: str, first_line: int) -> Optional[list[ast.stmt]]:
     """The statements of ``text`` parsed alone, numbered from ``first_line``; None when it does not
     parse as it is."""
-    if not text or _blank_or_comments(text):
+    if not _CODE_LINE.search(text):  # blank lines and comments
         return []
     try:
         with warnings.catch_warnings():
@@ -174,10 +186,11 @@ def baseline_tree(current: str, tree: ast.Module, base: str, changed_lines: Opti
                   deletion_points: frozenset[int] = frozenset()) -> Optional[BaselineTree]:
     """The baseline ``base`` and its tree, from the tree of ``current`` (not modified) and the parts of
     ``base`` the change touched; None when only parsing ``base`` whole gives its exact tree."""
-    if "\r" in current or _DOUBTFUL.search(base):
+    if "\r" in current or _DOUBTFUL.search(base) or _LINE_FEATURE in base:
         return None
     body: list[ast.stmt] = []
     pieces: list[str] = []
+    added_lines: list[tuple[int, int]] = []
     offset, line = 0, 1  # in the baseline; the current (and the text's) line a gap goes to
     for segment in roomy_segments(found_segments(current, tree, base, changed_lines, deletion_points)):
         gap = base[offset:segment.start]
@@ -188,10 +201,12 @@ def baseline_tree(current: str, tree: ast.Module, base: str, changed_lines: Opti
         body.extend(statements)
         body.extend(segment.statements)
         pieces += (gap, "\n" * room, base[segment.start:segment.end])
+        if room:
+            added_lines.append((segment.base_line, segment.first - segment.base_line))
         offset, line = segment.end, segment.last + 1
     statements = parse_gap(base[offset:], line)
     if statements is None:
         return None
     body.extend(statements)
     pieces.append(base[offset:])
-    return BaselineTree("".join(pieces), ast.Module(body=body, type_ignores=[]))
+    return BaselineTree("".join(pieces), ast.Module(body=body, type_ignores=[]), added_lines)

@@ -15,7 +15,7 @@ from sentinel_hooks.engine.tool_metadata import extract
 from sentinel_hooks.engine.tool_metadata.baseline_tree import (BaselineTree, Segment, baseline_tree,
                                                                found_segments, roomy_segments)
 from sentinel_hooks.engine.tool_metadata.model import ToolDecl, unique_tools
-from sentinel_hooks.engine.tool_metadata.python_tools import python_tools
+from sentinel_hooks.engine.tool_metadata.python_tools import form_name_lines, python_tools
 from sentinel_hooks.engine.units import FileAnalysis, TextUnit
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "baseline_tree").glob("*.py"))
@@ -58,6 +58,7 @@ def checked_tree(current: str, base: str, changed: Optional[frozenset[int]],
             [line for line in base.split("\n") if line.strip()]
         assert ast.dump(built.tree, include_attributes=True) == \
             ast.dump(ast.parse(built.text), include_attributes=True)
+        assert built.moved_lines(form_name_lines(base)) == form_name_lines(built.text)
     return built, tree
 
 
@@ -147,7 +148,9 @@ def test_random_edits_give_the_tools_of_the_whole_baseline(fixture):
                 built_count += 1
                 reused_count += any(any(s is t for t in tree.body) for s in built.tree.body)
                 for wanted in _wanted_sets(base, current, rng):
-                    partial = [decl_key(t) for t in unique_tools(python_tools(built.text, built.tree, wanted))]
+                    moved = built.moved_lines(form_name_lines(base))
+                    partial = [decl_key(t) for t in unique_tools(python_tools(built.text, built.tree, wanted,
+                                                                              form_lines=moved))]
                     assert partial == full_decls(base, wanted), (fixture.name, current, base)
     assert built_count > cases and reused_count > cases  # the partial method ran, reusing statements
 
@@ -175,7 +178,7 @@ def test_only_the_touched_statement_is_parsed_again():
     current = BASE.replace('B = "second"', 'B = "second, changed"')
     tree = ast.parse(current)
     built = baseline_tree(current, tree, BASE, frozenset({4}), frozenset())
-    assert built is not None and built.text == BASE
+    assert built is not None and built.text == BASE and built.added_lines == []
     reused = [s for s in built.tree.body if any(s is t for t in tree.body)]
     assert len(reused) == len(tree.body) - 1 and built.tree.body[2] is not tree.body[2]
     assert built.tree.body[2].value.value == "second"  # the baseline's constant
@@ -201,6 +204,8 @@ def test_room_comes_back_after_lines_inserted_further_down():
     current = BASE.replace("import os\n", "").replace("@mcp.tool(description=B)", "# two\n# lines\n@mcp.tool(description=B)")
     built, tree = checked_tree(current, BASE, *diff_lines(BASE, current))
     assert built is not None and any(s is tree.body[-1] for s in built.tree.body)
+    assert built.added_lines == [(12, 1)]  # the last tool, line 12 of the baseline, one line lower
+    assert built.moved_lines([1, 11, 12, 14]) == [1, 11, 13, 15]
 
 
 def test_roomy_segments_keep_the_most_lines_that_fit():
