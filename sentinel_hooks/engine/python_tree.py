@@ -33,12 +33,12 @@ def parse(source: str) -> Optional[ast.Module]:
 def parse_or_reason(source: str) -> tuple[Optional[ast.Module], Optional[str]]:
     """The tree of ``source`` (its newer syntax lowered when the running ``ast`` rejects it), or None
     and why not."""
-    tree, reason, _ = _parse_lowering(source)
+    tree, reason, _ = parse_lowering(source)
     return tree, reason
 
 
-def _parse_lowering(source: str) -> tuple[Optional[ast.Module], Optional[str], bool]:
-    """``parse_or_reason`` and whether the tree is that of the lowered text."""
+def parse_lowering(source: str) -> tuple[Optional[ast.Module], Optional[str], bool]:
+    """``parse_or_reason`` and whether the tree is that of the lowered text (a file's one parse)."""
     try:
         return _parse(source), None, False
     except SyntaxError as exc:
@@ -71,7 +71,7 @@ def tree_of(unit: TextUnit) -> Optional[ast.Module]:
     """The tree of the unit's whole file, parsed on first request."""
     memo = unit.memo
     if MEMO_KEY not in memo:
-        memo[MEMO_KEY], reason, memo[LOWERED_KEY] = _parse_lowering(unit.full_text())
+        memo[MEMO_KEY], reason, memo[LOWERED_KEY] = parse_lowering(unit.full_text())
         if reason is not None:
             memo[NOT_ANALYSED] = reason
     return memo[MEMO_KEY]
