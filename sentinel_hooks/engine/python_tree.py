@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sentinel_hooks.engine.units import TextUnit
 
 MEMO_KEY = "python.tree"
+LOWERED_KEY = "python.tree lowered"  # memo: whether the tree is that of the file's newer syntax lowered
 SYNTAX_ERROR = "not analysed: syntax error"
 TOO_DEEP = "not analysed: nesting too deep"
 TOO_LARGE = "not analysed: too large to parse"
@@ -32,26 +33,32 @@ def parse(source: str) -> Optional[ast.Module]:
 def parse_or_reason(source: str) -> tuple[Optional[ast.Module], Optional[str]]:
     """The tree of ``source`` (its newer syntax lowered when the running ``ast`` rejects it), or None
     and why not."""
+    tree, reason, _ = parse_lowering(source)
+    return tree, reason
+
+
+def parse_lowering(source: str) -> tuple[Optional[ast.Module], Optional[str], bool]:
+    """``parse_or_reason`` and whether the tree is that of the lowered text (a file's one parse)."""
     try:
-        return _parse(source), None
+        return _parse(source), None, False
     except SyntaxError as exc:
         if "too many nested" in str(exc.msg):  # parentheses or blocks past the parser's limits
-            return None, TOO_DEEP
+            return None, TOO_DEEP, False
     except ValueError:  # null bytes
-        return None, SYNTAX_ERROR
+        return None, SYNTAX_ERROR, False
     except (RecursionError, MemoryError):
-        return None, TOO_DEEP
+        return None, TOO_DEEP, False
     from sentinel_hooks.engine import python_lowering
 
     lowered = python_lowering.lower(source)
     if lowered is None:
-        return None, SYNTAX_ERROR
+        return None, SYNTAX_ERROR, False
     try:
-        return _parse(lowered), None
+        return _parse(lowered), None, True
     except (SyntaxError, ValueError):
-        return None, SYNTAX_ERROR
+        return None, SYNTAX_ERROR, False
     except (RecursionError, MemoryError):
-        return None, TOO_DEEP
+        return None, TOO_DEEP, False
 
 
 def _parse(source: str) -> ast.Module:
@@ -64,10 +71,15 @@ def tree_of(unit: TextUnit) -> Optional[ast.Module]:
     """The tree of the unit's whole file, parsed on first request."""
     memo = unit.memo
     if MEMO_KEY not in memo:
-        memo[MEMO_KEY], reason = parse_or_reason(unit.full_text())
+        memo[MEMO_KEY], reason, memo[LOWERED_KEY] = parse_lowering(unit.full_text())
         if reason is not None:
             memo[NOT_ANALYSED] = reason
     return memo[MEMO_KEY]
+
+
+def tree_is_lowered(unit: TextUnit) -> bool:
+    """Whether the unit's tree (``tree_of``) was parsed from the file's newer syntax lowered."""
+    return bool(unit.memo.get(LOWERED_KEY))
 
 
 def walk_statements(tree: ast.AST) -> Iterator[ast.AST]:

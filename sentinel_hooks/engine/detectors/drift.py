@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Optional
 
 from sentinel_hooks.engine.detectors import detector
-from sentinel_hooks.engine.tool_metadata.extract import extract_tools, unit_tools
+from sentinel_hooks.engine.tool_metadata.extract import baseline_tools, unit_tools
 from sentinel_hooks.engine.tool_metadata.model import ToolDecl, join_spans
 from sentinel_hooks.engine.hits import Hit
 from sentinel_hooks.engine.units import TextUnit
@@ -56,8 +56,8 @@ def detect_metadata_drift(unit: TextUnit, rule: Rule) -> Iterable[Hit]:
         return  # nothing that could drift on a changed line: the baseline is not read
     base = unit.base_text()
     modules = unit.file().modules
-    before = None if base is None else extract_tools(unit.path, base, wanted={name for _, name in current},
-                                                     modules=modules.base() if modules is not None else None)
+    before = None if base is None else baseline_tools(unit, base, wanted={name for _, name in current},
+                                                      modules=modules.base() if modules is not None else None)
     if not before:
         return
     old_tools = _by_name(before)

@@ -603,14 +603,22 @@ def _may_hold_dicts(text: str) -> bool:
 def may_declare(text: str) -> bool:
     """False when ``python_tools(text)`` is empty whatever the tree (so the file need not be parsed):
     nothing names a tool form, and no description can be reassigned nor a sampling prompt sent."""
-    return "__doc__" in text or "description" in text or "create_message" in text or bool(form_name_lines(text))
+    return may_declare_at(text)[0]
+
+
+def may_declare_at(text: str) -> tuple[bool, Optional[list[int]]]:
+    """``may_declare`` and, when it had to find them, ``form_name_lines(text)`` (else None)."""
+    if "__doc__" in text or "description" in text or "create_message" in text:
+        return True, None
+    lines = form_name_lines(text)
+    return bool(lines), lines
 
 
 def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[set[str]] = None,
-                 imports: Optional[Imports] = None) -> list[ToolDecl]:
+                 imports: Optional[Imports] = None, form_lines: Optional[list[int]] = None) -> list[ToolDecl]:
     """Decorated tool functions and ``Tool(...)`` objects; ``tree`` is the parsed ``text`` if at hand;
     with ``wanted``, only the tools of those names; with ``imports``, constants imported from other
-    modules of the repository are read there."""
+    modules of the repository are read there; ``form_lines`` is ``form_name_lines(text)`` when known."""
     if tree is None:
         tree = python_tree.parse(text)
         if tree is None:
@@ -626,7 +634,8 @@ def python_tools(text: str, tree: Optional[ast.Module] = None, wanted: Optional[
                      or not text.isascii() or may_hold_dicts)
     listed = tool_list_dicts(tree, source) if may_hold_dicts else set()
     # a dict literal can take its keys from constants, so with dicts about every statement is walked
-    roots = [tree] if may_hold_dicts else _statements_at(tree, form_name_lines(text))
+    roots = [tree] if may_hold_dicts else \
+        _statements_at(tree, form_lines if form_lines is not None else form_name_lines(text))
     for node in (node for root in roots for node in (ast.walk(root) if may_call_tool
                                                        else python_tree.walk_statements(root))):
         decl = None

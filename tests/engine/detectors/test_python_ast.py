@@ -395,8 +395,8 @@ def test_the_file_is_parsed_once_for_every_check_every_window_and_the_tool_metad
     from sentinel_hooks.sources.git_diff import window_fragment
 
     parsed = []
-    real = python_tree.parse_or_reason
-    monkeypatch.setattr(python_tree, "parse_or_reason", lambda text: parsed.append(len(text)) or real(text))
+    real = python_tree.parse_lowering
+    monkeypatch.setattr(python_tree, "parse_lowering", lambda text: parsed.append(len(text)) or real(text))
     text = ("import os, pickle\nfrom mcp.server.fastmcp import FastMCP\nmcp = FastMCP('x')\n\n"
             + "".join(f"@mcp.tool()\ndef t{i}(y: str) -> str:\n    \"\"\"Tool {i}.\"\"\"\n"
                       f"    os.system('x' + y)\n    return pickle.loads(y)\n\n" for i in range(30)))
