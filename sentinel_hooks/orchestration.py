@@ -42,10 +42,11 @@ def time_limit(flag: Optional[float], configured: Optional[float], repository_pa
 
 
 def scan_fragments(engine: Engine, fragments: Iterable[Fragment], result: ScanResult, deadline: Deadline,
-                   total_hint: Optional[int] = None, workers: int = 1) -> None:
+                   total_hint: Optional[int] = None, workers: int = 1, large: bool = False) -> None:
     """Run the engine over the units of the fragments (a file's units at a time, over ``workers``
-    processes once there are many files), appending findings in the fragments' order; raises
-    ScanTimeout at the deadline, keeping the findings of the files scanned until then."""
+    processes once there are many files, from the first when the source is known to be ``large``),
+    appending findings in the fragments' order; raises ScanTimeout at the deadline, keeping the findings
+    of the files scanned until then."""
     from sentinel_hooks.pool import UnitScanner
 
     seen_paths: set[str] = set()
@@ -57,7 +58,7 @@ def scan_fragments(engine: Engine, fragments: Iterable[Fragment], result: ScanRe
     files = ((path, units) for path, group in itertools.groupby(fragments, key=lambda fragment: fragment.path)
              if (units := [unit for fragment in group for unit in units_of(fragment)]))
     with deadline, UnitScanner(engine, deadline, workers) as scanner:
-        for path, units, findings, not_analysed in scanner.scan_files(files, started):
+        for path, units, findings, not_analysed in scanner.scan_files(files, started, large):
             if not_analysed is not None:
                 result.skipped.add(not_analysed, path)
             if path not in seen_paths:
@@ -245,7 +246,10 @@ def run_diff_scan(engine: Engine, source: DiffScan, *, deadline: Deadline, resul
     """Scan only what a git comparison adds: hunk windows of changed files, added files whole."""
     result.scope = diff_scope(source)
     try:
-        scan_fragments(engine, source.fragments(), result, deadline, workers=workers)
+        from sentinel_hooks import pool
+
+        large = workers > 1 and source.is_large(pool.PARALLEL_MIN_FILES, pool.PARALLEL_MIN_BYTES)
+        scan_fragments(engine, source.fragments(), result, deadline, workers=workers, large=large)
     finally:
         source.close()
         result.skipped.merge(source.skipped)

@@ -216,8 +216,9 @@ FileUnits = tuple[str, list[TextUnit]]  # a file's path and the units of it to s
 class UnitScanner:
     """``engine.scan`` over the units of a diff scan, a file's units at a time, the results in the
     order the files came: in this process without a time limit, in one worker process with one
-    (terminated at the deadline); once a diff has shown more than PARALLEL_MIN_FILES files and
-    ``workers`` allows, the rest go to that many worker processes, several files in flight."""
+    (terminated at the deadline); once a diff has shown more than PARALLEL_MIN_FILES files holding
+    PARALLEL_MIN_BYTES or more (a full scan's rule for workers) and ``workers`` allows, the rest go to
+    that many worker processes, several files in flight."""
 
     def __init__(self, engine: Engine, deadline: Optional[Deadline], workers: int = 1):
         self.engine = engine
@@ -248,16 +249,21 @@ class UnitScanner:
             self.pool = None
             self.pool_size = 0
 
-    def scan_files(self, files: Iterable[FileUnits], on_start: Callable[[str], None] = lambda path: None
-                   ) -> Iterator[tuple[str, list[TextUnit], list[Finding], Optional[str]]]:
+    def scan_files(self, files: Iterable[FileUnits], on_start: Callable[[str], None] = lambda path: None,
+                   large: bool = False) -> Iterator[tuple[str, list[TextUnit], list[Finding], Optional[str]]]:
         """For each file: its path, its units, their findings and why a check could not analyse the
-        file (or None), in the order of ``files``. ``on_start`` hears of the file scanned or waited for
-        next (what a timeout reports); past the deadline its ScanTimeout is raised."""
+        file (or None), in the order of ``files``; ``large`` files go to the workers from the first.
+        ``on_start`` hears of the file scanned or waited for next (what a timeout reports); past the
+        deadline its ScanTimeout is raised."""
         pending: deque[tuple[list[FileUnits], Any]] = deque()
         batch: list[FileUnits] = []
         chars = 0
+        seen_chars = 0  # of the files' whole texts so far: the full scan's rule for workers, as the files come
+        parallel = False
         for count, (path, units) in enumerate(files, 1):
-            if count == PARALLEL_MIN_FILES + 1 and (self.workers > 1 or self.pool is not None):
+            if not parallel and (large or count > PARALLEL_MIN_FILES and seen_chars >= PARALLEL_MIN_BYTES) and \
+                    (self.workers > 1 or self.pool is not None):
+                parallel = True
                 # a large diff: all workers from now on, each given the diff's reader of other modules
                 # once rather than with every batch (it holds every changed line of the diff)
                 if platform_os.start_method() == "fork":
@@ -266,6 +272,7 @@ class UnitScanner:
                 self._use_pool(self.workers, {id(modules): modules} if modules is not None else None)
             if self.pool_size <= 1:
                 on_start(path)
+                seen_chars += len(units[0].full_text())
                 findings, not_analysed = self._scan_now(units)
                 yield path, units, findings, not_analysed
                 continue

@@ -140,6 +140,7 @@ def test_a_diff_of_many_files_over_workers_stops_at_the_deadline_and_keeps_what_
     from sentinel_hooks import pool
 
     monkeypatch.setattr(pool, "default_workers", lambda: 2)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_BYTES", 0)  # small files stand for a large diff
     names = [f"m{i:02}.py" for i in range(30)]
     fragments = [Fragment(path=name, text=HOSTILE if name == "m25.py" else MARKED) for name in names]
     result = ScanResult(rules=[])

@@ -163,6 +163,7 @@ def test_a_diff_of_many_files_over_two_workers_reports_what_one_process_reports(
     monkeypatch.chdir(repo)
     monkeypatch.setenv(platform_os.START_METHOD_ENV, method)
     monkeypatch.setattr(pool, "default_workers", lambda: 2)  # two workers even on a one-CPU machine
+    monkeypatch.setattr(pool, "PARALLEL_MIN_BYTES", 0)  # small files stand for a large diff
     started = []
     real_start = pool._start
     monkeypatch.setattr(pool, "_start", lambda engine, workers, *rest: started.append(workers) or
@@ -198,3 +199,14 @@ def test_a_module_reader_the_workers_hold_travels_as_a_number(tmp_path: Path, mo
     assert arrived.file().modules is reader
     (copied,) = pickle.loads(alone)
     assert copied.file().modules.changes == reader.changes  # a reader the workers lack still arrives whole
+
+
+def test_a_diff_of_many_small_files_stays_in_one_process_as_a_full_scan_of_them_would(make_repo, monkeypatch):
+    from sentinel_hooks.cli import main
+
+    repo = make_repo()
+    _many_file_change(repo)  # 26 files of a few hundred bytes: under PARALLEL_MIN_BYTES
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(pool, "default_workers", lambda: 2)
+    monkeypatch.setattr(pool, "_start", lambda *args: pytest.fail("a worker was started"))
+    assert main(["scan", "--baseline", "HEAD~2", "--no-cache", "-o", "json", "--output-file", "../r.json"]) == 3

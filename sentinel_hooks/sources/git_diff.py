@@ -332,6 +332,7 @@ class DiffScan:
         self._lone_cr: set[str] = set()
         self._modules: dict[str, ModuleReader] = {}
         self._changed: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
+        self._changes: Optional[list[FileChange]] = None
 
     def again(self, *, context: int, excludes: Optional[Excludes], max_file_size: Optional[int]) -> "DiffScan":
         """A fresh scan of the same comparison under other settings (another policy's)."""
@@ -362,10 +363,36 @@ class DiffScan:
         return ["--", *pathspecs(paths)] if paths else []
 
     def changes(self) -> list[FileChange]:
-        if self.paths and all(p == "" for p in self.paths):
-            self.paths = []
-        out = self.git.output(self.comparison.diff_command() + self._pathspec_args(self.paths))
-        return sorted(parse_diff(out), key=lambda c: c.path)
+        """The comparison's changed files, by path (read from git once)."""
+        if self._changes is None:
+            if self.paths and all(p == "" for p in self.paths):
+                self.paths = []
+            out = self.git.output(self.comparison.diff_command() + self._pathspec_args(self.paths))
+            self._changes = sorted(parse_diff(out), key=lambda c: c.path)
+        return self._changes
+
+    def is_large(self, files: int, size: int) -> bool:
+        """Whether the comparison leaves ``files`` or more changed files (deletions aside) holding ``size``
+        bytes or more in all: a full scan's rule for worker processes, judged before a file is read
+        (one ``git cat-file`` reports the new blobs' sizes; a work-tree file's size is looked up)."""
+        changes = [c for c in self.changes() if c.status != "D"]
+        if len(changes) < files:
+            return False
+        blobs = [c.new_blob for c in changes if c.new_blob.strip("0")]
+        total = 0
+        if blobs:
+            try:
+                _, out = self.git.run(["cat-file", "--batch-check=%(objectsize)"],
+                                      stdin=("\n".join(blobs) + "\n").encode("ascii"))
+            except GitError:
+                return False
+            total = sum(int(line) for line in out.split() if line.isdigit())
+        for change in (c for c in changes if not c.new_blob.strip("0")):  # in the work tree
+            try:
+                total += os.lstat(os.path.join(self.repo.root, change.path)).st_size
+            except (OSError, ValueError):
+                continue
+        return total >= size
 
     def fragments(self) -> Iterator[Fragment]:
         changes = self.changes()

@@ -216,3 +216,29 @@ def test_module_stem_is_the_name_importers_use():
     assert module_stem("src/texts/index.js") == "texts"
     assert module_stem("README.md") is None
     assert module_stem("pkg/a(b).py") is None  # not a name an import writes: nothing to search for
+
+
+def test_is_large_sums_the_new_contents_of_the_changed_files_from_git_or_the_work_tree(make_repo):
+    repo = make_repo()
+    for name in ("a.py", "b.py", "c.py", "gone.py"):
+        (repo / name).write_text("x = 1\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one")
+    head = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "a.py").write_text("x = 2\n" * 1000, encoding="utf-8")  # 6,000 bytes
+    (repo / "b.py").write_text("x = 3\n" * 100, encoding="utf-8")  # 600 bytes
+    (repo / "gone.py").unlink()  # a deletion counts for neither
+    git(repo, "add", "-A")
+    runner = Git(cwd=repo)
+    staged = DiffScan(runner, locate(runner, "test"), Comparison(head, INDEX))
+    with staged:
+        assert staged.is_large(2, 6_600) and not staged.is_large(2, 6_601) and not staged.is_large(3, 1)
+        diffs = []
+        output = runner.output
+        runner.output = lambda args, **kw: diffs.append(args[0]) or output(args, **kw)  # type: ignore[method-assign]
+        staged.changes(), list(staged.fragments())
+        assert "diff-index" not in diffs  # the diff is read once, for the size and for the fragments
+    (repo / "b.py").write_text("x = 4\n" * 200, encoding="utf-8")  # the work tree holds 1,200 bytes
+    work_tree = DiffScan(runner, locate(runner, "test"), Comparison(head, WORKTREE))
+    with work_tree:
+        assert work_tree.is_large(2, 7_200) and not work_tree.is_large(2, 7_201)
