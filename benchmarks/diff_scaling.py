@@ -61,6 +61,23 @@ def windowed_change(root: Path, files: int, tools: int, step: int) -> list[str]:
     return paths
 
 
+def diff_against_full(cwd: Path, diff: list[str], full: list[str], labels: tuple[str, str], runs: int
+                      ) -> tuple[Series, Series, float]:
+    """The two scans in turns after a warm-up each; prints their medians and the budget's verdict
+    (a diff scan never costs more than a full scan of the files it touches)."""
+    series = (Series("diff"), Series("full"))
+    for command in (diff, full):
+        measure(command, cwd=cwd, ok=SCAN_OK)  # warm-up
+    for _ in range(max(runs, 1)):
+        for one, command in zip(series, (diff, full)):
+            one.runs.append(measure(command, cwd=cwd, ok=SCAN_OK))
+    ratio = series[0].seconds / series[1].seconds
+    print(table(["scan", "median", "peak RSS"],
+                [[label, ms(one.seconds), mb(one.peak_rss)] for label, one in zip(labels, series)]))
+    print(f"diff / full: {ratio:.2f} (target <= 1.0: {'met' if ratio <= 1.0 else 'MISSED'})")
+    return series[0], series[1], ratio
+
+
 def measure_windowed(tmp: Path, args, results: dict) -> None:
     files, tools, step = args.window_files, args.window_tools, args.window_step
     root = tmp / "windows"
@@ -69,21 +86,11 @@ def measure_windowed(tmp: Path, args, results: dict) -> None:
     edited = sum(int(changed[i]) for i in range(0, len(changed), 3))
     print(f"\nmany windows: {files} MCP tool modules of {tools} tools, every {step}th line edited "
           f"({edited} changed lines in all)")
-    commands = {"diff": scanner_command() + ["scan", "--baseline", "HEAD~1"],
-                "full": scanner_command() + ["scan", "--no-cache", *paths]}
-    series = {name: Series(name) for name in commands}
-    for command in commands.values():
-        measure(command, cwd=root, ok=SCAN_OK)  # warm-up
-    for _ in range(max(args.runs, 1)):
-        for name, command in commands.items():
-            series[name].runs.append(measure(command, cwd=root, ok=SCAN_OK))
-    ratio = series["diff"].seconds / series["full"].seconds
-    print(table(["scan", "median", "peak RSS"],
-                [[f"--baseline HEAD~1 ({edited} changed lines)", ms(series["diff"].seconds), mb(series["diff"].peak_rss)],
-                 [f"full scan of the {files} files", ms(series["full"].seconds), mb(series["full"].peak_rss)]]))
-    print(f"diff / full: {ratio:.2f} (target <= 1.0: {'met' if ratio <= 1.0 else 'MISSED'})")
+    diff, full, ratio = diff_against_full(
+        root, scanner_command() + ["scan", "--baseline", "HEAD~1"], scanner_command() + ["scan", "--no-cache", *paths],
+        (f"--baseline HEAD~1 ({edited} changed lines)", f"full scan of the {files} files"), args.runs)
     results["windows"] = {"files": files, "tools": tools, "step": step, "changed_lines": edited,
-                          "diff": series["diff"], "full": series["full"], "ratio": ratio}
+                          "diff": diff, "full": full, "ratio": ratio}
 
 
 def measure_range(repo: Path, revision: str, args, results: dict) -> None:
@@ -93,21 +100,12 @@ def measure_range(repo: Path, revision: str, args, results: dict) -> None:
     touched = [p for p in git(repo, "diff", "--name-only", "--diff-filter=AM", revision, "HEAD").splitlines() if p]
     commits = git(repo, "rev-list", "--count", f"{revision}..HEAD").strip()
     print(f"\nreal range: {repo.name}, {revision}..HEAD ({commits} commits, {len(touched)} files added or modified)")
-    commands = {"diff": scanner_command() + ["scan", "--baseline", revision, "--no-cache"],
-                "full": scanner_command() + ["scan", "--no-cache", *touched]}
-    series = {name: Series(name) for name in commands}
-    for command in commands.values():
-        measure(command, cwd=repo, ok=SCAN_OK)  # warm-up
-    for _ in range(max(args.runs, 1)):
-        for name, command in commands.items():
-            series[name].runs.append(measure(command, cwd=repo, ok=SCAN_OK))
-    ratio = series["diff"].seconds / series["full"].seconds
-    print(table(["scan", "median", "peak RSS"],
-                [[f"--baseline {revision}", ms(series["diff"].seconds), mb(series["diff"].peak_rss)],
-                 [f"full scan of the {len(touched)} files", ms(series["full"].seconds), mb(series["full"].peak_rss)]]))
-    print(f"diff / full: {ratio:.2f}")
+    diff, full, ratio = diff_against_full(
+        repo, scanner_command() + ["scan", "--baseline", revision, "--no-cache"],
+        scanner_command() + ["scan", "--no-cache", *touched],
+        (f"--baseline {revision}", f"full scan of the {len(touched)} files"), args.runs)
     results["range"] = {"repository": repo.name, "revision": revision, "commits": int(commits),
-                        "files": len(touched), "diff": series["diff"], "full": series["full"], "ratio": ratio}
+                        "files": len(touched), "diff": diff, "full": full, "ratio": ratio}
 
 
 def main() -> int:

@@ -122,3 +122,19 @@ def test_worker_startup_reports_both_start_methods_and_the_worker_parts(quick):
     assert all(t > 0 for times in result["pool_startup_seconds"].values() for t in times)
     assert result["spawned_worker_parts"]["engine_build_ms"] > 0
     assert {"no --timeout (in-process)", "--timeout 60, fork", "--timeout 60, spawn"} == set(result["command"])
+
+
+def test_diff_scaling_scans_a_real_range_against_a_full_scan_of_its_files(make_repo, tmp_path: Path):
+    from gitutil import git
+
+    repo = make_repo("range")
+    for commit in range(3):
+        for i in range(4):
+            (repo / f"m{i}.py").write_text(f"VALUE = {commit}\n" + "x = 1\n" * (10 + commit), encoding="utf-8")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"commit {commit}")
+    stdout, result = run_quick("diff_scaling.py", tmp_path, "--only-windows", "--range-repo", str(repo),
+                               "--range", "HEAD~2")
+    assert result["range"]["commits"] == 2 and result["range"]["files"] == 4 and result["range"]["ratio"] > 0
+    assert "real range: range, HEAD~2..HEAD (2 commits, 4 files added or modified)" in stdout
+    assert stdout.count("diff / full:") == 2
