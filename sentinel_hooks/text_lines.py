@@ -32,6 +32,18 @@ def position(starts: list[int], offset: int) -> tuple[int, int]:
     return idx + 1, offset - starts[idx] + 1
 
 
+def holds_line(lines: list[int], first: int, last: int) -> bool:
+    """Whether the ascending line numbers ``lines`` hold one in ``first``..``last``."""
+    k = bisect.bisect_left(lines, first)
+    return k < len(lines) and lines[k] <= last
+
+
+def change_reaches(added: list[int], deleted_at: list[int], first: int, last: int) -> bool:
+    """Whether a change reaches lines ``first``..``last``: one of its added lines (ascending) lies on
+    them, or it removed lines between two of them (``deleted_at``, ascending: the line after which)."""
+    return holds_line(added, first, last) or holds_line(deleted_at, first, last - 1)
+
+
 def lines_of(text: str, offsets: list[int]) -> set[int]:
     """1-based line numbers of ascending character offsets of ``text`` (counted without building the
     line starts: the offsets are few)."""

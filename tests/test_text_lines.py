@@ -21,3 +21,12 @@ def test_cleaned_docstring_follows_the_docstring_rules_help_uses():
     assert cleaned_docstring("\n\tTabbed\n\t  deeper\n") == "Tabbed\n  deeper"  # tabs expand before measuring
     assert cleaned_docstring("x\n  \n    y") == "x\n\ny"  # a blank line does not set the margin
     assert cleaned_docstring("") == "" and cleaned_docstring("\n\n") == ""
+
+
+def test_a_change_reaches_lines_it_adds_on_or_removes_between():
+    from sentinel_hooks.text_lines import change_reaches, holds_line
+
+    assert holds_line([3, 9], 4, 9) and not holds_line([3, 9], 4, 8) and not holds_line([], 1, 100)
+    assert change_reaches([5], [], 5, 5) and not change_reaches([4, 6], [], 5, 5)
+    # removed after line 7: between 7 and 8, inside 7..8 but not at the end of 1..7
+    assert change_reaches([], [7], 7, 8) and not change_reaches([], [7], 1, 7) and not change_reaches([], [7], 8, 9)

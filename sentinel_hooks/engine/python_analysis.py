@@ -13,7 +13,6 @@ file (``python_summaries``), when a check first asks for a scope's tainted names
 from __future__ import annotations
 
 import ast
-import bisect
 import functools
 import re
 from typing import Callable, Optional
@@ -27,7 +26,7 @@ from sentinel_hooks.engine.python_scopes import (Analysis, Scope, add_nodes, con
 from sentinel_hooks.engine.python_sources import entry_kind, is_user_prompt, registered_tools
 from sentinel_hooks.engine.python_summaries import propagate_input
 from sentinel_hooks.engine.text_gate import AllOf, Found, Gate, LiteralIndex
-from sentinel_hooks.text_lines import lines_of
+from sentinel_hooks.text_lines import holds_line, lines_of
 from sentinel_hooks.engine.units import SELECTED_DETECTORS, TextUnit
 
 MEMO_KEY = "python_ast.analysis"
@@ -184,9 +183,7 @@ def _keeper(candidates: Optional[set[int]]):
     ordered = sorted(candidates)
 
     def keep(fn: ast.AST) -> bool:
-        start = min([fn.lineno] + [d.lineno for d in getattr(fn, "decorator_list", [])])
-        i = bisect.bisect_left(ordered, start)
-        return i < len(ordered) and ordered[i] <= (getattr(fn, "end_lineno", None) or fn.lineno)
+        return holds_line(ordered, python_tree.first_line(fn), getattr(fn, "end_lineno", None) or fn.lineno)
 
     return keep
 

@@ -82,6 +82,11 @@ def tree_is_lowered(unit: TextUnit) -> bool:
     return bool(unit.memo.get(LOWERED_KEY))
 
 
+def first_line(node: ast.AST) -> int:
+    """The first line of a statement, its decorators included."""
+    return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])  # type: ignore[attr-defined]
+
+
 def walk_statements(tree: ast.AST) -> Iterator[ast.AST]:
     """The statements of ``tree`` (with except handlers and match cases, which hold statements), in
     the order ``ast.walk`` yields them, without visiting expressions, which never hold a statement."""

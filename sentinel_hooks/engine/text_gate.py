@@ -12,10 +12,11 @@ tried once at each occurrence (``pattern.match``) instead of searched in a windo
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 from sentinel_hooks.engine.literal_automaton import LiteralAutomaton
 from sentinel_hooks.records import record
+
 
 @record(frozen=True)
 class Gate:
@@ -177,16 +178,11 @@ class Found:
 
     def offsets_of(self, literals: Iterable[str]) -> list[int]:
         """Ascending offsets of every occurrence of every one of ``literals``."""
-        return merged_offsets(self.offsets, literals)
-
-
-def merged_offsets(offsets: Callable[[str], list[int]], literals: Iterable[str]) -> list[int]:
-    """The offsets of every literal (``offsets`` answers for one), merged in ascending order."""
-    hits: list[int] = []
-    for literal in literals:
-        hits.extend(offsets(literal))
-    hits.sort()
-    return hits
+        hits: list[int] = []
+        for literal in literals:
+            hits.extend(self.offsets(literal))
+        hits.sort()
+        return hits
 
 
 def find_all(haystack: str, needles: Iterable[str]) -> list[int]:

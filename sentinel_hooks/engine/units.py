@@ -6,7 +6,6 @@ the hits of a whole-file detector) are computed once per file, however many wind
 """
 from __future__ import annotations
 
-import bisect
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from sentinel_hooks import text_lines
@@ -61,13 +60,7 @@ class FileAnalysis:
             return True
         if self._sorted_changes is None:
             self._sorted_changes = (sorted(self.changed_lines), sorted(self.deletion_points))
-        added, removed = self._sorted_changes
-        first, last = flow
-        k = bisect.bisect_left(added, first)
-        if k < len(added) and added[k] <= last:
-            return True
-        k = bisect.bisect_left(removed, first)
-        return k < len(removed) and removed[k] < last
+        return text_lines.change_reaches(*self._sorted_changes, *flow)
 
     def text_changed(self, where: tuple[str, int, int]) -> bool:
         """Whether the change also changed lines ``where`` (path, first, last) of another module of the

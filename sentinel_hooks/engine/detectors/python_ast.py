@@ -193,7 +193,7 @@ def flow_start_line(analysis: Analysis, line: int) -> int:
         last = getattr(fn, "end_lineno", None) or fn.lineno  # type: ignore[attr-defined]
         if not fn.lineno <= line <= last:  # type: ignore[attr-defined]
             continue
-        first = min([fn.lineno] + [d.lineno for d in getattr(fn, "decorator_list", [])])  # type: ignore[attr-defined]
+        first = python_tree.first_line(fn)
         start = first if start is None else min(start, first)
     if start is not None:
         return start
@@ -212,7 +212,7 @@ def may_count_in(unit: TextUnit, analysis: Analysis, scope: Scope) -> bool:
         return True
     fn = scope.node
     last = getattr(fn, "end_lineno", None) or fn.lineno  # type: ignore[attr-defined]
-    first = min([fn.lineno] + [d.lineno for d in getattr(fn, "decorator_list", [])])  # type: ignore[attr-defined]
+    first = python_tree.first_line(fn)
     offset = analysis.line_offset
     if file.flow_touched((first + offset, last + offset)):
         return True

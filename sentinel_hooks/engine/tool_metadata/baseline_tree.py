@@ -30,6 +30,7 @@ import warnings
 from typing import NamedTuple, Optional
 
 from sentinel_hooks import text_lines
+from sentinel_hooks.engine import python_tree
 
 # \r ends lines for the parser, and these for str.splitlines (which numbers the lines columns are read
 # from); a form feed resets the indentation the parser counts; null bytes do not parse; the one
@@ -76,8 +77,7 @@ def statement_lines(tree: ast.Module) -> list[tuple[int, int, list[ast.stmt]]]:
     statements), statements that share a line in one group."""
     groups: list[tuple[int, int, list[ast.stmt]]] = []
     for stmt in tree.body:
-        decorators = getattr(stmt, "decorator_list", None)
-        first = decorators[0].lineno if decorators else stmt.lineno  # decorators come first, in order
+        first = python_tree.first_line(stmt)
         last = stmt.end_lineno or stmt.lineno
         if groups and first <= groups[-1][1]:
             before = groups[-1]
@@ -89,13 +89,7 @@ def statement_lines(tree: ast.Module) -> list[tuple[int, int, list[ast.stmt]]]:
 
 def _untouched(first: int, last: int, changed: Optional[list[int]], deletions: list[int]) -> bool:
     """No changed line on ``first``..``last`` and no lines removed between two of them."""
-    if changed is None:
-        return True
-    k = bisect.bisect_left(changed, first)
-    if k < len(changed) and changed[k] <= last:
-        return False
-    k = bisect.bisect_left(deletions, first)
-    return not (k < len(deletions) and deletions[k] < last)
+    return changed is None or not text_lines.change_reaches(changed, deletions, first, last)
 
 
 def found_segments(current: str, tree: ast.Module, base: str, changed_lines: Optional[frozenset[int]],

@@ -8,7 +8,6 @@ assigned to a tool afterwards (``fn.__doc__ = ...``, ``tool.description = ...``;
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 import string
 import unicodedata
@@ -18,7 +17,7 @@ from sentinel_hooks.engine import python_tree
 from sentinel_hooks.engine.tool_metadata.imported import MAX_DEPTH, Imports
 from sentinel_hooks.engine.tool_metadata.model import Origin, Span, ToolDecl, ToolParam
 from sentinel_hooks.engine.tool_metadata.python_reassigned import reassigned_descriptions
-from sentinel_hooks.text_lines import cleaned_docstring
+from sentinel_hooks.text_lines import cleaned_docstring, holds_line
 
 
 # -- Python ----------------------------------------------------------------------------------------
@@ -587,27 +586,18 @@ def form_name_lines(text: str) -> list[int]:
 
 def _statements_at(tree: ast.Module, lines: list[int]) -> list[ast.stmt]:
     """The top-level statements of ``tree`` that span one of ``lines`` (decorators included)."""
-    out = []
-    for stmt in tree.body:
-        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
-        k = bisect.bisect_left(lines, first)
-        if k < len(lines) and lines[k] <= (stmt.end_lineno or stmt.lineno):
-            out.append(stmt)
-    return out
+    return [stmt for stmt in tree.body
+            if holds_line(lines, python_tree.first_line(stmt), stmt.end_lineno or stmt.lineno)]
 
 
 def _may_hold_dicts(text: str) -> bool:
     return "description" in text and ("tools" in text.lower() or any(k in text for k in _SCHEMA_KEYS))
 
 
-def may_declare(text: str) -> bool:
-    """False when ``python_tools(text)`` is empty whatever the tree (so the file need not be parsed):
-    nothing names a tool form, and no description can be reassigned nor a sampling prompt sent."""
-    return may_declare_at(text)[0]
-
-
 def may_declare_at(text: str) -> tuple[bool, Optional[list[int]]]:
-    """``may_declare`` and, when it had to find them, ``form_name_lines(text)`` (else None)."""
+    """Whether ``python_tools(text)`` may find a tool (False: empty whatever the tree, so the file need
+    not be parsed: nothing names a tool form, and no description can be reassigned nor a sampling
+    prompt sent), and ``form_name_lines(text)`` when the test had to find them (else None)."""
     if "__doc__" in text or "description" in text or "create_message" in text:
         return True, None
     lines = form_name_lines(text)
