@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 from sentinel_hooks.deadline import Deadline
 from sentinel_hooks.engine.matcher import Engine
@@ -250,13 +250,32 @@ def run_diff_scan(engine: Engine, source: DiffScan, *, deadline: Deadline, resul
 
         large = workers > 1 and source.is_large(pool.PARALLEL_MIN_FILES, pool.PARALLEL_MIN_BYTES)
         scan_fragments(engine, source.fragments(), result, deadline, workers=workers, large=large)
+        scan_held_back(engine, source.held_back_fragments(f for f in result.findings if "commit" not in f.extra),
+                       result, deadline)
     finally:
         source.close()
         result.skipped.merge(source.skipped)
         result.errors.extend(source.errors)
         result.scope = diff_scope(source)  # the history pass adds its figures as it runs
-    result.findings = merge_history(result.findings)
+    result.findings = merge_history(result.findings, source.history_order)
     return finish(result)
+
+
+def scan_held_back(engine: Engine, fragments: list[Fragment], result: ScanResult, deadline: Deadline) -> None:
+    """The history blocks the net change held that lie under its findings (they are few): their
+    findings name the commit that added a net finding (see ``merge_history``)."""
+    from sentinel_hooks.pool import UnitScanner
+
+    if not fragments:
+        return
+
+    def started(path: str) -> None:
+        deadline.progress = f"{result.files_scanned} files scanned, stopped in the history of {path}"
+
+    with deadline, UnitScanner(engine, deadline, 1) as scanner:
+        for _, units, findings, _ in scanner.scan_files(((f.path, units_of(f)) for f in fragments), started):
+            result.bytes_scanned += sum(len(unit.text) for unit in units)
+            result.findings.extend(findings)
 
 
 def _stopped(result: ScanResult, exc: ScanTimeout) -> ScanResult:
@@ -290,16 +309,18 @@ def scan_diff(engine: Engine, source: DiffScan, *, threshold: Severity = Severit
         return _stopped(result, exc)
 
 
-def merge_history(findings: list[Finding]) -> list[Finding]:
+def merge_history(findings: list[Finding], order: Sequence[str] = ()) -> list[Finding]:
     """Join what the commits of a range added with the net change.
 
     A finding in a commit's added lines that the net change also holds (same rule, path and matched
-    content) is the net finding, which learns the first commit that added it; the others (added,
-    then removed or changed within the range) stay, each attributed to the commit that added it.
+    content) is the net finding, which learns the first commit that added it (the earliest in
+    ``order``, the range's commits oldest first); the others (added, then removed or changed within the
+    range) stay, each attributed to the commit that added it.
     """
+    position = {sha: i for i, sha in enumerate(order)}
     history: dict[tuple, Finding] = {}
     net = []
-    for f in findings:
+    for f in sorted(findings, key=lambda f: position.get(f.extra.get("commit"), len(position))):
         if "commit" in f.extra:
             history.setdefault((f.rule_id, f.path, f.content_hash), f)
         else:

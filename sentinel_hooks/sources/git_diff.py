@@ -333,6 +333,10 @@ class DiffScan:
         self._modules: dict[str, ModuleReader] = {}
         self._changed: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
         self._changes: Optional[list[FileChange]] = None
+        # the net change's scanned texts: path -> (text, the lines that count; None: all of them)
+        self._net_texts: dict[str, tuple[str, Optional[frozenset[int]]]] = {}
+        self.held_back: list[git_history.HeldBlock] = []  # history blocks the net change judges
+        self.history_order: list[str] = []  # the range's commits, oldest first
 
     def again(self, *, context: int, excludes: Optional[Excludes], max_file_size: Optional[int]) -> "DiffScan":
         """A fresh scan of the same comparison under other settings (another policy's)."""
@@ -451,7 +455,9 @@ class DiffScan:
         modules = self.modules(self.comparison.target)
         if change.is_new or path in self._lone_cr:
             # git numbers lines by LF only: in a file with lone CRs its line numbers are not ours
+            self._net_texts[path] = (text, None)
             return whole_fragment(path, text, new_blob=new_blob, modules=modules)
+        self._net_texts[path] = (text, frozenset(change.added))
         base = self._loader(change.old_blob)
         return window_fragment(path, text, change.added, self.context, base, deleted_at=change.deleted_at,
                                old_blob=change.old_blob, new_blob=new_blob, modules=modules)
@@ -617,20 +623,41 @@ class DiffScan:
                 yield whole_fragment(path, text, new_blob=blob, modules=modules)
 
     def _history_fragments(self) -> Iterator[Fragment]:
-        """Each commit's added lines, for the secrets rules; findings carry the commit."""
+        """Each commit's added lines, for the secrets rules; findings carry the commit. A block the
+        net change holds unchanged is judged there and held back (``held_back_fragments``)."""
         tip = self.repo.head if self.comparison.target in (INDEX, WORKTREE) else self.comparison.target
         if tip is None or tip == self.comparison.base:
             return
         history = git_history.read_history(self.git, self.comparison.base, tip, self.paths)
         self.history_commits = history.commits
+        self.history_order = history.order
         if history.truncated:
             self.history_truncated = True
         memo: dict[str, bool] = {}
+        starts: dict[str, list[int]] = {}
         for block in history.blocks:
             if self.excludes is not None and self.excludes.match_under(block.path, memo):
                 continue
-            yield Fragment(path=block.path, text=block.text, first_line=block.first_line,
-                           categories=HISTORY_CATEGORIES, commit=block.commit)
+            net = self._net_texts.get(block.path)
+            if net is not None:
+                text, counted = net
+                if block.path not in starts:
+                    starts[block.path] = text_lines.line_starts(text)
+                span = git_history.net_span(text, starts[block.path], counted, block.text)
+                if span is not None:
+                    self.held_back.append(git_history.HeldBlock(block, *span))
+                    continue
+            yield _history_fragment(block)
+
+    def held_back_fragments(self, net_findings: Iterable) -> list[Fragment]:
+        """The held-back blocks on whose net lines the net scan reported something (findings with a
+        path and lines): scanned as history too, they name the commit that added a net secret and
+        keep what the secrets rules report there apart from the net change's verdict."""
+        reported: dict[str, list[tuple[int, int]]] = {}
+        for f in net_findings:
+            reported.setdefault(f.path, []).append((f.line, f.end_line))
+        return [_history_fragment(held.block) for held in self.held_back
+                if any(first <= held.last and held.first <= last for first, last in reported.get(held.block.path, ()))]
 
     def _untracked_fragments(self) -> Iterator[Fragment]:
         args = ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"]
@@ -643,3 +670,8 @@ class DiffScan:
             text = self._work_tree_text(path)
             if text is not None:
                 yield whole_fragment(path, text, modules=self.modules(WORKTREE))
+
+
+def _history_fragment(block: git_history.AddedBlock) -> Fragment:
+    return Fragment(path=block.path, text=block.text, first_line=block.first_line, categories=HISTORY_CATEGORIES,
+                    commit=block.commit)

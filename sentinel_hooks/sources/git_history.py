@@ -4,9 +4,14 @@ A secret committed in one pushed commit and removed in the next is gone from the
 not from the history the push publishes. One ``git log -p -U0`` over the range yields, per commit,
 the blocks of consecutive added lines with their line numbers in that commit's version of the file;
 secrets rules scan them. The pass is bounded in commits and in bytes of patch read.
+
+A block that reaches the net change unchanged (``net_span``: its lines stand, whole and in order, on
+lines the net change adds) is judged there, in its file's context; the history pass then reads it
+only to name the commit that added a net finding on its lines.
 """
 from __future__ import annotations
 
+import bisect
 import os
 from typing import Optional, Sequence
 
@@ -19,6 +24,7 @@ from sentinel_hooks.sources.hunks import read_hunk
 MAX_COMMITS = 1000
 MAX_PATCH_BYTES = 64 * 1024 * 1024
 COMMIT_MARK = b"\x01commit "
+MAX_NET_PLACES = 64  # places of a block's text in its net file tried before the block is scanned itself
 
 
 @record(frozen=True)
@@ -29,6 +35,15 @@ class AddedBlock:
     path: str
     first_line: int
     text: str
+
+
+@record(frozen=True)
+class HeldBlock:
+    """A block the net change holds unchanged, on its lines ``first``..``last`` (see ``net_span``)."""
+
+    block: AddedBlock
+    first: int
+    last: int
 
 
 @record
@@ -139,3 +154,23 @@ def _header_path(line: bytes) -> Optional[str]:
     if rest[half:half + 1] != b" " or not old.startswith(b"a/") or not new.startswith(b"b/") or old[2:] != new[2:]:
         return None
     return os.fsdecode(new[2:])
+
+
+def net_span(text: str, starts: list[int], counted: Optional[frozenset[int]], block: str) -> Optional[tuple[int, int]]:
+    """The lines (first, last) of the net change's ``text`` (its ``line_starts``) that hold the
+    ``block`` of added lines whole, from a line start, on lines the net change adds (``counted``;
+    None: every line), or None when no place does. A block not ending in a newline matches nowhere."""
+    if not block.endswith("\n"):
+        return None
+    size = block.count("\n")
+    at = text.find(block)
+    for _ in range(MAX_NET_PLACES):  # a short, common block (a blank line) is simply scanned
+        if at == -1:
+            return None
+        if at == 0 or text[at - 1] == "\n":
+            first = bisect.bisect_left(starts, at) + 1
+            last = first + size - 1
+            if counted is None or all(n in counted for n in range(first, last + 1)):
+                return first, last
+        at = text.find(block, at + 1)
+    return None

@@ -107,3 +107,43 @@ def test_attributes_in_the_range_do_not_hide_a_commit_from_the_history(make_repo
     code, doc = _scan(capsys, "--baseline", "main")
     assert [(f["path"], f["rule_id"], f["extra"].get("commit")) for f in doc["findings"]
             if f["rule_id"] == SECRET_RULE] == [("prod.env", SECRET_RULE, added)]
+
+
+def test_a_secret_moved_down_by_a_later_commit_keeps_the_commit_that_added_it(pushed, capsys):
+    """The block that added it is held by the net change at another line: still read for its commit."""
+    repo = Path(pushed["repo"])
+    (repo / "settings.py").write_text(f"KEY = '{TOKEN}'\n")
+    again = _commit(repo, "oops")
+    (repo / "settings.py").write_text(f"import os\n\n\nKEY = '{TOKEN}'\n")
+    _commit(repo, "imports")
+    code, doc = _scan(capsys, "--baseline", "main")
+    secrets = sorted((f["path"], f["line"], f["extra"]["commit"]) for f in doc["findings"] if f["rule_id"] == SECRET_RULE)
+    assert secrets == [("app.py", 3, pushed["added"]), ("settings.py", 4, again)]
+
+
+def test_blocks_the_net_change_holds_are_judged_there(pushed):
+    """Only blocks gone from the net change are scanned as history; the others are held back and read
+    again only under a net finding."""
+    from sentinel_hooks.sources.git import Git, locate
+    from sentinel_hooks.sources.git_diff import WORKTREE, Comparison, DiffScan
+
+    repo = Path(pushed["repo"])
+    (repo / "notes.py").write_text("A = 1\nB = 2\n")
+    notes = _commit(repo, "notes")
+    runner = Git(repo)
+    with DiffScan(runner, locate(runner, "test"), Comparison(pushed["main"], WORKTREE), history=True) as source:
+        history = [(f.path, f.commit, f.text) for f in source.fragments() if f.commit is not None]
+        held = [(h.block.path, h.block.commit, h.first, h.last) for h in source.held_back]
+        # lines the tip no longer has are scanned; lines the net change adds as they were are held back
+        assert history == [("app.py", pushed["added"], f"TOKEN = '{TOKEN}'\n"),
+                           ("app.py", pushed["added"], "\ndef main(expr):\n    return eval(expr)\n"),
+                           ("app.py", pushed["removed"], "    return 0\n")]  # the tip has it, but from the base
+        assert held == [("app.py", pushed["removed"], 3, 3), ("notes.py", notes, 1, 2)]
+        assert source.held_back_fragments([]) == []
+
+        class Reported:
+            path, line, end_line = "notes.py", 2, 2
+
+        (again,) = source.held_back_fragments([Reported()])
+        assert (again.path, again.commit, again.text, again.categories) == ("notes.py", notes, "A = 1\nB = 2\n",
+                                                                           frozenset({"secrets"}))

@@ -1,3 +1,4 @@
+from sentinel_hooks import text_lines
 from sentinel_hooks.sources import git_history
 from sentinel_hooks.sources.git_history import AddedBlock, parse_log
 
@@ -40,3 +41,32 @@ def test_files_shown_as_binary_are_remembered_by_commit_and_path():
     patch = 'diff --git a/x y.env b/x y.env\nindex 1..2 100644\nBinary files a/x y.env and b/x y.env differ\n'
     quoted = 'diff --git "a/t\\tb" "b/t\\tb"\nBinary files "a/t\\tb" and "b/t\\tb" differ\n'
     assert parse_log(log((A, patch), (B, quoted))).binary == {(A, "x y.env"), (B, "t\tb")}
+
+
+# -- a block the net change holds -------------------------------------------------------------------
+NET = "import os\n\nTOKEN = 'x'\nKEY = 'y'\n\nKEY = 'y'\n"
+
+
+def span(block: str, counted=None, text: str = NET):
+    return git_history.net_span(text, text_lines.line_starts(text), counted, block)
+
+
+def test_a_block_held_whole_from_a_line_start_gives_its_lines():
+    assert span("TOKEN = 'x'\nKEY = 'y'\n") == (3, 4)
+    assert span("import os\n") == (1, 1)
+    assert span("OKEN = 'x'\n") is None  # not from a line start
+    assert span("TOKEN = 'x'\nKEY = 'z'\n") is None  # changed since
+    assert span("KEY = 'y'") is None  # a block always ends in a newline: a last line without one matches nowhere
+
+
+def test_only_lines_the_net_change_adds_hold_a_block():
+    assert span("TOKEN = 'x'\nKEY = 'y'\n", frozenset({3})) is None  # line 4 stood before the range
+    assert span("KEY = 'y'\n", frozenset({6})) == (6, 6)  # the later copy, which the change added
+    assert span("KEY = 'y'\n", frozenset()) is None
+
+
+def test_a_common_block_is_looked_for_in_a_bounded_number_of_places(monkeypatch):
+    text = "\n" * 10 + "x\n"
+    assert span("\n", frozenset({10}), text) == (10, 10)
+    monkeypatch.setattr(git_history, "MAX_NET_PLACES", 3)
+    assert span("\n", frozenset({10}), text) is None  # then scanned as it is
