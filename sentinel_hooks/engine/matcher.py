@@ -130,6 +130,25 @@ def _non_ascii(text: str) -> str:
     characters instead of every character of a mostly-ASCII file."""
     return text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
 
+class _RuleSelection:
+    """Rules in their order, with the keywords that select each: ``select`` keeps those without
+    keywords and those with one of the keywords a text holds, looking up only the keywords found."""
+
+    def __init__(self, rules: list[Rule]):
+        self.rules = rules
+        self._always = [i for i, r in enumerate(rules) if not r.keywords]
+        self._by_keyword: dict[str, list[int]] = defaultdict(list)
+        for i, r in enumerate(rules):
+            for keyword in set(r.keywords):
+                self._by_keyword[keyword].append(i)
+
+    def select(self, present: set[str]) -> list[Rule]:
+        chosen = set(self._always)
+        for keyword in present:
+            chosen.update(self._by_keyword.get(keyword, ()))
+        return [self.rules[i] for i in sorted(chosen)]
+
+
 # Validators that prove a token is a provider's own (checksum or binary structure), not a look-alike.
 PROVIDER_TOKEN_CHECKS = frozenset({"github_checksum", "npm_checksum", "pypi_macaroon", "discord_bot_token"})
 
@@ -146,21 +165,31 @@ class Engine:
         for r in rules:
             groups[(tuple(sorted(r.languages)), tuple(r.paths), tuple(r.exclude_paths))].append(r)
         self._scopes = [(_Scope(*key), members) for key, members in groups.items()]
-        self._path_cache: dict[str, list[Rule]] = {}
+        self._path_cache: dict[str, tuple[int, ...]] = {}  # path -> the scopes that apply to it
+        self._selections: dict[tuple, _RuleSelection] = {}
         self._keywords = KeywordIndex(sorted({k for r in rules for k in r.keywords}))
         # the rules that search near their keywords take the keywords' offsets from one reading of the text
         KEYWORD_POSITIONS.add(k for r in rules if getattr(r, "keyword_reach", None) for k in r.keywords)
 
     # -- selection -------------------------------------------------------------------------
     def rules_for(self, path: str) -> list[Rule]:
-        cached = self._path_cache.get(path)
-        if cached is None:
+        return self._selection(path, None).rules
+
+    def _selection(self, path: str, categories: Optional[frozenset[str]]) -> "_RuleSelection":
+        """The rules for ``path`` (of ``categories``; None: all), shared by every path the same scopes
+        apply to."""
+        scopes = self._path_cache.get(path)
+        if scopes is None:
             lang = language_of(path)
             langs = language_aliases(lang) if lang else set()
-            cached = [r for scope, members in self._scopes if scope.applies(path, langs) for r in members]
+            scopes = tuple(i for i, (scope, _) in enumerate(self._scopes) if scope.applies(path, langs))
             if len(self._path_cache) < 100_000:
-                self._path_cache[path] = cached
-        return cached
+                self._path_cache[path] = scopes
+        selection = self._selections.get((scopes, categories))
+        if selection is None:
+            selection = self._selections[(scopes, categories)] = _RuleSelection(
+                [r for i in scopes for r in self._scopes[i][1] if categories is None or r.category in categories])
+        return selection
 
     # -- scanning --------------------------------------------------------------------------
     def scan(self, unit: TextUnit) -> list[Finding]:
@@ -170,16 +199,13 @@ class Engine:
             KEYWORD_POSITIONS.forget()
 
     def _scan(self, unit: TextUnit) -> list[Finding]:
-        rules = self.rules_for(unit.path)
-        if unit.categories is not None:
-            rules = [r for r in rules if r.category in unit.categories]
-        if not rules or not unit.text:
+        selection = self._selection(unit.path, unit.categories)
+        if not selection.rules or not unit.text:
             return []
         # the first window of a diff also reports what other changed modules wrote into the file (tool
         # descriptions imported from there), wherever it is: its rules' keywords are looked for in the file
         wide = unit.is_window and unit.file().may_adopt(unit.first_line)
-        present = self._keywords.present(unit.full_lowered() if wide else unit.lowered())
-        rules = [r for r in rules if not r.keywords or not present.isdisjoint(r.keywords)]
+        rules = selection.select(self._keywords.present(unit.full_lowered() if wide else unit.lowered()))
         if not unit.is_window and not unit.partial:
             # whole-file checks need not prepare for checks that will not run on this file
             unit.memo[SELECTED_DETECTORS] = frozenset(r.detector for r in rules if r.detector)

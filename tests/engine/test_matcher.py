@@ -214,3 +214,31 @@ def test_excluded_and_included_base_names_select_rules_as_their_globs_do():
         "a/b.example": [], "a/xAyBz.py": [], "a/xyz.pyc": ["demo-token"], "t.TPL": ["demo-token"],
         "s/.env": ["demo-token", "demo-generic"], "conf/a.ini": ["demo-token", "demo-generic"],
         "other/a.ini": ["demo-token"], "a.py": ["demo-token"]}
+
+
+def test_rules_are_selected_by_category_and_keywords_in_their_order():
+    """A unit's rules: those of its path and categories without keywords or with a keyword its text
+    holds, in the rule set's order (compared with filtering every rule, over the built-in rules)."""
+    import random
+
+    from sentinel_hooks.engine.languages import language_aliases, language_of
+    from sentinel_hooks.engine.matcher import _RuleSelection
+    from sentinel_hooks.engine.rules import build_ruleset
+
+    engine = Engine(build_ruleset([], []))
+    keywords = sorted({k for r in engine.rules for k in r.keywords})
+    rng = random.Random(11)
+    for path in ("server.py", "src/index.ts", ".env", "claude_desktop_config.json", "README.md", "x.unknown"):
+        for categories in (None, frozenset({"secrets"}), frozenset({"mcp-tools", "injection"})):
+            selection = engine._selection(path, categories)
+            lang = language_of(path)
+            langs = language_aliases(lang) if lang else set()
+            expected_rules = [r for scope, members in engine._scopes if scope.applies(path, langs) for r in members
+                              if categories is None or r.category in categories]
+            assert selection.rules == expected_rules
+            assert engine._selection(path, categories) is selection
+            for size in (0, 1, 3, 30):
+                present = set(rng.sample(keywords, size))
+                assert selection.select(present) == [r for r in expected_rules
+                                                     if not r.keywords or not present.isdisjoint(r.keywords)]
+    assert _RuleSelection([]).select({"x"}) == []
