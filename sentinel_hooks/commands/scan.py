@@ -131,9 +131,21 @@ def exit_code_for(result, codes: dict[str, int]) -> int:
 
 
 def _inside(paths: list[Path], root: Path) -> bool:
+    """Whether every path lies in the work tree at ``root`` (each folder's work tree looked up once:
+    a pre-commit hook passes a thousand files of a few folders)."""
     from sentinel_hooks.sources.files import git_toplevel
 
-    return (root / ".git").exists() and all(git_toplevel(Path(os.path.abspath(p))) == root for p in paths)
+    if not (root / ".git").exists():
+        return False
+    tops: dict[str, Optional[Path]] = {}
+    for p in paths:
+        target = os.path.abspath(p)
+        folder = target if os.path.isdir(target) else os.path.dirname(target)
+        if folder not in tops:
+            tops[folder] = git_toplevel(Path(folder))
+        if tops[folder] != root:
+            return False
+    return True
 
 
 def _scan_roots(paths: list[Path], root: Path) -> list[str]:
