@@ -76,6 +76,24 @@ class Git:
         except OSError as exc:
             raise GitError(f"git could not be started: {exc.strerror or exc}") from None
 
+    def spool(self, args: Sequence[str]) -> "Spooled":
+        """Start one git command in the background, its output going to a temporary file (no pipe to
+        fill, so it runs to the end while this process does other work); ``Spooled.output`` collects it."""
+        import tempfile
+
+        out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        self.processes += 1
+        try:
+            proc = subprocess.Popen(self.command(args), cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
+                                    stdout=out, stderr=err)
+        except (FileNotFoundError, OSError) as exc:
+            out.close()
+            err.close()
+            if isinstance(exc, FileNotFoundError):
+                raise GitError("git is not installed or not on PATH") from None
+            raise GitError(f"git could not be started: {exc.strerror or exc}") from None
+        return Spooled(args[0], proc, out, err)
+
     # -- revisions -------------------------------------------------------------------------
     def commit_of(self, ref: str) -> Optional[str]:
         """The full SHA of the commit ``ref`` names, or None when it names none."""
@@ -88,6 +106,52 @@ class Git:
         code, out = self.run(["merge-base", a, b], ok=(0, 1))
         sha = out.decode("ascii", "replace").strip()
         return sha if code == 0 and sha else None
+
+
+class Spooled:
+    """A git command started by ``Git.spool``: its output so far has ``size()`` bytes; ``stop`` ends it
+    early (an output over its bound); ``output`` waits for the end and reads at most ``limit`` bytes."""
+
+    def __init__(self, name: str, proc: subprocess.Popen, out, err):
+        self.name = name
+        self.proc = proc
+        self.out = out
+        self.err = err
+        self.stopped = False
+
+    def size(self) -> int:
+        return os.fstat(self.out.fileno()).st_size
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.stopped = True
+            self.proc.kill()
+
+    def output(self, limit: Optional[int] = None) -> tuple[int, bytes]:
+        """(exit code, output up to ``limit`` bytes); GitError when git failed, unless it was stopped
+        or its output was cut at ``limit``."""
+        try:
+            code = self.proc.wait(timeout=GIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise GitError(f"git {self.name} did not finish within {GIT_TIMEOUT}s") from None
+        self.out.seek(0)
+        data = self.out.read() if limit is None else self.out.read(limit)
+        cut = limit is not None and self.size() > len(data)
+        if code != 0 and not self.stopped and not cut:
+            self.err.seek(0)
+            message = _first_line(self.err.read())
+            self.close()
+            raise GitError(f"git {self.name} failed: {message}")
+        self.close()
+        return code, data
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.out.close()
+        self.err.close()
 
 
 # -- full scans of a work tree ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ from sentinel_hooks.sources import constructs, git_history, skips
 from sentinel_hooks.sources.fragment import Fragment
 from sentinel_hooks.sources.files import (DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Excludes, decode, has_lone_cr,
                                          is_binary, open_regular)
-from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, pathspecs
+from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, Spooled, pathspecs
 from sentinel_hooks.sources.hunks import deletion_point, read_hunk
 from sentinel_hooks.sources.modules import GitModules, ModuleReader, WorkTreeModules
 from sentinel_hooks.sources.skips import SkipLog
@@ -336,6 +336,7 @@ class DiffScan:
         # the net change's scanned texts: path -> (text, the lines that count; None: all of them)
         self._net_texts: dict[str, tuple[str, Optional[frozenset[int]]]] = {}
         self.held_back: list[git_history.HeldBlock] = []  # history blocks the net change judges
+        self._history_run: Optional[Spooled] = None  # the history pass's git log, started with the diff
         self.history_order: list[str] = []  # the range's commits, oldest first
 
     def again(self, *, context: int, excludes: Optional[Excludes], max_file_size: Optional[int]) -> "DiffScan":
@@ -352,6 +353,9 @@ class DiffScan:
 
     def close(self) -> None:
         self.blobs.close()
+        if self._history_run is not None:
+            self._history_run.close()
+            self._history_run = None
 
     def modules(self, state: str) -> ModuleReader:
         """The reader of other modules at ``state`` (INDEX, WORKTREE or the target commit), comparing
@@ -371,6 +375,9 @@ class DiffScan:
         if self._changes is None:
             if self.paths and all(p == "" for p in self.paths):
                 self.paths = []
+            tip = self._history_tip()
+            if tip is not None and self._history_run is None:  # git reads the history meanwhile
+                self._history_run = git_history.start(self.git, self.comparison.base, tip, self.paths)
             out = self.git.output(self.comparison.diff_command() + self._pathspec_args(self.paths))
             self._changes = sorted(parse_diff(out), key=lambda c: c.path)
         return self._changes
@@ -403,6 +410,8 @@ class DiffScan:
         self._changed.update({c.path: (frozenset(c.added), frozenset(c.deleted_at)) for c in changes if c.status != "D"})
         for change in changes:
             fragment = self._change_fragment(change)
+            if self._history_run is not None:
+                git_history.bound(self._history_run)
             if fragment is not None:
                 yield fragment
         touched = {c.path for c in changes} | {c.old_path for c in changes}
@@ -625,10 +634,11 @@ class DiffScan:
     def _history_fragments(self) -> Iterator[Fragment]:
         """Each commit's added lines, for the secrets rules; findings carry the commit. A block the
         net change holds unchanged is judged there and held back (``held_back_fragments``)."""
-        tip = self.repo.head if self.comparison.target in (INDEX, WORKTREE) else self.comparison.target
-        if tip is None or tip == self.comparison.base:
+        tip = self._history_tip()
+        if tip is None:
             return
-        history = git_history.read_history(self.git, self.comparison.base, tip, self.paths)
+        started, self._history_run = self._history_run, None
+        history = git_history.read_history(self.git, self.comparison.base, tip, self.paths, started)
         self.history_commits = history.commits
         self.history_order = history.order
         if history.truncated:
@@ -648,6 +658,13 @@ class DiffScan:
                     self.held_back.append(git_history.HeldBlock(block, *span))
                     continue
             yield _history_fragment(block)
+
+    def _history_tip(self) -> Optional[str]:
+        """The last commit of the range the history pass reads (None: no pass)."""
+        if not self.history:
+            return None
+        tip = self.repo.head if self.comparison.target in (INDEX, WORKTREE) else self.comparison.target
+        return None if tip is None or tip == self.comparison.base else tip
 
     def held_back_fragments(self, net_findings: Iterable) -> list[Fragment]:
         """The held-back blocks on whose net lines the net scan reported something (findings with a

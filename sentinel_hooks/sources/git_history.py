@@ -15,11 +15,10 @@ import bisect
 import os
 from typing import Optional, Sequence
 
-from sentinel_hooks.errors import GitError
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources.files import decode
-from sentinel_hooks.sources.git import Git, pathspecs
-from sentinel_hooks.sources.hunks import read_hunk
+from sentinel_hooks.sources.git import Git, Spooled, pathspecs
+from sentinel_hooks.sources.hunks import added_run
 
 MAX_COMMITS = 1000
 MAX_PATCH_BYTES = 64 * 1024 * 1024
@@ -62,16 +61,24 @@ def log_command(base: str, tip: str, paths: Sequence[str], *, as_text: bool = Fa
     return args + (["--", *pathspecs(paths)] if paths else [])
 
 
-def read_history(git: Git, base: str, tip: str, paths: Sequence[str] = ()) -> History:
-    """The added blocks of every non-merge commit in ``base..tip`` (oldest first).
+def start(git: Git, base: str, tip: str, paths: Sequence[str] = (), *, as_text: bool = False) -> Spooled:
+    """Start reading the range's history in the background (``read_history`` collects it): git
+    computes the commits' diffs while the net change is read and scanned."""
+    return git.spool(log_command(base, tip, paths, as_text=as_text))
+
+
+def read_history(git: Git, base: str, tip: str, paths: Sequence[str] = (), started: Optional[Spooled] = None
+                 ) -> History:
+    """The added blocks of every non-merge commit in ``base..tip`` (oldest first), from ``started``
+    (``start``'s run over the same range) when given.
 
     One pass reads the range; git calls a file binary by the attributes the range itself can set
     (``binary``, ``-diff``), so the files it showed as binary are read again as text, and their
     content decides (a block holding a NUL is binary).
     """
-    history = _read(git, log_command(base, tip, paths), base, tip)
+    history = _read(started or start(git, base, tip, paths))
     if history.binary and not history.truncated:
-        again = _read(git, log_command(base, tip, sorted({p for _, p in history.binary}), as_text=True), base, tip)
+        again = _read(start(git, base, tip, sorted({p for _, p in history.binary}), as_text=True))
         history.blocks += [b for b in again.blocks if (b.commit, b.path) in history.binary]
         position = {sha: i for i, sha in enumerate(history.order)}
         history.blocks.sort(key=lambda b: position.get(b.commit, len(position)))  # stable: file order kept
@@ -79,22 +86,17 @@ def read_history(git: Git, base: str, tip: str, paths: Sequence[str] = ()) -> Hi
     return history
 
 
-def _read(git: Git, command: list[str], base: str, tip: str) -> History:
-    proc = git.popen(command)
-    assert proc.stdout is not None
-    try:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        data = proc.stdout.read(MAX_PATCH_BYTES + 1)
-        truncated = len(data) > MAX_PATCH_BYTES
-        if truncated:
-            proc.kill()
-            data = data[:data.rfind(b"\n" + COMMIT_MARK) + 1]
-    finally:
-        proc.stdout.close()
-        code = proc.wait()
-    if not truncated and code != 0:
-        raise GitError(f"git log failed over {base[:7]}..{tip[:7]} (exit {code})")
+def bound(started: Spooled) -> None:
+    """Stop a background read whose output has passed the bound (what is read so far is kept)."""
+    if started.size() > MAX_PATCH_BYTES:
+        started.stop()
+
+
+def _read(started: Spooled) -> History:
+    _, data = started.output(MAX_PATCH_BYTES + 1)
+    truncated = len(data) > MAX_PATCH_BYTES or started.stopped
+    if truncated:
+        data = data[:data.rfind(b"\n" + COMMIT_MARK) + 1]
     history = parse_log(data)
     history.truncated = history.truncated or truncated
     return history
@@ -127,14 +129,12 @@ def parse_log(data: bytes) -> History:
         elif line.startswith(b"+++ "):
             path = _new_path(line[4:])
         elif line.startswith(b"@@ "):
-            hunk = read_hunk(lines, line, i)
-            if hunk is None:
+            run = added_run(lines, line, i)
+            if run is None:
                 continue
-            numbered, i = hunk
-            added = [text for _, text in numbered]
-            number = numbered[0][0] if numbered else 0
-            if added and commit is not None and path is not None and not any(b"\0" in a for a in added):
-                history.blocks.append(AddedBlock(commit, path, number, decode(b"\n".join(added) + b"\n")))
+            number, count, text, i = run
+            if count and commit is not None and path is not None and b"\0" not in text:
+                history.blocks.append(AddedBlock(commit, path, number, decode(text + b"\n")))
     if len(commits) > MAX_COMMITS:  # the oldest commit beyond the bound came first: drop it
         dropped = commits[0]
         history.blocks = [b for b in history.blocks if b.commit != dropped]

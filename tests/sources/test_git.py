@@ -1,6 +1,8 @@
 """The git wrapper: locating the repository, resolving refs, reading blobs, clear errors."""
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,44 @@ def test_optional_locks_are_off_and_the_environment_is_otherwise_kept(monkeypatc
     runner = Git()
     assert runner.env["GIT_OPTIONAL_LOCKS"] == "0"
     assert runner.env["GIT_INDEX_FILE"] == "/tmp/some-index"
+
+
+def test_a_spooled_command_runs_to_its_end_and_gives_its_output(repo):
+    runner = Git(cwd=repo)
+    spooled = runner.spool(["log", "--format=%s"])
+    assert spooled.output() == (0, b"one\n")
+    assert spooled.out.closed and spooled.err.closed
+    cut = runner.spool(["log", "--format=%s%n%s%n%s"])
+    assert cut.output(limit=4) == (0, b"one\n")  # at most the limit is read
+
+
+def test_a_spooled_failure_is_a_one_line_git_error(repo):
+    with pytest.raises(GitError, match=r"^git cat-file failed: "):
+        Git(cwd=repo).spool(["cat-file", "-p", "nonexistent"]).output()
+
+
+@pytest.fixture
+def slow_git(tmp_path, monkeypatch) -> None:
+    """A `git` on PATH that writes a line and then waits (POSIX shells only)."""
+    if os.name == "nt":
+        pytest.skip("the stand-in git is a shell script")
+    fake = tmp_path / "bin" / "git"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho started\nexec sleep 60\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_a_stopped_spooled_command_keeps_what_it_wrote(repo, slow_git):
+    running = Git(cwd=repo).spool(["log"])
+    give_up = time.monotonic() + 60
+    while running.size() == 0 and time.monotonic() < give_up:
+        pass  # the stand-in writes its line at once
+    running.stop()
+    assert running.stopped and running.output() == (-9, b"started\n")  # no error: it was stopped
+
+
+def test_a_spooled_command_is_ended_by_close(repo, slow_git):
+    running = Git(cwd=repo).spool(["log"])
+    running.close()
+    assert running.proc.poll() is not None and running.out.closed

@@ -70,3 +70,37 @@ def test_a_common_block_is_looked_for_in_a_bounded_number_of_places(monkeypatch)
     assert span("\n", frozenset({10}), text) == (10, 10)
     monkeypatch.setattr(git_history, "MAX_NET_PLACES", 3)
     assert span("\n", frozenset({10}), text) is None  # then scanned as it is
+
+
+def test_a_history_read_in_the_background_is_stopped_past_its_bound(monkeypatch):
+    class Running:
+        stopped = False
+
+        def __init__(self, size: int):
+            self._size = size
+
+        def size(self) -> int:
+            return self._size
+
+        def stop(self) -> None:
+            self.stopped = True
+
+    monkeypatch.setattr(git_history, "MAX_PATCH_BYTES", 100)
+    within, beyond = Running(100), Running(101)
+    git_history.bound(within)
+    git_history.bound(beyond)
+    assert not within.stopped and beyond.stopped
+
+
+def test_a_history_cut_at_its_bound_keeps_the_whole_commits_before_the_cut(monkeypatch):
+    data = log((A, PATCH), (B, PATCH))
+
+    class Cut:
+        stopped = True
+
+        def output(self, limit):
+            return -9, data[:limit]
+
+    monkeypatch.setattr(git_history, "MAX_PATCH_BYTES", len(data) - 5)
+    history = git_history._read(Cut())
+    assert history.truncated and {b.commit for b in history.blocks} == {A}
