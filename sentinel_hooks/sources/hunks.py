@@ -38,6 +38,35 @@ def read_hunk(lines: Sequence[bytes], header: bytes, i: int) -> Optional[tuple[l
     return added, i
 
 
+def added_run(lines: Sequence[bytes], header: bytes, i: int) -> Optional[tuple[int, int, bytes, int]]:
+    """The added lines of the hunk whose ``header`` precedes ``lines[i]`` as one run: (the first one's
+    new-file line number, how many, their texts without the ``+`` joined by newlines, the index of the
+    first line after the body); None when ``header`` is not a hunk header.
+
+    A ``-U0`` hunk holds its removed lines, then its added lines: when the body is exactly that, it is
+    taken by slices (a whole file a commit adds is one hunk of thousands of lines), else line by line.
+    """
+    m = HUNK_HEADER.match(header)
+    if m is None:
+        return None
+    old = 1 if m.group(1) is None else int(m.group(1))
+    new = 1 if m.group(3) is None else int(m.group(3))
+    removed, added = lines[i:i + old], lines[i + old:i + old + new]
+    if len(removed) == old and len(added) == new and _all_marked(removed, b"-") and _all_marked(added, b"+"):
+        return int(m.group(2)), new, b"\n".join(added)[1:].replace(b"\n+", b"\n"), i + old + new
+    numbered, end = read_hunk(lines, header, i)  # type: ignore[misc]
+    first = numbered[0][0] if numbered else int(m.group(2))
+    return first, len(numbered), b"\n".join(text for _, text in numbered), end
+
+
+def _all_marked(lines: Sequence[bytes], mark: bytes) -> bool:
+    """Whether every line starts with ``mark`` (one byte), checked on the joined lines."""
+    if not lines:
+        return True
+    joined = b"\n".join(lines)
+    return joined.startswith(mark) and joined.count(b"\n" + mark) == len(lines) - 1
+
+
 def deletion_point(header: bytes) -> Optional[int]:
     """For a hunk that only removes lines, the new-file line after which they were removed (0: at the
     start of the file); None for a hunk that adds lines (its added lines mark the change)."""

@@ -1,7 +1,7 @@
 """sources/hunks.read_hunk: a hunk body is read by its header's counts."""
 from __future__ import annotations
 
-from sentinel_hooks.sources.hunks import deletion_point, read_hunk
+from sentinel_hooks.sources.hunks import added_run, deletion_point, read_hunk
 
 
 def test_added_lines_that_look_like_headers_stay_body_lines() -> None:
@@ -41,3 +41,25 @@ def test_a_hunk_that_only_removes_lines_has_a_deletion_point() -> None:
     assert deletion_point(b"@@ -3,2 +3 @@") is None  # a replacement: its added line marks it
     assert deletion_point(b"@@ -0,0 +1,2 @@") is None
     assert deletion_point(b"not a header") is None
+
+
+def _by_lines(lines: list[bytes], i: int) -> tuple[int, int, bytes, int]:
+    numbered, end = read_hunk(lines, lines[i - 1], i)
+    first = numbered[0][0] if numbered else int(lines[i - 1].split(b"+")[1].split(b",")[0].split(b" ")[0])
+    return first, len(numbered), b"\n".join(text for _, text in numbered), end
+
+
+def test_added_run_reads_slices_as_the_line_by_line_reading_does():
+    bodies = [
+        b"@@ -0,0 +1,3 @@\n+a\n++ b/x\n+@@ -1 +1 @@\nafter",          # added lines that look like headers
+        b"@@ -4,2 +4 @@\n-x\n-y\n+z\n@@ -9 +8,0 @@\n-gone",         # removed, then added
+        b"@@ -0,0 +1,2 @@\n+\n+\n\\ No newline at end of file\nx",  # empty added lines
+        b"@@ -3 +3 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n",  # markers inside
+        b"@@ -2,0 +3 @@\n+++x",
+        b"@@ -1,2 +1,2 @@\n a\n+b\n-c",                                 # a context line: read line by line
+        b"@@ -0,0 +1,3 @@\n+a\n+b",                                     # cut short
+    ]
+    for body in bodies:
+        lines = body.split(b"\n")
+        assert added_run(lines, lines[0], 1) == _by_lines(lines, 1), body
+    assert added_run([b"x"], b"not a header", 0) is None
