@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence
 
 from sentinel_hooks.deadline import Deadline
 from sentinel_hooks.engine.matcher import Engine
@@ -42,11 +42,12 @@ def time_limit(flag: Optional[float], configured: Optional[float], repository_pa
 
 
 def scan_fragments(engine: Engine, fragments: Iterable[Fragment], result: ScanResult, deadline: Deadline,
-                   total_hint: Optional[int] = None, workers: int = 1, large: bool = False) -> None:
+                   total_hint: Optional[int] = None, workers: int = 1, large: bool = False,
+                   ready: Callable[[], bool] = lambda: True) -> None:
     """Run the engine over the units of the fragments (a file's units at a time, over ``workers``
-    processes once there are many files, from the first when the source is known to be ``large``),
-    appending findings in the fragments' order; raises ScanTimeout at the deadline, keeping the findings
-    of the files scanned until then."""
+    processes once there are many files, from the first when the source is known to be ``large``, and
+    once the source is ``ready`` for them), appending findings in the fragments' order; raises
+    ScanTimeout at the deadline, keeping the findings of the files scanned until then."""
     from sentinel_hooks.pool import UnitScanner
 
     seen_paths: set[str] = set()
@@ -58,7 +59,7 @@ def scan_fragments(engine: Engine, fragments: Iterable[Fragment], result: ScanRe
     files = ((path, units) for path, group in itertools.groupby(fragments, key=lambda fragment: fragment.path)
              if (units := [unit for fragment in group for unit in units_of(fragment)]))
     with deadline, UnitScanner(engine, deadline, workers) as scanner:
-        for path, units, findings, not_analysed in scanner.scan_files(files, started, large):
+        for path, units, findings, not_analysed in scanner.scan_files(files, started, large, ready):
             if not_analysed is not None:
                 result.skipped.add(not_analysed, path)
             if path not in seen_paths:
@@ -249,7 +250,8 @@ def run_diff_scan(engine: Engine, source: DiffScan, *, deadline: Deadline, resul
         from sentinel_hooks import pool
 
         large = workers > 1 and source.is_large(pool.PARALLEL_MIN_FILES, pool.PARALLEL_MIN_BYTES)
-        scan_fragments(engine, source.fragments(), result, deadline, workers=workers, large=large)
+        scan_fragments(engine, source.fragments(), result, deadline, workers=workers, large=large,
+                       ready=source.patched)
         scan_held_back(engine, source.held_back_fragments(f for f in result.findings if "commit" not in f.extra),
                        result, deadline)
     finally:

@@ -250,9 +250,11 @@ class UnitScanner:
             self.pool_size = 0
 
     def scan_files(self, files: Iterable[FileUnits], on_start: Callable[[str], None] = lambda path: None,
-                   large: bool = False) -> Iterator[tuple[str, list[TextUnit], list[Finding], Optional[str]]]:
+                   large: bool = False, ready: Callable[[], bool] = lambda: True
+                   ) -> Iterator[tuple[str, list[TextUnit], list[Finding], Optional[str]]]:
         """For each file: its path, its units, their findings and why a check could not analyse the
-        file (or None), in the order of ``files``; ``large`` files go to the workers from the first.
+        file (or None), in the order of ``files``; ``large`` files go to the workers from the first
+        file at which the source is ``ready`` for them (until then they are scanned here).
         ``on_start`` hears of the file scanned or waited for next (what a timeout reports); past the
         deadline its ScanTimeout is raised."""
         pending: deque[tuple[list[FileUnits], Any]] = deque()
@@ -262,7 +264,7 @@ class UnitScanner:
         parallel = False
         for count, (path, units) in enumerate(files, 1):
             if not parallel and (large or count > PARALLEL_MIN_FILES and seen_chars >= PARALLEL_MIN_BYTES) and \
-                    (self.workers > 1 or self.pool is not None):
+                    (self.workers > 1 or self.pool is not None) and ready():
                 parallel = True
                 # a large diff: all workers from now on, each given the diff's reader of other modules
                 # once rather than with every batch (it holds every changed line of the diff)

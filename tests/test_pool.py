@@ -210,3 +210,61 @@ def test_a_diff_of_many_small_files_stays_in_one_process_as_a_full_scan_of_them_
     monkeypatch.setattr(pool, "default_workers", lambda: 2)
     monkeypatch.setattr(pool, "_start", lambda *args: pytest.fail("a worker was started"))
     assert main(["scan", "--baseline", "HEAD~2", "--no-cache", "-o", "json", "--output-file", "../r.json"]) == 3
+
+
+def test_workers_start_once_every_change_knows_its_lines_and_added_files_come_first(make_repo, monkeypatch):
+    """A range's added files need no diff: they are scanned while git computes the others' added lines
+    (here in this process, the diff being slow), and workers start only once those lines are known,
+    since each worker takes them with it. Findings equal one process's."""
+    import json
+
+    from sentinel_hooks.cli import main
+    from sentinel_hooks.sources.git_diff import DiffScan
+    from tests.conftest import git
+
+    repo = make_repo()
+    _many_file_change(repo)
+    for i in range(6):  # a new server that takes its description from a module the range changes
+        (repo / f"new_{i}.py").write_text("from mcp.server.fastmcp import FastMCP\nfrom texts import DESC\n"
+                                          f"mcp = FastMCP('n')\n\n\n@mcp.tool(description=DESC)\ndef new_{i}() -> str:\n"
+                                          "    return ''\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "new servers")
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(pool, "default_workers", lambda: 2)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_BYTES", 0)
+    real_patched = DiffScan.patched
+    asked: list[bool] = []
+
+    def slow_patched(self) -> bool:  # the diff "ends" at the fourth question
+        asked.append(real_patched(self) and len(asked) >= 3)
+        return asked[-1]
+
+    monkeypatch.setattr(DiffScan, "patched", slow_patched)
+    scanned_here: list[str] = []
+    real_scan_with = pool._scan_with
+    monkeypatch.setattr(pool, "_scan_with", lambda engine, units: scanned_here.append(units[0].path) or
+                        real_scan_with(engine, units))
+    held: list[dict] = []
+    real_start = pool._start
+    before_pool: list[list[str]] = []
+    monkeypatch.setattr(pool, "_start", lambda engine, workers, *rest: held.append(dict(rest[-1][next(iter(rest[-1]))]
+                        .changes)) or before_pool.append(list(scanned_here)) or real_start(engine, workers, *rest))
+    reports, here = {}, {}
+    for workers in ("1", "2"):
+        scanned_here.clear()
+        asked.clear()
+        code = main(["scan", "--baseline", "HEAD~3", "--no-cache", "-o", "json", "--output-file",
+                     f"../{workers}.json", "--max-concurrent-files", workers])
+        reports[workers] = (code, json.loads((repo.parent / f"{workers}.json").read_text(encoding="utf-8")))
+        here[workers] = list(scanned_here)
+    (code_one, one), (code_two, two) = reports["1"], reports["2"]
+    assert code_one == code_two == 3 and one["findings"] == two["findings"]
+    assert any(f["path"] == "new_0.py" for f in one["findings"])
+    # the added files first, then the others by path; in parallel, three of them were scanned here while
+    # the diff ran, then the workers took the rest
+    assert here["1"][:8] == [f"new_{i}.py" for i in range(6)] + ["texts.py", "tools_00.py"]
+    assert before_pool == [["new_0.py", "new_1.py", "new_2.py"]] and asked == [False] * 3 + [True]
+    (changes,) = held  # one pool, started with every changed file's lines
+    assert changes["new_0.py"] == (None, frozenset())
+    assert all(changes[f"tools_{i:02}.py"][0] for i in range(24)) and changes["texts.py"][0]

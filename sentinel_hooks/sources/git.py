@@ -122,6 +122,9 @@ class Spooled:
     def size(self) -> int:
         return os.fstat(self.out.fileno()).st_size
 
+    def done(self) -> bool:
+        return self.proc.poll() is not None
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.stopped = True

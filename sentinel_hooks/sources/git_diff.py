@@ -42,12 +42,17 @@ class Comparison:
     base: str
     target: str
 
-    def diff_command(self, *, as_text: bool = False) -> list[str]:
-        """``as_text`` adds ``--text``: added lines even for a file that attributes call binary."""
+    def diff_command(self, *, as_text: bool = False, listing: bool = False, but_added: bool = False) -> list[str]:
+        """``as_text`` adds ``--text``: added lines even for a file that attributes call binary;
+        ``listing`` asks for the changed files only (``--raw``, no diff computed); ``but_added`` leaves
+        out added and deleted files (whose content is read whole, or not at all)."""
         options = ["--text"] if as_text else []
-        options += ["-M", "-z", "--raw", "--numstat", "-p", "-U0", "--no-abbrev", "--no-color",
-                   "--no-ext-diff", "--no-textconv", "--inter-hunk-context=0", "--src-prefix=a/",
-                   "--dst-prefix=b/", "--no-relative"]
+        options += ["-M", "-z", "--raw"] if listing else \
+            ["-M", "-z", "--raw", "--numstat", "-p", "-U0", "--inter-hunk-context=0", "--src-prefix=a/",
+             "--dst-prefix=b/"]
+        options += ["--no-abbrev", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative"]
+        if but_added:
+            options.append("--diff-filter=ad")
         if self.target == INDEX:
             return ["diff-index", "--cached", *options, self.base]
         if self.target == WORKTREE:
@@ -331,12 +336,14 @@ class DiffScan:
         self._exclude_memo: dict[str, bool] = {}
         self._lone_cr: set[str] = set()
         self._modules: dict[str, ModuleReader] = {}
-        self._changed: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
+        # path -> (added lines, None for an added file: all of them; deletion points), for ModuleReader.changes
+        self._changed: dict[str, tuple[Optional[frozenset[int]], frozenset[int]]] = {}
         self._changes: Optional[list[FileChange]] = None
         # the net change's scanned texts: path -> (text, the lines that count; None: all of them)
         self._net_texts: dict[str, tuple[str, Optional[frozenset[int]]]] = {}
         self.held_back: list[git_history.HeldBlock] = []  # history blocks the net change judges
         self._history_run: Optional[Spooled] = None  # the history pass's git log, started with the diff
+        self._patch_run: Optional[Spooled] = None  # the added lines of the files that existed before
         self.history_order: list[str] = []  # the range's commits, oldest first
 
     def again(self, *, context: int, excludes: Optional[Excludes], max_file_size: Optional[int]) -> "DiffScan":
@@ -353,9 +360,10 @@ class DiffScan:
 
     def close(self) -> None:
         self.blobs.close()
-        if self._history_run is not None:
-            self._history_run.close()
-            self._history_run = None
+        for running in (self._history_run, self._patch_run):
+            if running is not None:
+                running.close()
+        self._history_run = self._patch_run = None
 
     def modules(self, state: str) -> ModuleReader:
         """The reader of other modules at ``state`` (INDEX, WORKTREE or the target commit), comparing
@@ -378,9 +386,39 @@ class DiffScan:
             tip = self._history_tip()
             if tip is not None and self._history_run is None:  # git reads the history meanwhile
                 self._history_run = git_history.start(self.git, self.comparison.base, tip, self.paths)
-            out = self.git.output(self.comparison.diff_command() + self._pathspec_args(self.paths))
+            spec = self._pathspec_args(self.paths)
+            if self.comparison.target == INDEX:  # a commit's few files: one diff holds all
+                self._changes = sorted(parse_diff(self.git.output(self.comparison.diff_command() + spec)),
+                                       key=lambda c: c.path)
+                return self._changes
+            # a pushed range or a work tree: the list of files first, then, in the background, the added
+            # lines of those that existed before (added files are read whole, meanwhile)
+            out = self.git.output(self.comparison.diff_command(listing=True) + spec)
             self._changes = sorted(parse_diff(out), key=lambda c: c.path)
+            if any(not c.is_new and c.status != "D" for c in self._changes):
+                self._patch_run = self.git.spool(self.comparison.diff_command(but_added=True) + spec)
         return self._changes
+
+    def patched(self) -> bool:
+        """Whether every change knows its added lines (asked without waiting: the background diff has
+        ended and is read now, or none was needed). Worker processes start only then, since each
+        takes the diff's changed lines with it."""
+        if self._patch_run is not None and self._patch_run.done():
+            self._read_patch()
+        return self._patch_run is None
+
+    def _read_patch(self) -> None:
+        """Wait for the background diff and give each change its added lines and deletion points."""
+        running, self._patch_run = self._patch_run, None
+        if running is None:
+            return
+        by_path = {c.path: c for c in self.changes()}
+        for patched in parse_diff(running.output()[1]):
+            change = by_path.get(patched.path)
+            if change is not None and not change.is_new:
+                change.added, change.deleted_at, change.binary = patched.added, patched.deleted_at, patched.binary
+                if change.status != "D":
+                    self._changed[change.path] = (frozenset(change.added), frozenset(change.deleted_at))
 
     def is_large(self, files: int, size: int) -> bool:
         """Whether the comparison leaves ``files`` or more changed files (deletions aside) holding ``size``
@@ -407,8 +445,15 @@ class DiffScan:
 
     def fragments(self) -> Iterator[Fragment]:
         changes = self.changes()
-        self._changed.update({c.path: (frozenset(c.added), frozenset(c.deleted_at)) for c in changes if c.status != "D"})
+        pending = self._patch_run is not None
+        # added files count whole; the others by their added lines, known now or once the diff is read
+        self._changed.update({c.path: (None, frozenset()) if c.is_new else (frozenset(c.added), frozenset(c.deleted_at))
+                              for c in changes if c.status != "D" and (c.is_new or not pending)})
+        if pending:  # the added files first, while git computes the others' lines
+            changes = [c for c in changes if c.is_new] + [c for c in changes if not c.is_new]
         for change in changes:
+            if not change.is_new:
+                self._read_patch()
             fragment = self._change_fragment(change)
             if self._history_run is not None:
                 git_history.bound(self._history_run)

@@ -51,16 +51,19 @@ class ModuleReader:
     def __init__(self) -> None:
         self.reads: dict[str, Optional[str]] = {}
         self._texts: dict[str, Optional[str]] = {}
-        # the files a diff changes: path -> (added lines, new-file lines after which lines were removed)
-        self.changes: dict[str, tuple[frozenset[int], frozenset[int]]] = {}
+        # the files a diff changes: path -> (added lines, None for an added file: every line; new-file
+        # lines after which lines were removed)
+        self.changes: dict[str, tuple[Optional[frozenset[int]], frozenset[int]]] = {}
 
     def changed(self, path: str, first: int, last: int) -> bool:
-        """Whether the scanned change added lines to ``path`` within ``first``..``last`` or removed lines
-        between them (False outside diff scans)."""
+        """Whether the scanned change added lines to ``path`` within ``first``..``last`` (lines of its
+        text) or removed lines between them (False outside diff scans)."""
         change = self.changes.get(path)
         if change is None:
             return False
         added, deleted_at = change
+        if added is None:
+            return first <= last
         return any(first <= n <= last for n in added) or any(first <= n < last for n in deleted_at)
 
     def read(self, path: str) -> Optional[str]:

@@ -115,6 +115,36 @@ def test_parse_diff_statuses_binary_and_renames(repo):
     assert all(len(c.new_blob) == 40 for c in changes.values())
 
 
+def test_a_range_lists_its_files_then_reads_the_added_lines_of_those_that_existed(repo):
+    """Outside the index, one diff lists the files and a second, in the background, gives the added
+    lines of all but the added and deleted ones: together what the one full diff gives."""
+    base = git(repo, "rev-parse", "HEAD").strip()
+    test_parse_diff_statuses_binary_and_renames(repo)  # the same change, committed
+    git(repo, "commit", "-q", "-m", "two")
+    target = git(repo, "rev-parse", "HEAD").strip()
+    comparison = Comparison(base, target)
+    whole = {c.path: c for c in parse_diff(raw_diff(repo, *comparison.diff_command()))}
+    runner = Git(cwd=repo)
+    with DiffScan(runner, locate(runner, "test"), comparison) as source:
+        listed = source.changes()
+        assert {c.path for c in listed} == set(whole) and not any(c.added for c in listed)
+        assert runner.processes == 3  # rev-parse, the list, and the diff in the background
+        source._read_patch()  # waits for it
+        assert source.patched()
+        for c in listed:
+            expected = whole[c.path]
+            assert (c.status, c.old_path, c.new_blob, c.deleted_at) == (expected.status, expected.old_path,
+                                                                         expected.new_blob, expected.deleted_at)
+            assert c.added == ([] if c.is_new else expected.added) and c.binary == (expected.binary and not c.is_new)
+    (repo / "late.txt").write_text("x\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "three")
+    runner = Git(cwd=repo)
+    with DiffScan(runner, locate(runner, "test"), Comparison(target, git(repo, "rev-parse", "HEAD").strip())) as source:
+        assert [c.path for c in source.changes()] == ["late.txt"]
+        assert source.patched() and runner.processes == 2  # only an added file: no second diff
+
+
 def test_parse_diff_of_nothing():
     assert parse_diff(b"") == []
 

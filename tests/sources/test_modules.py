@@ -146,3 +146,11 @@ def test_a_binary_module_recorded_as_absent_still_counts_as_unchanged(tmp_path: 
     reader = DirectoryModules(str(tmp_path))
     assert reader.read("bin.py") is None
     assert DirectoryModules(str(tmp_path)).unchanged(reader.reads)
+
+
+def test_a_diff_names_its_changed_lines_and_every_line_of_an_added_file(tmp_path: Path):
+    reader = DirectoryModules(str(tmp_path))
+    reader.changes = {"old.py": (frozenset({4, 5}), frozenset({9})), "new.py": (None, frozenset())}
+    assert reader.changed("old.py", 1, 4) and reader.changed("old.py", 8, 10) and not reader.changed("old.py", 6, 9)
+    assert reader.changed("new.py", 1, 1) and reader.changed("new.py", 30, 40)
+    assert not reader.changed("other.py", 1, 100)
