@@ -2,8 +2,10 @@
 adds, and the windows around those lines: one ``Fragment`` per changed file.
 
 One ``git diff-index``/``diff-tree`` gives the file list (``--raw``), binary flags (``--numstat``)
-and the added lines (``-U0`` hunks); new content comes from one ``git cat-file --batch`` (or the
-work tree). Nothing here reads an unchanged file or walks the tree.
+and the added lines (``-U0`` hunks) of a staged change. For a range or the work tree, whose added
+files can be many, the list comes first and a second diff, run in the background while the added
+files are scanned, gives the others' lines (``DiffScan.patched``). New content comes from one
+``git cat-file --batch`` (or the work tree). Nothing here reads an unchanged file or walks the tree.
 """
 from __future__ import annotations
 
