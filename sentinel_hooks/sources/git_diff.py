@@ -691,16 +691,12 @@ class DiffScan:
         if history.truncated:
             self.history_truncated = True
         memo: dict[str, bool] = {}
-        starts: dict[str, list[int]] = {}
         for block in history.blocks:
             if self.excludes is not None and self.excludes.match_under(block.path, memo):
                 continue
             net = self._net_texts.get(block.path)
             if net is not None:
-                text, counted = net
-                if block.path not in starts:
-                    starts[block.path] = text_lines.line_starts(text)
-                span = git_history.net_span(text, starts[block.path], counted, block.text)
+                span = git_history.net_span(*net, block.text)
                 if span is not None:
                     self.held_back.append(git_history.HeldBlock(block, *span))
                     continue

@@ -11,7 +11,6 @@ only to name the commit that added a net finding on its lines.
 """
 from __future__ import annotations
 
-import bisect
 import os
 from typing import Optional, Sequence
 
@@ -156,21 +155,22 @@ def _header_path(line: bytes) -> Optional[str]:
     return os.fsdecode(new[2:])
 
 
-def net_span(text: str, starts: list[int], counted: Optional[frozenset[int]], block: str) -> Optional[tuple[int, int]]:
-    """The lines (first, last) of the net change's ``text`` (its ``line_starts``) that hold the
-    ``block`` of added lines whole, from a line start, on lines the net change adds (``counted``;
-    None: every line), or None when no place does. A block not ending in a newline matches nowhere."""
+def net_span(text: str, counted: Optional[frozenset[int]], block: str) -> Optional[tuple[int, int]]:
+    """The lines (first, last) of the net change's ``text`` that hold the ``block`` of added lines
+    whole, from a line start, on lines the net change adds (``counted``; None: every line), or None
+    when no place does. A block not ending in a newline matches nowhere."""
     if not block.endswith("\n"):
         return None
     size = block.count("\n")
     at = text.find(block)
+    line, counted_to = 1, 0
     for _ in range(MAX_NET_PLACES):  # a short, common block (a blank line) is simply scanned
         if at == -1:
             return None
         if at == 0 or text[at - 1] == "\n":
-            first = bisect.bisect_left(starts, at) + 1
-            last = first + size - 1
-            if counted is None or all(n in counted for n in range(first, last + 1)):
-                return first, last
+            line += text.count("\n", counted_to, at)
+            counted_to = at
+            if counted is None or counted.issuperset(range(line, line + size)):
+                return line, line + size - 1
         at = text.find(block, at + 1)
     return None

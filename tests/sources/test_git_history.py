@@ -1,4 +1,3 @@
-from sentinel_hooks import text_lines
 from sentinel_hooks.sources import git_history
 from sentinel_hooks.sources.git_history import AddedBlock, parse_log
 
@@ -48,7 +47,7 @@ NET = "import os\n\nTOKEN = 'x'\nKEY = 'y'\n\nKEY = 'y'\n"
 
 
 def span(block: str, counted=None, text: str = NET):
-    return git_history.net_span(text, text_lines.line_starts(text), counted, block)
+    return git_history.net_span(text, counted, block)
 
 
 def test_a_block_held_whole_from_a_line_start_gives_its_lines():
