@@ -11,6 +11,7 @@ import os
 import re
 import posixpath
 import subprocess
+import time
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
@@ -23,6 +24,7 @@ NULL_SHA = "0" * 40
 SHALLOW_HINT = ("fetch the full history: `fetch-depth: 0` for actions/checkout, `GIT_DEPTH: 0` in "
                 "GitLab CI, or `git fetch --unshallow`")
 GIT_TIMEOUT = 600
+SPOOL_CHECK_SECONDS = 0.05  # how often a spooled command's output is measured against its bound while waiting
 # core.fsmonitor names a command that git would run from the scanned repository's own config
 SAFE_OPTIONS = ("-c", "core.quotepath=off", "-c", "core.fsmonitor=false")
 
@@ -131,13 +133,20 @@ class Spooled:
             self.proc.kill()
 
     def output(self, limit: Optional[int] = None) -> tuple[int, bytes]:
-        """(exit code, output up to ``limit`` bytes); GitError when git failed, unless it was stopped
-        or its output was cut at ``limit``."""
-        try:
-            code = self.proc.wait(timeout=GIT_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.close()
-            raise GitError(f"git {self.name} did not finish within {GIT_TIMEOUT}s") from None
+        """(exit code, output up to ``limit`` bytes), after the end; a command whose output passes
+        ``limit`` meanwhile is stopped there. GitError when git failed, unless it was stopped or its
+        output was cut at ``limit``."""
+        give_up = time.monotonic() + GIT_TIMEOUT
+        while True:
+            try:
+                code = self.proc.wait(timeout=SPOOL_CHECK_SECONDS if limit is not None else GIT_TIMEOUT)
+                break
+            except subprocess.TimeoutExpired:
+                if limit is not None and self.size() > limit:
+                    self.stop()
+                elif limit is None or time.monotonic() >= give_up:
+                    self.close()
+                    raise GitError(f"git {self.name} did not finish within {GIT_TIMEOUT}s") from None
         self.out.seek(0)
         data = self.out.read() if limit is None else self.out.read(limit)
         cut = limit is not None and self.size() > len(data)

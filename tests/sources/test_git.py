@@ -136,16 +136,21 @@ def test_a_spooled_failure_is_a_one_line_git_error(repo):
         Git(cwd=repo).spool(["cat-file", "-p", "nonexistent"]).output()
 
 
-@pytest.fixture
-def slow_git(tmp_path, monkeypatch) -> None:
-    """A `git` on PATH that writes a line and then waits (POSIX shells only)."""
+def stand_in_git(tmp_path, monkeypatch, script: str) -> None:
+    """Put a `git` on PATH that runs ``script`` (POSIX shells only)."""
     if os.name == "nt":
         pytest.skip("the stand-in git is a shell script")
     fake = tmp_path / "bin" / "git"
     fake.parent.mkdir()
-    fake.write_text("#!/bin/sh\necho started\nexec sleep 60\n")
+    fake.write_text("#!/bin/sh\n" + script)
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+
+
+@pytest.fixture
+def slow_git(tmp_path, monkeypatch) -> None:
+    """A `git` that writes a line and then waits."""
+    stand_in_git(tmp_path, monkeypatch, "echo started\nexec sleep 60\n")
 
 
 def test_a_stopped_spooled_command_keeps_what_it_wrote(repo, slow_git):
@@ -161,3 +166,10 @@ def test_a_spooled_command_is_ended_by_close(repo, slow_git):
     running = Git(cwd=repo).spool(["log"])
     running.close()
     assert running.proc.poll() is not None and running.out.closed
+
+
+def test_waiting_for_a_spooled_command_stops_it_once_its_output_passes_the_limit(repo, tmp_path, monkeypatch):
+    """Its output goes to a file, not a pipe that would hold it back: the wait bounds it."""
+    stand_in_git(tmp_path, monkeypatch, "head -c 200000 /dev/zero\nexec sleep 60\n")
+    code, data = Git(cwd=repo).spool(["log"]).output(limit=1000)
+    assert code != 0 and data == b"\0" * 1000  # stopped, not failed: no error
