@@ -147,3 +147,15 @@ def test_blocks_the_net_change_holds_are_judged_there(pushed):
         (again,) = source.held_back_fragments([Reported()])
         assert (again.path, again.commit, again.text, again.categories) == ("notes.py", notes, "A = 1\nB = 2\n",
                                                                            frozenset({"secrets"}))
+
+
+def test_under_a_time_limit_the_held_back_blocks_are_read_in_a_worker_with_the_same_result(pushed, capsys):
+    """With --timeout the engine runs in a worker process, the re-read of held-back blocks included."""
+    repo = Path(pushed["repo"])
+    (repo / "settings.py").write_text(f"KEY = '{TOKEN}'\n")
+    again = _commit(repo, "oops")
+    (repo / "settings.py").write_text(f"import os\n\n\nKEY = '{TOKEN}'\n")
+    _commit(repo, "imports")
+    code, doc = _scan(capsys, "--baseline", "main", "--timeout", "300")
+    secrets = sorted((f["path"], f["line"], f["extra"]["commit"]) for f in doc["findings"] if f["rule_id"] == SECRET_RULE)
+    assert secrets == [("app.py", 3, pushed["added"]), ("settings.py", 4, again)] and code == 3
