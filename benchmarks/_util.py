@@ -161,6 +161,7 @@ class Run:
     returncode: int
     stdout: str = ""
     stderr: str = ""
+    cpu: float = 0.0       # seconds of user and system CPU of the process and the children it waited for
 
 
 def _children(pid: int) -> list[int]:
@@ -227,7 +228,7 @@ def measure(command: Sequence[str], *, cwd: Optional[Path] = None, env: Optional
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
     run = Run(seconds, max(sampler.peak, largest), largest, proc.returncode,
-              stdout if keep_output else "", stderr if keep_output else "")
+              stdout if keep_output else "", stderr if keep_output else "", usage.ru_utime + usage.ru_stime)
     if proc.returncode not in set(ok):
         raise RuntimeError(f"{' '.join(map(str, command))} exited {proc.returncode}:\n{stderr[-2000:]}")
     return run
@@ -247,8 +248,13 @@ class Series:
     def peak_rss(self) -> int:
         return max(r.peak_rss for r in self.runs)
 
+    @property
+    def cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
     def as_dict(self) -> dict:
         return {"name": self.name, "median_seconds": self.seconds, "peak_rss_bytes": self.peak_rss,
+                "median_cpu_seconds": self.cpu,
                 "runs_seconds": [r.seconds for r in self.runs],
                 "largest_process_bytes": max(r.largest_process for r in self.runs)}
 

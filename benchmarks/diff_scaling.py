@@ -72,8 +72,9 @@ def diff_against_full(cwd: Path, diff: list[str], full: list[str], labels: tuple
         for one, command in zip(series, (diff, full)):
             one.runs.append(measure(command, cwd=cwd, ok=SCAN_OK))
     ratio = series[0].seconds / series[1].seconds
-    print(table(["scan", "median", "peak RSS"],
-                [[label, ms(one.seconds), mb(one.peak_rss)] for label, one in zip(labels, series)]))
+    # CPU of the process and its workers and git processes: with every core busy, time follows it
+    print(table(["scan", "median", "CPU (median)", "peak RSS"],
+                [[label, ms(one.seconds), ms(one.cpu), mb(one.peak_rss)] for label, one in zip(labels, series)]))
     print(f"diff / full: {ratio:.2f} (target <= 1.0: {'met' if ratio <= 1.0 else 'MISSED'})")
     return series[0], series[1], ratio
 

@@ -67,6 +67,9 @@ def test_diff_scaling_compares_the_many_windows_change_with_a_full_scan(quick):
     windows = result["windows"]
     assert windows["changed_lines"] > 0 and windows["ratio"] > 0
     assert "diff / full:" in stdout
+    # the CPU of each scan's process tree beside its time (workers and git included)
+    assert windows["diff"]["median_cpu_seconds"] > 0 and windows["full"]["median_cpu_seconds"] > 0
+    assert "CPU (median)" in stdout
 
 
 def test_throughput_scans_a_copy_of_the_standard_library(quick):
