@@ -109,16 +109,18 @@ def test_attributes_in_the_range_do_not_hide_a_commit_from_the_history(make_repo
             if f["rule_id"] == SECRET_RULE] == [("prod.env", SECRET_RULE, added)]
 
 
-def test_a_secret_moved_down_by_a_later_commit_keeps_the_commit_that_added_it(pushed, capsys):
-    """The block that added it is held by the net change at another line: still read for its commit."""
+@pytest.mark.parametrize("limit", [[], ["--timeout", "300"]], ids=["in process", "in a worker"])
+def test_a_secret_moved_down_by_a_later_commit_keeps_the_commit_that_added_it(pushed, capsys, limit):
+    """The block that added it is held by the net change at another line: still read for its commit
+    (under a time limit the engine, this re-read included, runs in a worker process)."""
     repo = Path(pushed["repo"])
     (repo / "settings.py").write_text(f"KEY = '{TOKEN}'\n")
     again = _commit(repo, "oops")
     (repo / "settings.py").write_text(f"import os\n\n\nKEY = '{TOKEN}'\n")
     _commit(repo, "imports")
-    code, doc = _scan(capsys, "--baseline", "main")
+    code, doc = _scan(capsys, "--baseline", "main", *limit)
     secrets = sorted((f["path"], f["line"], f["extra"]["commit"]) for f in doc["findings"] if f["rule_id"] == SECRET_RULE)
-    assert secrets == [("app.py", 3, pushed["added"]), ("settings.py", 4, again)]
+    assert secrets == [("app.py", 3, pushed["added"]), ("settings.py", 4, again)] and code == 3
 
 
 def test_blocks_the_net_change_holds_are_judged_there(pushed):
@@ -148,14 +150,3 @@ def test_blocks_the_net_change_holds_are_judged_there(pushed):
         assert (again.path, again.commit, again.text, again.categories) == ("notes.py", notes, "A = 1\nB = 2\n",
                                                                            frozenset({"secrets"}))
 
-
-def test_under_a_time_limit_the_held_back_blocks_are_read_in_a_worker_with_the_same_result(pushed, capsys):
-    """With --timeout the engine runs in a worker process, the re-read of held-back blocks included."""
-    repo = Path(pushed["repo"])
-    (repo / "settings.py").write_text(f"KEY = '{TOKEN}'\n")
-    again = _commit(repo, "oops")
-    (repo / "settings.py").write_text(f"import os\n\n\nKEY = '{TOKEN}'\n")
-    _commit(repo, "imports")
-    code, doc = _scan(capsys, "--baseline", "main", "--timeout", "300")
-    secrets = sorted((f["path"], f["line"], f["extra"]["commit"]) for f in doc["findings"] if f["rule_id"] == SECRET_RULE)
-    assert secrets == [("app.py", 3, pushed["added"]), ("settings.py", 4, again)] and code == 3
