@@ -52,19 +52,22 @@ def added_run(lines: Sequence[bytes], header: bytes, i: int) -> Optional[tuple[i
     old = 1 if m.group(1) is None else int(m.group(1))
     new = 1 if m.group(3) is None else int(m.group(3))
     removed, added = lines[i:i + old], lines[i + old:i + old + new]
-    if len(removed) == old and len(added) == new and _all_marked(removed, b"-") and _all_marked(added, b"+"):
-        return int(m.group(2)), new, b"\n".join(added)[1:].replace(b"\n+", b"\n"), i + old + new
+    if len(removed) == old and len(added) == new and _joined_if_marked(removed, b"-") is not None:
+        joined = _joined_if_marked(added, b"+")
+        if joined is not None:
+            return int(m.group(2)), new, joined[1:].replace(b"\n+", b"\n"), i + old + new
     numbered, end = read_hunk(lines, header, i)  # type: ignore[misc]
     first = numbered[0][0] if numbered else int(m.group(2))
     return first, len(numbered), b"\n".join(text for _, text in numbered), end
 
 
-def _all_marked(lines: Sequence[bytes], mark: bytes) -> bool:
-    """Whether every line starts with ``mark`` (one byte), checked on the joined lines."""
-    if not lines:
-        return True
+def _joined_if_marked(lines: Sequence[bytes], mark: bytes) -> Optional[bytes]:
+    """The lines joined by newlines when every one starts with ``mark`` (one byte, checked on the joined
+    text), else None."""
     joined = b"\n".join(lines)
-    return joined.startswith(mark) and joined.count(b"\n" + mark) == len(lines) - 1
+    if lines and not (joined.startswith(mark) and joined.count(b"\n" + mark) == len(lines) - 1):
+        return None
+    return joined
 
 
 def deletion_point(header: bytes) -> Optional[int]:
