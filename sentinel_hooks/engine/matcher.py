@@ -130,6 +130,7 @@ def _non_ascii(text: str) -> str:
     characters instead of every character of a mostly-ASCII file."""
     return text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
 
+
 class _RuleSelection:
     """Rules in their order, with the keywords that select each: ``select`` keeps those without
     keywords and those with one of the keywords a text holds, looking up only the keywords found."""
