@@ -55,12 +55,10 @@ class Git:
         try:
             proc = subprocess.run(self.command(args), cwd=self.cwd, env=self.env, input=stdin,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=GIT_TIMEOUT)
-        except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH") from None
         except subprocess.TimeoutExpired:
             raise GitError(f"git {args[0]} did not finish within {GIT_TIMEOUT}s") from None
         except OSError as exc:
-            raise GitError(f"git could not be started: {exc.strerror or exc}") from None
+            raise _not_started(exc) from None
         if proc.returncode not in ok:
             raise GitError(f"git {args[0]} failed: {_first_line(proc.stderr)}")
         return proc.returncode, proc.stdout
@@ -73,10 +71,8 @@ class Git:
         try:
             return subprocess.Popen(self.command(args), cwd=self.cwd, env=self.env, stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH") from None
         except OSError as exc:
-            raise GitError(f"git could not be started: {exc.strerror or exc}") from None
+            raise _not_started(exc) from None
 
     def spool(self, args: Sequence[str]) -> "Spooled":
         """Start one git command in the background, its output going to a temporary file (no pipe to
@@ -88,12 +84,10 @@ class Git:
         try:
             proc = subprocess.Popen(self.command(args), cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
                                     stdout=out, stderr=err)
-        except (FileNotFoundError, OSError) as exc:
+        except OSError as exc:
             out.close()
             err.close()
-            if isinstance(exc, FileNotFoundError):
-                raise GitError("git is not installed or not on PATH") from None
-            raise GitError(f"git could not be started: {exc.strerror or exc}") from None
+            raise _not_started(exc) from None
         return Spooled(args[0], proc, out, err)
 
     # -- revisions -------------------------------------------------------------------------
@@ -183,6 +177,13 @@ def is_ignored(root: Path, rel: str) -> bool:
         return Git(root).run(["check-ignore", "-q", "--", rel], ok=(0, 1, 128))[0] == 0
     except GitError:
         return False
+
+
+def _not_started(exc: OSError) -> GitError:
+    """Why git could not be started, as one line."""
+    if isinstance(exc, FileNotFoundError):
+        return GitError("git is not installed or not on PATH")
+    return GitError(f"git could not be started: {exc.strerror or exc}")
 
 
 def _first_line(stderr: bytes) -> str:
