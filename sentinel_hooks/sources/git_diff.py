@@ -9,6 +9,8 @@ files are scanned, gives the others' lines (``DiffScan.patched``). New content c
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
 import re
 from typing import Callable, Iterable, Iterator, Optional, Sequence
@@ -691,11 +693,13 @@ class DiffScan:
         if history.truncated:
             self.history_truncated = True
         memo: dict[str, bool] = {}
+        budget = git_history.MAX_NET_SEARCH_CHARS
         for block in history.blocks:
             if self.excludes is not None and self.excludes.match_under(block.path, memo):
                 continue
             net = self._net_texts.get(block.path)
-            if net is not None:
+            if net is not None and budget > 0:
+                budget -= len(net[0])
                 span = git_history.net_span(*net, block.text)
                 if span is not None:
                     self.held_back.append(git_history.HeldBlock(block, *span))
@@ -716,8 +720,21 @@ class DiffScan:
         reported: dict[str, list[tuple[int, int]]] = {}
         for f in net_findings:
             reported.setdefault(f.path, []).append((f.line, f.end_line))
-        return [_history_fragment(held.block) for held in self.held_back
-                if any(first <= held.last and held.first <= last for first, last in reported.get(held.block.path, ()))]
+        # per path, the findings by first line and the furthest last line among the first k of them:
+        # a block overlaps one when one of those starting by its last line reaches its first
+        starts: dict[str, list[int]] = {}
+        reach: dict[str, list[int]] = {}
+        for path, spans in reported.items():
+            spans.sort()
+            starts[path] = [first for first, _ in spans]
+            reach[path] = list(itertools.accumulate((last for _, last in spans), max))
+        out = []
+        for held in self.held_back:
+            path = held.block.path
+            k = bisect.bisect_right(starts.get(path, ()), held.last)
+            if k and reach[path][k - 1] >= held.first:
+                out.append(_history_fragment(held.block))
+        return out
 
     def _untracked_fragments(self) -> Iterator[Fragment]:
         args = ["ls-files", "-z", "--others", "--exclude-standard", "--full-name"]

@@ -23,6 +23,10 @@ MAX_COMMITS = 1000
 MAX_PATCH_BYTES = 64 * 1024 * 1024
 COMMIT_MARK = b"\x01commit "
 MAX_NET_PLACES = 64  # places of a block's text in its net file tried before the block is scanned itself
+# characters of net files searched for blocks in one pass (each search reads at most its file, about
+# twice): past it every remaining block is scanned itself, as a history of a million blocks in one large
+# file could otherwise keep the search going with no file scanned, so no time limit checked
+MAX_NET_SEARCH_CHARS = 1 << 30
 
 
 @record(frozen=True)

@@ -150,3 +150,51 @@ def test_blocks_the_net_change_holds_are_judged_there(pushed):
         assert (again.path, again.commit, again.text, again.categories) == ("notes.py", notes, "A = 1\nB = 2\n",
                                                                            frozenset({"secrets"}))
 
+
+
+def test_past_the_search_budget_every_block_is_scanned_itself(pushed, monkeypatch):
+    """A history of very many blocks in a large file cannot keep the search for them going unchecked:
+    past the budget, blocks are scanned as history, where the time limit applies."""
+    from sentinel_hooks.sources import git_history
+    from sentinel_hooks.sources.git import Git, locate
+    from sentinel_hooks.sources.git_diff import WORKTREE, Comparison, DiffScan
+
+    repo = Path(pushed["repo"])
+    (repo / "notes.py").write_text("A = 1\nB = 2\n")
+    notes = _commit(repo, "notes")
+    monkeypatch.setattr(git_history, "MAX_NET_SEARCH_CHARS", 0)
+    runner = Git(repo)
+    with DiffScan(runner, locate(runner, "test"), Comparison(pushed["main"], WORKTREE), history=True) as source:
+        history = [(f.path, f.commit) for f in source.fragments() if f.commit is not None]
+        assert ("notes.py", notes) in history and ("app.py", pushed["removed"]) in history
+        assert source.held_back == []
+
+
+def test_held_back_blocks_under_findings_are_those_a_finding_overlaps(tmp_path):
+    """Compared with testing every finding against every block, on random spans."""
+    import random
+
+    from sentinel_hooks.sources.git import Git, Repo
+    from sentinel_hooks.sources.git_diff import WORKTREE, Comparison, DiffScan
+    from sentinel_hooks.sources.git_history import AddedBlock, HeldBlock
+
+    class Reported:
+        def __init__(self, path: str, line: int, end_line: int):
+            self.path, self.line, self.end_line = path, line, end_line
+
+    rng = random.Random(7)
+    source = DiffScan(Git(tmp_path), Repo(tmp_path, "", None, False), Comparison("a" * 40, WORKTREE))
+    for _ in range(200):
+        source.held_back = []
+        for i in range(rng.randint(0, 30)):
+            first = rng.randint(1, 80)
+            block = AddedBlock(f"c{i}", rng.choice("ab"), first, "x\n")
+            source.held_back.append(HeldBlock(block, first, first + rng.randint(0, 6)))
+        findings = []
+        for _ in range(rng.randint(0, 8)):
+            line = rng.randint(1, 90)
+            findings.append(Reported(rng.choice("abc"), line, line + rng.randint(0, 4)))
+        expected = [h.block for h in source.held_back
+                    if any(f.path == h.block.path and f.line <= h.last and h.first <= f.end_line for f in findings)]
+        assert [(f.path, f.commit) for f in source.held_back_fragments(findings)] == \
+            [(b.path, b.commit) for b in expected]
