@@ -21,6 +21,9 @@ IS_MACOS = sys.platform == "darwin"
 IS_WINDOWS = os.name == "nt"
 
 # -- worker processes ------------------------------------------------------------------------------
+# characters a child process's command line may hold with room to spare: Windows caps the whole line at
+# 32,767; POSIX systems allow far more (Linux 2 MB in all, 128 kB per argument; macOS 1 MB)
+MAX_COMMAND_CHARS = 30_000 if IS_WINDOWS else 120_000
 START_METHOD_ENV = "MCP_SENTINEL_START_METHOD"
 START_METHODS = ("fork", "spawn", "forkserver")
 

@@ -15,7 +15,7 @@ import os
 import re
 from typing import Callable, Iterable, Iterator, Optional, Sequence
 
-from sentinel_hooks import text_lines
+from sentinel_hooks import platform_os, text_lines
 from sentinel_hooks.errors import GitError
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources import constructs, git_history, skips
@@ -242,6 +242,17 @@ def line_windows(added: Iterable[int], context: int, line_count: int) -> list[tu
     return windows
 
 
+def _patch_pathspecs(changes: Sequence[FileChange], spec: list[str]) -> list[str]:
+    """What the background diff of a range compares: the files it patches by name (both names of a
+    rename), so git diffs and looks for renames among those alone, not among every added and deleted
+    file of the range again; ``spec``, the scan's own paths, when the names would not fit on a command
+    line."""
+    named = pathspecs(sorted({p for c in changes for p in (c.old_path, c.path)}))
+    if sum(len(arg) + 3 for arg in named) > platform_os.MAX_COMMAND_CHARS - 1000:
+        return spec
+    return ["--", *named]
+
+
 def window_fragment(path: str, text: str, added: Sequence[int], context: int,
                     base_loader: Optional[Callable[[], Optional[str]]], *, deleted_at: Sequence[int] = (),
                     old_blob: Optional[str] = None, new_blob: Optional[str] = None,
@@ -399,8 +410,10 @@ class DiffScan:
             # lines of those that existed before (added files are read whole, meanwhile)
             out = self.git.output(self.comparison.diff_command(listing=True) + spec)
             self._changes = sorted(parse_diff(out), key=lambda c: c.path)
-            if any(not c.is_new and c.status != "D" for c in self._changes):
-                self._patch_run = self.git.spool(self.comparison.diff_command(but_added=True) + spec)
+            patched = [c for c in self._changes if not c.is_new and c.status != "D"]
+            if patched:
+                self._patch_run = self.git.spool(self.comparison.diff_command(but_added=True)
+                                                 + _patch_pathspecs(patched, spec))
         return self._changes
 
     def patched(self) -> bool:

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from gitutil import git
+from sentinel_hooks import platform_os
 from sentinel_hooks.engine.units import units_of
 from sentinel_hooks.sources.git import Git, locate
 from sentinel_hooks.sources.git_diff import (
-    INDEX, WORKTREE, Comparison, DiffScan, added_lines, changed_lines, line_windows, parse_diff, unquote_c,
+    INDEX, WORKTREE, Comparison, DiffScan, FileChange, _patch_pathspecs, added_lines, changed_lines, line_windows, parse_diff, unquote_c,
     window_fragment,
 )
 
@@ -115,9 +116,14 @@ def test_parse_diff_statuses_binary_and_renames(repo):
     assert all(len(c.new_blob) == 40 for c in changes.values())
 
 
-def test_a_range_lists_its_files_then_reads_the_added_lines_of_those_that_existed(repo):
+@pytest.mark.parametrize("names_fit", [True, False])
+def test_a_range_lists_its_files_then_reads_the_added_lines_of_those_that_existed(repo, monkeypatch, names_fit):
     """Outside the index, one diff lists the files and a second, in the background, gives the added
-    lines of all but the added and deleted ones: together what the one full diff gives."""
+    lines of all but the added and deleted ones: together what the one full diff gives, whether the
+    second diff names its files (both names of a rename) or, when they would not fit on a command
+    line, compares the whole range again."""
+    if not names_fit:
+        monkeypatch.setattr(platform_os, "MAX_COMMAND_CHARS", 1000)
     base = git(repo, "rev-parse", "HEAD").strip()
     test_parse_diff_statuses_binary_and_renames(repo)  # the same change, committed
     git(repo, "commit", "-q", "-m", "two")
@@ -143,6 +149,19 @@ def test_a_range_lists_its_files_then_reads_the_added_lines_of_those_that_existe
     with DiffScan(runner, locate(runner, "test"), Comparison(target, git(repo, "rev-parse", "HEAD").strip())) as source:
         assert [c.path for c in source.changes()] == ["late.txt"]
         assert source.patched() and runner.processes == 2  # only an added file: no second diff
+
+
+def test_the_background_diff_names_the_files_it_patches_while_they_fit_on_a_command_line(monkeypatch):
+    def change(path: str, old_path: str = "") -> FileChange:
+        return FileChange(path=path, old_path=old_path or path, status="R" if old_path else "M", old_mode="100644",
+                          new_mode="100644", old_blob="1" * 40, new_blob="2" * 40)
+
+    changes = [change("b.py"), change("new/a.py", "old/a.py"), change("a [x].py")]
+    assert _patch_pathspecs(changes, ["--", ":(top)src"]) == [
+        "--", ":(top,literal)a [x].py", ":(top,literal)b.py", ":(top,literal)new/a.py", ":(top,literal)old/a.py"]
+    monkeypatch.setattr(platform_os, "MAX_COMMAND_CHARS", 1000 + 60)
+    assert _patch_pathspecs(changes, ["--", ":(top)src"]) == ["--", ":(top)src"]  # the scan's own paths
+    assert _patch_pathspecs(changes, []) == []
 
 
 def test_parse_diff_of_nothing():
