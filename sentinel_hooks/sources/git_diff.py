@@ -435,6 +435,7 @@ class DiffScan:
             if change is not None and not change.is_new:
                 change.added, change.deleted_at, change.binary = patched.added, patched.deleted_at, patched.binary
                 if change.status != "D":
+                    self._read_binary_as_text(change)
                     self._changed[change.path] = (frozenset(change.added), frozenset(change.deleted_at))
 
     def is_large(self, files: int, size: int) -> bool:
@@ -464,6 +465,8 @@ class DiffScan:
         changes = self.changes()
         pending = self._patch_run is not None
         # added files count whole; the others by their added lines, known now or once the diff is read
+        for change in changes if not pending else ():
+            self._read_binary_as_text(change)
         self._changed.update({c.path: (None, frozenset()) if c.is_new else (frozenset(c.added), frozenset(c.deleted_at))
                               for c in changes if c.status != "D" and (c.is_new or not pending)})
         if pending:  # the added files first, while git computes the others' lines
@@ -511,12 +514,9 @@ class DiffScan:
             return None
         if change.status == "U" or self._skip_for_mode(change.new_mode, path) or self._excluded(path):
             return None
-        if change.binary and not change.is_new:
-            # git's verdict follows .gitattributes (binary, -diff, -text), which the change itself can
-            # set: the content decides, and a text file gets its added lines from a --text diff
-            if self._new_text(change) is None:
-                return None
-            change.added, change.deleted_at = self._added_as_text(change)
+        self._read_binary_as_text(change)
+        if change.binary and not change.is_new and self._new_text(change) is None:
+            return None
         if not change.is_new and not change.added and not change.deleted_at:
             return None  # a pure rename or a mode change: nothing added or removed
         text = self._new_text(change)
@@ -541,6 +541,20 @@ class DiffScan:
             else:
                 change.memo["new_text"] = self._blob_text(change.new_blob, change.path)
         return change.memo["new_text"]
+
+    def _read_binary_as_text(self, change: FileChange) -> None:
+        """A change git calls binary whose new content is text gets its added lines and deletion points
+        from a --text diff: git's verdict follows .gitattributes (binary, -diff, -text), which the change
+        itself can set, so the content decides. Done once, where the change's lines become known and
+        before a worker takes them (``ModuleReader.changes``: a tool importing its text sees them)."""
+        if not change.binary or change.is_new or change.status in ("D", "U") or "as_text" in change.memo:
+            return
+        change.memo["as_text"] = True
+        if change.new_mode not in REGULAR_MODES or \
+                (self.excludes is not None and self.excludes.match_under(change.path, self._exclude_memo)):
+            return  # skipped, with its reason, when its fragment is asked for
+        if self._new_text(change) is not None:
+            change.added, change.deleted_at = self._added_as_text(change)
 
     def _added_as_text(self, change: FileChange) -> tuple[list[int], list[int]]:
         """The added lines and deletion points of a change git called binary, from a --text diff."""

@@ -89,6 +89,25 @@ def test_a_change_to_the_imported_module_alone_reports_the_tool_using_it(repo, c
     assert all(line == 13 for _, _, line, _ in result)  # the weather tool's text did not change
 
 
+@pytest.mark.parametrize("mode", [["--staged"], ["--baseline", "HEAD~1"], ["--baseline", "HEAD~1", "--timeout", "120"]],
+                         ids=["staged", "range", "range-in-a-worker"])
+def test_a_module_the_change_calls_binary_still_counts_its_changed_text(repo, capsys, mode):
+    """git's binary verdict follows .gitattributes, which the change itself can set: the module's
+    text decides, and its changed lines count for the tools that import them, in a worker too, and
+    in a changed file scanned well before the module."""
+    poison(repo)
+    with (repo / "pkg" / "server.py").open("a") as fh:
+        fh.write("\n\nVERSION = 2\n")
+    for i in range(40):  # scanned between the two
+        (repo / "pkg" / f"sz_{i:02}.py").write_text(f"VALUE = {i}\n")
+    (repo / ".gitattributes").write_text("pkg/texts.py binary\n")
+    git(repo, "add", "-A")
+    assert "-\t-\tpkg/texts.py" in git(repo, "diff", "--cached", "--numstat", "HEAD")  # git calls it binary
+    if mode[0] == "--baseline":
+        git(repo, "commit", "-q", "-m", "poison, and call the module binary")
+    assert EXPECTED <= found(scan(capsys, *mode))
+
+
 def test_a_change_to_both_files_reports_the_tool_outside_the_changed_lines(repo, capsys):
     poison(repo)
     with (repo / "pkg" / "server.py").open("a") as fh:
