@@ -21,7 +21,7 @@ import stat
 from pathlib import Path
 from typing import Any, Optional
 
-from sentinel_hooks import digests, platform_os
+from sentinel_hooks import digests, platform_os, text_lines
 from sentinel_hooks.sources.files import BINARY_SNIFF, decode, is_binary
 
 MAX_MODULE_BYTES = 1 << 20
@@ -61,10 +61,14 @@ class ModuleReader:
         change = self.changes.get(path)
         if change is None:
             return False
-        added, deleted_at = change
-        if added is None:
+        if change[0] is None:
             return first <= last
-        return any(first <= n <= last for n in added) or any(first <= n < last for n in deleted_at)
+        # the sets as workers receive them, sorted once per path (and again if the entry is replaced)
+        memo = self.__dict__.setdefault("_sorted_changes", {})
+        held = memo.get(path)
+        if held is None or held[0] is not change:
+            held = memo[path] = (change, sorted(change[0]), sorted(change[1]))
+        return text_lines.change_reaches(held[1], held[2], first, last)
 
     def read(self, path: str) -> Optional[str]:
         """The text of the module at repository-relative ``path``, or None (outside the repository,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import random
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,22 @@ def test_a_diff_names_its_changed_lines_and_every_line_of_an_added_file(tmp_path
     assert reader.changed("old.py", 1, 4) and reader.changed("old.py", 8, 10) and not reader.changed("old.py", 6, 9)
     assert reader.changed("new.py", 1, 1) and reader.changed("new.py", 30, 40)
     assert not reader.changed("other.py", 1, 100)
+
+
+def test_changed_agrees_with_reading_every_line_and_sees_a_replaced_entry(tmp_path: Path):
+    rng = random.Random(7)
+    reader = DirectoryModules(str(tmp_path))
+    for _ in range(300):
+        added = frozenset(rng.sample(range(1, 60), rng.randint(0, 8)))
+        deleted_at = frozenset(rng.sample(range(0, 60), rng.randint(0, 3)))
+        reader.changes["m.py"] = (added, deleted_at)  # a new entry each time: never an answer for the old one
+        for _ in range(20):
+            first = rng.randint(0, 62)
+            last = first + rng.randint(-1, 10)
+            expected = any(first <= n <= last for n in added) or any(first <= n < last for n in deleted_at)
+            assert reader.changed("m.py", first, last) == expected, (sorted(added), sorted(deleted_at), first, last)
+    sent = GitModules(BlobReader(Git(cwd=tmp_path)), "HEAD")  # as a worker receives a diff's reader
+    sent.changes = {"m.py": (frozenset({5}), frozenset({40}))}
+    assert sent.changed("m.py", 0, 61) and "_sorted_changes" in vars(sent)
+    copy = pickle.loads(pickle.dumps(sent))
+    assert "_sorted_changes" not in vars(copy) and copy.changes == sent.changes and copy.changed("m.py", 40, 41)
