@@ -354,7 +354,11 @@ class _HeldReader:
 
 
 def _held_reader(number: int) -> Any:
-    return _worker["readers"][number]
+    """The worker's copy of reader ``number``. Terminating a pool early (an error or the deadline with
+    batches still queued) makes multiprocessing unpickle those batches in this process, which holds no
+    copies, to drop them: they get None, so the error that ended the scan is the one reported."""
+    readers = _worker.get("readers")
+    return None if readers is None else readers[number]
 
 
 def transferable(units: list[TextUnit], readers: Optional[dict[int, Any]] = None) -> list[TextUnit]:

@@ -199,6 +199,76 @@ def test_a_module_reader_the_workers_hold_travels_as_a_number(tmp_path: Path, mo
     assert arrived.file().modules is reader
     (copied,) = pickle.loads(alone)
     assert copied.file().modules.changes == reader.changes  # a reader the workers lack still arrives whole
+    # a pool terminated with batches still queued unpickles them here, where no worker state is, to drop them
+    monkeypatch.setattr(pool, "_worker", {})
+    (dropped,) = pickle.loads(held)
+    assert dropped.file().modules is None
+
+
+_HELD: dict = {}
+_SCAN_FILES = pool._scan_files
+
+
+def _held_scan_files(files):
+    """A worker's batch, held until the test releases it (at most a minute)."""
+    _HELD["release"].acquire(timeout=60)
+    return _SCAN_FILES(files)
+
+
+@pytest.mark.parametrize("ending", ["git error", "timeout"])
+def test_a_diff_scan_ended_with_batches_queued_for_the_workers_reports_what_ended_it(
+        make_repo, monkeypatch, capsys, ending):
+    """Workers that hold their first batches, a third queued behind them, and a git error in the source
+    or the time limit: the scan ends with that error's line, or with exit 7 and its report, not with an
+    error from dropping the queued batch."""
+    import json
+    import multiprocessing
+
+    from sentinel_hooks.cli import main
+    from sentinel_hooks.errors import GitError
+    from sentinel_hooks.sources.git_diff import DiffScan
+    from tests.conftest import git
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the workers must share this test's stand-ins: fork is not available here")
+    repo = make_repo()
+    for i in range(60):
+        (repo / f"tools_{i:02}.py").write_text(f"def tool_{i}() -> int:\n    return {i}\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    for i in range(60):
+        with (repo / f"tools_{i:02}.py").open("a", encoding="utf-8") as fh:
+            fh.write(f"\n\ndef more_{i}() -> int:\n    return {i + 1}\n")
+    git(repo, "commit", "-q", "-am", "more")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv(platform_os.START_METHOD_ENV, "fork")
+    monkeypatch.setattr(pool, "default_workers", lambda: 2)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_BYTES", 0)
+    release = multiprocessing.get_context("fork").Semaphore(0)  # an Event's set would wait for killed waiters
+    monkeypatch.setattr(pool, "_scan_files", _held_scan_files)
+    monkeypatch.setitem(_HELD, "release", release)
+    real_fragment = DiffScan._change_fragment
+
+    def fragment(self, change):
+        # every file changed, none added: workers from the first file, three batches of eight sent by the 31st
+        if change.path == "tools_30.py" and ending == "git error":
+            raise GitError(f"{change.path}: git object {change.new_blob} is missing")
+        return real_fragment(self, change)
+
+    monkeypatch.setattr(DiffScan, "_change_fragment", fragment)
+    try:
+        limit = ["--timeout", "2"] if ending == "timeout" else []
+        code = main(["scan", "--baseline", "HEAD~1", "--no-cache", "--max-concurrent-files", "2", *limit,
+                     "-o", "json", "--output-file", "../report.json"])
+    finally:
+        for _ in range(2):
+            release.release()
+    err = capsys.readouterr().err
+    assert "KeyError" not in err, err
+    if ending == "git error":
+        assert "tools_30.py: git object" in err and "is missing" in err and code == 1, err
+    else:
+        assert code == 7 and "findings" in json.loads((repo.parent / "report.json").read_text(encoding="utf-8"))
 
 
 def test_a_diff_of_many_small_files_stays_in_one_process_as_a_full_scan_of_them_would(make_repo, monkeypatch):
