@@ -288,6 +288,7 @@ class BlobReader:
     def __init__(self, git: Git):
         self.git = git
         self._proc: Optional[subprocess.Popen] = None
+        self._pid = 0  # the process that started ``_proc``
 
     def read(self, sha: str) -> Optional[bytes]:
         return self._object(sha.encode("ascii"), None)
@@ -300,9 +301,7 @@ class BlobReader:
         return self._object(name.encode("utf-8", "surrogateescape"), limit)
 
     def _object(self, name: bytes, limit: Optional[int]) -> Optional[bytes]:
-        if self._proc is None:
-            self._proc = self.git.popen(["cat-file", "--batch"])
-        proc = self._proc
+        proc = self._process()
         assert proc.stdin is not None and proc.stdout is not None
         try:
             proc.stdin.write(name + b"\n")
@@ -331,7 +330,30 @@ class BlobReader:
             raise GitError("git cat-file stopped unexpectedly")
         return data if wanted else None
 
+    def _process(self) -> subprocess.Popen:
+        """This process's ``cat-file``. A forked worker holding a copy of the reader starts its own: the
+        inherited pipes carry the parent's requests and answers, and sharing them would hand either
+        process the other's objects."""
+        if self._proc is not None and self._pid != os.getpid():
+            self._drop_inherited()
+        if self._proc is None:
+            self._proc = self.git.popen(["cat-file", "--batch"])
+            self._pid = os.getpid()
+        return self._proc
+
+    def _drop_inherited(self) -> None:
+        """Close this process's copies of a parent's pipes (the parent's process is not ours to wait for)."""
+        proc, self._proc = self._proc, None
+        for stream in (proc.stdin, proc.stdout) if proc is not None else ():
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+
     def close(self) -> None:
+        if self._proc is not None and self._pid != os.getpid():
+            self._drop_inherited()
         proc, self._proc = self._proc, None
         if proc is None:
             return

@@ -104,6 +104,36 @@ def test_blob_reader_reads_many_through_one_process(repo):
     assert runner.processes == 1
 
 
+def test_a_forked_worker_reads_blobs_through_its_own_cat_file(repo):
+    """A worker forked with a copy of the reader (the module reader a diff scan's workers hold) must not
+    write to the parent's cat-file: the answers would go to whichever process reads first."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("fork is not available here")
+    runner = Git(cwd=repo)
+    blob = git(repo, "rev-parse", "HEAD:sub/f.txt").strip()
+    reader = BlobReader(runner)
+    try:
+        assert reader.read(blob) == b"hello\n" and runner.processes == 1
+        context = multiprocessing.get_context("fork")
+        answers = context.Queue()
+
+        def worker() -> None:
+            answers.put((reader.read(blob), reader.read(blob), runner.processes))
+            reader.close()
+
+        child = context.Process(target=worker)
+        child.start()
+        first, second, started = answers.get(timeout=60)
+        child.join(60)
+        assert (first, second, started) == (b"hello\n", b"hello\n", 2)  # its own cat-file, started once
+        assert child.exitcode == 0
+        assert reader.read(blob) == b"hello\n" and runner.processes == 1  # the parent's one, still in step
+    finally:
+        reader.close()
+
+
 def test_git_failures_are_one_line_git_errors(repo):
     with pytest.raises(GitError, match=r"^git cat-file failed: "):
         Git(cwd=repo).output(["cat-file", "-p", "nonexistent"])
