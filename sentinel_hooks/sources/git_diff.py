@@ -465,8 +465,9 @@ class DiffScan:
         changes = self.changes()
         pending = self._patch_run is not None
         # added files count whole; the others by their added lines, known now or once the diff is read
-        for change in changes if not pending else ():
-            self._read_binary_as_text(change)
+        if not pending:
+            for change in changes:
+                self._read_binary_as_text(change)
         self._changed.update({c.path: (None, frozenset()) if c.is_new else (frozenset(c.added), frozenset(c.deleted_at))
                               for c in changes if c.status != "D" and (c.is_new or not pending)})
         if pending:  # the added files first, while git computes the others' lines
@@ -514,9 +515,7 @@ class DiffScan:
             return None
         if change.status == "U" or self._skip_for_mode(change.new_mode, path) or self._excluded(path):
             return None
-        self._read_binary_as_text(change)
-        if change.binary and not change.is_new and self._new_text(change) is None:
-            return None
+        self._read_binary_as_text(change)  # binary content keeps git's empty lines: it ends at the next check
         if not change.is_new and not change.added and not change.deleted_at:
             return None  # a pure rename or a mode change: nothing added or removed
         text = self._new_text(change)
