@@ -54,6 +54,8 @@ class ModuleReader:
         # the files a diff changes: path -> (added lines, None for an added file: every line; new-file
         # lines after which lines were removed)
         self.changes: dict[str, tuple[Optional[frozenset[int]], frozenset[int]]] = {}
+        # path -> (the entry of ``changes`` they came from, its added lines and deletion points sorted)
+        self._sorted_changes: dict[str, tuple[Any, list[int], list[int]]] = {}
 
     def changed(self, path: str, first: int, last: int) -> bool:
         """Whether the scanned change added lines to ``path`` within ``first``..``last`` (lines of its
@@ -64,10 +66,9 @@ class ModuleReader:
         if change[0] is None:
             return first <= last
         # the sets as workers receive them, sorted once per path (and again if the entry is replaced)
-        memo = self.__dict__.setdefault("_sorted_changes", {})
-        held = memo.get(path)
+        held = self._sorted_changes.get(path)
         if held is None or held[0] is not change:
-            held = memo[path] = (change, sorted(change[0]), sorted(change[1]))
+            held = self._sorted_changes[path] = (change, sorted(change[0]), sorted(change[1]))
         return text_lines.change_reaches(held[1], held[2], first, last)
 
     def read(self, path: str) -> Optional[str]:
