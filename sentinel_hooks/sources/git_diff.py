@@ -503,10 +503,14 @@ class DiffScan:
         return True
 
     def _excluded(self, path: str) -> bool:
-        if self.excludes is not None and self.excludes.match_under(path, self._exclude_memo):
+        """Whether the excludes match ``path``, recording the skip when they do."""
+        if self._is_excluded(path):
             self.skipped.add(skips.EXCLUDED, path)
             return True
         return False
+
+    def _is_excluded(self, path: str) -> bool:
+        return self.excludes is not None and self.excludes.match_under(path, self._exclude_memo)
 
     def _change_fragment(self, change: FileChange) -> Optional[Fragment]:
         path = change.path
@@ -549,8 +553,7 @@ class DiffScan:
         if not change.binary or change.is_new or change.status in ("D", "U") or "as_text" in change.memo:
             return
         change.memo["as_text"] = True
-        if change.new_mode not in REGULAR_MODES or \
-                (self.excludes is not None and self.excludes.match_under(change.path, self._exclude_memo)):
+        if change.new_mode not in REGULAR_MODES or self._is_excluded(change.path):
             return  # skipped, with its reason, when its fragment is asked for
         if self._new_text(change) is not None:
             change.added, change.deleted_at = self._added_as_text(change)
@@ -661,7 +664,7 @@ class DiffScan:
         found = sorted({os.fsdecode(p[len(prefix):] if p.startswith(prefix) else p) for p in out.split(b"\0") if p})
         modules = self.modules(state)
         for path in [p for p in found if p not in touched][:MAX_IMPORTERS]:
-            if self.excludes is not None and self.excludes.match_under(path, self._exclude_memo):
+            if self._is_excluded(path):
                 continue
             if state == WORKTREE:
                 text = self._work_tree_text(path)
