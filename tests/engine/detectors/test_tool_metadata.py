@@ -118,6 +118,19 @@ def test_tokenizer_tells_regex_from_division_and_skips_comments():
     assert all(t != "string" for t, _ in kinds)
 
 
+def test_tokenizer_identifiers_are_ascii_word_characters_dollar_and_the_rest_of_the_bmp():
+    def ident_char(c: str) -> bool:  # the definition the tokenizer's character classes spell out
+        return c.isascii() and (c.isalnum() or c in "_$") or 0x80 <= ord(c) <= 0xFFFF
+    bmp_rest = "".join(chr(c) for c in range(0x80, 0x10000))
+    (token,) = tokenize("$x" + bmp_rest + "9_")
+    assert (token.kind, token.end) == ("ident", len(bmp_rest) + 4)
+    for code in [*range(0x80), 0x10000, 0x1D49C, 0x10FFFF]:
+        c = chr(code)
+        first = tokenize(c + "a")[0]
+        assert (first.kind == "ident" and first.text.startswith(c)) == (ident_char(c) and not c.isdigit()), code
+        assert (tokenize("a" + c)[0].text == "a" + c) == ident_char(c), code
+
+
 def test_model_view_decodes_tags_and_drops_zero_width():
     hidden = "".join(chr(0xE0000 + ord(c)) for c in "hi")
     assert model_view("ig\u200bnore" + hidden) == "ignorehi"

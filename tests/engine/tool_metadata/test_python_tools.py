@@ -187,6 +187,17 @@ def test_a_form_name_written_with_other_characters_still_declares_the_tool():
     assert found[("tool", "lookup")].description == "Finds a word."
 
 
+def test_form_name_lines_find_form_names_written_outside_ascii_within_words_of_any_plane():
+    from sentinel_hooks.engine.tool_metadata.python_tools import form_name_lines
+    # NFKC reads the mathematical letters as ASCII: Python names these "tool" and "description"
+    tool = "\U0001d42d\U0001d428\U0001d428\U0001d425"
+    assert form_name_lines(f"x = 1\n@mcp.{tool}()\ndef f(): pass\n") == [2]
+    assert form_name_lines(f"a = 1\n\u00e9{tool}_9 = 2\n") == [2]  # one word, whatever its planes
+    assert form_name_lines(f"a = 1\nb = \u00e9{tool[:2]} - {tool[2:]}\n") == []  # two words
+    assert form_name_lines("a = 1\nd\u00e9scription = 2\n") == []
+    assert form_name_lines("a = 1\nb = '\u00e9'; c = \uff44escription\n") == [2]  # fullwidth d
+
+
 def test_form_name_lines_count_lines_as_the_parser_does():
     from sentinel_hooks.engine.tool_metadata.python_tools import form_name_lines
 
