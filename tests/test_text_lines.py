@@ -9,6 +9,14 @@ def test_line_starts_and_positions():
     assert [position(starts, i) for i in range(5)] == [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2)]
 
 
+def test_line_starts_are_one_past_each_newline():
+    import random
+    rng = random.Random(7)
+    for _ in range(500):
+        text = "".join(rng.choice("ab\n\r\u2028") for _ in range(rng.randrange(12)))
+        assert line_starts(text) == [0] + [i + 1 for i, c in enumerate(text) if c == "\n"], repr(text)
+
+
 def test_git_counts_no_line_after_a_final_newline():
     assert counted_line_starts("ab\ncd\n") == [0, 3] and counted_line_starts("ab\ncd") == [0, 3]
     assert counted_line_starts("") == [0]
