@@ -110,27 +110,35 @@ def python_blocks(path: str, text: str, line_starts: list[int], lines: list[int]
     return spans
 
 
+_UNREAD = -1
+
+
 class _Layout:
-    """Indentation of each code line (None: blank or comment), computed once per file."""
+    """Indentation of the file's code lines (None: blank or comment), each read once when first asked
+    for: the blocks of a few changed lines look at a small part of a large file."""
 
     def __init__(self, text: str, line_starts: list[int]):
         self.text = text
         self.starts = line_starts
         self.count = len(line_starts)
-        self.indents: list[int | None] = []
-        for i, start in enumerate(line_starts):
-            stop = line_starts[i + 1] if i + 1 < self.count else len(text)
-            line = text[start:stop]
+        self._indents: list[int | None] = [_UNREAD] * self.count
+
+    def indent(self, n: int) -> int | None:
+        """The indentation of line ``n`` (1-based), None for a blank or comment line."""
+        level = self._indents[n - 1]
+        if level == _UNREAD:
+            line = self.line(n)
             stripped = line.lstrip(" \t")
             code = stripped.strip()
-            self.indents.append(None if not code or code.startswith("#") else len(line) - len(stripped))
+            level = self._indents[n - 1] = None if not code or code.startswith("#") else len(line) - len(stripped)
+        return level
 
     def line(self, n: int) -> str:
         stop = self.starts[n] if n < self.count else len(self.text)
         return self.text[self.starts[n - 1]:stop]
 
     def code_line_at_or_above(self, n: int) -> int | None:
-        while n >= 1 and self.indents[n - 1] is None:
+        while n >= 1 and self.indent(n) is None:
             n -= 1
         return n if n >= 1 else None
 
@@ -140,14 +148,14 @@ class _Layout:
         if here is None:
             return None
         outermost = None
-        indent = self.indents[here - 1]
+        indent = self.indent(here)
         limit = max(0, here - MAX_BLOCK_LINES)
         probe = here
         if PYTHON_DEF.match(self.line(here)):
-            outermost, indent = here, self.indents[here - 1]
+            outermost, indent = here, self.indent(here)
         while probe > limit and indent:
             probe -= 1
-            level = self.indents[probe - 1]
+            level = self.indent(probe)
             if level is None or level >= indent:
                 continue
             indent = level
@@ -158,21 +166,21 @@ class _Layout:
                 break  # a method's block is the method, not its whole class
         if outermost is None:
             first = here
-            while first > 1 and self.indents[first - 1] != 0:
+            while first > 1 and self.indent(first) != 0:
                 first -= 1
             return self._extent(first, 0)
-        return self._extent(outermost, self.indents[outermost - 1] or 0)
+        return self._extent(outermost, self.indent(outermost) or 0)
 
     def _extent(self, first: int, indent: int) -> tuple[int, int]:
         """From ``first`` (moved up over its decorators) to the line before the next code line
         indented ``indent`` or less (closing brackets aside)."""
-        while first > 1 and self.indents[first - 2] == indent and self.line(first - 1).lstrip().startswith("@"):
+        while first > 1 and self.indent(first - 1) == indent and self.line(first - 1).lstrip().startswith("@"):
             first -= 1
         in_header = self.line(first).lstrip().startswith("@")  # decorators, then their def or class
         last = first
         n = first + 1
         while n <= self.count and n - first < MAX_BLOCK_LINES:
-            level = self.indents[n - 1]
+            level = self.indent(n)
             if level is not None:
                 code = self.line(n).lstrip()
                 if level <= indent and not code.startswith((")", "]", "}")):

@@ -70,6 +70,17 @@ def test_a_method_widens_to_the_method_and_module_code_to_its_statement():
     assert blocks(1) == [(1, 1)]
 
 
+def test_the_layout_reads_the_indentation_of_the_lines_it_is_asked_about():
+    from sentinel_hooks.sources.constructs import _Layout
+    layout = _Layout(PYTHON, counted_line_starts(PYTHON))
+    assert layout.block_of(11) == (8, 17)
+    read = [n for n in range(1, layout.count + 1) if layout._indents[n - 1] != -1]
+    assert 11 in read and 1 not in read and 26 not in read  # the block's lines, not the file's
+    expected = [None if not line.strip() or line.lstrip().startswith("#") else len(line) - len(line.lstrip(" \t"))
+                for line in PYTHON.split("\n")[:layout.count]]
+    assert [layout.indent(n) for n in range(1, layout.count + 1)] == expected
+
+
 def test_python_blocks_are_only_for_python_files():
     assert python_blocks("server.js", PYTHON, counted_line_starts(PYTHON), [11]) == []
 
