@@ -256,13 +256,15 @@ def _patch_pathspecs(changes: Sequence[FileChange], spec: list[str]) -> list[str
 def window_fragment(path: str, text: str, added: Sequence[int], context: int,
                     base_loader: Optional[Callable[[], Optional[str]]], *, deleted_at: Sequence[int] = (),
                     old_blob: Optional[str] = None, new_blob: Optional[str] = None,
-                    modules: Optional[ModuleReader] = None) -> Fragment:
+                    modules: Optional[ModuleReader] = None, starts: Optional[list[int]] = None) -> Fragment:
     """The changed file with its added lines, its ``deleted_at`` points (the lines after which lines were
     removed) and the windows around them (``context`` lines each side); the engine scans each window,
     able to load the whole file and its base version. A window holding part of a multi-line construct
     (a private-key block, a multi-line string) grows to the whole construct, and one holding a change
-    of a Python function grows to the whole function, where a deleted guard can expose a sink."""
-    starts = text_lines.counted_line_starts(text) if text else []
+    of a Python function grows to the whole function, where a deleted guard can expose a sink.
+    ``starts`` are the text's ``counted_line_starts`` when known."""
+    if starts is None:
+        starts = _counted_starts(text)
     # a deletion point touches the lines on both sides of the gap
     touched = list(added) + [n for point in deleted_at for n in (point, point + 1)]
     spans = constructs.construct_spans(path, text, starts)
@@ -271,6 +273,10 @@ def window_fragment(path: str, text: str, added: Sequence[int], context: int,
     return Fragment(path=path, text=text, changed_lines=frozenset(added), windows=tuple(windows),
                     deleted_at=tuple(deleted_at), load_base=base_loader, old_blob=old_blob, new_blob=new_blob,
                     modules=modules)
+
+
+def _counted_starts(text: str) -> list[int]:
+    return text_lines.counted_line_starts(text) if text else []
 
 
 def whole_fragment(path: str, text: str, *, new_blob: Optional[str] = None,
@@ -534,7 +540,8 @@ class DiffScan:
         self._net_texts[path] = (text, frozenset(change.added))
         base = self._loader(change.old_blob)
         return window_fragment(path, text, change.added, self.context, base, deleted_at=change.deleted_at,
-                               old_blob=change.old_blob, new_blob=new_blob, modules=modules)
+                               old_blob=change.old_blob, new_blob=new_blob, modules=modules,
+                               starts=self._starts(change))
 
     def _new_text(self, change: FileChange) -> Optional[str]:
         """The changed file's new content (read once), or None when it is binary or unreadable."""
@@ -680,7 +687,15 @@ class DiffScan:
         if not text:
             return False
         touched = list(change.added) + [n for point in change.deleted_at for n in (point, point + 1)]
-        return constructs.touches_module_constant(change.path, text, text_lines.counted_line_starts(text), touched)
+        return constructs.touches_module_constant(change.path, text, self._starts(change), touched)
+
+    @staticmethod
+    def _starts(change: FileChange) -> list[int]:
+        """The line starts of the change's new text (read first), counted once for its window and its
+        importer search."""
+        if "starts" not in change.memo:
+            change.memo["starts"] = _counted_starts(change.memo["new_text"])
+        return change.memo["starts"]
 
     # -- whole files --------------------------------------------------------------------------
     def _whole_file_fragments(self, paths: list[str]) -> Iterator[Fragment]:
