@@ -333,7 +333,8 @@ def _scan_files(files: list[list[TextUnit]]) -> list[tuple[list[Finding], Option
 
 
 class _Loaded:
-    """A text loaded already, in place of a loader that reads git (which cannot cross processes)."""
+    """A text loaded already, in place of a loader that cannot cross processes (one reading through this
+    process's git, or a closure)."""
 
     def __init__(self, value: Optional[str]):
         self.value = value
@@ -362,22 +363,25 @@ def _held_reader(number: int) -> Any:
 
 
 def transferable(units: list[TextUnit], readers: Optional[dict[int, Any]] = None) -> list[TextUnit]:
-    """The units with their loaders run here, so they can be sent to a worker. Units that share a
-    file's analysis (the windows of one file) still share one after the journey, and its texts are
-    sent once. A module reader among ``readers`` (those the workers hold) travels as its number."""
-    moved: dict[int, tuple[_Loaded, _Loaded, FileAnalysis]] = {}
+    """The units with their loaders run here, so they can be sent to a worker, except a base loader
+    that is portable (it reads there, if a check asks). Units that share a file's analysis (the windows
+    of one file) still share one after the journey, and its texts are sent once. A module reader among
+    ``readers`` (those the workers hold) travels as its number."""
+    moved: dict[int, tuple[_Loaded, Any, FileAnalysis]] = {}
     out = []
     for u in units:
         original = u.file()
         if id(original) not in moved:
             text = _Loaded(original.text())
-            base = _Loaded(original.base_text() if u.base_text_loader is not None else None)
+            base: Any = original.portable_base_loader() if u.base_text_loader is not None else None
+            if base is None:
+                base = _Loaded(original.base_text() if u.base_text_loader is not None else None)
             modules = original.modules
             if readers and id(modules) in readers and readers[id(modules)] is modules:
                 modules = _HeldReader(id(modules))
             analysis = FileAnalysis(text, base, original.changed_lines, original.deletion_points,
                                     modules)  # a git reader starts its own cat-file over there
-            analysis.text(), analysis.base_text()  # loaded now: a not-loaded mark would not survive pickling
+            analysis.text()
             analysis.windows = original.windows
             moved[id(original)] = (text, base, analysis)
         text, base, analysis = moved[id(original)]

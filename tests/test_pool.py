@@ -205,6 +205,42 @@ def test_a_module_reader_the_workers_hold_travels_as_a_number(tmp_path: Path, mo
     assert dropped.file().modules is None
 
 
+class _CountedBase:
+    """A portable base loader that counts its reads (in the process that calls it)."""
+
+    portable = True
+    calls = 0
+
+    def __call__(self):
+        _CountedBase.calls += 1
+        return "base = 1\n"
+
+
+def test_a_portable_base_loader_travels_unread_and_reads_where_a_check_asks(monkeypatch):
+    import pickle
+
+    from sentinel_hooks.engine.units import FileAnalysis, TextUnit
+
+    monkeypatch.setattr(_CountedBase, "calls", 0)
+    text = "a = 1\nb = 2\n"
+    shared = FileAnalysis(lambda: text, _CountedBase(), frozenset({2}))
+    windows = [TextUnit(path="m.py", text=line, first_line=n, changed_lines=frozenset({2}),
+                        full_text_loader=lambda: text, base_text_loader=shared._load_base, analysis=shared)
+               for n, line in ((1, "a = 1\n"), (2, "b = 2\n"))]
+    sent = pickle.loads(pickle.dumps(pool.transferable(windows)))
+    assert _CountedBase.calls == 0  # not read to be sent
+    assert sent[0].file() is sent[1].file() and sent[0].full_text() == text
+    assert sent[0].base_text() == sent[1].base_text() == "base = 1\n" and _CountedBase.calls == 1
+    # a loader that cannot cross processes is read here and its text sent; so is a portable one already read
+    plain = FileAnalysis(lambda: text, lambda: "old\n", frozenset({1}))
+    unit = TextUnit(path="m.py", text=text, full_text_loader=lambda: text, base_text_loader=plain._load_base,
+                    analysis=plain)
+    assert pickle.loads(pickle.dumps(pool.transferable([unit])))[0].base_text() == "old\n"
+    assert shared.base_text() == "base = 1\n" and _CountedBase.calls == 2  # read here by a check
+    assert pickle.loads(pickle.dumps(pool.transferable(windows)))[0].base_text() == "base = 1\n"
+    assert _CountedBase.calls == 2
+
+
 _HELD: dict = {}
 _SCAN_FILES = pool._scan_files
 

@@ -14,7 +14,14 @@ from sentinel_hooks.records import field, record
 if TYPE_CHECKING:
     from sentinel_hooks.sources.fragment import Fragment
 
-_NOT_LOADED: Any = object()
+class _NotLoaded:
+    """The mark of a base text not read yet; pickled by name, it is the same mark in a worker."""
+
+    def __reduce__(self) -> str:
+        return "_NOT_LOADED"
+
+
+_NOT_LOADED: Any = _NotLoaded()
 NOT_ANALYSED = "not analysed"  # memo key: why a structure-aware check could not analyse the file
 # memo key: the detectors of the rules a whole file's keywords selected (set by the engine, absent for windows)
 SELECTED_DETECTORS = "selected detectors"
@@ -84,6 +91,13 @@ class FileAnalysis:
         if self._base is _NOT_LOADED:
             self._base = None if self._load_base is None else self._load_base()
         return self._base
+
+    def portable_base_loader(self) -> Optional[Callable[[], Optional[str]]]:
+        """The base text's loader when it has not run yet and is ``portable``: it can cross to another
+        process and read there, so a base no check asks for is never read; else None."""
+        if self._base is _NOT_LOADED and getattr(self._load_base, "portable", False):
+            return self._load_base
+        return None
 
 
 @record

@@ -24,7 +24,7 @@ from sentinel_hooks.sources.files import (DEFAULT_EXCLUDE_DIRS, BINARY_SNIFF, Ex
                                          is_binary, open_regular)
 from sentinel_hooks.sources.git import NULL_SHA, BlobReader, Git, Repo, Spooled, pathspecs
 from sentinel_hooks.sources.hunks import deletion_point, read_hunk
-from sentinel_hooks.sources.modules import GitModules, ModuleReader, WorkTreeModules
+from sentinel_hooks.sources.modules import BlobText, GitModules, ModuleReader, WorkTreeModules
 from sentinel_hooks.sources.skips import SkipLog
 
 INDEX = "index"
@@ -538,7 +538,7 @@ class DiffScan:
             self._net_texts[path] = (text, None)
             return whole_fragment(path, text, new_blob=new_blob, modules=modules)
         self._net_texts[path] = (text, frozenset(change.added))
-        base = self._loader(change.old_blob)
+        base = BlobText(self.blobs, change.old_blob)
         return window_fragment(path, text, change.added, self.context, base, deleted_at=change.deleted_at,
                                old_blob=change.old_blob, new_blob=new_blob, modules=modules,
                                starts=self._starts(change))
@@ -573,12 +573,6 @@ class DiffScan:
             if again.path == change.path:
                 return again.added, again.deleted_at
         return [], []
-
-    def _loader(self, blob: str) -> Callable[[], Optional[str]]:
-        def load() -> Optional[str]:
-            data = self.blobs.read(blob)
-            return None if data is None else decode(data)
-        return load
 
     def _accept(self, data: bytes, path: str) -> Optional[str]:
         if self.max_file_size is not None and len(data) > self.max_file_size:

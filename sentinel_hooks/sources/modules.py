@@ -148,6 +148,29 @@ def process_blob_reader(git) -> Any:
     return _BLOB_READERS[key]
 
 
+class BlobText:
+    """The decoded text of blob ``sha`` (None when git has no such object), read when called: a diff
+    scan's base version of a changed file, which few checks read. It is ``portable``: a copy sent to
+    a worker process reads through that process's ``git cat-file`` (``process_blob_reader``), so the
+    scan does not read every base in advance to send it along."""
+
+    portable = True
+
+    def __init__(self, blobs, sha: str):
+        self.blobs = blobs
+        self.sha = sha
+
+    def __call__(self) -> Optional[str]:
+        data = self.blobs.read(self.sha)
+        return None if data is None else decode(data)
+
+    def __getstate__(self) -> dict:
+        return {"git": self.blobs.git, "sha": self.sha}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(process_blob_reader(state["git"]), state["sha"])  # type: ignore[misc]
+
+
 class GitModules(ModuleReader):
     """Modules of a git state: ``revision`` '' for the index, else a commit or tree SHA. ``blobs`` is
     the scan's open ``git cat-file --batch`` (a copy sent to another process starts its own);

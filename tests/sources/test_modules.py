@@ -142,6 +142,32 @@ def test_git_readers_read_the_index_or_the_commit_not_the_work_tree(make_repo):
         blobs.close()
 
 
+def test_a_blob_text_reads_when_called_and_a_copy_reads_through_its_own_process_reader(make_repo):
+    from sentinel_hooks.sources.modules import BlobText
+
+    repo = make_repo()
+    (repo / "server.py").write_text("BASE = 'caf\u00e9'\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one")
+    sha = git(repo, "rev-parse", "HEAD:server.py").strip()
+    blobs = BlobReader(Git(repo))
+    try:
+        loader = BlobText(blobs, sha)
+        assert loader.portable and blobs._proc is None  # nothing read until called
+        assert loader() == "BASE = 'caf\u00e9'\n"
+        assert BlobText(blobs, "0" * 40)() is None  # no such object
+        state = pickle.dumps(loader)
+        assert b"BASE" not in state and b"BlobReader" not in state  # neither the text nor the reader travels
+        copy = pickle.loads(state)
+        try:
+            assert copy.blobs is not blobs and copy.blobs is pickle.loads(state).blobs
+            assert copy() == "BASE = 'caf\u00e9'\n"
+        finally:
+            copy.blobs.close()
+    finally:
+        blobs.close()
+
+
 def test_a_binary_module_recorded_as_absent_still_counts_as_unchanged(tmp_path: Path):
     (tmp_path / "bin.py").write_bytes(b"\0\1\2\3" * 100)
     reader = DirectoryModules(str(tmp_path))
