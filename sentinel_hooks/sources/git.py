@@ -334,17 +334,19 @@ class BlobReader:
         """This process's ``cat-file``. A forked worker holding a copy of the reader starts its own: the
         inherited pipes carry the parent's requests and answers, and sharing them would hand either
         process the other's objects."""
-        if self._proc is not None and self._pid != os.getpid():
-            self._drop_inherited()
+        self._drop_inherited()
         if self._proc is None:
             self._proc = self.git.popen(["cat-file", "--batch"])
             self._pid = os.getpid()
         return self._proc
 
     def _drop_inherited(self) -> None:
-        """Close this process's copies of a parent's pipes (the parent's process is not ours to wait for)."""
+        """When another process started ``_proc``, close this process's copies of its pipes and forget
+        it (that process's cat-file is not ours to wait for)."""
+        if self._proc is None or self._pid == os.getpid():
+            return
         proc, self._proc = self._proc, None
-        for stream in (proc.stdin, proc.stdout) if proc is not None else ():
+        for stream in (proc.stdin, proc.stdout):
             try:
                 if stream is not None:
                     stream.close()
@@ -352,8 +354,7 @@ class BlobReader:
                 pass
 
     def close(self) -> None:
-        if self._proc is not None and self._pid != os.getpid():
-            self._drop_inherited()
+        self._drop_inherited()
         proc, self._proc = self._proc, None
         if proc is None:
             return
