@@ -373,9 +373,10 @@ def transferable(units: list[TextUnit], readers: Optional[dict[int, Any]] = None
         original = u.file()
         if id(original) not in moved:
             text = _Loaded(original.text())
-            base: Any = original.portable_base_loader() if u.base_text_loader is not None else None
-            if base is None:
-                base = _Loaded(original.base_text() if u.base_text_loader is not None else None)
+            if u.base_text_loader is None:
+                base: Any = _Loaded(None)
+            else:
+                base = original.portable_base_loader() or _Loaded(original.base_text())
             modules = original.modules
             if readers and id(modules) in readers and readers[id(modules)] is modules:
                 modules = _HeldReader(id(modules))

@@ -683,12 +683,10 @@ class DiffScan:
         touched = list(change.added) + [n for point in change.deleted_at for n in (point, point + 1)]
         return constructs.touches_module_constant(change.path, text, self._starts(change), touched)
 
-    @staticmethod
-    def _starts(change: FileChange) -> list[int]:
-        """The line starts of the change's new text (read first), counted once for its window and its
-        importer search."""
+    def _starts(self, change: FileChange) -> list[int]:
+        """The line starts of the change's new text, counted once for its window and its importer search."""
         if "starts" not in change.memo:
-            change.memo["starts"] = _counted_starts(change.memo["new_text"])
+            change.memo["starts"] = _counted_starts(self._new_text(change) or "")
         return change.memo["starts"]
 
     # -- whole files --------------------------------------------------------------------------
