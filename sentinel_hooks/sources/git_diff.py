@@ -362,10 +362,16 @@ class DiffScan:
         self._changes: Optional[list[FileChange]] = None
         # the net change's scanned texts: path -> (text, the lines that count; None: all of them)
         self._net_texts: dict[str, tuple[str, Optional[frozenset[int]]]] = {}
-        self.held_back: list[git_history.HeldBlock] = []  # history blocks the net change judges
+        self.held_back: list[git_history.HeldBlock] = []  # history blocks the net change judges, file by file
         self._history_run: Optional[Spooled] = None  # the history pass's git log, started with the diff
         self._patch_run: Optional[Spooled] = None  # the added lines of the files that existed before
+        self._importer_run: Optional[Spooled] = None  # the search for files importing a changed module
         self.history_order: list[str] = []  # the range's commits, oldest first
+        # the history's blocks not judged yet, by path (None until the history is read); the changed
+        # paths settled since the scan began, while it is not read yet; characters net_span may search
+        self._history_blocks: Optional[dict[str, list[git_history.AddedBlock]]] = None
+        self._settled: list[str] = []
+        self._net_search_left = git_history.MAX_NET_SEARCH_CHARS
 
     def again(self, *, context: int, excludes: Optional[Excludes], max_file_size: Optional[int]) -> "DiffScan":
         """A fresh scan of the same comparison under other settings (another policy's)."""
@@ -381,10 +387,10 @@ class DiffScan:
 
     def close(self) -> None:
         self.blobs.close()
-        for running in (self._history_run, self._patch_run):
+        for running in (self._history_run, self._patch_run, self._importer_run):
             if running is not None:
                 running.close()
-        self._history_run = self._patch_run = None
+        self._history_run = self._patch_run = self._importer_run = None
 
     def modules(self, state: str) -> ModuleReader:
         """The reader of other modules at ``state`` (INDEX, WORKTREE or the target commit), comparing
@@ -476,8 +482,27 @@ class DiffScan:
                 self._read_binary_as_text(change)
         self._changed.update({c.path: (None, frozenset()) if c.is_new else (frozenset(c.added), frozenset(c.deleted_at))
                               for c in changes if c.status != "D" and (c.is_new or not pending)})
-        if pending:  # the added files first, while git computes the others' lines
-            changes = [c for c in changes if c.is_new] + [c for c in changes if not c.is_new]
+        before, after = changes, []
+        if pending:  # the added files first, while git computes the others' lines; a quarter of them last,
+            # scanned while git searches for the importers of the others (which needs their lines)
+            added = [c for c in changes if c.is_new]
+            cut = len(added) - len(added) // 4
+            before, after = added[:cut] + [c for c in changes if not c.is_new], added[cut:]
+        yield from self._change_fragments(before)
+        search = self._start_importer_search(changes)
+        yield from self._change_fragments(after)
+        touched = {c.path for c in changes} | {c.old_path for c in changes}
+        yield from self._importer_fragments(search, touched)
+        pending = [p for p in self.whole_files if p and p not in touched]
+        if pending:
+            yield from self._whole_file_fragments(pending)
+        if self.untracked:
+            yield from self._untracked_fragments()
+        if self.history:
+            yield from self._history_rest()
+
+    def _change_fragments(self, changes: list[FileChange]) -> Iterator[Fragment]:
+        """Each change's fragment, with the history blocks of its file once they can be judged."""
         for change in changes:
             if not change.is_new:
                 self._read_patch()
@@ -486,15 +511,7 @@ class DiffScan:
                 git_history.bound(self._history_run)
             if fragment is not None:
                 yield fragment
-        touched = {c.path for c in changes} | {c.old_path for c in changes}
-        yield from self._importer_fragments(changes, touched)
-        pending = [p for p in self.whole_files if p and p not in touched]
-        if pending:
-            yield from self._whole_file_fragments(pending)
-        if self.untracked:
-            yield from self._untracked_fragments()
-        if self.history:
-            yield from self._history_fragments()
+            yield from self._history_of(change.path)
 
     # -- one change -----------------------------------------------------------------------
     def _skip_for_mode(self, mode: str, path: str) -> bool:
@@ -631,17 +648,17 @@ class DiffScan:
         return None
 
     # -- files importing a changed module -----------------------------------------------------
-    def _importer_fragments(self, changes: list[FileChange], touched: set[str]) -> Iterator[Fragment]:
-        """Unchanged files that import a changed Python, JavaScript or TypeScript module and may declare
-        tools: their tool descriptions may be that module's constants, so the tool-metadata rules judge
-        them (a finding is kept only where the reported text comes from a changed line of the module).
-        Found with one ``git grep`` of the same state, at most ``MAX_IMPORTERS`` of them."""
+    def _start_importer_search(self, changes: list[FileChange]) -> Optional[Spooled]:
+        """Start the search for unchanged files that import a changed Python, JavaScript or TypeScript
+        module and may declare tools (``_importer_fragments`` reads them): one ``git grep`` of the same
+        state, in the background, once every change's lines are known. None when nothing is searched."""
+        self._read_patch()
         # a new module has no importer the change does not add too (scanned whole); a module counts when
         # the change touches one of its module-level string constants
         modules = [c for c in changes if c.status != "D" and not c.is_new and (c.added or c.deleted_at)
                    and module_stem(c.path) and self._touches_constant(c)]
         if not modules or self.comparison.target not in (INDEX, WORKTREE) and not _is_sha(self.comparison.target):
-            return
+            return None
         stems = sorted({module_stem(c.path) or "" for c in modules})
         # importers live near what they import: below the folder above each module's own (its package
         # and the packages beside it), which keeps the search small in a large repository
@@ -657,10 +674,24 @@ class DiffScan:
         elif state != WORKTREE:
             args.append(state)
         try:
-            code, out = self.git.run([*args, "--", *(f":(top,glob){scope + '/' if scope else ''}**/*{e}"
-                                                     for scope in scopes for e in IMPORTER_EXTENSIONS)], ok=(0, 1))
+            self._importer_run = self.git.spool([*args, "--", *(f":(top,glob){scope + '/' if scope else ''}**/*{e}"
+                                                                for scope in scopes for e in IMPORTER_EXTENSIONS)])
+        except GitError:
+            return None
+        return self._importer_run
+
+    def _importer_fragments(self, search: Optional[Spooled], touched: set[str]) -> Iterator[Fragment]:
+        """The files the importer search found, but those the change touches: their tool descriptions may
+        be a changed module's constants, so the tool-metadata rules judge them (a finding is kept only
+        where the reported text comes from a changed line of the module); at most ``MAX_IMPORTERS``."""
+        if search is None:
+            return
+        self._importer_run = None
+        try:
+            _, out = search.output()  # git grep ends with 1 when it finds nothing
         except GitError:
             return
+        state = self.comparison.target
         prefix = b"" if state in (INDEX, WORKTREE) else state.encode("ascii") + b":"
         found = sorted({os.fsdecode(p[len(prefix):] if p.startswith(prefix) else p) for p in out.split(b"\0") if p})
         modules = self.modules(state)
@@ -716,26 +747,57 @@ class DiffScan:
             if text is not None:
                 yield whole_fragment(path, text, new_blob=blob, modules=modules)
 
-    def _history_fragments(self) -> Iterator[Fragment]:
-        """Each commit's added lines, for the secrets rules; findings carry the commit. A block the
-        net change holds unchanged is judged there and held back (``held_back_fragments``)."""
-        tip = self._history_tip()
-        if tip is None:
+    def _history_of(self, path: str) -> Iterator[Fragment]:
+        """The history blocks of the changed file ``path``, once its net text is settled (its fragment
+        made) and the history read: git writes the log in the background, and it is read as soon as git
+        has ended, so the workers scan the blocks of each file beside it rather than all at the end."""
+        if not self.history:
             return
+        self._settled.append(path)
+        if self._history_blocks is None:
+            tip = self._history_tip()
+            if tip is None or self._history_run is None or not self._history_run.done():
+                return
+            self._read_history(tip)
+            ready, self._settled = self._settled, []
+        else:
+            ready = [path]
+        for settled in ready:
+            yield from self._judged(self._history_blocks.pop(settled, []))  # type: ignore[union-attr]
+
+    def _history_rest(self) -> Iterator[Fragment]:
+        """The history blocks not judged yet (all of them when git ended after the last change), path by
+        path in the order the history first names them: each commit's added lines, for the secrets rules;
+        findings carry the commit."""
+        if self._history_blocks is None:
+            tip = self._history_tip()
+            if tip is None:
+                return
+            self._read_history(tip)
+        rest, self._history_blocks = self._history_blocks, {}
+        for blocks in rest.values():  # type: ignore[union-attr]
+            yield from self._judged(blocks)
+
+    def _read_history(self, tip: str) -> None:
         started, self._history_run = self._history_run, None
         history = git_history.read_history(self.git, self.comparison.base, tip, self.paths, started)
         self.history_commits = history.commits
         self.history_order = history.order
         if history.truncated:
             self.history_truncated = True
-        memo: dict[str, bool] = {}
-        budget = git_history.MAX_NET_SEARCH_CHARS
+        self._history_blocks = {}
         for block in history.blocks:
-            if self.excludes is not None and self.excludes.match_under(block.path, memo):
+            self._history_blocks.setdefault(block.path, []).append(block)
+
+    def _judged(self, blocks: list[git_history.AddedBlock]) -> Iterator[Fragment]:
+        """History blocks as fragments to scan, but those the net change holds unchanged: judged there,
+        they are held back (``held_back_fragments``)."""
+        for block in blocks:
+            if self._is_excluded(block.path):
                 continue
             net = self._net_texts.get(block.path)
-            if net is not None and budget > 0:
-                budget -= len(net[0])
+            if net is not None and self._net_search_left > 0:
+                self._net_search_left -= len(net[0])
                 span = git_history.net_span(*net, block.text)
                 if span is not None:
                     self.held_back.append(git_history.HeldBlock(block, *span))

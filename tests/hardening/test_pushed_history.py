@@ -140,7 +140,7 @@ def test_blocks_the_net_change_holds_are_judged_there(pushed):
         assert history == [("app.py", pushed["added"], f"TOKEN = '{TOKEN}'\n"),
                            ("app.py", pushed["added"], "\ndef main(expr):\n    return eval(expr)\n"),
                            ("app.py", pushed["removed"], "    return 0\n")]  # the tip has it, but from the base
-        assert held == [("app.py", pushed["removed"], 3, 3), ("notes.py", notes, 1, 2)]
+        assert sorted(held) == sorted([("app.py", pushed["removed"], 3, 3), ("notes.py", notes, 1, 2)])
         assert source.held_back_fragments([]) == []
 
         class Reported:
@@ -198,3 +198,52 @@ def test_held_back_blocks_under_findings_are_those_a_finding_overlaps(tmp_path):
                     if any(f.path == h.block.path and f.line <= h.last and h.first <= f.end_line for f in findings)]
         assert [(f.path, f.commit) for f in source.held_back_fragments(findings)] == \
             [(b.path, b.commit) for b in expected]
+
+
+def _history_scan(repo: Path, base: str, *, log_done_early: bool) -> tuple[list, list]:
+    """The fragments of a range's diff scan and its held-back blocks, with git's log of the history
+    ended before the first change is read, or (as if it took long) read only after the last one."""
+    from sentinel_hooks.sources.git import Git, locate
+    from sentinel_hooks.sources.git_diff import WORKTREE, Comparison, DiffScan
+
+    runner = Git(repo)
+    with DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE), history=True) as source:
+        source.changes()
+        log = source._history_run
+        assert log is not None
+        if log_done_early:
+            log.proc.wait()
+        else:
+            log.done = lambda: False  # type: ignore[method-assign]
+        fragments = [(f.path, f.commit, f.first_line, f.text) for f in source.fragments()]
+        held = [(h.block.path, h.block.commit, h.first, h.last) for h in source.held_back]
+    return fragments, held
+
+
+def test_history_blocks_follow_their_file_once_git_has_read_the_history(pushed):
+    """Once git's log has ended, each changed file's history blocks come right after the file (so the
+    workers scan them beside it, not all at the end); what is scanned as history and what is held
+    back for the net change are the same whenever the log ends."""
+    repo = Path(pushed["repo"])
+    for n in range(3):
+        for name in ("a.py", "b.py", "c.py"):
+            path = repo / name
+            before = path.read_text() if path.exists() else ""
+            path.write_text(before + f"KEY_{n} = '{name}-{n}'\n" + ("" if n else "gone = 1\n"))
+        _commit(repo, f"round {n}")
+    (repo / "b.py").write_text((repo / "b.py").read_text().replace("gone = 1\n", ""))
+    _commit(repo, "drop a line")
+    early, early_held = _history_scan(repo, pushed["main"], log_done_early=True)
+    late, late_held = _history_scan(repo, pushed["main"], log_done_early=False)
+    history = [f for f in late if f[1] is not None]
+    assert [f for f in late if f[1] is None] == [f for f in early if f[1] is None]
+    assert sorted(f for f in early if f[1] is not None) == sorted(history) and sorted(early_held) == sorted(late_held)
+    assert {f[0] for f in history} == {"app.py", "b.py"} and early_held  # both kinds occur
+    # late: all history at the end; early: each block right after its file's net fragment
+    assert [f[1] is not None for f in late] == sorted(f[1] is not None for f in late)
+    for before, block in zip(early, early[1:]):
+        if block[1] is not None:
+            assert before[0] == block[0]
+    # a file's blocks keep the history's order (oldest commit first)
+    for path in ("app.py", "b.py"):
+        assert [f for f in early if f[1] is not None and f[0] == path] == [f for f in history if f[0] == path]

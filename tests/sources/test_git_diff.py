@@ -291,3 +291,34 @@ def test_is_large_sums_the_new_contents_of_the_changed_files_from_git_or_the_wor
     work_tree = DiffScan(runner, locate(runner, "test"), Comparison(head, WORKTREE))
     with work_tree:
         assert work_tree.is_large(2, 7_200) and not work_tree.is_large(2, 7_201)
+
+
+def test_a_range_searches_for_importers_while_its_last_added_files_are_read(make_repo):
+    """The importer search needs every change's lines, known once the background diff is read: the added
+    files come first, then the others, then a quarter of the added files, read while git searches; the
+    importers found come after."""
+    from sentinel_hooks.sources.git_diff import IMPORTER_CATEGORIES
+
+    repo = make_repo()
+    (repo / "pkg").mkdir()
+    (repo / "pkg" / "server.py").write_text("from mcp.server.fastmcp import FastMCP\nfrom .texts import HELP\n\n"
+                                            "mcp = FastMCP('x')\n\n\n@mcp.tool(description=HELP)\ndef helper() -> str:\n"
+                                            "    return ''\n")
+    (repo / "pkg" / "texts.py").write_text('HELP = "Help."\n')
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "server")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "pkg" / "texts.py").write_text('HELP = "Help with everything."\n')
+    added = [f"notes/{n}.md" for n in range(8)]
+    (repo / "notes").mkdir()
+    for name in added:
+        (repo / name).write_text(f"# {name}\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "notes and a new text")
+    runner = Git(cwd=repo)
+    with DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE)) as source:
+        seen = [(f.path, f.categories, source._importer_run is not None) for f in source.fragments()]
+    assert [path for path, _, _ in seen] == added[:6] + ["pkg/texts.py"] + added[6:] + ["pkg/server.py"]
+    assert [searching for _, _, searching in seen[:7]] == [False] * 7  # the search waits for the changed lines
+    assert [searching for _, _, searching in seen[7:9]] == [True, True]  # and runs meanwhile
+    assert seen[-1][1] == IMPORTER_CATEGORIES
