@@ -272,7 +272,6 @@ class Plan:
 
 def make_plan(args: argparse.Namespace, cfg, rules, exclude_lines: list[str]) -> Plan:
     from sentinel_hooks.engine.matcher import Engine
-    from sentinel_hooks.sources import files
 
     codes = dict(cfg.exit_codes)
     for sev in ("critical", "high", "medium", "low"):
@@ -281,15 +280,26 @@ def make_plan(args: argparse.Namespace, cfg, rules, exclude_lines: list[str]) ->
             codes[sev] = flag
     engine = Engine(rules, redact=cfg.redact and not args.no_redact,
                     inline_suppressions=cfg.inline_suppressions and not args.no_inline_suppressions)
-    excludes = files.Excludes(
+    return Plan(cfg=cfg, rules=rules, engine=engine, excludes=plan_excludes(args, cfg, exclude_lines),
+                threshold=Severity.parse(args.severity_threshold or cfg.severity_threshold), codes=codes,
+                context=args.context_lines if args.context_lines is not None else cfg.context_lines,
+                max_file_size=plan_max_file_size(args, cfg))
+
+
+def plan_excludes(args: argparse.Namespace, cfg, exclude_lines: list[str]):
+    """What a scan under ``cfg`` leaves out: the default folders, the config's and the flags' folders and
+    patterns, and the lines of the .mcp-sentinelignore that governs the scan."""
+    from sentinel_hooks.sources import files
+
+    return files.Excludes(
         list(files.DEFAULT_EXCLUDE_DIRS) + cfg.exclude_dirs + common.flatten(args.exclude_dir),
         cfg.exclude_patterns + common.flatten(args.exclude_pattern),
         exclude_lines,
     )
-    return Plan(cfg=cfg, rules=rules, engine=engine, excludes=excludes,
-                threshold=Severity.parse(args.severity_threshold or cfg.severity_threshold), codes=codes,
-                context=args.context_lines if args.context_lines is not None else cfg.context_lines,
-                max_file_size=args.max_file_size or cfg.max_file_size)
+
+
+def plan_max_file_size(args: argparse.Namespace, cfg) -> Optional[int]:
+    return args.max_file_size or cfg.max_file_size
 
 
 def run(args: argparse.Namespace) -> int:
@@ -309,17 +319,29 @@ def run(args: argparse.Namespace) -> int:
 def execute(args: argparse.Namespace):
     """The scan the flags ask for, judged by the policy: (ScanResult, the Plan whose exit codes apply).
     A timeout leaves the result ``incomplete`` rather than raising."""
-    from sentinel_hooks import orchestration
-
     if args.policy_from == "base" and args.baseline is None:
         raise ConfigError("--policy-from base needs --baseline REF (the base to read the policy from)")
     root, cfg, rule_paths, disabled = common.settings(args)
-    rules = common.load_rules(args, cfg, rule_paths, disabled, root)
     paths = [Path(p) for p in args.paths] or [Path(".")]
-    plan = make_plan(args, cfg, rules, _ignore_file_lines(args, paths, root))
+    exclude_lines = _ignore_file_lines(args, paths, root)
+    diff_source = _diff_source(args, cfg, plan_excludes(args, cfg, exclude_lines), plan_max_file_size(args, cfg))
+    try:
+        return _execute(args, root, cfg, rule_paths, disabled, paths, exclude_lines, diff_source)
+    finally:
+        if diff_source is not None:
+            diff_source.close()  # what a scan of it left running (an error before the scan)
+
+
+def _execute(args: argparse.Namespace, root: Path, cfg, rule_paths, disabled, paths: list[Path],
+             exclude_lines: list[str], diff_source):
+    from sentinel_hooks import orchestration
+
+    if diff_source is not None:
+        diff_source.start()  # git lists the changes and reads a range's added lines and history while the rules load
+    rules = common.load_rules(args, cfg, rule_paths, disabled, root)
+    plan = make_plan(args, cfg, rules, exclude_lines)
     deadline = orchestration.time_limit(args.timeout, cfg.timeout,
                                         repository_packs=bool(cfg.rules) and args.config is None)
-    diff_source = _diff_source(args, cfg, plan.excludes, plan.max_file_size)
     if diff_source is not None and diff_source.info is not None and diff_source.info.mode == "baseline":
         from sentinel_hooks.commands import scan_policy
 

@@ -50,7 +50,7 @@ def run_baseline(args: argparse.Namespace, root: Path, head_plan, rule_paths: li
               f"against the defaults", file=sys.stderr)
         base = _default_policy(args, root, source)
     finally:
-        source.close()
+        source.close_reader()  # git's work for the comparison, begun before the rules loaded, goes to the scan
     head_ignore = ignore_file.load(root)
     base_plan = make_plan(args, base.cfg, base.rules, base.files.lines(PATH_IGNORE_FILE))
     same_scan = (base.cfg == head_plan.cfg and base.packs_unchanged

@@ -340,7 +340,7 @@ class DiffScan:
         self.git = git
         self.repo = repo
         self.comparison = comparison
-        self.paths = [p for p in paths]
+        self.paths = [] if all(p == "" for p in paths) else list(paths)  # "" is the whole repository
         self.context = context
         self.excludes = excludes
         self.max_file_size = max_file_size
@@ -362,6 +362,7 @@ class DiffScan:
         self._changes: Optional[list[FileChange]] = None
         # the net change's scanned texts: path -> (text, the lines that count; None: all of them)
         self._net_texts: dict[str, tuple[str, Optional[frozenset[int]]]] = {}
+        self._started = False  # git's work began (``start``) and nothing read its lines yet
         self.held_back: list[git_history.HeldBlock] = []  # history blocks the net change judges, file by file
         self._history_run: Optional[Spooled] = None  # the history pass's git log, started with the diff
         self._patch_run: Optional[Spooled] = None  # the added lines of the files that existed before
@@ -374,10 +375,24 @@ class DiffScan:
         self._net_search_left = git_history.MAX_NET_SEARCH_CHARS
 
     def again(self, *, context: int, excludes: Optional[Excludes], max_file_size: Optional[int]) -> "DiffScan":
-        """A fresh scan of the same comparison under other settings (another policy's)."""
-        return DiffScan(self.git, self.repo, self.comparison, paths=self.paths, context=context, excludes=excludes,
-                        max_file_size=max_file_size, whole_files=self.whole_files, untracked=self.untracked,
-                        history=self.history, info=self.info, shown_paths=self.shown_paths)
+        """A fresh scan of the same comparison under other settings (another policy's). The first takes
+        the git work ``start`` began here, which no setting changes; the next ones run git again."""
+        fresh = DiffScan(self.git, self.repo, self.comparison, paths=self.paths, context=context, excludes=excludes,
+                         max_file_size=max_file_size, whole_files=self.whole_files, untracked=self.untracked,
+                         history=self.history, info=self.info, shown_paths=self.shown_paths)
+        if self._started:
+            fresh._changes, fresh._patch_run, fresh._history_run = self._changes, self._patch_run, self._history_run
+            self._changes = self._patch_run = self._history_run = None
+            self._started = False
+        return fresh
+
+    def start(self) -> None:
+        """Begin the comparison's git work now: the list of changed files and, in the background, the
+        added lines of those that existed before and the range's history, while the caller loads its
+        rules (a scan of a commit's staged files, one quick diff, starts when its files are asked for)."""
+        if self.comparison.target != INDEX and self._changes is None:
+            self.changes()
+            self._started = True
 
     def __enter__(self) -> "DiffScan":
         return self
@@ -386,11 +401,15 @@ class DiffScan:
         self.close()
 
     def close(self) -> None:
-        self.blobs.close()
+        self.close_reader()
         for running in (self._history_run, self._patch_run, self._importer_run):
             if running is not None:
                 running.close()
         self._history_run = self._patch_run = self._importer_run = None
+
+    def close_reader(self) -> None:
+        """Stop the ``git cat-file`` that reads objects; git's work for the comparison goes on."""
+        self.blobs.close()
 
     def modules(self, state: str) -> ModuleReader:
         """The reader of other modules at ``state`` (INDEX, WORKTREE or the target commit), comparing
@@ -408,8 +427,6 @@ class DiffScan:
     def changes(self) -> list[FileChange]:
         """The comparison's changed files, by path (read from git once)."""
         if self._changes is None:
-            if self.paths and all(p == "" for p in self.paths):
-                self.paths = []
             tip = self._history_tip()
             if tip is not None and self._history_run is None:  # git reads the history meanwhile
                 self._history_run = git_history.start(self.git, self.comparison.base, tip, self.paths)
@@ -441,6 +458,7 @@ class DiffScan:
         running, self._patch_run = self._patch_run, None
         if running is None:
             return
+        self._started = False  # the changes now hold what this scan's settings made of them
         by_path = {c.path: c for c in self.changes()}
         for patched in parse_diff(running.output()[1]):
             change = by_path.get(patched.path)
@@ -475,6 +493,7 @@ class DiffScan:
 
     def fragments(self) -> Iterator[Fragment]:
         changes = self.changes()
+        self._started = False
         pending = self._patch_run is not None
         # added files count whole; the others by their added lines, known now or once the diff is read
         if not pending:

@@ -524,3 +524,35 @@ def test_staged_scan_imports_no_gitpython(repo):
              "print('LOADED' if 'git' in sys.modules else 'CLEAN', code)\n")
     proc = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True)
     assert proc.stdout.strip().splitlines()[-1] == "CLEAN 3", proc.stdout + proc.stderr
+
+
+def test_a_baseline_scan_starts_git_before_the_rules_load_and_stops_it_when_they_fail(repo, capsys, monkeypatch):
+    """git lists the range's changes and spools its added lines and history while the rules load; a rule
+    pack that fails to load still ends the scan with a one-line error, and the git runs are stopped."""
+    from sentinel_hooks.commands import common
+    from sentinel_hooks.errors import ConfigError
+    from sentinel_hooks.sources.git import Spooled
+
+    git(repo, "checkout", "-q", "-b", "feature")
+    lines_with(repo, "app.py", {3: f"token = '{TOKEN}'"})
+    commit_all(repo, "token")
+    spooled: list[Spooled] = []
+    real_init = Spooled.__init__
+
+    def remember(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        spooled.append(self)
+
+    def broken_pack(*args, **kwargs):
+        assert len(spooled) == 2  # git started first: the range's added lines and its history
+        raise ConfigError("rules.yaml: not a rule pack")
+
+    monkeypatch.setattr(Spooled, "__init__", remember)
+    monkeypatch.setattr(common, "load_rules", broken_pack)
+    assert main(["scan", "--baseline", "main", "--no-cache", "-o", "json"]) == 2
+    assert "not a rule pack" in capsys.readouterr().err
+    assert len(spooled) == 2 and all(run.out.closed and run.proc.poll() is not None for run in spooled)
+    monkeypatch.undo()
+    monkeypatch.chdir(repo)
+    code, doc = scan("--baseline", "main", "--no-cache", capsys=capsys)
+    assert code == 3 and hits(doc) == [("app.py", 3)]

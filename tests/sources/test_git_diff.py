@@ -322,3 +322,63 @@ def test_a_range_searches_for_importers_while_its_last_added_files_are_read(make
     assert [searching for _, _, searching in seen[:7]] == [False] * 7  # the search waits for the changed lines
     assert [searching for _, _, searching in seen[7:9]] == [True, True]  # and runs meanwhile
     assert seen[-1][1] == IMPORTER_CATEGORIES
+
+
+def _range_with_history(make_repo) -> tuple[Path, str]:
+    repo = make_repo()
+    (repo / "app.py").write_text("A = 1\n\n\ndef f():\n    return A\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "app.py").write_text("A = 2\n\n\ndef f():\n    return A + 1\n")
+    (repo / "new.py").write_text("B = 'b'\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "two")
+    return repo, base
+
+
+def _seen(source: DiffScan) -> list[tuple]:
+    return [(f.path, f.commit, f.windows, f.changed_lines, f.text) for f in source.fragments()]
+
+
+def test_git_work_started_early_goes_to_the_first_scan_of_the_comparison(make_repo):
+    """``start`` lists the changes and spools the added lines and the history while the caller loads its
+    rules; the first ``again`` (the scan under the policy's settings) takes that work, so git runs once,
+    and sees what a scan that started on its own sees; a second ``again`` runs git anew."""
+    repo, base = _range_with_history(make_repo)
+    runner = Git(cwd=repo)
+    plain = DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE), history=True)
+    with plain.again(context=3, excludes=None, max_file_size=None) as fresh:
+        expected = _seen(fresh)
+    runs = runner.processes  # locating the repository, the listing, the two spooled runs, the blob reader
+    runner = Git(cwd=repo)
+    source = DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE), history=True)
+    source.start()
+    assert source._patch_run is not None and source._history_run is not None and runner.processes == runs - 1
+    with source.again(context=3, excludes=None, max_file_size=None) as first:
+        assert source._patch_run is None and source._history_run is None  # its close stops nothing of them
+        assert _seen(first) == expected
+    assert runner.processes == runs  # git ran once
+    with source.again(context=3, excludes=None, max_file_size=None) as second:
+        assert _seen(second) == expected and second._changes is not first._changes
+    source.close()
+
+
+def test_git_work_a_scan_has_read_is_not_handed_on(make_repo):
+    """Once a scan has read the added lines (with its own excludes deciding what it reads again as text),
+    another scan of the comparison runs git itself; ``start`` does nothing for a commit's staged files."""
+    repo, base = _range_with_history(make_repo)
+    runner = Git(cwd=repo)
+    source = DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE), history=True)
+    source.start()
+    source._read_patch()
+    fresh = source.again(context=3, excludes=None, max_file_size=None)
+    assert fresh._changes is None and fresh._patch_run is None and source._history_run is not None
+    source.close()
+    (repo / "app.py").write_text("A = 3\n")
+    git(repo, "add", "app.py")
+    runner = Git(cwd=repo)
+    staged = DiffScan(runner, locate(runner, "test"), Comparison(git(repo, "rev-parse", "HEAD").strip(), INDEX))
+    before = runner.processes
+    staged.start()
+    assert runner.processes == before and staged._changes is None
