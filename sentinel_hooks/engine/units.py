@@ -208,7 +208,9 @@ def units_of(fragment: Fragment) -> list[TextUnit]:
                          categories=fragment.categories, commit=fragment.commit, modules=fragment.modules)]
     text = fragment.text
     changed = fragment.changed_lines or frozenset()
-    starts = text_lines.counted_line_starts(text) if text else []
+    starts = fragment.line_starts
+    if starts is None:
+        starts = text_lines.counted_line_starts(text) if text else []
     # one analysis for all its windows
     shared = FileAnalysis(lambda: text, fragment.load_base, changed, frozenset(fragment.deleted_at),
                           fragment.modules)

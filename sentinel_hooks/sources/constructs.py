@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Optional
 
 PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{1,64}-----")
 PEM_END = re.compile(r"-----END [A-Z0-9 ]{1,64}-----")
@@ -197,13 +198,16 @@ _NOT_A_STATEMENT_START = " \t)]}\"'`#/*"
 MAX_STATEMENT_LINES = 2_000
 
 
-def touches_module_constant(path: str, text: str, line_starts: list[int], lines: list[int]) -> bool:
+def touches_module_constant(path: str, text: str, line_starts: list[int], lines: list[int],
+                            spans: Optional[list[tuple[int, int]]] = None) -> bool:
     """Whether one of ``lines`` lies in a module-level assignment that holds a string (``NAME = "..."``,
     ``export const NAME = `...```) of a Python, JavaScript or TypeScript file: a constant other files
-    may import as a tool description. Lexical and generous: a wrong answer only costs a search."""
+    may import as a tool description. Lexical and generous: a wrong answer only costs a search.
+    ``spans`` are the text's ``construct_spans`` when known."""
     if not lines or not path.lower().endswith(PYTHON_SUFFIXES + TEMPLATE_SUFFIXES):
         return False
-    strings = construct_spans(path, text, line_starts)  # multi-line strings: their lines start no statement
+    # multi-line strings: their lines start no statement
+    strings = construct_spans(path, text, line_starts) if spans is None else spans
     starts = [first for first, _ in strings]
     count = len(line_starts)
 

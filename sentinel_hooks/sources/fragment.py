@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Optional
 
-from sentinel_hooks.records import record
+from sentinel_hooks.records import field, record
 
 if TYPE_CHECKING:
     from sentinel_hooks.sources.modules import ModuleReader
@@ -27,6 +27,7 @@ class Fragment:
     as it was at the base of a comparison; ``old_blob``/``new_blob`` name the two git blobs when the
     text came from git. ``categories`` limits the rules run (None: every rule). ``modules`` reads other
     modules of the repository at the same state (constants a tool description imports), or is None.
+    ``line_starts`` are the text's ``text_lines.counted_line_starts`` when the source counted them.
     """
 
     path: str
@@ -43,3 +44,4 @@ class Fragment:
     categories: Optional[frozenset[str]] = None
     commit: Optional[str] = None
     modules: Optional[ModuleReader] = None
+    line_starts: Optional[list[int]] = field(default=None, repr=False)

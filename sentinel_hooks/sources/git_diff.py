@@ -256,23 +256,24 @@ def _patch_pathspecs(changes: Sequence[FileChange], spec: list[str]) -> list[str
 def window_fragment(path: str, text: str, added: Sequence[int], context: int,
                     base_loader: Optional[Callable[[], Optional[str]]], *, deleted_at: Sequence[int] = (),
                     old_blob: Optional[str] = None, new_blob: Optional[str] = None,
-                    modules: Optional[ModuleReader] = None, starts: Optional[list[int]] = None) -> Fragment:
+                    modules: Optional[ModuleReader] = None, starts: Optional[list[int]] = None,
+                    spans: Optional[list[tuple[int, int]]] = None) -> Fragment:
     """The changed file with its added lines, its ``deleted_at`` points (the lines after which lines were
     removed) and the windows around them (``context`` lines each side); the engine scans each window,
     able to load the whole file and its base version. A window holding part of a multi-line construct
     (a private-key block, a multi-line string) grows to the whole construct, and one holding a change
     of a Python function grows to the whole function, where a deleted guard can expose a sink.
-    ``starts`` are the text's ``counted_line_starts`` when known."""
+    ``starts`` are the text's ``counted_line_starts`` and ``spans`` its ``construct_spans`` when known."""
     if starts is None:
         starts = _counted_starts(text)
     # a deletion point touches the lines on both sides of the gap
     touched = list(added) + [n for point in deleted_at for n in (point, point + 1)]
-    spans = constructs.construct_spans(path, text, starts)
+    spans = list(constructs.construct_spans(path, text, starts) if spans is None else spans)
     spans += constructs.python_blocks(path, text, starts, touched)
     windows = constructs.widen(line_windows(touched, context, len(starts)), sorted(spans), touched)
     return Fragment(path=path, text=text, changed_lines=frozenset(added), windows=tuple(windows),
                     deleted_at=tuple(deleted_at), load_base=base_loader, old_blob=old_blob, new_blob=new_blob,
-                    modules=modules)
+                    modules=modules, line_starts=starts)
 
 
 def _counted_starts(text: str) -> list[int]:
@@ -577,7 +578,7 @@ class DiffScan:
         base = BlobText(self.blobs, change.old_blob)
         return window_fragment(path, text, change.added, self.context, base, deleted_at=change.deleted_at,
                                old_blob=change.old_blob, new_blob=new_blob, modules=modules,
-                               starts=self._starts(change))
+                               starts=self._starts(change), spans=self._spans(change))
 
     def _new_text(self, change: FileChange) -> Optional[str]:
         """The changed file's new content (read once), or None when it is binary or unreadable."""
@@ -731,7 +732,16 @@ class DiffScan:
         if not text:
             return False
         touched = list(change.added) + [n for point in change.deleted_at for n in (point, point + 1)]
-        return constructs.touches_module_constant(change.path, text, self._starts(change), touched)
+        return constructs.touches_module_constant(change.path, text, self._starts(change), touched,
+                                                  self._spans(change))
+
+    def _spans(self, change: FileChange) -> list[tuple[int, int]]:
+        """The multi-line constructs of the change's new text, found once for its window and its importer
+        search."""
+        if "spans" not in change.memo:
+            change.memo["spans"] = constructs.construct_spans(change.path, self._new_text(change) or "",
+                                                              self._starts(change))
+        return change.memo["spans"]
 
     def _starts(self, change: FileChange) -> list[int]:
         """The line starts of the change's new text, counted once for its window and its importer search."""

@@ -35,3 +35,21 @@ def test_a_fragment_without_windows_is_one_unit_in_file_coordinates():
     assert (unit.path, unit.first_line, unit.categories, unit.commit, unit.is_window) == \
         ("a.py", 7, frozenset({"secrets"}), "c" * 40, False)
     assert unit.position(0) == (7, 1)
+
+
+def test_windows_are_cut_at_the_line_starts_the_source_counted(monkeypatch):
+    """A diff source counts a changed file's line starts once; its windows are cut with them, as they
+    would be from the text (also without a final newline, and with CRLF line ends)."""
+    from sentinel_hooks import text_lines
+    from sentinel_hooks.engine import units as units_module
+
+    texts = ["".join(f"l{i}\n" for i in range(1, 30)), "a\nb\nc", "x\r\ny\r\nz\r\n" * 5]
+    expected = [[(u.first_line, u.text) for u in units_of(window_fragment("f", t, [3, 9], 1, None))] for t in texts]
+    fragments = [window_fragment("f", t, [3, 9], 1, None) for t in texts]
+    assert [f.line_starts for f in fragments] == [text_lines.counted_line_starts(t) for t in texts]
+
+    def counted_again(text: str) -> list[int]:
+        raise AssertionError("line starts counted again")
+
+    monkeypatch.setattr(units_module.text_lines, "counted_line_starts", counted_again)
+    assert [[(u.first_line, u.text) for u in units_of(f)] for f in fragments] == expected

@@ -293,10 +293,11 @@ def test_is_large_sums_the_new_contents_of_the_changed_files_from_git_or_the_wor
         assert work_tree.is_large(2, 7_200) and not work_tree.is_large(2, 7_201)
 
 
-def test_a_range_searches_for_importers_while_its_last_added_files_are_read(make_repo):
+def test_a_range_searches_for_importers_while_its_last_added_files_are_read(make_repo, monkeypatch):
     """The importer search needs every change's lines, known once the background diff is read: the added
     files come first, then the others, then a quarter of the added files, read while git searches; the
     importers found come after."""
+    from sentinel_hooks.sources import constructs
     from sentinel_hooks.sources.git_diff import IMPORTER_CATEGORIES
 
     repo = make_repo()
@@ -316,8 +317,12 @@ def test_a_range_searches_for_importers_while_its_last_added_files_are_read(make
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "notes and a new text")
     runner = Git(cwd=repo)
+    real_spans, spans_of = constructs.construct_spans, []
+    monkeypatch.setattr(constructs, "construct_spans", lambda path, *rest: spans_of.append(path) or
+                        real_spans(path, *rest))
     with DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE)) as source:
         seen = [(f.path, f.categories, source._importer_run is not None) for f in source.fragments()]
+    assert spans_of == ["pkg/texts.py"]  # found once for its window and the importer search
     assert [path for path, _, _ in seen] == added[:6] + ["pkg/texts.py"] + added[6:] + ["pkg/server.py"]
     assert [searching for _, _, searching in seen[:7]] == [False] * 7  # the search waits for the changed lines
     assert [searching for _, _, searching in seen[7:9]] == [True, True]  # and runs meanwhile
