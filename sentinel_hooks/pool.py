@@ -205,10 +205,11 @@ def _time_left(deadline: Optional[Deadline]) -> Optional[float]:
 
 # A large diff's files go to the workers a few at a time: up to DIFF_BATCH_FILES files or
 # DIFF_BATCH_CHARS characters of their scanned text a round trip (the history of a range comes as
-# thousands of small blocks), with at most DIFF_IN_FLIGHT batches per worker queued ahead.
+# thousands of small blocks), with at most DIFF_IN_FLIGHT batches per worker queued ahead: enough to keep
+# the workers busy while this process reads the range's history (see ``DiffScan.fragments``).
 DIFF_BATCH_FILES = 8
 DIFF_BATCH_CHARS = 64 * 1024
-DIFF_IN_FLIGHT = 2
+DIFF_IN_FLIGHT = 4
 
 FileUnits = tuple[str, list[TextUnit]]  # a file's path and the units of it to scan
 

@@ -510,6 +510,8 @@ class DiffScan:
             before, after = added[:cut] + [c for c in changes if not c.is_new], added[cut:]
         yield from self._change_fragments(before)
         search = self._start_importer_search(changes)
+        if after:
+            yield from self._history_so_far()
         yield from self._change_fragments(after)
         touched = {c.path for c in changes} | {c.old_path for c in changes}
         yield from self._importer_fragments(search, touched)
@@ -777,22 +779,27 @@ class DiffScan:
                 yield whole_fragment(path, text, new_blob=blob, modules=modules)
 
     def _history_of(self, path: str) -> Iterator[Fragment]:
-        """The history blocks of the changed file ``path``, once its net text is settled (its fragment
-        made) and the history read: git writes the log in the background, and it is read as soon as git
-        has ended, so the workers scan the blocks of each file beside it rather than all at the end."""
+        """The history blocks of the changed file ``path``, its net text now settled (its fragment made),
+        when the history has been read (``_history_so_far``); else they wait for it."""
         if not self.history:
             return
-        self._settled.append(path)
         if self._history_blocks is None:
-            tip = self._history_tip()
-            if tip is None or self._history_run is None or not self._history_run.done():
-                return
-            self._read_history(tip)
-            ready, self._settled = self._settled, []
+            self._settled.append(path)
         else:
-            ready = [path]
-        for settled in ready:
-            yield from self._judged(self._history_blocks.pop(settled, []))  # type: ignore[union-attr]
+            yield from self._judged(self._history_blocks.pop(path, []))
+
+    def _history_so_far(self) -> Iterator[Fragment]:
+        """Read the history if git has ended (else it is read at the end, ``_history_rest``), and judge
+        the blocks of the files settled so far: asked for once the workers have the files before it
+        queued, so they scan while this reads, and the later files' blocks follow each file."""
+        tip = self._history_tip()
+        if tip is None or self._history_blocks is not None or self._history_run is None or \
+                not self._history_run.done():
+            return
+        self._read_history(tip)
+        settled, self._settled = self._settled, []
+        for path in settled:
+            yield from self._judged(self._history_blocks.pop(path, []))  # type: ignore[union-attr]
 
     def _history_rest(self) -> Iterator[Fragment]:
         """The history blocks not judged yet (all of them when git ended after the last change), path by

@@ -220,30 +220,41 @@ def _history_scan(repo: Path, base: str, *, log_done_early: bool) -> tuple[list,
     return fragments, held
 
 
-def test_history_blocks_follow_their_file_once_git_has_read_the_history(pushed):
-    """Once git's log has ended, each changed file's history blocks come right after the file (so the
-    workers scan them beside it, not all at the end); what is scanned as history and what is held
-    back for the net change are the same whenever the log ends."""
+def test_history_blocks_come_once_git_has_read_the_history_and_then_beside_their_file(pushed):
+    """git writes the range's log in the background. Once the files read before the importer search are
+    sent (the workers busy with them), the log is read if git has ended: those files' blocks come then,
+    and each later file's blocks right after it; else every block comes at the end. What is scanned as
+    history and what is held back for the net change are the same either way."""
     repo = Path(pushed["repo"])
+    names = [f"m{n}.py" for n in range(8)]
     for n in range(3):
-        for name in ("a.py", "b.py", "c.py"):
+        for name in names:
             path = repo / name
             before = path.read_text() if path.exists() else ""
             path.write_text(before + f"KEY_{n} = '{name}-{n}'\n" + ("" if n else "gone = 1\n"))
         _commit(repo, f"round {n}")
-    (repo / "b.py").write_text((repo / "b.py").read_text().replace("gone = 1\n", ""))
+    for name in names:
+        (repo / name).write_text((repo / name).read_text().replace("gone = 1\n", ""))
     _commit(repo, "drop a line")
     early, early_held = _history_scan(repo, pushed["main"], log_done_early=True)
     late, late_held = _history_scan(repo, pushed["main"], log_done_early=False)
     history = [f for f in late if f[1] is not None]
-    assert [f for f in late if f[1] is None] == [f for f in early if f[1] is None]
+    net = [f[0] for f in late if f[1] is None]
+    assert [f for f in early if f[1] is None] == [f for f in late if f[1] is None]
     assert sorted(f for f in early if f[1] is not None) == sorted(history) and sorted(early_held) == sorted(late_held)
-    assert {f[0] for f in history} == {"app.py", "b.py"} and early_held  # both kinds occur
-    # late: all history at the end; early: each block right after its file's net fragment
+    assert {f[0] for f in history} == {"app.py", *names} and early_held  # both kinds occur
+    # the eight added files come first but the last two, which follow app.py (the one changed file)
+    assert net == names[:6] + ["app.py"] + names[6:]
+    # late: all history at the end
     assert [f[1] is not None for f in late] == sorted(f[1] is not None for f in late)
-    for before, block in zip(early, early[1:]):
-        if block[1] is not None:
+    # early: the first seven files' blocks after app.py, then each later file's blocks right after it
+    at = [f[0] for f in early].index("app.py") + 1
+    later = early.index(next(f for f in early if f[0] == names[6] and f[1] is None))
+    assert {f[0] for f in early[at:later] if f[1] is not None} == set(names[:6]) | {"app.py"}
+    assert not [f for f in early[later:] if f[1] is not None and f[0] not in names[6:]]
+    for before, block in zip(early[at:], early[at + 1:]):
+        if block[1] is not None and block[0] in names[6:]:
             assert before[0] == block[0]
     # a file's blocks keep the history's order (oldest commit first)
-    for path in ("app.py", "b.py"):
+    for path in ("app.py", *names):
         assert [f for f in early if f[1] is not None and f[0] == path] == [f for f in history if f[0] == path]
