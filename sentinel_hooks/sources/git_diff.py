@@ -708,9 +708,10 @@ class DiffScan:
         where the reported text comes from a changed line of the module); at most ``MAX_IMPORTERS``."""
         if search is None:
             return
-        self._importer_run = None
         try:
-            _, out = search.output()  # git grep ends with 1 when it finds nothing
+            # git grep ends with 1 when it finds nothing; the run is closed after it (``close`` stops it
+            # on an interrupt while waiting)
+            _, out = search.output()
         except GitError:
             return
         state = self.comparison.target
