@@ -268,7 +268,7 @@ def window_fragment(path: str, text: str, added: Sequence[int], context: int,
         starts = _counted_starts(text)
     # a deletion point touches the lines on both sides of the gap
     touched = list(added) + [n for point in deleted_at for n in (point, point + 1)]
-    spans = list(constructs.construct_spans(path, text, starts) if spans is None else spans)
+    spans = constructs.construct_spans(path, text, starts) if spans is None else list(spans)
     spans += constructs.python_blocks(path, text, starts, touched)
     windows = constructs.widen(line_windows(touched, context, len(starts)), sorted(spans), touched)
     return Fragment(path=path, text=text, changed_lines=frozenset(added), windows=tuple(windows),
@@ -369,10 +369,9 @@ class DiffScan:
         self._patch_run: Optional[Spooled] = None  # the added lines of the files that existed before
         self._importer_run: Optional[Spooled] = None  # the search for files importing a changed module
         self.history_order: list[str] = []  # the range's commits, oldest first
-        # the history's blocks not judged yet, by path (None until the history is read); the changed
-        # paths settled since the scan began, while it is not read yet; characters net_span may search
+        # the history's blocks not judged yet, by path (None until the history is read); characters
+        # net_span may still search
         self._history_blocks: Optional[dict[str, list[git_history.AddedBlock]]] = None
-        self._settled: list[str] = []
         self._net_search_left = git_history.MAX_NET_SEARCH_CHARS
 
     def again(self, *, context: int, excludes: Optional[Excludes], max_file_size: Optional[int]) -> "DiffScan":
@@ -511,7 +510,7 @@ class DiffScan:
         yield from self._change_fragments(before)
         search = self._start_importer_search(changes)
         if after:
-            yield from self._history_so_far()
+            yield from self._history_so_far(before)
         yield from self._change_fragments(after)
         touched = {c.path for c in changes} | {c.old_path for c in changes}
         yield from self._importer_fragments(search, touched)
@@ -784,23 +783,21 @@ class DiffScan:
         when the history has been read (``_history_so_far``); else they wait for it."""
         if not self.history:
             return
-        if self._history_blocks is None:
-            self._settled.append(path)
-        else:
+        if self._history_blocks is not None:
             yield from self._judged(self._history_blocks.pop(path, []))
 
-    def _history_so_far(self) -> Iterator[Fragment]:
+    def _history_so_far(self, settled: list[FileChange]) -> Iterator[Fragment]:
         """Read the history if git has ended (else it is read at the end, ``_history_rest``), and judge
-        the blocks of the files settled so far: asked for once the workers have the files before it
-        queued, so they scan while this reads, and the later files' blocks follow each file."""
+        the blocks of the ``settled`` changes (those whose fragments were made): asked for once the
+        workers have those files queued, so they scan while this reads, and the later files' blocks
+        follow each file."""
         tip = self._history_tip()
         if tip is None or self._history_blocks is not None or self._history_run is None or \
                 not self._history_run.done():
             return
         self._read_history(tip)
-        settled, self._settled = self._settled, []
-        for path in settled:
-            yield from self._judged(self._history_blocks.pop(path, []))  # type: ignore[union-attr]
+        for change in settled:
+            yield from self._judged(self._history_blocks.pop(change.path, []))  # type: ignore[union-attr]
 
     def _history_rest(self) -> Iterator[Fragment]:
         """The history blocks not judged yet (all of them when git ended after the last change), path by
