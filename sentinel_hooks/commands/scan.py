@@ -270,7 +270,9 @@ class Plan:
     max_file_size: Optional[int]
 
 
-def make_plan(args: argparse.Namespace, cfg, rules, exclude_lines: list[str]) -> Plan:
+def make_plan(args: argparse.Namespace, cfg, rules, exclude_lines: list[str], excludes=None) -> Plan:
+    """The scan's plan under ``cfg``; ``excludes`` are ``plan_excludes(args, cfg, exclude_lines)`` when
+    built already."""
     from sentinel_hooks.engine.matcher import Engine
 
     codes = dict(cfg.exit_codes)
@@ -280,7 +282,9 @@ def make_plan(args: argparse.Namespace, cfg, rules, exclude_lines: list[str]) ->
             codes[sev] = flag
     engine = Engine(rules, redact=cfg.redact and not args.no_redact,
                     inline_suppressions=cfg.inline_suppressions and not args.no_inline_suppressions)
-    return Plan(cfg=cfg, rules=rules, engine=engine, excludes=plan_excludes(args, cfg, exclude_lines),
+    if excludes is None:
+        excludes = plan_excludes(args, cfg, exclude_lines)
+    return Plan(cfg=cfg, rules=rules, engine=engine, excludes=excludes,
                 threshold=Severity.parse(args.severity_threshold or cfg.severity_threshold), codes=codes,
                 context=args.context_lines if args.context_lines is not None else cfg.context_lines,
                 max_file_size=plan_max_file_size(args, cfg))
@@ -324,22 +328,23 @@ def execute(args: argparse.Namespace):
     root, cfg, rule_paths, disabled = common.settings(args)
     paths = [Path(p) for p in args.paths] or [Path(".")]
     exclude_lines = _ignore_file_lines(args, paths, root)
-    diff_source = _diff_source(args, cfg, plan_excludes(args, cfg, exclude_lines), plan_max_file_size(args, cfg))
+    excludes = plan_excludes(args, cfg, exclude_lines)
+    diff_source = _diff_source(args, cfg, excludes, plan_max_file_size(args, cfg))
     try:
-        return _execute(args, root, cfg, rule_paths, disabled, paths, exclude_lines, diff_source)
+        return _execute(args, root, cfg, rule_paths, disabled, paths, exclude_lines, excludes, diff_source)
     finally:
         if diff_source is not None:
             diff_source.close()  # what a scan of it left running (an error before the scan)
 
 
 def _execute(args: argparse.Namespace, root: Path, cfg, rule_paths, disabled, paths: list[Path],
-             exclude_lines: list[str], diff_source):
+             exclude_lines: list[str], excludes, diff_source):
     from sentinel_hooks import orchestration
 
     if diff_source is not None:
         diff_source.start()  # git lists the changes and reads a range's added lines and history while the rules load
     rules = common.load_rules(args, cfg, rule_paths, disabled, root)
-    plan = make_plan(args, cfg, rules, exclude_lines)
+    plan = make_plan(args, cfg, rules, exclude_lines, excludes)
     deadline = orchestration.time_limit(args.timeout, cfg.timeout,
                                         repository_packs=bool(cfg.rules) and args.config is None)
     if diff_source is not None and diff_source.info is not None and diff_source.info.mode == "baseline":
