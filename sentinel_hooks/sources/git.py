@@ -13,7 +13,7 @@ import posixpath
 import subprocess
 import time
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Iterator, Mapping, Optional, Sequence
 
 from sentinel_hooks.errors import ConfigError, GitError
 from sentinel_hooks.platform_os import typed_path_as_posix
@@ -24,6 +24,7 @@ NULL_SHA = "0" * 40
 SHALLOW_HINT = ("fetch the full history: `fetch-depth: 0` for actions/checkout, `GIT_DEPTH: 0` in "
                 "GitLab CI, or `git fetch --unshallow`")
 GIT_TIMEOUT = 600
+CHUNK_BYTES = 1 << 20  # how much of a spooled output is read at a time by ``Spooled.chunks``
 SPOOL_CHECK_SECONDS = 0.05  # how often a spooled command's output is measured against its bound while waiting
 # core.fsmonitor names a command that git would run from the scanned repository's own config
 SAFE_OPTIONS = ("-c", "core.quotepath=off", "-c", "core.fsmonitor=false")
@@ -106,7 +107,8 @@ class Git:
 
 class Spooled:
     """A git command started by ``Git.spool``: its output so far has ``size()`` bytes; ``stop`` ends it
-    early (an output over its bound); ``output`` waits for the end and reads at most ``limit`` bytes."""
+    early (an output over its bound); ``output`` waits for the end and reads at most ``limit`` bytes,
+    ``chunks`` the same a part at a time."""
 
     def __init__(self, name: str, proc: subprocess.Popen, out, err):
         self.name = name
@@ -130,6 +132,32 @@ class Spooled:
         """(exit code, output up to ``limit`` bytes), after the end; a command whose output passes
         ``limit`` meanwhile is stopped there. GitError when git failed, unless it was stopped or its
         output was cut at ``limit``."""
+        try:
+            code = self._wait(limit)
+            self.out.seek(0)
+            return code, self.out.read() if limit is None else self.out.read(limit)
+        finally:
+            self.close()
+
+    def chunks(self, limit: int, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+        """The output up to ``limit`` bytes, as ``output`` gives it, read ``size`` bytes at a time: a long
+        output is never held whole."""
+        try:
+            self._wait(limit)
+            self.out.seek(0)
+            left = limit
+            while left > 0:
+                chunk = self.out.read(min(size, left))
+                if not chunk:
+                    break
+                left -= len(chunk)
+                yield chunk
+        finally:
+            self.close()
+
+    def _wait(self, limit: Optional[int]) -> int:
+        """Wait for the end (stopping the command once its output passes ``limit``); its exit code, or
+        GitError when git failed and was neither stopped nor cut at ``limit``."""
         give_up = time.monotonic() + GIT_TIMEOUT
         while True:
             try:
@@ -139,18 +167,12 @@ class Spooled:
                 if limit is not None and self.size() > limit:
                     self.stop()
                 elif limit is None or time.monotonic() >= give_up:
-                    self.close()
                     raise GitError(f"git {self.name} did not finish within {GIT_TIMEOUT}s") from None
-        self.out.seek(0)
-        data = self.out.read() if limit is None else self.out.read(limit)
-        cut = limit is not None and self.size() > len(data)
+        cut = limit is not None and self.size() > limit
         if code != 0 and not self.stopped and not cut:
             self.err.seek(0)
-            message = _first_line(self.err.read())
-            self.close()
-            raise GitError(f"git {self.name} failed: {message}")
-        self.close()
-        return code, data
+            raise GitError(f"git {self.name} failed: {_first_line(self.err.read())}")
+        return code
 
     def close(self) -> None:
         if self.proc.poll() is None:

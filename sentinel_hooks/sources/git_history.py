@@ -22,6 +22,7 @@ from sentinel_hooks.sources.hunks import added_run
 MAX_COMMITS = 1000
 MAX_PATCH_BYTES = 64 * 1024 * 1024
 COMMIT_MARK = b"\x01commit "
+FILE_MARK = b"diff --git "
 MAX_NET_PLACES = 64  # places of a block's text in its net file tried before the block is scanned itself
 # characters of net files searched for blocks in one pass (each search reads at most its file, about
 # twice): past it every remaining block is scanned itself, as a history of a million blocks in one large
@@ -96,33 +97,55 @@ def bound(started: Spooled) -> None:
 
 
 def _read(started: Spooled) -> History:
-    _, data = started.output(MAX_PATCH_BYTES + 1)
-    truncated = len(data) > MAX_PATCH_BYTES or started.stopped
-    if truncated:
-        data = data[:data.rfind(b"\n" + COMMIT_MARK) + 1]
-    history = parse_log(data)
-    history.truncated = history.truncated or truncated
-    return history
+    """The history ``started`` writes, parsed a file's patch at a time as its output is read (a long range's
+    log is never held whole); at most ``MAX_PATCH_BYTES``, where the commit cut there is left out."""
+    history = History()
+    pending = bytearray()
+    read = 0
+    commit: Optional[str] = None  # the commit whose patch the parsed part ended in
+    for chunk in started.chunks(MAX_PATCH_BYTES + 1):
+        searched_to = max(0, len(pending) - len(FILE_MARK))
+        pending += chunk
+        read += len(chunk)
+        # the part before the last commit mark or file header seen is whole: both only start a line there
+        # (a hunk's lines start with + or -)
+        cut = max(pending.rfind(b"\n" + COMMIT_MARK, searched_to), pending.rfind(b"\n" + FILE_MARK, searched_to))
+        if cut >= 0:
+            commit = _parse_into(history, bytes(pending[:cut + 1]), commit)
+            del pending[:cut + 1]
+    truncated = read > MAX_PATCH_BYTES or started.stopped
+    if not truncated:
+        _parse_into(history, bytes(pending), commit)
+    elif history.order and not pending.startswith(COMMIT_MARK):  # the cut commit's first files were read
+        cut_commit = history.order.pop()
+        history.blocks = [b for b in history.blocks if b.commit != cut_commit]
+        history.binary = {(c, p) for c, p in history.binary if c != cut_commit}
+    return _bounded(history, truncated)
 
 
 def parse_log(data: bytes) -> History:
     """Parse ``log_command`` output; hunk bodies are consumed by their header's counts, so an added
     line that looks like a header (or like a commit mark) is never taken for one."""
+    history = History()
+    _parse_into(history, data, None)
+    return _bounded(history, False)
+
+
+def _parse_into(history: History, data: bytes, commit: Optional[str]) -> Optional[str]:
+    """Add the blocks of ``data``, whole commits or files' patches of ``commit``'s, to ``history`` and the
+    commits it starts to its ``order``; the commit current at its end."""
     from sentinel_hooks.sources.git_diff import _new_path
 
-    history = History()
     lines = data.split(b"\n")
-    commit: Optional[str] = None
     path: Optional[str] = None
     header: Optional[str] = None
-    commits: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
         i += 1
         if line.startswith(COMMIT_MARK):
             commit = line[len(COMMIT_MARK):].decode("ascii", "replace").strip()
-            commits.append(commit)
+            history.order.append(commit)
             path = None
         elif line.startswith(b"diff "):
             path = None
@@ -138,10 +161,18 @@ def parse_log(data: bytes) -> History:
             number, count, text, i = run
             if count and commit is not None and path is not None and b"\0" not in text:
                 history.blocks.append(AddedBlock(commit, path, number, decode(text + b"\n")))
-    if len(commits) > MAX_COMMITS:  # the oldest commit beyond the bound came first: drop it
+    return commit
+
+
+def _bounded(history: History, truncated: bool) -> History:
+    """``history`` within ``MAX_COMMITS``: the commits are read oldest first, so one beyond the bound
+    came first and is dropped."""
+    commits = history.order
+    if len(commits) > MAX_COMMITS:
         dropped = commits[0]
         history.blocks = [b for b in history.blocks if b.commit != dropped]
-        history.truncated = True
+        truncated = True
+    history.truncated = truncated
     history.commits = min(len(commits), MAX_COMMITS)
     history.order = commits[-MAX_COMMITS:]
     return history

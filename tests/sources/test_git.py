@@ -161,6 +161,21 @@ def test_a_spooled_command_runs_to_its_end_and_gives_its_output(repo):
     assert cut.output(limit=4) == (0, b"one\n")  # at most the limit is read
 
 
+def test_a_spooled_output_is_read_in_parts_up_to_its_limit(repo):
+    runner = Git(cwd=repo)
+    spooled = runner.spool(["log", "--format=%s%n%s%n%s"])
+    assert list(spooled.chunks(limit=10, size=4)) == [b"one\n", b"one\n", b"on"]
+    assert spooled.out.closed and spooled.err.closed
+    assert b"".join(runner.spool(["log", "--format=%s%n%s"]).chunks(limit=100, size=3)) == b"one\none\n"
+
+
+def test_a_spooled_failure_read_in_parts_is_a_one_line_git_error(repo):
+    spooled = Git(cwd=repo).spool(["cat-file", "-p", "nonexistent"])
+    with pytest.raises(GitError, match=r"^git cat-file failed: "):
+        list(spooled.chunks(limit=100))
+    assert spooled.out.closed
+
+
 def test_a_spooled_failure_is_a_one_line_git_error(repo):
     with pytest.raises(GitError, match=r"^git cat-file failed: "):
         Git(cwd=repo).spool(["cat-file", "-p", "nonexistent"]).output()
