@@ -509,6 +509,8 @@ class DiffScan:
             before, after = added[:cut] + [c for c in changes if not c.is_new], added[cut:]
         yield from self._change_fragments(before)
         search = self._start_importer_search(changes)
+        for change in before:  # their fragments are made and the search has read their constants
+            _forget_text(change)
         if after:
             yield from self._history_so_far(before)
         yield from self._change_fragments(after)
@@ -528,6 +530,8 @@ class DiffScan:
             if not change.is_new:
                 self._read_patch()
             fragment = self._change_fragment(change)
+            if change.is_new:  # the importer search reads changed modules only
+                _forget_text(change)
             if self._history_run is not None:
                 git_history.bound(self._history_run)
             if fragment is not None:
@@ -573,9 +577,11 @@ class DiffScan:
         modules = self.modules(self.comparison.target)
         if change.is_new or path in self._lone_cr:
             # git numbers lines by LF only: in a file with lone CRs its line numbers are not ours
-            self._net_texts[path] = (text, None)
+            if self.history:
+                self._net_texts[path] = (text, None)
             return whole_fragment(path, text, new_blob=new_blob, modules=modules)
-        self._net_texts[path] = (text, frozenset(change.added))
+        if self.history:
+            self._net_texts[path] = (text, frozenset(change.added))
         base = BlobText(self.blobs, change.old_blob)
         return window_fragment(path, text, change.added, self.context, base, deleted_at=change.deleted_at,
                                old_blob=change.old_blob, new_blob=new_blob, modules=modules,
@@ -785,6 +791,7 @@ class DiffScan:
             return
         if self._history_blocks is not None:
             yield from self._judged(self._history_blocks.pop(path, []))
+            self._net_texts.pop(path, None)  # every block of the file is judged
 
     def _history_so_far(self, settled: list[FileChange]) -> Iterator[Fragment]:
         """Read the history if git has ended (else it is read at the end, ``_history_rest``), and judge
@@ -798,6 +805,7 @@ class DiffScan:
         self._read_history(tip)
         for change in settled:
             yield from self._judged(self._history_blocks.pop(change.path, []))  # type: ignore[union-attr]
+            self._net_texts.pop(change.path, None)
 
     def _history_rest(self) -> Iterator[Fragment]:
         """The history blocks not judged yet (all of them when git ended after the last change), path by
@@ -811,6 +819,7 @@ class DiffScan:
         rest, self._history_blocks = self._history_blocks, {}
         for blocks in rest.values():  # type: ignore[union-attr]
             yield from self._judged(blocks)
+        self._net_texts.clear()
 
     def _read_history(self, tip: str) -> None:
         started, self._history_run = self._history_run, None
@@ -879,6 +888,13 @@ class DiffScan:
             text = self._work_tree_text(path)
             if text is not None:
                 yield whole_fragment(path, text, modules=self.modules(WORKTREE))
+
+
+def _forget_text(change: FileChange) -> None:
+    """Let the change's new text go (its fragment holds it while it is scanned): a range's texts are not
+    all kept to its end. Read again if asked for."""
+    for key in ("new_text", "starts", "spans"):
+        change.memo.pop(key, None)
 
 
 def _history_fragment(block: git_history.AddedBlock) -> Fragment:

@@ -387,3 +387,19 @@ def test_git_work_a_scan_has_read_is_not_handed_on(make_repo):
     before = runner.processes
     staged.start()
     assert runner.processes == before and staged._changes is None
+
+
+def test_a_range_lets_its_texts_go_once_they_have_served(make_repo):
+    """A change's text is kept for the history's blocks of its file until they are judged, and for the
+    importer search until it has read it (the fragment holds it while it is scanned): a long range does
+    not hold every file it changes to its end; a scan without history keeps none for it."""
+    repo, base = _range_with_history(make_repo)
+    runner = Git(cwd=repo)
+    with DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE), history=True) as source:
+        seen = _seen(source)
+        assert [(path, commit) for path, commit, *_ in seen] == [("new.py", None), ("app.py", None)]
+        assert len(source.held_back) == 3  # each block judged against its file's text: the net change holds it
+        assert source._net_texts == {} and not any("new_text" in c.memo for c in source.changes())
+    with DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE), history=False) as plain:
+        for _ in plain.fragments():
+            assert plain._net_texts == {}
