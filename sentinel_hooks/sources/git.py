@@ -26,6 +26,9 @@ SHALLOW_HINT = ("fetch the full history: `fetch-depth: 0` for actions/checkout, 
 GIT_TIMEOUT = 600
 CHUNK_BYTES = 1 << 20  # how much of a spooled output is read at a time by ``Spooled.chunks``
 SPOOL_CHECK_SECONDS = 0.05  # how often a spooled command's output is measured against its bound while waiting
+# for a search: its regexes match bytes, so a line's text that is not UTF-8 cannot hide it, and git's
+# Perl and POSIX regexes read a pattern alike
+C_LOCALE = {"LC_ALL": "C"}
 # core.fsmonitor names a command that git would run from the scanned repository's own config
 SAFE_OPTIONS = ("-c", "core.quotepath=off", "-c", "core.fsmonitor=false")
 
@@ -49,12 +52,13 @@ class Git:
     def command(self, args: Sequence[str]) -> list[str]:
         return ["git", *SAFE_OPTIONS, *self.extra_options, "--no-pager", *args]
 
-    def run(self, args: Sequence[str], *, ok: tuple[int, ...] = (0,), stdin: Optional[bytes] = None
-            ) -> tuple[int, bytes]:
-        """Run one git command; returns (exit code, stdout). Any code not in ``ok`` raises GitError."""
+    def run(self, args: Sequence[str], *, ok: tuple[int, ...] = (0,), stdin: Optional[bytes] = None,
+            env: Optional[Mapping[str, str]] = None) -> tuple[int, bytes]:
+        """Run one git command; returns (exit code, stdout). Any code not in ``ok`` raises GitError.
+        ``env`` adds to the environment (``C_LOCALE``)."""
         self.processes += 1
         try:
-            proc = subprocess.run(self.command(args), cwd=self.cwd, env=self.env, input=stdin,
+            proc = subprocess.run(self.command(args), cwd=self.cwd, env={**self.env, **(env or {})}, input=stdin,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=GIT_TIMEOUT)
         except subprocess.TimeoutExpired:
             raise GitError(f"git {args[0]} did not finish within {GIT_TIMEOUT}s") from None
@@ -75,15 +79,17 @@ class Git:
         except OSError as exc:
             raise _not_started(exc) from None
 
-    def spool(self, args: Sequence[str]) -> "Spooled":
+    def spool(self, args: Sequence[str], *, env: Optional[Mapping[str, str]] = None) -> "Spooled":
         """Start one git command in the background, its output going to a temporary file (no pipe to
-        fill, so it runs to the end while this process does other work); ``Spooled.output`` collects it."""
+        fill, so it runs to the end while this process does other work); ``Spooled.output`` collects it.
+        ``env`` adds to the environment."""
         import tempfile
 
         out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
         self.processes += 1
         try:
-            proc = subprocess.Popen(self.command(args), cwd=self.cwd, env=self.env, stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(self.command(args), cwd=self.cwd, env={**self.env, **(env or {})},
+                                    stdin=subprocess.DEVNULL,
                                     stdout=out, stderr=err)
         except OSError as exc:
             out.close()
@@ -128,12 +134,12 @@ class Spooled:
             self.stopped = True
             self.proc.kill()
 
-    def output(self, limit: Optional[int] = None) -> tuple[int, bytes]:
+    def output(self, limit: Optional[int] = None, *, ok: tuple[int, ...] = (0,)) -> tuple[int, bytes]:
         """(exit code, output up to ``limit`` bytes), after the end; a command whose output passes
-        ``limit`` meanwhile is stopped there. GitError when git failed, unless it was stopped or its
-        output was cut at ``limit``."""
+        ``limit`` meanwhile is stopped there. GitError when git failed (an exit code not in ``ok``),
+        unless it was stopped or its output was cut at ``limit``."""
         try:
-            code = self._wait(limit)
+            code = self._wait(limit, ok)
             self.out.seek(0)
             return code, self.out.read() if limit is None else self.out.read(limit)
         finally:
@@ -143,7 +149,7 @@ class Spooled:
         """The output up to ``limit`` bytes, as ``output`` gives it, read ``size`` bytes at a time: a long
         output is never held whole."""
         try:
-            self._wait(limit)
+            self._wait(limit, (0,))
             self.out.seek(0)
             left = limit
             while left > 0:
@@ -155,9 +161,9 @@ class Spooled:
         finally:
             self.close()
 
-    def _wait(self, limit: Optional[int]) -> int:
+    def _wait(self, limit: Optional[int], ok: tuple[int, ...]) -> int:
         """Wait for the end (stopping the command once its output passes ``limit``); its exit code, or
-        GitError when git failed and was neither stopped nor cut at ``limit``."""
+        GitError when git failed (a code not in ``ok``) and was neither stopped nor cut at ``limit``."""
         give_up = time.monotonic() + GIT_TIMEOUT
         while True:
             try:
@@ -169,7 +175,7 @@ class Spooled:
                 elif limit is None or time.monotonic() >= give_up:
                     raise GitError(f"git {self.name} did not finish within {GIT_TIMEOUT}s") from None
         cut = limit is not None and self.size() > limit
-        if code != 0 and not self.stopped and not cut:
+        if code not in ok and not self.stopped and not cut:
             self.err.seek(0)
             raise GitError(f"git {self.name} failed: {_first_line(self.err.read())}")
         return code

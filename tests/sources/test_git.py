@@ -161,6 +161,13 @@ def test_a_spooled_command_runs_to_its_end_and_gives_its_output(repo):
     assert cut.output(limit=4) == (0, b"one\n")  # at most the limit is read
 
 
+def test_a_spooled_command_may_end_with_an_exit_code_that_is_not_a_failure(repo):
+    runner = Git(cwd=repo)
+    assert runner.spool(["grep", "-l", "-e", "no such text"]).output(ok=(0, 1)) == (1, b"")
+    with pytest.raises(GitError, match=r"^git grep failed: "):
+        runner.spool(["grep", "-l", "-e", "no such text"]).output()
+
+
 def test_a_spooled_output_is_read_in_parts_up_to_its_limit(repo):
     runner = Git(cwd=repo)
     spooled = runner.spool(["log", "--format=%s%n%s%n%s"])

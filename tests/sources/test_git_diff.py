@@ -403,3 +403,63 @@ def test_a_range_lets_its_texts_go_once_they_have_served(make_repo):
     with DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE), history=False) as plain:
         for _ in plain.fragments():
             assert plain._net_texts == {}
+
+
+def _importers_found(repo: Path, base: str, *, perl: bool) -> tuple[list[str], list[str]]:
+    """The importer fragments of a scan of ``repo`` since ``base``, and the regex kinds its git greps used
+    (``perl=False``: a git that has no Perl regexes, which fails on -P as such a git does)."""
+    from sentinel_hooks.sources.git_diff import IMPORTER_CATEGORIES
+
+    kinds: list[str] = []
+    real_spool, real_run = Git.spool, Git.run
+
+    def spool(self, args, **kwargs):
+        if args[0] == "grep":
+            kinds.append(args[1])
+            if not perl:
+                args = ["grep", "--no-such-option", *args[2:]]
+        return real_spool(self, args, **kwargs)
+
+    def run(self, args, **kwargs):
+        if args[0] == "grep":
+            kinds.append(args[1])
+        return real_run(self, args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Git, "spool", spool)
+        patch.setattr(Git, "run", run)
+        runner = Git(cwd=repo)
+        with DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE)) as source:
+            found = [f.path for f in source.fragments() if f.categories == IMPORTER_CATEGORIES]
+    return found, kinds
+
+
+def test_the_importer_search_finds_the_same_files_with_perl_or_posix_regexes(make_repo, monkeypatch):
+    # a user's locale, where git's regexes would not read past bytes that are not UTF-8
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    repo = make_repo()
+    (repo / "pkg").mkdir()
+    (repo / "web").mkdir()
+    files = {
+        "pkg/texts.py": 'HELP = "Help."\n',
+        "web/a$b.ts": 'export const HINT = "hint";\n',
+        "pkg/server.py": "from .texts import HELP\n@mcp.tool(description=HELP)\ndef helper(): ...\n",
+        "pkg/other.py": "import pkg.texts as t  # Tool\n",
+        "pkg/unrelated.py": "from .textsx import HELP  # Tool\n",
+        "pkg/no_tools.py": "from .texts import HELP\n",
+        "web/tools.ts": "import { HINT } from './a$b';\nserver.registerTool('x', { description: HINT });\n",
+        "web/near.ts": "import { HINT } from './a$bc';  // Prompt\n",
+    }
+    for name, text in files.items():
+        (repo / name).write_text(text, encoding="utf-8")
+    # a line that is not UTF-8 (a Latin-1 module) is searched as bytes, whatever the user's locale
+    (repo / "pkg" / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\nimport \xff_helper, texts  # Tool\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "one")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "pkg" / "texts.py").write_text('HELP = "Help with everything."\n', encoding="utf-8")
+    (repo / "web" / "a$b.ts").write_text('export const HINT = "a hint";\n', encoding="utf-8")
+    with_perl, perl_kinds = _importers_found(repo, base, perl=True)
+    posix, posix_kinds = _importers_found(repo, base, perl=False)
+    assert with_perl == posix == ["pkg/latin.py", "pkg/other.py", "pkg/server.py", "web/tools.ts"]
+    assert perl_kinds[0] == "-P" and posix_kinds == ["-P", "-E"]  # a git without Perl regexes: searched again
