@@ -366,6 +366,7 @@ class DiffScan:
         self._started = False  # git's work began (``start``) and nothing read its lines yet
         self.held_back: list[git_history.HeldBlock] = []  # history blocks the net change judges, file by file
         self._history_run: Optional[Spooled] = None  # the history pass's git log, started with the diff
+        self._history_reader: Optional[git_history.HistoryReader] = None  # its reading, once git has ended
         self._patch_run: Optional[Spooled] = None  # the added lines of the files that existed before
         self._importer_run: Optional[Spooled] = None  # the search for files importing a changed module
         self._importer_search: list[str] = []  # its git grep, but the kind of regex
@@ -510,8 +511,6 @@ class DiffScan:
             before, after = added[:cut] + [c for c in changes if not c.is_new], added[cut:]
         yield from self._change_fragments(before)
         search = self._start_importer_search(changes)
-        for change in before:  # their fragments are made and the search has read their constants
-            _forget_text(change)
         if after:
             yield from self._history_so_far(before)
         yield from self._change_fragments(after)
@@ -531,10 +530,10 @@ class DiffScan:
             if not change.is_new:
                 self._read_patch()
             fragment = self._change_fragment(change)
-            if change.is_new:  # the importer search reads changed modules only
-                _forget_text(change)
-            if self._history_run is not None:
-                git_history.bound(self._history_run)
+            if _may_hold_constants(change):  # what the importer search asks, judged while the text is at hand
+                self._touches_constant(change)
+            _forget_text(change)
+            self._read_history_part()
             if fragment is not None:
                 yield fragment
             yield from self._history_of(change.path)
@@ -681,10 +680,8 @@ class DiffScan:
         module and may declare tools (``_importer_fragments`` reads them): one ``git grep`` of the same
         state, in the background, once every change's lines are known. None when nothing is searched."""
         self._read_patch()
-        # a new module has no importer the change does not add too (scanned whole); a module counts when
-        # the change touches one of its module-level string constants
-        modules = [c for c in changes if c.status != "D" and not c.is_new and (c.added or c.deleted_at)
-                   and module_stem(c.path) and self._touches_constant(c)]
+        # a module counts when the change touches one of its module-level string constants
+        modules = [c for c in changes if _may_hold_constants(c) and self._touches_constant(c)]
         if not modules or self.comparison.target not in (INDEX, WORKTREE) and not _is_sha(self.comparison.target):
             return None
         stems = sorted({module_stem(c.path) or "" for c in modules})
@@ -745,12 +742,13 @@ class DiffScan:
                                categories=IMPORTER_CATEGORIES)
 
     def _touches_constant(self, change: FileChange) -> bool:
-        text = self._new_text(change)
-        if not text:
-            return False
-        touched = list(change.added) + [n for point in change.deleted_at for n in (point, point + 1)]
-        return constructs.touches_module_constant(change.path, text, self._starts(change), touched,
-                                                  self._spans(change))
+        """Whether the change touches a module-level string constant of its module (judged once)."""
+        if "touches_constant" not in change.memo:
+            text = self._new_text(change)
+            touched = list(change.added) + [n for point in change.deleted_at for n in (point, point + 1)]
+            change.memo["touches_constant"] = bool(text) and constructs.touches_module_constant(
+                change.path, text, self._starts(change), touched, self._spans(change))  # type: ignore[arg-type]
+        return change.memo["touches_constant"]
 
     def _spans(self, change: FileChange) -> list[tuple[int, int]]:
         """The multi-line constructs of the change's new text, found once for its window and its importer
@@ -830,9 +828,24 @@ class DiffScan:
             yield from self._judged(blocks)
         self._net_texts.clear()
 
+    def _read_history_part(self) -> None:
+        """Read one more part of the history once git has ended, before it is needed: a change at a time,
+        while the workers have files queued, rather than all of it in one pause that leaves them idle."""
+        if self._history_run is None or self._history_blocks is not None:
+            return
+        if self._history_reader is None:
+            if not self._history_run.done():
+                git_history.bound(self._history_run)  # running still: stopped once its output passes the bound
+                return
+            self._history_reader = git_history.HistoryReader(self._history_run)
+        self._history_reader.advance()
+
     def _read_history(self, tip: str) -> None:
         started, self._history_run = self._history_run, None
-        history = git_history.read_history(self.git, self.comparison.base, tip, self.paths, started)
+        reader, self._history_reader = self._history_reader, None
+        if reader is None and started is not None:
+            reader = git_history.HistoryReader(started)
+        history = git_history.read_history(self.git, self.comparison.base, tip, self.paths, reader)
         self.history_commits = history.commits
         self.history_order = history.order
         if history.truncated:
@@ -897,6 +910,13 @@ class DiffScan:
             text = self._work_tree_text(path)
             if text is not None:
                 yield whole_fragment(path, text, modules=self.modules(WORKTREE))
+
+
+def _may_hold_constants(change: FileChange) -> bool:
+    """Whether the change edits a module whose string constants other files may import (a new module has no
+    importer the change does not add too, and is scanned whole)."""
+    return change.status != "D" and not change.is_new and bool(change.added or change.deleted_at) \
+        and module_stem(change.path) is not None
 
 
 def _forget_text(change: FileChange) -> None:

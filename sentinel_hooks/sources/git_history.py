@@ -12,7 +12,7 @@ only to name the commit that added a net finding on its lines.
 from __future__ import annotations
 
 import os
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from sentinel_hooks.records import field, record
 from sentinel_hooks.sources.files import decode
@@ -21,6 +21,7 @@ from sentinel_hooks.sources.hunks import added_run
 
 MAX_COMMITS = 1000
 MAX_PATCH_BYTES = 64 * 1024 * 1024
+PART_BYTES = 256 * 1024  # of the history read at a time (``HistoryReader.advance``)
 COMMIT_MARK = b"\x01commit "
 FILE_MARK = b"diff --git "
 MAX_NET_PLACES = 64  # places of a block's text in its net file tried before the block is scanned itself
@@ -71,18 +72,18 @@ def start(git: Git, base: str, tip: str, paths: Sequence[str] = (), *, as_text: 
     return git.spool(log_command(base, tip, paths, as_text=as_text))
 
 
-def read_history(git: Git, base: str, tip: str, paths: Sequence[str] = (), started: Optional[Spooled] = None
+def read_history(git: Git, base: str, tip: str, paths: Sequence[str] = (), reader: Optional[HistoryReader] = None
                  ) -> History:
-    """The added blocks of every non-merge commit in ``base..tip`` (oldest first), from ``started``
-    (``start``'s run over the same range) when given.
+    """The added blocks of every non-merge commit in ``base..tip`` (oldest first), from ``reader`` (of
+    ``start``'s run over the same range, maybe partly read) when given.
 
     One pass reads the range; git calls a file binary by the attributes the range itself can set
     (``binary``, ``-diff``), so the files it showed as binary are read again as text, and their
     content decides (a block holding a NUL is binary).
     """
-    history = _read(started or start(git, base, tip, paths))
+    history = (reader or HistoryReader(start(git, base, tip, paths))).finish()
     if history.binary and not history.truncated:
-        again = _read(start(git, base, tip, sorted({p for _, p in history.binary}), as_text=True))
+        again = HistoryReader(start(git, base, tip, sorted({p for _, p in history.binary}), as_text=True)).finish()
         history.blocks += [b for b in again.blocks if (b.commit, b.path) in history.binary]
         position = {sha: i for i, sha in enumerate(history.order)}
         history.blocks.sort(key=lambda b: position.get(b.commit, len(position)))  # stable: file order kept
@@ -96,31 +97,58 @@ def bound(started: Spooled) -> None:
         started.stop()
 
 
-def _read(started: Spooled) -> History:
-    """The history ``started`` writes, parsed a file's patch at a time as its output is read (a long range's
-    log is never held whole); at most ``MAX_PATCH_BYTES``, where the commit cut there is left out."""
-    history = History()
-    pending = bytearray()
-    read = 0
-    commit: Optional[str] = None  # the commit whose patch the parsed part ended in
-    for chunk in started.chunks(MAX_PATCH_BYTES + 1):
+class HistoryReader:
+    """Parses what a started history pass wrote, a file's patch at a time as it is read (a long range's
+    log is never held whole): ``advance`` reads one more part once git has ended, so a caller can spread
+    the reading between other work; ``finish`` reads the rest. At most ``MAX_PATCH_BYTES`` are read, and
+    the commit cut there is left out."""
+
+    def __init__(self, started: Spooled, part: Optional[int] = None):
+        self.started = started
+        self.part = PART_BYTES if part is None else part
+        self.history = History()
+        self._parts: Optional[Iterator[bytes]] = None
+        self._pending = bytearray()
+        self._read = 0
+        self._commit: Optional[str] = None  # the commit whose patch the parsed part ended in
+
+    def ready(self) -> bool:
+        """Whether git has ended, so a part can be read without waiting."""
+        return self._parts is not None or self.started.done()
+
+    def advance(self) -> bool:
+        """Read and parse one more part (waiting for git's end first); False once none is left."""
+        if self._parts is None:
+            self._parts = self.started.chunks(MAX_PATCH_BYTES + 1, self.part)
+        chunk = next(self._parts, None)
+        if chunk is None:
+            return False
+        pending = self._pending
         searched_to = max(0, len(pending) - len(FILE_MARK))
         pending += chunk
-        read += len(chunk)
+        self._read += len(chunk)
         # the part before the last commit mark or file header seen is whole: both only start a line there
         # (a hunk's lines start with + or -)
         cut = max(pending.rfind(b"\n" + COMMIT_MARK, searched_to), pending.rfind(b"\n" + FILE_MARK, searched_to))
         if cut >= 0:
-            commit = _parse_into(history, bytes(pending[:cut + 1]), commit)
+            self._commit = _parse_into(self.history, bytes(pending[:cut + 1]), self._commit)
             del pending[:cut + 1]
-    truncated = read > MAX_PATCH_BYTES or started.stopped
-    if not truncated:
-        _parse_into(history, bytes(pending), commit)
-    elif history.order and not pending.startswith(COMMIT_MARK):  # the cut commit's first files were read
-        cut_commit = history.order.pop()
-        history.blocks = [b for b in history.blocks if b.commit != cut_commit]
-        history.binary = {(c, p) for c, p in history.binary if c != cut_commit}
-    return _bounded(history, truncated)
+        return True
+
+    def finish(self) -> History:
+        """The whole history: the parts not read yet, read now."""
+        while self.advance():
+            pass
+        history = self.history
+        truncated = self._read > MAX_PATCH_BYTES or self.started.stopped
+        if not truncated:
+            _parse_into(history, bytes(self._pending), self._commit)
+        elif history.order and not self._pending.startswith(COMMIT_MARK):  # the cut commit's first files were read
+            cut_commit = history.order.pop()
+            history.blocks = [b for b in history.blocks if b.commit != cut_commit]
+            history.binary = {(c, p) for c, p in history.binary if c != cut_commit}
+        self._pending = bytearray()
+        return _bounded(history, truncated)
 
 
 def parse_log(data: bytes) -> History:

@@ -463,3 +463,41 @@ def test_the_importer_search_finds_the_same_files_with_perl_or_posix_regexes(mak
     posix, posix_kinds = _importers_found(repo, base, perl=False)
     assert with_perl == posix == ["pkg/latin.py", "pkg/other.py", "pkg/server.py", "web/tools.ts"]
     assert perl_kinds[0] == "-P" and posix_kinds == ["-P", "-E"]  # a git without Perl regexes: searched again
+
+
+def test_the_history_is_read_a_part_at_a_time_between_the_changes(make_repo, monkeypatch):
+    """Once git has ended, each change is followed by one part of the history read, so the history is not
+    read in one pause when its blocks are first needed; the blocks are the same."""
+    from sentinel_hooks.sources import git_history
+
+    repo = make_repo()
+    (repo / "app.py").write_text("A = 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    for n in range(3):
+        (repo / "app.py").write_text(f"A = {n + 2}\nTOKEN = 'secret-{n}'\n")
+        for k in range(4):
+            (repo / f"notes{k}.md").write_text(f"# notes {k} of commit {n}\n" * 5)
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"commit {n}")
+
+    def scan(events: list[str]) -> list[tuple]:
+        runner = Git(cwd=repo)
+        with DiffScan(runner, locate(runner, "test"), Comparison(base, WORKTREE), history=True) as source:
+            source.changes()
+            source._history_run.proc.wait()  # git has ended before the first change is read
+            seen = []
+            for f in source.fragments():
+                events.append("change" if f.commit is None else "history")
+                seen.append((f.path, f.commit, f.first_line, f.text))
+        return seen
+
+    whole = scan([])
+    monkeypatch.setattr(git_history, "PART_BYTES", 64)
+    events: list[str] = []
+    real_advance = git_history.HistoryReader.advance
+    monkeypatch.setattr(git_history.HistoryReader, "advance", lambda self: events.append("part") or real_advance(self))
+    assert scan(events) == whole
+    before_history = events[:events.index("history")]
+    assert before_history[:4] == ["part", "change", "part", "change"]  # a part after each change

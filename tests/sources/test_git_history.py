@@ -92,12 +92,15 @@ def test_a_history_read_in_the_background_is_stopped_past_its_bound(monkeypatch)
 
 
 class Spool:
-    """What ``git_history._read`` reads: ``data`` in parts of ``size`` bytes, at most ``limit`` of them."""
+    """What a ``HistoryReader`` reads: ``data`` in parts of ``size`` bytes, at most ``limit`` of them."""
 
     def __init__(self, data: bytes, size: int, stopped: bool = False):
         self.data, self.size, self.stopped = data, size, stopped
 
-    def chunks(self, limit):
+    def done(self) -> bool:
+        return True
+
+    def chunks(self, limit, _part):
         data = self.data[:limit]
         return (data[i:i + self.size] for i in range(0, len(data), self.size))
 
@@ -106,7 +109,7 @@ def test_a_history_cut_at_its_bound_keeps_the_whole_commits_before_the_cut(monke
     data = log((A, PATCH), (B, PATCH))
     monkeypatch.setattr(git_history, "MAX_PATCH_BYTES", len(data) - 5)
     for size in (1, 7, len(data)):
-        history = git_history._read(Spool(data, size, stopped=True))
+        history = git_history.HistoryReader(Spool(data, size, stopped=True)).finish()
         assert history.truncated and {b.commit for b in history.blocks} == {A}
         assert history.order == [A]
 
@@ -120,22 +123,22 @@ def test_a_history_read_in_parts_is_the_history_read_whole():
     whole = parse_log(data)
     assert len(whole.blocks) == 4 and whole.binary == {(B, "x")}
     for size in (1, 2, 9, 10, 11, 64, len(data)):
-        assert git_history._read(Spool(data, size)) == whole, size
+        assert git_history.HistoryReader(Spool(data, size)).finish() == whole, size
 
 
 def test_a_commit_cut_after_its_first_files_is_left_out_whole(monkeypatch):
     second = PATCH.replace("f.py", "g.py")
     data = log((A, PATCH), (B, PATCH + second + second.replace("g.py", "h.py")))
-    whole = git_history._read(Spool(data, 16))
+    whole = git_history.HistoryReader(Spool(data, 16)).finish()
     assert [(b.commit, b.path) for b in whole.blocks] == [(A, "f.py"), (B, "f.py"), (B, "g.py"), (B, "h.py")]
     monkeypatch.setattr(git_history, "MAX_PATCH_BYTES", len(data) - 5)
     for size in (1, 16, len(data)):
-        history = git_history._read(Spool(data, size, stopped=True))
+        history = git_history.HistoryReader(Spool(data, size, stopped=True)).finish()
         assert history.truncated and history.order == [A] and {b.commit for b in history.blocks} == {A}, size
 
 
 def test_a_single_commit_cut_at_the_bound_leaves_nothing(monkeypatch):
     data = log((A, PATCH))
     monkeypatch.setattr(git_history, "MAX_PATCH_BYTES", len(data) - 1)
-    history = git_history._read(Spool(data, 4))
+    history = git_history.HistoryReader(Spool(data, 4)).finish()
     assert history.truncated and history.blocks == [] and history.commits == 0
