@@ -367,6 +367,7 @@ class DiffScan:
         self.held_back: list[git_history.HeldBlock] = []  # history blocks the net change judges, file by file
         self._history_run: Optional[Spooled] = None  # the history pass's git log, started with the diff
         self._history_reader: Optional[git_history.HistoryReader] = None  # its reading, once git has ended
+        self._waiting: list[str] = []  # changed files whose history blocks wait for the history to be read
         self._patch_run: Optional[Spooled] = None  # the added lines of the files that existed before
         self._importer_run: Optional[Spooled] = None  # the search for files importing a changed module
         self._importer_search: list[str] = []  # its git grep, but the kind of regex
@@ -512,7 +513,7 @@ class DiffScan:
         yield from self._change_fragments(before)
         search = self._start_importer_search(changes)
         if after:
-            yield from self._history_so_far(before)
+            yield from self._history_so_far()
         yield from self._change_fragments(after)
         touched = {c.path for c in changes} | {c.old_path for c in changes}
         yield from self._importer_fragments(search, touched)
@@ -533,10 +534,10 @@ class DiffScan:
             if _may_hold_constants(change):  # what the importer search asks, judged while the text is at hand
                 self._touches_constant(change)
             _forget_text(change)
-            self._read_history_part()
             if fragment is not None:
                 yield fragment
             yield from self._history_of(change.path)
+            yield from self._history_part()
 
     # -- one change -----------------------------------------------------------------------
     def _skip_for_mode(self, mode: str, path: str) -> bool:
@@ -793,26 +794,42 @@ class DiffScan:
 
     def _history_of(self, path: str) -> Iterator[Fragment]:
         """The history blocks of the changed file ``path``, its net text now settled (its fragment made),
-        when the history has been read (``_history_so_far``); else they wait for it."""
+        when the history has been read; else they wait for it (``_history_so_far``)."""
         if not self.history:
             return
         if self._history_blocks is not None:
             yield from self._judged(self._history_blocks.pop(path, []))
             self._net_texts.pop(path, None)  # every block of the file is judged
+        else:
+            self._waiting.append(path)
 
-    def _history_so_far(self, settled: list[FileChange]) -> Iterator[Fragment]:
-        """Read the history if git has ended (else it is read at the end, ``_history_rest``), and judge
-        the blocks of the ``settled`` changes (those whose fragments were made): asked for once the
-        workers have those files queued, so they scan while this reads, and the later files' blocks
-        follow each file."""
+    def _history_part(self) -> Iterator[Fragment]:
+        """Read one more part of the history once git has ended: a change at a time, while the workers have
+        files queued, rather than all of it in one pause that leaves them idle. The part after the last
+        reads the history (``_history_so_far``), so the blocks of the files before come then."""
+        if self._history_run is None or self._history_blocks is not None:
+            return
+        if self._history_reader is None:
+            if not self._history_run.done():
+                git_history.bound(self._history_run)  # running still: stopped once its output passes the bound
+                return
+            self._history_reader = git_history.HistoryReader(self._history_run)
+        if not self._history_reader.advance():
+            yield from self._history_so_far()
+
+    def _history_so_far(self) -> Iterator[Fragment]:
+        """Read the history if git has ended (else it is read at the end, ``_history_rest``), and judge the
+        blocks of the files whose fragments were made before (``_waiting``); each later file's blocks then
+        follow the file."""
         tip = self._history_tip()
         if tip is None or self._history_blocks is not None or self._history_run is None or \
                 not self._history_run.done():
             return
         self._read_history(tip)
-        for change in settled:
-            yield from self._judged(self._history_blocks.pop(change.path, []))  # type: ignore[union-attr]
-            self._net_texts.pop(change.path, None)
+        waiting, self._waiting = self._waiting, []
+        for path in waiting:
+            yield from self._judged(self._history_blocks.pop(path, []))  # type: ignore[union-attr]
+            self._net_texts.pop(path, None)
 
     def _history_rest(self) -> Iterator[Fragment]:
         """The history blocks not judged yet (all of them when git ended after the last change), path by
@@ -827,18 +844,7 @@ class DiffScan:
         for blocks in rest.values():  # type: ignore[union-attr]
             yield from self._judged(blocks)
         self._net_texts.clear()
-
-    def _read_history_part(self) -> None:
-        """Read one more part of the history once git has ended, before it is needed: a change at a time,
-        while the workers have files queued, rather than all of it in one pause that leaves them idle."""
-        if self._history_run is None or self._history_blocks is not None:
-            return
-        if self._history_reader is None:
-            if not self._history_run.done():
-                git_history.bound(self._history_run)  # running still: stopped once its output passes the bound
-                return
-            self._history_reader = git_history.HistoryReader(self._history_run)
-        self._history_reader.advance()
+        self._waiting = []
 
     def _read_history(self, tip: str) -> None:
         started, self._history_run = self._history_run, None

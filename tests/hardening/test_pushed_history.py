@@ -221,10 +221,11 @@ def _history_scan(repo: Path, base: str, *, log_done_early: bool) -> tuple[list,
 
 
 def test_history_blocks_come_once_git_has_read_the_history_and_then_beside_their_file(pushed):
-    """git writes the range's log in the background. Once the files read before the importer search are
-    sent (the workers busy with them), the log is read if git has ended: those files' blocks come then,
-    and each later file's blocks right after it; else every block comes at the end. What is scanned as
-    history and what is held back for the net change are the same either way."""
+    """git writes the range's log in the background. Once it has ended, the log is read a part after each
+    change (the workers busy with the files sent): the blocks of the files before come once it is read,
+    and each later file's blocks right after it; if git ends only after the last change, every block comes
+    at the end. What is scanned as history and what is held back for the net change are the same either
+    way."""
     repo = Path(pushed["repo"])
     names = [f"m{n}.py" for n in range(8)]
     for n in range(3):
@@ -247,13 +248,15 @@ def test_history_blocks_come_once_git_has_read_the_history_and_then_beside_their
     assert net == names[:6] + ["app.py"] + names[6:]
     # late: all history at the end
     assert [f[1] is not None for f in late] == sorted(f[1] is not None for f in late)
-    # early: the first seven files' blocks after app.py, then each later file's blocks right after it
-    at = [f[0] for f in early].index("app.py") + 1
-    later = early.index(next(f for f in early if f[0] == names[6] and f[1] is None))
-    assert {f[0] for f in early[at:later] if f[1] is not None} == set(names[:6]) | {"app.py"}
-    assert not [f for f in early[later:] if f[1] is not None and f[0] not in names[6:]]
-    for before, block in zip(early[at:], early[at + 1:]):
-        if block[1] is not None and block[0] in names[6:]:
+    # early: git had ended, so the history is read a part after each change (here one part: read after the
+    # second change); the blocks of the files before come then, and each later file's blocks right after it
+    read_at = next(i for i, f in enumerate(early) if f[1] is not None)
+    assert read_at < [f[0] for f in early].index("app.py")
+    settled = {f[0] for f in early[:read_at]}
+    upto = next(i for i in range(read_at, len(early)) if early[i][1] is None)
+    assert {f[0] for f in early[read_at:upto]} == settled
+    for before, block in zip(early[upto - 1:], early[upto:]):
+        if block[1] is not None:
             assert before[0] == block[0]
     # a file's blocks keep the history's order (oldest commit first)
     for path in ("app.py", *names):
