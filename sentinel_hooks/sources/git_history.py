@@ -112,10 +112,6 @@ class HistoryReader:
         self._read = 0
         self._commit: Optional[str] = None  # the commit whose patch the parsed part ended in
 
-    def ready(self) -> bool:
-        """Whether git has ended, so a part can be read without waiting."""
-        return self._parts is not None or self.started.done()
-
     def advance(self) -> bool:
         """Read and parse one more part (waiting for git's end first); False once none is left."""
         if self._parts is None:
