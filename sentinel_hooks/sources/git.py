@@ -89,8 +89,7 @@ class Git:
         self.processes += 1
         try:
             proc = subprocess.Popen(self.command(args), cwd=self.cwd, env={**self.env, **(env or {})},
-                                    stdin=subprocess.DEVNULL,
-                                    stdout=out, stderr=err)
+                                    stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         except OSError as exc:
             out.close()
             err.close()

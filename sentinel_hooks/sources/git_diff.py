@@ -370,7 +370,7 @@ class DiffScan:
         self._waiting: list[str] = []  # changed files whose history blocks wait for the history to be read
         self._patch_run: Optional[Spooled] = None  # the added lines of the files that existed before
         self._importer_run: Optional[Spooled] = None  # the search for files importing a changed module
-        self._importer_search: list[str] = []  # its git grep, but the kind of regex
+        self._importer_search: list[str] = []  # its git grep's options and paths, after the kind of regex
         self.history_order: list[str] = []  # the range's commits, oldest first
         # the history's blocks not judged yet, by path (None until the history is read); characters
         # net_span may still search
@@ -691,7 +691,7 @@ class DiffScan:
         scopes = sorted({_glob_free_folder(c.path.split("/")[:-2]) for c in modules})
         scopes = [s for s in scopes if not any(s != o and (not o or s.startswith(o + "/")) for o in scopes)]
         names = "|".join(stems)
-        args = ["grep", "-l", "-z", "-I", "--full-name", "--no-color", "--all-match",
+        args = ["-l", "-z", "-I", "--full-name", "--no-color", "--all-match",
                 "-e", f"(from|import|require).*(^|[^A-Za-z0-9_$])({names})([^A-Za-z0-9_$]|$)",
                 "-e", "[Tt]ool|[Pp]rompt|[Rr]esource"]
         state = self.comparison.target
@@ -704,7 +704,7 @@ class DiffScan:
         try:
             # Perl regexes (JIT-compiled) match this alternation of many names about five times faster
             # than POSIX ones; both read it alike, and a git without them gets the POSIX search
-            self._importer_run = self.git.spool(["grep", "-P", *self._importer_search[1:]], env=C_LOCALE)
+            self._importer_run = self.git.spool(["grep", "-P", *self._importer_search], env=C_LOCALE)
         except GitError:
             return None
         return self._importer_run
@@ -723,7 +723,7 @@ class DiffScan:
             # a git built without Perl regexes, or one that gave up on a file's text (a bound of the
             # regex library): the same search with POSIX regexes
             try:
-                _, out = self.git.run(["grep", "-E", *self._importer_search[1:]], ok=(0, 1), env=C_LOCALE)
+                _, out = self.git.run(["grep", "-E", *self._importer_search], ok=(0, 1), env=C_LOCALE)
             except GitError:
                 return
         state = self.comparison.target
@@ -798,8 +798,7 @@ class DiffScan:
         if not self.history:
             return
         if self._history_blocks is not None:
-            yield from self._judged(self._history_blocks.pop(path, []))
-            self._net_texts.pop(path, None)  # every block of the file is judged
+            yield from self._judged_file(path)
         else:
             self._waiting.append(path)
 
@@ -828,8 +827,13 @@ class DiffScan:
         self._read_history(tip)
         waiting, self._waiting = self._waiting, []
         for path in waiting:
-            yield from self._judged(self._history_blocks.pop(path, []))  # type: ignore[union-attr]
-            self._net_texts.pop(path, None)
+            yield from self._judged_file(path)
+
+    def _judged_file(self, path: str) -> Iterator[Fragment]:
+        """The history blocks of the changed file ``path`` judged (``_judged``), the history read: its net
+        text, needed for nothing else, goes then."""
+        yield from self._judged(self._history_blocks.pop(path, []))  # type: ignore[union-attr]
+        self._net_texts.pop(path, None)
 
     def _history_rest(self) -> Iterator[Fragment]:
         """The history blocks not judged yet (all of them when git ended after the last change), path by
