@@ -24,6 +24,8 @@ from typing import Iterable, Optional, Sequence
 
 SAMPLE_SECONDS = 0.004
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+PROC_STATS = os.path.exists(f"/proc/{os.getpid()}/stat")  # per-process CPU can be sampled
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
     "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
@@ -162,6 +164,9 @@ class Run:
     stdout: str = ""
     stderr: str = ""
     cpu: float = 0.0       # seconds of user and system CPU of the process and the children it waited for
+    # where that CPU went (Linux): "git" and "workers" (other descendants) as last sampled from /proc,
+    # "scanner" the rest (the process itself and what ended between samples); empty elsewhere
+    cpu_split: dict = field(default_factory=dict)
 
 
 def _children(pid: int) -> list[int]:
@@ -183,7 +188,23 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def tree_rss(root: int) -> int:
+def _cpu(pid: int) -> Optional[tuple[str, float]]:
+    """The command name and the user and system CPU seconds so far of a live process (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return None
+    name, rest = stat[stat.find(b"(") + 1:stat.rfind(b")")], stat[stat.rfind(b")") + 2:].split()
+    try:
+        return name.decode("ascii", "replace"), (int(rest[11]) + int(rest[12])) / CLOCK_TICKS
+    except (IndexError, ValueError):
+        return None
+
+
+def tree_rss(root: int, cpu: Optional[dict[int, tuple[str, float]]] = None) -> int:
+    """The resident set of ``root`` and its descendants; each descendant's name and CPU so far go to
+    ``cpu`` when given."""
     total, todo, seen = 0, [root], set()
     while todo:
         pid = todo.pop()
@@ -191,8 +212,22 @@ def tree_rss(root: int) -> int:
             continue
         seen.add(pid)
         total += _rss(pid)
+        if cpu is not None and pid != root:
+            now = _cpu(pid)
+            if now is not None:
+                cpu[pid] = now
         todo.extend(_children(pid))
     return total
+
+
+def cpu_split(total: float, descendants: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """``total`` CPU seconds of a process tree as "git", "workers" (the other descendants) and "scanner"
+    (the rest); empty where processes cannot be sampled (no /proc)."""
+    if not PROC_STATS:
+        return {}
+    git_cpu = sum(seconds for name, seconds in descendants.values() if name == "git")
+    workers = sum(seconds for name, seconds in descendants.values() if name != "git")
+    return {"scanner": max(0.0, total - git_cpu - workers), "workers": workers, "git": git_cpu}
 
 
 class _Sampler(threading.Thread):
@@ -200,11 +235,12 @@ class _Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.cpu: dict[int, tuple[str, float]] = {}  # descendant -> (name, CPU seconds when last seen)
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, tree_rss(self.pid, self.cpu))
             self.stop.wait(SAMPLE_SECONDS)
 
 
@@ -228,7 +264,8 @@ def measure(command: Sequence[str], *, cwd: Optional[Path] = None, env: Optional
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
     run = Run(seconds, max(sampler.peak, largest), largest, proc.returncode,
-              stdout if keep_output else "", stderr if keep_output else "", usage.ru_utime + usage.ru_stime)
+              stdout if keep_output else "", stderr if keep_output else "", usage.ru_utime + usage.ru_stime,
+              cpu_split(usage.ru_utime + usage.ru_stime, sampler.cpu))
     if proc.returncode not in set(ok):
         raise RuntimeError(f"{' '.join(map(str, command))} exited {proc.returncode}:\n{stderr[-2000:]}")
     return run
@@ -252,9 +289,17 @@ class Series:
     def cpu(self) -> float:
         return statistics.median(r.cpu for r in self.runs)
 
+    @property
+    def cpu_split(self) -> dict[str, float]:
+        """Median CPU seconds by kind of process (``Run.cpu_split``); empty when a run has none."""
+        splits = [r.cpu_split for r in self.runs]
+        if not splits or not all(splits):
+            return {}
+        return {kind: statistics.median(s[kind] for s in splits) for kind in splits[0]}
+
     def as_dict(self) -> dict:
         return {"name": self.name, "median_seconds": self.seconds, "peak_rss_bytes": self.peak_rss,
-                "median_cpu_seconds": self.cpu,
+                "median_cpu_seconds": self.cpu, "median_cpu_split_seconds": self.cpu_split,
                 "runs_seconds": [r.seconds for r in self.runs],
                 "largest_process_bytes": max(r.largest_process for r in self.runs)}
 

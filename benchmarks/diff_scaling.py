@@ -76,6 +76,11 @@ def diff_against_full(cwd: Path, diff: list[str], full: list[str], labels: tuple
     print(table(["scan", "median", "CPU (median)", "peak RSS"],
                 [[label, ms(one.seconds), ms(one.cpu), mb(one.peak_rss)] for label, one in zip(labels, series)]))
     print(f"diff / full: {ratio:.2f} (target <= 1.0: {'met' if ratio <= 1.0 else 'MISSED'})")
+    splits = [one.cpu_split for one in series]
+    if all(splits):  # Linux: where each scan's CPU went
+        print("CPU by process (median): " + "; ".join(
+            f"{label.split(' (')[0]}: " + ", ".join(f"{kind} {ms(seconds)}" for kind, seconds in split.items())
+            for label, split in zip(labels, splits)))
     return series[0], series[1], ratio
 
 

@@ -141,3 +141,37 @@ def test_diff_scaling_scans_a_real_range_against_a_full_scan_of_its_files(make_r
     assert result["range"]["commits"] == 2 and result["range"]["files"] == 4 and result["range"]["ratio"] > 0
     assert "real range: range, HEAD~2..HEAD (2 commits, 4 files added or modified)" in stdout
     assert stdout.count("diff / full:") == 2
+    # where each scan's CPU went (a tiny range's git runs end within a clock tick: no figure asserted)
+    diff_split = result["range"]["diff"]["median_cpu_split_seconds"]
+    full_split = result["range"]["full"]["median_cpu_split_seconds"]
+    assert set(diff_split) == set(full_split) == {"scanner", "workers", "git"}
+    assert full_split["git"] == 0 and full_split["workers"] == 0  # four files: scanned in-process, no git
+    assert diff_split["scanner"] > 0 and full_split["scanner"] > 0
+    assert stdout.count("CPU by process (median): --baseline HEAD~2: scanner ") == 1
+
+
+def _util_module():
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import _util
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    return _util
+
+
+def test_cpu_split_parts_a_tree_by_kind_of_process():
+    _util = _util_module()
+    split = _util.cpu_split(2.0, {11: ("git", 0.25), 12: ("python3", 0.5), 13: ("git", 0.05), 14: ("mcp-sentinel", 0.7)})
+    assert split == pytest.approx({"scanner": 0.5, "workers": 1.2, "git": 0.3})
+    # a process that ended between samples leaves its CPU to the scanner's share, never below zero
+    assert _util.cpu_split(0.1, {11: ("git", 0.25)}) == {"scanner": 0.0, "workers": 0.0, "git": 0.25}
+    assert _util.cpu_split(0.4, {}) == {"scanner": 0.4, "workers": 0, "git": 0}
+
+
+def test_measure_samples_the_cpu_of_child_processes():
+    _util = _util_module()
+    burn = "x = 0\nfor i in range(4_000_000): x += i"
+    run = _util.measure([sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}])"])
+    assert run.cpu_split["workers"] > 0.05  # the child's loop, sampled while it ran
+    assert run.cpu_split["git"] == 0
+    assert sum(run.cpu_split.values()) == pytest.approx(max(run.cpu, run.cpu_split["workers"]))
