@@ -202,22 +202,17 @@ def _cpu(pid: int) -> Optional[tuple[str, float]]:
         return None
 
 
-def tree_rss(root: int, cpu: Optional[dict[int, tuple[str, float]]] = None) -> int:
-    """The resident set of ``root`` and its descendants; each descendant's name and CPU so far go to
-    ``cpu`` when given."""
-    total, todo, seen = 0, [root], set()
+def tree_pids(root: int) -> list[int]:
+    """``root`` and its descendants alive now, ``root`` first."""
+    out, todo, seen = [], [root], set()
     while todo:
         pid = todo.pop()
         if pid in seen:
             continue
         seen.add(pid)
-        total += _rss(pid)
-        if cpu is not None and pid != root:
-            now = _cpu(pid)
-            if now is not None:
-                cpu[pid] = now
+        out.append(pid)
         todo.extend(_children(pid))
-    return total
+    return out
 
 
 def cpu_split(total: float, descendants: dict[int, tuple[str, float]]) -> dict[str, float]:
@@ -240,7 +235,12 @@ class _Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid, self.cpu))
+            pids = tree_pids(self.pid)
+            self.peak = max(self.peak, sum(_rss(pid) for pid in pids))
+            for pid in pids[1:]:
+                now = _cpu(pid)
+                if now is not None:
+                    self.cpu[pid] = now
             self.stop.wait(SAMPLE_SECONDS)
 
 
@@ -263,9 +263,9 @@ def measure(command: Sequence[str], *, cwd: Optional[Path] = None, env: Optional
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
+    cpu = usage.ru_utime + usage.ru_stime
     run = Run(seconds, max(sampler.peak, largest), largest, proc.returncode,
-              stdout if keep_output else "", stderr if keep_output else "", usage.ru_utime + usage.ru_stime,
-              cpu_split(usage.ru_utime + usage.ru_stime, sampler.cpu))
+              stdout if keep_output else "", stderr if keep_output else "", cpu, cpu_split(cpu, sampler.cpu))
     if proc.returncode not in set(ok):
         raise RuntimeError(f"{' '.join(map(str, command))} exited {proc.returncode}:\n{stderr[-2000:]}")
     return run
